@@ -1,0 +1,35 @@
+package io.crm;
+
+import java.util.Arrays;
+
+import io.crm.platform.store.StoreLauncher;
+import sun.misc.Signal;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class CrmApplication {
+
+    public static void main(String[] args) {
+        exitCleanlyOnTerm();
+        if (Arrays.asList(args).contains("--store-only")) {
+            StoreLauncher.main(args);
+            return;
+        }
+        SpringApplication.run(CrmApplication.class, args);
+    }
+
+    /**
+     * A JVM killed by SIGTERM exits 143 even when its shutdown hooks finish cleanly. Orchestrators read that as a
+     * failure, so SIGTERM/SIGINT become an orderly System.exit(0): Spring's shutdown hook still drains in-flight
+     * requests first (graceful shutdown), and only then does the process end.
+     */
+    static void exitCleanlyOnTerm() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> new Thread(() -> System.exit(0), "sig" + name).start());
+        }
+    }
+}

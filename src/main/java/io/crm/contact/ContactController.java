@@ -1,0 +1,90 @@
+package io.crm.contact;
+
+import java.util.Map;
+
+import io.crm.platform.web.Preconditions;
+import io.crm.platform.web.RecordResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.bson.Document;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/contacts")
+@Tag(name = "contacts")
+public class ContactController {
+
+    static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private final ContactService contacts;
+
+    public ContactController(ContactService contacts) {
+        this.contacts = contacts;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Create a contact")
+    public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
+        Document created = contacts.create(body);
+        return RecordResponses.created(created, ContactSchema.toJson(created));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a contact")
+    public ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
+        Document contact = contacts.get(id);
+        return RecordResponses.ok(contact, ContactSchema.toJson(contact));
+    }
+
+    @PatchMapping(path = "/{id}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Change a contact (JSON merge patch; If-Match for optimistic concurrency)")
+    public ResponseEntity<Map<String, Object>> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
+                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                                                     String ifMatch) {
+        Document updated = contacts.update(id, patch, Preconditions.ifMatchVersion(ifMatch));
+        return RecordResponses.ok(updated, ContactSchema.toJson(updated));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Archive a contact (hidden from reads and lists; restorable)")
+    public ResponseEntity<Void> archive(@PathVariable String id,
+                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        contacts.archive(id, Preconditions.ifMatchVersion(ifMatch));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/restore")
+    @Operation(summary = "Restore an archived contact")
+    public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
+        Document restored = contacts.restore(id);
+        return RecordResponses.ok(restored, ContactSchema.toJson(restored));
+    }
+
+    @GetMapping
+    @Operation(summary = "List contacts (cursor-paged; filters q, tag, companyId, email; sort name|createdAt|updatedAt)")
+    public Map<String, Object> list(@RequestParam(required = false) String limit,
+                                    @RequestParam(required = false) String cursor,
+                                    @RequestParam(required = false) String sort,
+                                    @RequestParam(required = false) String q,
+                                    @RequestParam(required = false) String tag,
+                                    @RequestParam(required = false) String companyId,
+                                    @RequestParam(required = false) String email,
+                                    @RequestParam(defaultValue = "false") boolean archived) {
+        var filter = new ContactService.ContactFilter(archived, q, tag, companyId, email);
+        return RecordResponses.page(contacts.list(filter, sort, Preconditions.limit(limit), cursor),
+                ContactSchema::toJson);
+    }
+}

@@ -1,0 +1,50 @@
+package io.crm.platform.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The original service's health contract. {@code /health} is liveness (no database check, so a database outage never
+ * restarts pods); {@code /ready} is readiness (pings the database, and turns 503 while the process shuts down).
+ */
+@RestController
+@Tag(name = "health")
+public class HealthController {
+
+    private final DatabasePing databasePing;
+    private final ApplicationAvailability availability;
+
+    public HealthController(DatabasePing databasePing, ApplicationAvailability availability) {
+        this.databasePing = databasePing;
+        this.availability = availability;
+    }
+
+    @GetMapping("/health")
+    @Operation(summary = "Liveness: 200 while the process is alive")
+    public Map<String, String> health() {
+        return Map.of("status", "healthy", "service", "CRM API");
+    }
+
+    @GetMapping("/ready")
+    @Operation(summary = "Readiness: 200 when the database answers and the service accepts traffic, else 503")
+    public ResponseEntity<Map<String, Object>> ready() {
+        boolean accepting = availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
+        boolean connected = databasePing.ok();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", accepting && connected ? "ready" : "not ready");
+        body.put("database", connected ? "connected" : "disconnected");
+        if (!accepting) {
+            body.put("reason", "shutting down");
+        }
+        return ResponseEntity.status(accepting && connected ? 200 : 503).body(body);
+    }
+}

@@ -1,0 +1,17 @@
+package io.crm.platform.store;
+
+import java.util.List;
+
+import com.mongodb.client.model.IndexModel;
+
+/**
+ * The indexes one collection relies on, declared in code by the feature that owns the collection. Every declared
+ * {@code CollectionIndexes} bean is created at startup by {@link IndexInitializer}; the index-coverage test reads the
+ * same declarations, so a query without an index fails the build.
+ */
+public record CollectionIndexes(String collection, List<IndexModel> indexes) {
+
+    public static CollectionIndexes of(String collection, IndexModel... indexes) {
+        return new CollectionIndexes(collection, List.of(indexes));
+    }
+}

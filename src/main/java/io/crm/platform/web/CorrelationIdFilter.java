@@ -1,0 +1,62 @@
+package io.crm.platform.web;
+
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Takes {@code X-Correlation-ID} from the request (or makes one), puts it in the logging context and on the response,
+ * and writes one access-log line per request.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class CorrelationIdFilter extends OncePerRequestFilter {
+
+    public static final String HEADER = "X-Correlation-ID";
+    public static final String MDC_KEY = "correlationId";
+
+    /** Accepted as given; anything else (too long, odd characters) is replaced so it cannot forge log lines. */
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Logger accessLog = LoggerFactory.getLogger("access");
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String given = request.getHeader(HEADER);
+        String correlationId = given != null && VALID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        response.setHeader(HEADER, correlationId);
+        request.setAttribute(MDC_KEY, correlationId);
+        long start = System.nanoTime();
+        MDC.put(MDC_KEY, correlationId);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            long durationMs = (System.nanoTime() - start) / 1_000_000;
+            MDC.put("http.request.method", request.getMethod());
+            MDC.put("url.path", request.getRequestURI());
+            MDC.put("http.response.status_code", Integer.toString(response.getStatus()));
+            MDC.put("event.duration_ms", Long.toString(durationMs));
+            accessLog.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
+                    durationMs);
+            MDC.clear();
+        }
+    }
+
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+}

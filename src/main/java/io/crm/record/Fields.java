@@ -1,0 +1,266 @@
+package io.crm.record;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Currency;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.crm.record.Field.Converter;
+import io.crm.record.Field.InvalidValue;
+import org.bson.Document;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+
+/** The value converters the resources are built from; each one also enforces the value's rules. */
+public final class Fields {
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final Pattern PHONE = Pattern.compile("^[0-9+()\\-. /#*xXextEXT]{1,50}$");
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$");
+    private static final Pattern TAG = Pattern.compile("^[\\p{L}\\p{N}][\\p{L}\\p{N} _.:/+-]{0,49}$");
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+    private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
+            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+    public static final int MAX_ATTRIBUTES = 50;
+    public static final int MAX_ATTRIBUTE_LENGTH = 2000;
+
+    private Fields() {
+    }
+
+    public static Converter text(int min, int max) {
+        return json -> {
+            String s = string(json).strip();
+            if (s.length() < min) {
+                throw new InvalidValue(min == 1 ? "must not be blank" : "must have at least " + min + " characters");
+            }
+            if (s.length() > max) {
+                throw new InvalidValue("must have at most " + max + " characters");
+            }
+            return s;
+        };
+    }
+
+    public static Converter email() {
+        return json -> {
+            String s = string(json).strip();
+            if (s.length() > 254 || !EMAIL.matcher(s).matches()) {
+                throw new InvalidValue("must be a valid email address");
+            }
+            return s;
+        };
+    }
+
+    public static Converter phone() {
+        return json -> {
+            String s = string(json).strip();
+            if (!PHONE.matcher(s).matches()) {
+                throw new InvalidValue("must be a phone number (digits, spaces and + ( ) - . only, at most 50)");
+            }
+            return s;
+        };
+    }
+
+    public static Converter hostname() {
+        return json -> {
+            String s = string(json).strip().toLowerCase(Locale.ROOT);
+            if (!HOSTNAME.matcher(s).matches()) {
+                throw new InvalidValue("must be a domain name such as example.com");
+            }
+            return s;
+        };
+    }
+
+    public static Converter objectId() {
+        return json -> {
+            String s = string(json);
+            if (!ObjectId.isValid(s)) {
+                throw new InvalidValue("must be a record id (24 hexadecimal characters)");
+            }
+            return new ObjectId(s);
+        };
+    }
+
+    public static Converter objectIds(int max) {
+        Converter one = objectId();
+        return json -> {
+            List<Object> ids = list(json, max);
+            LinkedHashSet<Object> unique = new LinkedHashSet<>();
+            for (Object id : ids) {
+                unique.add(one.convert(id));
+            }
+            return new ArrayList<>(unique);
+        };
+    }
+
+    /** Tags: trimmed, lower-cased, de-duplicated, order kept. */
+    public static Converter tags(int max) {
+        return json -> {
+            LinkedHashSet<String> tags = new LinkedHashSet<>();
+            for (Object item : list(json, max)) {
+                if (!(item instanceof String s) || !TAG.matcher(s.strip()).matches()) {
+                    throw new InvalidValue("each tag must be 1 to 50 letters, digits, spaces or _ . : / + -");
+                }
+                tags.add(s.strip().toLowerCase(Locale.ROOT));
+            }
+            return new ArrayList<>(tags);
+        };
+    }
+
+    public static Converter oneOf(Collection<String> allowed) {
+        return json -> {
+            String s = string(json);
+            if (!allowed.contains(s)) {
+                throw new InvalidValue("must be one of " + String.join(", ", allowed));
+            }
+            return s;
+        };
+    }
+
+    /** A non-negative amount with at most two decimals, stored exactly as Decimal128 (never a binary float). */
+    public static Converter money() {
+        return json -> {
+            BigDecimal value;
+            try {
+                value = json instanceof Number n ? new BigDecimal(n.toString()) : new BigDecimal(string(json).strip());
+            } catch (NumberFormatException e) {
+                throw new InvalidValue("must be a decimal number such as 1234.50");
+            }
+            if (value.signum() < 0) {
+                throw new InvalidValue("must be zero or more");
+            }
+            if (value.stripTrailingZeros().scale() > 2) {
+                throw new InvalidValue("must have at most 2 decimals");
+            }
+            if (value.precision() - value.scale() > 15) {
+                throw new InvalidValue("is too large");
+            }
+            return new Decimal128(value.setScale(2));
+        };
+    }
+
+    public static Converter currency() {
+        return json -> {
+            String s = string(json).strip().toUpperCase(Locale.ROOT);
+            if (!CURRENCIES.contains(s)) {
+                throw new InvalidValue("must be an ISO 4217 currency code such as USD");
+            }
+            return s;
+        };
+    }
+
+    public static Converter country() {
+        return json -> {
+            String s = string(json).strip().toUpperCase(Locale.ROOT);
+            if (!COUNTRIES.contains(s)) {
+                throw new InvalidValue("must be an ISO 3166-1 alpha-2 country code such as US");
+            }
+            return s;
+        };
+    }
+
+    /** A calendar date, stored as its ISO text (YYYY-MM-DD), which also sorts correctly. */
+    public static Converter date() {
+        return json -> {
+            try {
+                return LocalDate.parse(string(json)).toString();
+            } catch (DateTimeParseException e) {
+                throw new InvalidValue("must be a date in the form YYYY-MM-DD");
+            }
+        };
+    }
+
+    /** An instant with an explicit offset, e.g. 2026-01-31T09:00:00Z. */
+    public static Converter instant() {
+        return json -> {
+            try {
+                return Date.from(OffsetDateTime.parse(string(json)).toInstant());
+            } catch (DateTimeParseException e) {
+                throw new InvalidValue("must be an ISO-8601 timestamp with offset, e.g. 2026-01-31T09:00:00Z");
+            }
+        };
+    }
+
+    /** A flat object of extra fields: scalar values only, safe keys, bounded size. */
+    public static Converter attributes() {
+        return json -> {
+            if (!(json instanceof Map<?, ?> map)) {
+                throw new InvalidValue("must be an object");
+            }
+            if (map.size() > MAX_ATTRIBUTES) {
+                throw new InvalidValue("must have at most " + MAX_ATTRIBUTES + " entries");
+            }
+            Document out = new Document();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                checkKey(key);
+                Object value = e.getValue();
+                if (!(value instanceof Document) && (value instanceof Map<?, ?> || value instanceof List<?>)) {
+                    throw new InvalidValue("values must be text, numbers, booleans or null (" + key + ")");
+                }
+                if (value instanceof String s && s.length() > MAX_ATTRIBUTE_LENGTH) {
+                    throw new InvalidValue("values must have at most " + MAX_ATTRIBUTE_LENGTH + " characters");
+                }
+                out.put(key, value instanceof BigDecimal d ? d.doubleValue() : value);
+            }
+            return out;
+        };
+    }
+
+    /** A nested object with its own fields (e.g. an address); unknown keys are rejected. */
+    public static Converter object(List<Field> fields) {
+        return json -> {
+            if (!(json instanceof Map<?, ?> map)) {
+                throw new InvalidValue("must be an object");
+            }
+            Document out = new Document();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Field field = fields.stream().filter(f -> f.name().equals(e.getKey())).findFirst()
+                        .orElseThrow(() -> new InvalidValue("has an unknown field " + e.getKey()));
+                if (e.getValue() != null) {
+                    try {
+                        out.put(field.name(), field.converter().convert(e.getValue()));
+                    } catch (InvalidValue invalid) {
+                        throw new InvalidValue(field.name() + " " + invalid.getMessage());
+                    }
+                }
+            }
+            return out;
+        };
+    }
+
+    /** Field names become MongoDB keys: "$" prefixes would be operators and dots would be paths. */
+    public static void checkKey(String key) {
+        if (key.isEmpty() || key.length() > 100 || key.startsWith("$") || key.contains(".") || key.contains("\0")) {
+            throw new InvalidValue("keys must be 1 to 100 characters, not start with $ and not contain dots");
+        }
+    }
+
+    static String string(Object json) {
+        if (json instanceof String s) {
+            return s;
+        }
+        throw new InvalidValue("must be a string");
+    }
+
+    static List<Object> list(Object json, int max) {
+        if (!(json instanceof List<?> l)) {
+            throw new InvalidValue("must be an array");
+        }
+        if (l.size() > max) {
+            throw new InvalidValue("must have at most " + max + " items");
+        }
+        return new ArrayList<>(l);
+    }
+}

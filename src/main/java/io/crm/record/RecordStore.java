@@ -1,0 +1,190 @@
+package io.crm.record;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+/**
+ * Storage of one kind of CRM record: insert, read, optimistic-locked replace, archive and restore, keyset-paged lists.
+ * Every write bumps {@code _crm.version} and {@code _crm.updatedAt}; a write whose version moved underneath it fails
+ * with {@link RecordException.StaleVersion} instead of overwriting someone else's change.
+ */
+public class RecordStore {
+
+    private static final Pattern INDEX_NAME = Pattern.compile("index: (\\S+)");
+
+    private final MongoCollection<Document> collection;
+    private final String label;
+    private final Map<String, String> duplicateMessages;
+    private final Set<String> liveOnlyKeys;
+    private final Clock clock;
+
+    /**
+     * @param label             what a record is called in messages ("Contact")
+     * @param duplicateMessages unique index name to the 409 message for it
+     * @param liveOnlyKeys      meta keys kept only while a record is live: the keys of sparse unique indexes, so
+     *                          uniqueness holds among non-archived records only
+     */
+    public RecordStore(MongoCollection<Document> collection, String label, Map<String, String> duplicateMessages,
+                       Set<String> liveOnlyKeys, Clock clock) {
+        this.collection = collection;
+        this.label = label;
+        this.duplicateMessages = duplicateMessages;
+        this.liveOnlyKeys = liveOnlyKeys;
+        this.clock = clock;
+    }
+
+    public MongoCollection<Document> collection() {
+        return collection;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Inserts a new record (version 1); {@code derived} meta (search text, keys) is merged into {@code _crm}. */
+    public Document insert(Document fields, Document derived) {
+        Document doc = new Document("_id", fields.get("_id") instanceof ObjectId id ? id : new ObjectId());
+        fields.forEach((k, v) -> {
+            if (!k.equals("_id")) {
+                doc.put(k, v);
+            }
+        });
+        Document meta = RecordMeta.forNew(clock.instant());
+        meta.putAll(derived);
+        doc.put(RecordMeta.META, meta);
+        try {
+            collection.insertOne(doc);
+        } catch (MongoWriteException e) {
+            throw translate(e);
+        }
+        return doc;
+    }
+
+    /** Any record with this id, archived or not; a malformed id finds nothing. */
+    public Optional<Document> find(String id) {
+        if (id == null || !ObjectId.isValid(id)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(collection.find(Filters.eq("_id", new ObjectId(id))).first());
+    }
+
+    /** The live (not archived) record, or 404. */
+    public Document get(String id) {
+        return find(id).filter(d -> !RecordMeta.archived(d)).orElseThrow(() -> new RecordException.NotFound(label));
+    }
+
+    public boolean exists(ObjectId id) {
+        return collection.find(Filters.and(Filters.eq("_id", id), Filters.eq(RecordMeta.ARCHIVED, false)))
+                .projection(new Document("_id", 1)).first() != null;
+    }
+
+    /**
+     * Replaces {@code current} with {@code next} if nobody changed it since it was read; {@code expectedVersion}
+     * (from If-Match) must equal the current version when given.
+     */
+    public Document replace(Document current, Document next, Document derived, Long expectedVersion) {
+        long version = RecordMeta.version(current);
+        if (expectedVersion != null && expectedVersion != version) {
+            throw new RecordException.StaleVersion(expectedVersion, version);
+        }
+        Document meta = new Document(RecordMeta.of(current));
+        liveOnlyKeys.forEach(meta::remove);
+        meta.putAll(derived);
+        if (Boolean.TRUE.equals(meta.get("archived"))) {
+            liveOnlyKeys.forEach(meta::remove);
+        }
+        meta.put("version", version + 1);
+        meta.put("updatedAt", Date.from(clock.instant()));
+        Document doc = new Document(next);
+        doc.put("_id", current.get("_id"));
+        doc.put(RecordMeta.META, meta);
+        Bson unchanged = Filters.and(Filters.eq("_id", current.get("_id")), Filters.eq(RecordMeta.VERSION, version));
+        Document saved;
+        try {
+            saved = collection.findOneAndReplace(unchanged, doc,
+                    new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+        } catch (MongoWriteException e) {
+            throw translate(e);
+        }
+        if (saved == null) {
+            Document now = collection.find(Filters.eq("_id", current.get("_id"))).first();
+            if (now == null) {
+                throw new RecordException.NotFound(label);
+            }
+            throw new RecordException.StaleVersion(version, RecordMeta.version(now));
+        }
+        return saved;
+    }
+
+    /**
+     * Archives or restores: the record stays, only hidden from (or shown again in) normal reads. {@code derived} is
+     * the record's derived meta, which restoring brings back (its unique keys included).
+     */
+    public Document setArchived(Document current, boolean archived, Document derived, Long expectedVersion) {
+        Document next = new Document(current);
+        next.remove(RecordMeta.META);
+        Document meta = new Document(derived).append("archived", archived)
+                .append("archivedAt", archived ? Date.from(clock.instant()) : null);
+        return replace(current, next, meta, expectedVersion);
+    }
+
+    /** One page of records matching {@code filter}, in {@code order}, after {@code cursor} (null: from the start). */
+    public Page<Document> list(Bson filter, SortOrder order, int limit, String cursor) {
+        List<Bson> conditions = new ArrayList<>();
+        conditions.add(filter);
+        if (cursor != null && !cursor.isBlank()) {
+            Cursor after = Cursor.decode(cursor, order);
+            conditions.add(order.ascending()
+                    ? Filters.or(Filters.gt(order.path(), after.value()),
+                    Filters.and(Filters.eq(order.path(), after.value()), Filters.gt("_id", after.id())))
+                    : Filters.or(Filters.lt(order.path(), after.value()),
+                    Filters.and(Filters.eq(order.path(), after.value()), Filters.lt("_id", after.id()))));
+        }
+        Bson sort = order.ascending() ? Sorts.ascending(order.path(), "_id") : Sorts.descending(order.path(), "_id");
+        List<Document> items = collection.find(Filters.and(conditions)).sort(sort).limit(limit + 1)
+                .into(new ArrayList<>(limit + 1));
+        String next = null;
+        if (items.size() > limit) {
+            items = items.subList(0, limit);
+            Document last = items.get(limit - 1);
+            next = Cursor.after(order, valueAt(last, order.path()), last.getObjectId("_id")).encode();
+        }
+        return new Page<>(items, next);
+    }
+
+    static Object valueAt(Document doc, String path) {
+        Object value = doc;
+        for (String part : path.split("\\.")) {
+            value = value instanceof Document d ? d.get(part) : null;
+        }
+        return value;
+    }
+
+    private RuntimeException translate(MongoWriteException e) {
+        if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+            return e;
+        }
+        Matcher m = INDEX_NAME.matcher(String.valueOf(e.getError().getMessage()));
+        String index = m.find() ? m.group(1) : "";
+        return new RecordException.Duplicate(duplicateMessages.getOrDefault(index,
+                "A " + label.toLowerCase() + " with these unique values already exists"));
+    }
+}

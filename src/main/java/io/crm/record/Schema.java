@@ -1,0 +1,113 @@
+package io.crm.record;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.bson.Document;
+
+/**
+ * A resource's fields and how a request body becomes the stored document: full validation on create, JSON merge
+ * patch (RFC 7396) on update. Server-managed fields in a body are ignored, unknown fields are rejected, and every
+ * problem is reported at once as a list of {@link FieldError}s.
+ */
+public final class Schema {
+
+    /** Set by the server only; clients may echo them back (e.g. PATCH with a fetched record) without effect. */
+    public static final Set<String> SERVER_FIELDS = Set.of("id", "createdAt", "updatedAt", "version", "archived",
+            "archivedAt", "createdBy", "updatedBy");
+
+    private final Map<String, Field> fields = new LinkedHashMap<>();
+
+    public Schema(List<Field> fields) {
+        fields.forEach(f -> this.fields.put(f.name(), f));
+    }
+
+    public Field field(String name) {
+        return fields.get(name);
+    }
+
+    /** Validates a create body into the document to store (without {@code _id} and meta). */
+    public Document create(Map<String, Object> body) {
+        List<FieldError> errors = new ArrayList<>();
+        Document doc = new Document();
+        apply(body, doc, errors);
+        for (Field field : fields.values()) {
+            if (field.required() && doc.get(field.name()) == null && !hasError(errors, field.name())) {
+                errors.add(new FieldError(field.name(), "is required"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new RecordException.Invalid(errors);
+        }
+        return doc;
+    }
+
+    /** Applies a merge patch to a copy of {@code current}: null removes a field, anything else replaces it. */
+    public Document patch(Document current, Map<String, Object> patch) {
+        List<FieldError> errors = new ArrayList<>();
+        Document doc = new Document(current);
+        apply(patch, doc, errors);
+        for (Map.Entry<String, Object> e : patch.entrySet()) {
+            Field field = fields.get(e.getKey());
+            if (e.getValue() == null && field != null && field.required()) {
+                errors.add(new FieldError(field.name(), "is required and cannot be removed"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new RecordException.Invalid(errors);
+        }
+        return doc;
+    }
+
+    private void apply(Map<String, Object> body, Document doc, List<FieldError> errors) {
+        for (Map.Entry<String, Object> e : body.entrySet()) {
+            String name = e.getKey();
+            if (SERVER_FIELDS.contains(name)) {
+                continue;
+            }
+            Field field = fields.get(name);
+            if (field == null) {
+                errors.add(new FieldError(name, "is not a known field"));
+                continue;
+            }
+            if (e.getValue() == null) {
+                doc.remove(name);
+                continue;
+            }
+            Object value = e.getValue();
+            if (field.mergeable() && value instanceof Map<?, ?> patch && doc.get(name) instanceof Map<?, ?> current) {
+                value = mergePatch(current, patch);
+            }
+            try {
+                doc.put(name, field.converter().convert(value));
+            } catch (Field.InvalidValue invalid) {
+                errors.add(new FieldError(name, invalid.getMessage()));
+            }
+        }
+    }
+
+    /** RFC 7396 on one object: null removes a key, objects merge recursively, anything else replaces. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> mergePatch(Map<?, ?> target, Map<?, ?> patch) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        target.forEach((k, v) -> result.put(String.valueOf(k), v));
+        patch.forEach((k, v) -> {
+            String key = String.valueOf(k);
+            if (v == null) {
+                result.remove(key);
+            } else if (v instanceof Map<?, ?> inner && result.get(key) instanceof Map<?, ?> existing) {
+                result.put(key, mergePatch(existing, inner));
+            } else {
+                result.put(key, v);
+            }
+        });
+        return result;
+    }
+
+    private static boolean hasError(List<FieldError> errors, String field) {
+        return errors.stream().anyMatch(e -> e.field().equals(field));
+    }
+}
