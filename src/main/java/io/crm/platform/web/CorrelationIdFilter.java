@@ -49,8 +49,9 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
             MDC.put("url.path", request.getRequestURI());
             MDC.put("http.response.status_code", Integer.toString(response.getStatus()));
             MDC.put("event.duration_ms", Long.toString(durationMs));
-            accessLog.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
-                    durationMs);
+            // The fields are also MDC entries, so the JSON line carries them as separate, searchable keys.
+            accessLog.info("{} {} {} {}ms correlationId={}", request.getMethod(), request.getRequestURI(),
+                    response.getStatus(), durationMs, correlationId);
             MDC.clear();
         }
     }

@@ -1,0 +1,80 @@
+package io.crm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.crm.support.Http;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged service against an external MongoDB-wire server named by the original's variable {@code MONGO_URI}:
+ * the store it reports, readiness while the database goes away and comes back, and fast 503s meanwhile.
+ */
+class ExternalStoreIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void followsTheDatabaseThroughAnOutage() throws Exception {
+        MongoServer db = new MongoServer(new MemoryBackend());
+        db.bind("127.0.0.1", 0);
+        int dbPort = db.getLocalAddress().getPort();
+        String uri = "mongodb://127.0.0.1:" + dbPort;
+        try (ServiceProcess service = ServiceProcess.start(dataDir,
+                Map.of("MONGO_URI", uri, "CRM_DB_TIMEOUT", "1s"))) {
+            Http http = service.http();
+            assertThat(service.logText()).contains("Store: MongoDB at 127.0.0.1:" + dbPort + "/crm_db")
+                    .doesNotContain("embedded MongoDB-wire store in");
+            assertThat(http.post("/person/1", Map.of("name", "Before Outage")).status()).isEqualTo(201);
+
+            db.shutdownNow();
+            long start = System.nanoTime();
+            Http.Response ready = awaitStatus(http, "/ready", 503, Duration.ofSeconds(10));
+            assertThat(ready.json().get("status").asString()).isEqualTo("not ready");
+            assertThat(ready.json().get("database").asString()).isEqualTo("disconnected");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(http.get("/health").status()).isEqualTo(200);
+
+            long callStart = System.nanoTime();
+            Http.Response v1 = http.get("/api/v1/contacts");
+            assertThat(v1.status()).isEqualTo(503);
+            assertThat(v1.contentType()).startsWith("application/problem+json");
+            assertThat(Duration.ofNanos(System.nanoTime() - callStart)).isLessThan(Duration.ofSeconds(5));
+            Http.Response legacy = http.get("/person");
+            assertThat(legacy.status()).isEqualTo(503);
+            assertThat(legacy.json().has("error")).isTrue();
+
+            MongoServer back = new MongoServer(new MemoryBackend());
+            back.bind("127.0.0.1", dbPort);
+            try {
+                awaitStatus(http, "/ready", 200, Duration.ofSeconds(20));
+                assertThat(http.post("/person/2", Map.of("name", "After Outage")).status()).isEqualTo(201);
+                assertThat(http.get("/person/2").status()).isEqualTo(200);
+            } finally {
+                assertThat(service.terminate(Duration.ofSeconds(30))).isZero();
+                back.shutdownNow();
+            }
+        }
+    }
+
+    private static Http.Response awaitStatus(Http http, String path, int status, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Http.Response last = null;
+        while (System.nanoTime() < deadline) {
+            last = http.get(path);
+            if (last.status() == status) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(path + " did not become " + status + " within " + timeout + "; last: " + last);
+    }
+}

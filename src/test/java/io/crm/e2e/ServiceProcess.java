@@ -1,0 +1,115 @@
+package io.crm.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.crm.support.Http;
+
+/** The packaged service started as a real process, as an operator would run it. */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    final int port;
+    final int managementPort;
+    final Path log;
+    private final Process process;
+
+    private ServiceProcess(Process process, int port, int managementPort, Path log) {
+        this.process = process;
+        this.port = port;
+        this.managementPort = managementPort;
+        this.log = log;
+    }
+
+    /** Starts the jar (on Java 25 when the machine has it, as in the container) and waits until /ready is 200. */
+    static ServiceProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
+        String jar = System.getProperty("crm.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("packaged jar not found (" + jar + "): run through `./mvnw verify`");
+        }
+        int port = freePort();
+        int managementPort = freePort();
+        Path log = Files.createTempFile("crm-e2e", ".log");
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("MONGODB_URI");
+        builder.environment().remove("MONGO_URI");
+        builder.environment().put("PORT", Integer.toString(port));
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        builder.environment().put("CRM_DATA_DIR", dataDir.toString());
+        builder.environment().putAll(env);
+        ServiceProcess service = new ServiceProcess(builder.start(), port, managementPort, log);
+        service.awaitReady(Duration.ofSeconds(90));
+        return service;
+    }
+
+    Http http() {
+        return new Http("http://127.0.0.1:" + port);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGTERM (as Kubernetes and docker stop do) and returns the exit code. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("service did not stop within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("service exited with " + process.exitValue() + ":\n" + logText());
+            }
+            try {
+                if (http().get("/ready").status() == 200) {
+                    return;
+                }
+            } catch (IllegalStateException notYetListening) {
+                // keep polling
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("service not ready within " + timeout + ":\n" + logText());
+    }
+
+    private static String java() {
+        String override = System.getenv("CRM_E2E_JAVA");
+        if (override != null && !override.isBlank()) {
+            return override;
+        }
+        return Files.isExecutable(JAVA_25) ? JAVA_25.toString()
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}
