@@ -1,0 +1,187 @@
+package io.crm.checks.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.crm.checks.Repo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Offline verification of infrastructure/: fmt, init against the machine's local provider directory (no registry),
+ * validate and `terraform test` (mock AWS provider) for every root, each also shown to fail on a planted error.
+ */
+class TerraformChecksTest {
+
+    private static final Path INFRA = Repo.root().resolve("infrastructure");
+    private static Path work;
+    private static Path pluginDir;
+    private static Path terraform;
+
+    @BeforeAll
+    static void locateTools() throws IOException {
+        terraform = Cmd.which(System.getenv().getOrDefault("TERRAFORM", "terraform"));
+        if (terraform == null) {
+            fail("terraform not found on PATH: it is part of the machine image (/usr/local/bin/terraform, 1.11.x);"
+                    + " scripts/install-test-tools.sh cannot install it (no HashiCorp downloads here)");
+        }
+        pluginDir = Path.of(System.getenv().getOrDefault("TF_PLUGIN_DIR", "/opt/tf-plugins"));
+        Path provider = pluginDir.resolve("registry.terraform.io/hashicorp/aws");
+        if (!Files.isDirectory(provider)) {
+            fail("local Terraform provider directory " + provider + " is absent: these machines carry hashicorp/aws"
+                    + " 5.100.0 under /opt/tf-plugins (machine image, not a registry). Set TF_PLUGIN_DIR to another"
+                    + " copy; without it terraform init/validate/test cannot run offline");
+        }
+        work = Files.createTempDirectory("tf-checks");
+        Files.writeString(work.resolve("empty.tfrc"), "");
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        Cmd.deleteTree(work);
+    }
+
+    static List<Path> roots(Path infra) throws IOException {
+        List<Path> roots = new ArrayList<>();
+        roots.add(infra.resolve("bootstrap"));
+        try (Stream<Path> envs = Files.list(infra.resolve("envs"))) {
+            envs.filter(Files::isDirectory).sorted().forEach(roots::add);
+        }
+        return roots;
+    }
+
+    private static Cmd.Result tf(Path dir, String dataDirName, long timeout, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(terraform.toString());
+        cmd.addAll(List.of(args));
+        // Empty CLI config: no credentials helpers, no provider_installation overrides from the user's ~/.terraformrc.
+        // Separate data dir: nothing is written into the repository's roots.
+        Map<String, String> env = Map.of(
+                "TF_CLI_CONFIG_FILE", work.resolve("empty.tfrc").toString(),
+                "TF_DATA_DIR", work.resolve("data-" + dataDirName).toString(),
+                "TF_IN_AUTOMATION", "1",
+                "CHECKPOINT_DISABLE", "1");
+        return Cmd.run(dir, env, timeout, cmd);
+    }
+
+    private static Cmd.Result init(Path root, String key) {
+        return tf(root, key, 120, "init", "-backend=false", "-input=false", "-no-color",
+                "-plugin-dir=" + pluginDir, "-lockfile=readonly");
+    }
+
+    private static String key(Path root) {
+        return root.getParent().getFileName() + "-" + root.getFileName() + "-" + Math.abs(root.hashCode());
+    }
+
+    @Test
+    void formatIsCanonical() {
+        Cmd.Result r = tf(INFRA, "fmt", 60, "fmt", "-check", "-recursive", "-no-color");
+        assertThat(r.ok()).as("terraform fmt -check -recursive:\n%s", r.output()).isTrue();
+    }
+
+    @Test
+    void everyRootHasPinnedVersionsAndCommittedLockFile() throws IOException {
+        for (Path root : roots(INFRA)) {
+            assertThat(root.resolve(".terraform.lock.hcl")).as("lock file of %s", root).exists();
+            String versions = Files.readString(root.resolve("versions.tf"));
+            assertThat(versions).contains("required_version").contains("version = \"~> 5.100\"");
+        }
+        assertThat(Files.readString(INFRA.resolve("envs/prod/backend.tf")))
+                .contains("backend \"s3\"").contains("use_lockfile = true").contains("encrypt      = true");
+    }
+
+    @Test
+    void everyRootInitsOfflineAndValidates() throws IOException {
+        for (Path root : roots(INFRA)) {
+            String k = key(root);
+            Cmd.Result init = init(root, k);
+            assertThat(init.ok()).as("terraform init in %s:\n%s", root, init.output()).isTrue();
+            Cmd.Result validate = tf(root, k, 120, "validate", "-no-color");
+            assertThat(validate.ok()).as("terraform validate in %s:\n%s", root, validate.output()).isTrue();
+        }
+    }
+
+    @Test
+    void everyRootPassesItsTerraformTests() throws IOException {
+        for (Path root : roots(INFRA)) {
+            assertThat(root.resolve("tests")).as("%s has terraform tests", root).isDirectory();
+            String k = key(root);
+            Cmd.Result init = init(root, k);
+            assertThat(init.ok()).as("terraform init in %s:\n%s", root, init.output()).isTrue();
+            Cmd.Result test = tf(root, k, 300, "test", "-no-color");
+            assertThat(test.ok()).as("terraform test in %s:\n%s", root, test.output()).isTrue();
+            assertThat(test.output()).contains("Success!").doesNotContain(" 0 passed");
+        }
+    }
+
+    // ---- planted errors: each check must fail on a broken copy
+
+    private static Path brokenCopy(String name) {
+        Path copy = work.resolve("broken-" + name);
+        Cmd.copyTree(INFRA, copy, List.of(".terraform"));
+        return copy;
+    }
+
+    @Test
+    void fmtCheckFailsOnMisformattedFile() throws IOException {
+        Path copy = brokenCopy("fmt");
+        Path f = copy.resolve("modules/ecr/main.tf");
+        Files.writeString(f, Files.readString(f).replace("  name = var.name", "  name     =    var.name"));
+        Cmd.Result r = tf(copy, "fmt-broken", 60, "fmt", "-check", "-recursive", "-no-color");
+        assertThat(r.ok()).as("fmt -check must fail:\n%s", r.output()).isFalse();
+        assertThat(r.output()).contains("modules/ecr/main.tf");
+    }
+
+    @Test
+    void validateFailsOnUndeclaredReference() throws IOException {
+        Path copy = brokenCopy("validate");
+        Path f = copy.resolve("envs/prod/main.tf");
+        Files.writeString(f, Files.readString(f).replace("az_count           = var.az_count",
+                "az_count           = var.no_such_variable"));
+        Path root = copy.resolve("envs/prod");
+        assertThat(init(root, "validate-broken").ok()).isTrue();
+        Cmd.Result r = tf(root, "validate-broken", 120, "validate", "-no-color");
+        assertThat(r.ok()).as("validate must fail:\n%s", r.output()).isFalse();
+        assertThat(r.output()).contains("no_such_variable");
+    }
+
+    @Test
+    void initFailsWithoutTheProviderDirectory() throws IOException {
+        Path emptyPlugins = Files.createDirectories(work.resolve("no-plugins"));
+        Cmd.Result r = tf(INFRA.resolve("envs/prod"), "no-plugins", 60, "init", "-backend=false", "-input=false",
+                "-no-color", "-plugin-dir=" + emptyPlugins);
+        assertThat(r.ok()).as("init without the provider must fail:\n%s", r.output()).isFalse();
+    }
+
+    @Test
+    void terraformTestFailsOnMutableEcrTags() throws IOException {
+        Path copy = brokenCopy("test");
+        Path f = copy.resolve("modules/ecr/main.tf");
+        Files.writeString(f, Files.readString(f).replace("\"IMMUTABLE\"", "\"MUTABLE\""));
+        Path root = copy.resolve("envs/prod");
+        assertThat(init(root, "test-broken").ok()).isTrue();
+        Cmd.Result r = tf(root, "test-broken", 300, "test", "-no-color");
+        assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
+        assertThat(r.output()).contains("IMMUTABLE");
+    }
+
+    @Test
+    void terraformTestFailsOnWildcardOidcSubject() throws IOException {
+        Path copy = brokenCopy("oidc");
+        Path f = copy.resolve("modules/github-oidc-roles/main.tf");
+        Files.writeString(f, Files.readString(f).replace("ref:refs/heads/${var.push_branch}", "*"));
+        Path root = copy.resolve("envs/prod");
+        assertThat(init(root, "oidc-broken").ok()).isTrue();
+        Cmd.Result r = tf(root, "oidc-broken", 300, "test", "-no-color");
+        assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
+        assertThat(r.output()).contains("main branch");
+    }
+}
