@@ -93,6 +93,14 @@ public class ContactService {
     }
 
     /**
+     * The contact uniqueness rules (email among live contacts, externalId/person_id) for a stored-shape document
+     * built outside this service (the legacy API); {@code self} is the record's own id on updates, else null.
+     */
+    public void requireUnique(Document stored, ObjectId self) {
+        checkUnique(stored, self);
+    }
+
+    /**
      * The unique indexes are the real guard; this check gives the same 409 on stores that cannot enforce them
      * (legacy data with duplicates keeps the index from being built) and a clearer message.
      */

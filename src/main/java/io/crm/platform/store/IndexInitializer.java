@@ -2,6 +2,11 @@ package io.crm.platform.store;
 
 import java.util.List;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexModel;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +19,10 @@ import org.springframework.stereotype.Component;
 /**
  * Creates every declared index before the service takes traffic. {@code createIndexes} with an identical definition
  * is a no-op on MongoDB, so this is idempotent across restarts and replicas.
+ *
+ * <p>A unique index that cannot be built because the collection already holds duplicates (data written by the
+ * original service, which allowed them) is logged as a warning and skipped, and startup continues: the services
+ * still refuse new duplicates with their own checks (409). Any other failure stops startup.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -32,12 +41,43 @@ public class IndexInitializer implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         int count = 0;
+        int skipped = 0;
         for (CollectionIndexes declaration : declarations) {
-            if (!declaration.indexes().isEmpty()) {
-                mongo.getCollection(declaration.collection()).createIndexes(declaration.indexes());
+            if (declaration.indexes().isEmpty()) {
+                continue;
+            }
+            MongoCollection<Document> collection = mongo.getCollection(declaration.collection());
+            try {
+                collection.createIndexes(declaration.indexes());
                 count += declaration.indexes().size();
+            } catch (MongoException e) {
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+                // One of them cannot be built over the existing data (and a multi-index build may have stopped at
+                // it): build them one at a time so only the impossible ones are missing.
+                for (IndexModel index : declaration.indexes()) {
+                    try {
+                        collection.createIndexes(List.of(index));
+                        count++;
+                    } catch (MongoException one) {
+                        if (!isDuplicateKey(one)) {
+                            throw one;
+                        }
+                        skipped++;
+                        log.warn("Unique index {} on {} {} was NOT created: the collection already holds duplicate "
+                                        + "values for it. Startup continues and new duplicates are still refused by "
+                                        + "the service; remove the duplicates and restart to build the index.",
+                                index.getOptions().getName(), declaration.collection(), index.getKeys());
+                    }
+                }
             }
         }
-        log.info("Ensured {} indexes on {} collections", count, declarations.size());
+        log.info("Ensured {} indexes on {} collections{}", count, declarations.size(),
+                skipped > 0 ? " (" + skipped + " unique indexes skipped because of duplicate data)" : "");
+    }
+
+    static boolean isDuplicateKey(MongoException e) {
+        return ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY;
     }
 }

@@ -1,0 +1,296 @@
+package io.crm.person;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import io.crm.contact.ContactSchema;
+import io.crm.contact.ContactService;
+import io.crm.record.RecordException;
+import io.crm.record.RecordMeta;
+import io.crm.record.RecordStore;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The original service's person operations on contacts. A person is a contact stored in the original's shape; writes
+ * go through the contacts' {@link RecordStore} (bookkeeping, versions, derived keys) and their uniqueness rules, and
+ * archived contacts do not exist for this API.
+ */
+@Service
+public class PersonService {
+
+    /** Not archived; also true of documents the backfill has not adopted yet (written by an original instance). */
+    static final Bson LIVE = Filters.ne(RecordMeta.ARCHIVED, true);
+    static final int MAX_PERSON_ID = 200;
+    static final int MAX_BULK_INSERT = 100;
+    static final int MAX_BULK_DELETE = 1000;
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
+    private static final int UPDATE_ATTEMPTS = 5;
+
+    private final ContactService contacts;
+    private final RecordStore store;
+    private final LegacyBackfill backfill;
+
+    public PersonService(ContactService contacts, LegacyBackfill backfill) {
+        this.contacts = contacts;
+        this.store = contacts.store();
+        this.backfill = backfill;
+    }
+
+    private MongoCollection<Document> persons() {
+        return store.collection();
+    }
+
+    /** Every person, oldest first; the caller streams and closes the cursor. */
+    MongoCursor<Document> all() {
+        return persons().find(LIVE).sort(Sorts.ascending("_id")).batchSize(500).iterator();
+    }
+
+    /** Persons whose name or email contains {@code text}, case-insensitively and literally. */
+    MongoCursor<Document> search(String text) {
+        if (text.indexOf('\0') >= 0) {
+            throw LegacyException.badRequest("Query parameter 'q' must not contain NUL characters");
+        }
+        String literal = LegacyJson.literalRegex(text);
+        Bson matches = Filters.or(Filters.regex("name", literal, "i"), Filters.regex("email", literal, "i"));
+        return persons().find(Filters.and(LIVE, matches)).sort(Sorts.ascending("_id")).batchSize(500).iterator();
+    }
+
+    /** By database id; a malformed id names nobody. */
+    Document byId(String id) {
+        if (id == null || !ObjectId.isValid(id)) {
+            throw LegacyException.notFound();
+        }
+        Document found = persons().find(Filters.and(Filters.eq("_id", new ObjectId(id)), LIVE)).first();
+        if (found == null) {
+            throw LegacyException.notFound();
+        }
+        return found;
+    }
+
+    /** One page in the original's shape; pages past the end are empty. */
+    Map<String, Object> page(int page, int limit) {
+        long total = persons().countDocuments(LIVE);
+        long skip = (long) (page - 1) * limit;
+        List<Map<String, Object>> data = new ArrayList<>();
+        if (skip < total) {
+            persons().find(LIVE).sort(Sorts.ascending("_id")).skip((int) skip).limit(limit)
+                    .forEach(d -> data.add(LegacyJson.view(d)));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", data);
+        body.put("page", page);
+        body.put("limit", limit);
+        body.put("total", total);
+        body.put("pages", (total + limit - 1) / limit);
+        return body;
+    }
+
+    Document get(String personId) {
+        Document found = persons().find(Filters.and(byPersonId(personId), LIVE)).sort(Sorts.ascending("_id")).first();
+        if (found == null) {
+            throw LegacyException.notFound();
+        }
+        return found;
+    }
+
+    /** Inserts {@code body} with {@code person_id} set from the path, as the original did. */
+    Document create(String personId, Document body) {
+        Document stored = newPerson(personId, body);
+        requireNewPersonId(personId, null);
+        contacts.requireUnique(withoutPersonId(stored), null);
+        return store.insert(stored, ContactSchema.derived(stored));
+    }
+
+    /**
+     * {@code $set} semantics: each given top-level field replaces the stored one. Returns false when nothing changes.
+     * Concurrent writers are serialised by the record version; a lost race re-applies the fields to the new state.
+     */
+    boolean update(String personId, Document changes) {
+        Document fields = new Document(changes);
+        fields.remove("_id");
+        if (fields.containsKey(ContactSchema.LEGACY_ID)) {
+            fields.put(ContactSchema.LEGACY_ID, personIdValue(fields.get(ContactSchema.LEGACY_ID)));
+        }
+        if (fields.isEmpty()) {
+            throw LegacyException.badRequest(LegacyException.NO_DATA);
+        }
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+            Document current = backfill.adopt(get(personId));
+            Document before = new Document(current);
+            before.remove(RecordMeta.META);
+            Document next = new Document(before);
+            next.putAll(fields);
+            if (next.equals(before)) {
+                return false;
+            }
+            if (!(current.get("_id") instanceof ObjectId self)) {
+                // Not a contact (a legacy _id that is not an ObjectId): a plain $set, as the original did.
+                persons().updateOne(Filters.eq("_id", current.get("_id")), new Document("$set", fields));
+                return true;
+            }
+            Object newId = next.get(ContactSchema.LEGACY_ID);
+            if (!Objects.equals(newId, before.get(ContactSchema.LEGACY_ID)) && newId instanceof String s) {
+                requireNewPersonId(s, self);
+            }
+            Document derived = ContactSchema.derived(next);
+            if (emailKey(next).equals(emailKey(before))) {
+                // Unchanged email: keep the current reservation state. A legacy duplicate (adopted without the
+                // unique key) stays editable; nothing new is claimed.
+                if (!RecordMeta.of(current).containsKey("emailKey")) {
+                    derived.remove("emailKey");
+                }
+            } else {
+                contacts.requireUnique(withoutPersonId(next), self);
+            }
+            try {
+                store.replace(current, next, derived, null);
+                return true;
+            } catch (RecordException.StaleVersion raced) {
+                // someone else changed it in between: re-read and apply the fields again
+            }
+        }
+        throw LegacyException.conflict("The person was changed concurrently; retry");
+    }
+
+    /** A real delete, as the original's. */
+    void delete(String personId) {
+        if (persons().deleteOne(Filters.and(byPersonId(personId), LIVE)).getDeletedCount() == 0) {
+            throw LegacyException.notFound();
+        }
+    }
+
+    /** Inserts all or none: every item is checked first, and a late failure removes what was inserted. */
+    int bulkCreate(List<Document> items) {
+        List<Document> people = new ArrayList<>(items.size());
+        Set<String> ids = new HashSet<>();
+        Set<String> emails = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Document item = items.get(i);
+            if (!item.containsKey(ContactSchema.LEGACY_ID)) {
+                throw LegacyException.badRequest("Item " + i + " has no person_id");
+            }
+            String personId = personIdValue(item.get(ContactSchema.LEGACY_ID));
+            if (!ids.add(personId)) {
+                throw LegacyException.conflict("person_id '" + personId + "' appears more than once in the request");
+            }
+            Document stored = newPerson(personId, item);
+            String email = emailKey(stored);
+            if (!email.isEmpty() && !emails.add(email)) {
+                throw LegacyException.conflict("Email '" + stored.get("email") + "' appears more than once in the "
+                        + "request");
+            }
+            people.add(stored);
+        }
+        for (Document stored : people) {
+            requireNewPersonId(stored.getString(ContactSchema.LEGACY_ID), null);
+            contacts.requireUnique(withoutPersonId(stored), null);
+        }
+        List<Object> inserted = new ArrayList<>(people.size());
+        try {
+            for (Document stored : people) {
+                inserted.add(store.insert(stored, ContactSchema.derived(stored)).get("_id"));
+            }
+        } catch (RuntimeException e) {
+            if (!inserted.isEmpty()) {
+                persons().deleteMany(Filters.in("_id", inserted));
+            }
+            throw e;
+        }
+        return inserted.size();
+    }
+
+    long bulkDelete(List<Object> personIds) {
+        if (personIds.isEmpty()) {
+            return 0;
+        }
+        List<Bson> any = new ArrayList<>(personIds.size());
+        for (Object id : personIds) {
+            any.add(byPersonId(personIdValue(id)));
+        }
+        return persons().deleteMany(Filters.and(Filters.or(any), LIVE)).getDeletedCount();
+    }
+
+    Map<String, Object> stats() {
+        long total = persons().countDocuments(LIVE);
+        Document latest = persons().find(LIVE).sort(Sorts.descending("_id")).projection(Projections.include("_id"))
+                .first();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total_persons", total);
+        body.put("latest_entry_id", latest == null ? null : String.valueOf(
+                latest.get("_id") instanceof ObjectId id ? id.toHexString() : latest.get("_id")));
+        return body;
+    }
+
+    /** The body with person_id placed as the original did: {@code data['person_id'] = person_id; insert(data)}. */
+    private static Document newPerson(String personId, Document body) {
+        Document stored = new Document(body);
+        stored.remove("_id");
+        stored.put(ContactSchema.LEGACY_ID, personId);
+        return stored;
+    }
+
+    private void requireNewPersonId(String personId, ObjectId self) {
+        Bson query = self == null ? byPersonId(personId) : Filters.and(byPersonId(personId), Filters.ne("_id", self));
+        if (persons().find(query).projection(Projections.include("_id")).first() != null) {
+            throw LegacyException.conflict("A person with person_id '" + personId + "' already exists");
+        }
+    }
+
+    /**
+     * person_id as the path gives it. Documents the original's bulk insert wrote with a JSON number as person_id are
+     * found by the same digits.
+     */
+    static Bson byPersonId(String personId) {
+        if (INTEGER.matcher(personId).matches()) {
+            return Filters.in(ContactSchema.LEGACY_ID, personId, Long.parseLong(personId));
+        }
+        return Filters.eq(ContactSchema.LEGACY_ID, personId);
+    }
+
+    /** A person_id from a body: text (or a whole number, kept as its digits), 1 to 200 characters. */
+    static String personIdValue(Object value) {
+        String id;
+        if (value instanceof String s) {
+            id = s;
+        } else if (value instanceof Integer || value instanceof Long) {
+            id = value.toString();
+        } else {
+            throw LegacyException.badRequest("person_id must be a string");
+        }
+        checkPersonId(id);
+        return id;
+    }
+
+    static void checkPersonId(String personId) {
+        if (personId.isBlank() || personId.length() > MAX_PERSON_ID) {
+            throw LegacyException.badRequest("person_id must be 1 to " + MAX_PERSON_ID + " characters");
+        }
+    }
+
+    private static String emailKey(Document stored) {
+        return stored.get("email") instanceof String s ? s.strip().toLowerCase(Locale.ROOT) : "";
+    }
+
+    /** The email rule only: the person_id rule was checked already with the legacy API's own message. */
+    private static Document withoutPersonId(Document stored) {
+        Document copy = new Document(stored);
+        copy.remove(ContactSchema.LEGACY_ID);
+        return copy;
+    }
+}
