@@ -1,0 +1,148 @@
+package io.crm.checks.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Every rendered object is valid: built-in kinds against the Kubernetes models, CRDs against their schemas. */
+class ManifestSchemaTest {
+
+    @Test
+    void everyRenderedObjectIsStrictlyValid() {
+        List<String> problems = new ArrayList<>();
+        int builtIn = 0;
+        int custom = 0;
+        for (var render : Rendering.all().values()) {
+            assertThat(render.objects()).as(render.source()).isNotEmpty();
+            for (Map<String, Object> obj : render.objects()) {
+                List<String> p;
+                if (KubeSchema.isCustomResource(obj)) {
+                    custom++;
+                    p = CrdRules.validate(obj, render.objects());
+                } else {
+                    builtIn++;
+                    p = KubeSchema.validate(obj);
+                }
+                p.forEach(msg -> problems.add(render.source() + " " + Rendering.describe(obj) + ": " + msg));
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(builtIn).isGreaterThan(100);
+        assertThat(custom).as("ServiceMonitor, PrometheusRule, SealedSecret, Applications, AppProjects")
+                .isGreaterThanOrEqualTo(15);
+    }
+
+    static Map<String, Object> deployment() {
+        String yaml = ClusterFiles.read(ClusterFiles.kustomizeDir().resolve("base/app-deployment.yaml"));
+        return ClusterFiles.parseAll(yaml).get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> container(Map<String, Object> deployment) {
+        return (Map<String, Object>) Yq.get(deployment, "spec.template.spec.containers.0");
+    }
+
+    @Test
+    void realDeploymentIsValidAndPlantedUnknownFieldFails() {
+        assertThat(KubeSchema.validate(deployment())).isEmpty();
+        Map<String, Object> d = deployment();
+        container(d).put("imagePullPolicyy", "Always");
+        assertThat(KubeSchema.validate(d)).singleElement().asString().contains("imagePullPolicyy");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void plantedUnknownFieldDeepInsideFails() {
+        Map<String, Object> d = deployment();
+        ((Map<String, Object>) Yq.get(d, "spec.template.spec.containers.0.readinessProbe.httpGet")).put("host2", "x");
+        assertThat(KubeSchema.validate(d)).singleElement().asString().contains("host2");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void plantedQuotedNumberFailsTheRoundTrip() {
+        Map<String, Object> d = deployment();
+        ((Map<String, Object>) Yq.get(d, "spec.template.spec.containers.0.ports.0")).put("containerPort", "5000");
+        assertThat(KubeSchema.validate(d)).singleElement().asString().contains("containerPort");
+    }
+
+    @Test
+    void plantedMissingRequiredFieldFails() {
+        Map<String, Object> d = deployment();
+        container(d).remove("name");
+        assertThat(KubeSchema.validate(d)).isNotEmpty().anySatisfy(m -> assertThat(m).contains("name"));
+    }
+
+    @Test
+    void plantedUnknownKindFails() {
+        Map<String, Object> d = deployment();
+        d.put("kind", "Deploymnet");
+        assertThat(KubeSchema.validate(d)).singleElement().asString().contains("unknown");
+    }
+
+    static List<Map<String, Object>> prodHelm() {
+        return Rendering.all().get("helm:values-prod.yaml").objects();
+    }
+
+    @Test
+    void plantedServiceMonitorErrorsFail() {
+        Map<String, Object> sm = copy(KustomizeTest.find(prodHelm(), "ServiceMonitor", "crm-app"));
+        assertThat(CrdRules.validate(sm, List.of())).isEmpty();
+        castMap(Yq.get(sm, "spec.endpoints.0")).put("interval", "30 seconds");
+        castMap(sm.get("spec")).remove("selector");
+        castMap(sm.get("spec")).put("endpoint", List.of());
+        assertThat(String.join("\n", CrdRules.validate(sm, List.of())))
+                .contains("interval").contains("missing required field selector").contains("unknown field endpoint");
+    }
+
+    @Test
+    void plantedPrometheusRuleErrorFails() {
+        Map<String, Object> rule = copy(KustomizeTest.find(prodHelm(), "PrometheusRule", "crm-alerts"));
+        assertThat(CrdRules.validate(rule, List.of())).isEmpty();
+        castMap(Yq.get(rule, "spec.groups.0.rules.0")).put("record", "crm:errors:ratio");
+        assertThat(CrdRules.validate(rule, List.of())).anySatisfy(m -> assertThat(m).contains("exactly one of alert or record"));
+    }
+
+    @Test
+    void plantedSealedSecretErrorsFail() {
+        var objs = Rendering.all().get("kustomize:sealed-secrets/crm").objects();
+        Map<String, Object> s = copy(KustomizeTest.find(objs, "SealedSecret", "crm-credentials"));
+        assertThat(CrdRules.validate(s, objs)).isEmpty();
+        castMap(Yq.get(s, "spec.encryptedData")).put("mongodb-app-password", "not base64!");
+        assertThat(CrdRules.validate(s, objs)).singleElement().asString().contains("mongodb-app-password");
+        Map<String, Object> renamed = copy(KustomizeTest.find(objs, "SealedSecret", "crm-credentials"));
+        castMap(Yq.get(renamed, "spec.template.metadata")).put("name", "other");
+        assertThat(CrdRules.validate(renamed, objs)).singleElement().asString().contains("differs");
+    }
+
+    @Test
+    void plantedApplicationErrorsFail() {
+        var objs = Rendering.all().get("kustomize:argocd").objects();
+        Map<String, Object> app = copy(KustomizeTest.find(objs, "Application", "ingress-nginx"));
+        assertThat(CrdRules.validate(app, objs)).isEmpty();
+        castMap(Yq.get(app, "spec.sources.0")).put("targetRevision", "4.*");
+        castMap(Yq.get(app, "spec.destination")).put("namespace", "default");
+        assertThat(String.join("\n", CrdRules.validate(app, objs)))
+                .contains("must pin an exact version").contains("destination default not in project");
+        Map<String, Object> crm = copy(KustomizeTest.find(objs, "Application", "crm"));
+        castMap(Yq.get(crm, "spec.source")).put("repoURL", "https://github.com/someone-else/fork.git");
+        assertThat(String.join("\n", CrdRules.validate(crm, objs))).contains("not in project crm");
+        Map<String, Object> project = copy(KustomizeTest.find(objs, "AppProject", "crm"));
+        ((List<Object>) castMap(project.get("spec")).get("sourceRepos")).add("*");
+        assertThat(CrdRules.validate(project, objs)).singleElement().asString().contains("any source repository");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    /** Deep, mutable copy through a YAML round trip. */
+    static Map<String, Object> copy(Map<String, Object> obj) {
+        return ClusterFiles.parseAll(ClusterFiles.yaml().dump(obj)).get(0);
+    }
+}

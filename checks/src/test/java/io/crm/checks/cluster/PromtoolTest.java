@@ -1,0 +1,79 @@
+package io.crm.checks.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** promtool checks the alert rules (the source file and the rendered PrometheusRule) and runs their unit tests. */
+class PromtoolTest {
+
+    static final String RULES = "charts/crm/files/prometheus/crm-alerts.rules.yaml";
+    static final String TESTS = "monitoring/tests/crm-alerts.test.yaml";
+
+    static Proc.Result promtool(Path dir, String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = Proc.tool("promtool").toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return Proc.run(dir, cmd);
+    }
+
+    @Test
+    void rulesFileIsValid() {
+        Proc.Result r = promtool(ClusterFiles.clusterResources(), "check", "rules", RULES);
+        assertThat(r.ok()).as(r.output()).isTrue();
+        assertThat(r.output()).contains("SUCCESS: 9 rules found");
+    }
+
+    @Test
+    void renderedPrometheusRuleIsValid(@TempDir Path tmp) {
+        var objs = Rendering.all().get("helm:values-prod.yaml").objects();
+        Map<String, Object> rule = KustomizeTest.find(objs, "PrometheusRule", "crm-alerts");
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("groups", Yq.get(rule, "spec.groups"));
+        Path rendered = tmp.resolve("rendered.rules.yaml");
+        ClusterFiles.write(rendered, ClusterFiles.yaml().dump(file));
+        Proc.Result r = promtool(tmp, "check", "rules", rendered.toString());
+        assertThat(r.ok()).as(r.output()).isTrue();
+        assertThat(r.output()).contains("SUCCESS: 9 rules found");
+    }
+
+    @Test
+    void unitTestsPass() {
+        Proc.Result r = promtool(ClusterFiles.clusterResources(), "test", "rules", TESTS);
+        assertThat(r.ok()).as(r.output()).isTrue();
+        assertThat(r.output()).contains("SUCCESS");
+    }
+
+    @Test
+    void plantedBrokenExpressionFailsCheck(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        ClusterFiles.plant(copy.resolve(RULES), "expr: up{job=\"crm\"} == 0", "expr: up{job=\"crm\" == 0");
+        Proc.Result r = promtool(copy, "check", "rules", RULES);
+        assertThat(r.ok()).as(r.output()).isFalse();
+    }
+
+    @Test
+    void plantedWrongThresholdFailsUnitTests(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        // A 50% threshold would let the 10% 5xx ratio of the test series pass unnoticed.
+        ClusterFiles.plant(copy.resolve(RULES), "> 0.05", "> 0.5");
+        Proc.Result r = promtool(copy, "test", "rules", TESTS);
+        assertThat(r.ok()).as(r.output()).isFalse();
+        assertThat(r.output()).contains("CrmApiHighErrorRatio");
+    }
+
+    @Test
+    void plantedMissingForFailsUnitTests(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        // Without "for: 2m" the MongoDB alert would page on a single failed scrape.
+        ClusterFiles.plant(copy.resolve(RULES), "statefulset=~\".*crm-mongodb\"} < 1\n        for: 2m\n",
+                "statefulset=~\".*crm-mongodb\"} < 1\n");
+        Proc.Result r = promtool(copy, "test", "rules", TESTS);
+        assertThat(r.ok()).as(r.output()).isFalse();
+    }
+}
