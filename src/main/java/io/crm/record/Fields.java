@@ -1,6 +1,7 @@
 package io.crm.record;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -133,7 +134,9 @@ public final class Fields {
         return json -> {
             BigDecimal value;
             try {
-                value = json instanceof Number n ? new BigDecimal(n.toString()) : new BigDecimal(string(json).strip());
+                value = json instanceof Double || json instanceof Float ? fromBinary(((Number) json).doubleValue())
+                        : json instanceof Number n ? new BigDecimal(n.toString())
+                        : new BigDecimal(string(json).strip());
             } catch (NumberFormatException e) {
                 throw new InvalidValue("must be a decimal number such as 1234.50");
             }
@@ -148,6 +151,22 @@ public final class Fields {
             }
             return new Decimal128(value.setScale(2));
         };
+    }
+
+    /**
+     * A JSON number the parser delivered as a binary double. Any decimal of at most 15 significant digits survives
+     * the trip through a double, so rounding the double's exact value to 15 digits gives back what the client sent;
+     * above 10^13 a 2-decimal amount has more digits than that, so it must come as a string to stay exact.
+     */
+    private static BigDecimal fromBinary(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new NumberFormatException("not finite");
+        }
+        if (Math.abs(d) >= 1e13) {
+            throw new InvalidValue("must be sent as a string (e.g. \"12345678901234.50\") when 10^13 or more,"
+                    + " so that no digit is lost");
+        }
+        return new BigDecimal(d).round(new MathContext(15)).stripTrailingZeros();
     }
 
     public static Converter currency() {

@@ -1,0 +1,89 @@
+package io.crm.activity;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.crm.record.Field;
+import io.crm.record.Fields;
+import io.crm.record.JsonValues;
+import io.crm.record.RecordMeta;
+import io.crm.record.Schema;
+import org.bson.Document;
+
+/** Activities (notes, tasks, calls, meetings, emails) on contacts, companies and deals. */
+public final class ActivitySchema {
+
+    public static final String COLLECTION = "activities";
+    public static final List<String> TYPES = List.of("note", "task", "call", "meeting", "email");
+    public static final String DEFAULT_TYPE = "note";
+    public static final List<String> LINKS = List.of("contactId", "companyId", "dealId");
+    /**
+     * dueAt as a sort key that every activity has: activities without a due date sort after all dated ones (so
+     * keyset paging never meets a missing value).
+     */
+    public static final String DUE_KEY = RecordMeta.META + ".dueKey";
+    /** True for a task that is not completed: the {@code open=true} filter. */
+    public static final String OPEN_KEY = RecordMeta.META + ".open";
+    static final Date NO_DUE_DATE = Date.from(Instant.parse("9999-12-31T23:59:59Z"));
+    private static final int SEARCHED_BODY_LENGTH = 1000;
+
+    static final Schema SCHEMA = new Schema(List.of(
+            Field.optional("type", Fields.oneOf(TYPES)),
+            Field.required("subject", Fields.text(1, 200)),
+            Field.optional("body", Fields.text(1, 20_000)),
+            Field.optional("dueAt", Fields.instant()),
+            Field.optional("completedAt", Fields.instant()),
+            Field.optional("contactId", Fields.objectId()),
+            Field.optional("companyId", Fields.objectId()),
+            Field.optional("dealId", Fields.objectId())));
+
+    private static final List<String> FIELDS = List.of("type", "subject", "body", "dueAt", "completedAt",
+            "contactId", "companyId", "dealId");
+
+    private ActivitySchema() {
+    }
+
+    static Document fields(Document stored) {
+        Document fields = new Document();
+        FIELDS.forEach(k -> {
+            if (stored.get(k) != null) {
+                fields.put(k, stored.get(k));
+            }
+        });
+        return fields;
+    }
+
+    /** An open task: a task without completedAt. */
+    public static boolean isOpen(Document activity) {
+        return "task".equals(activity.get("type")) && activity.get("completedAt") == null;
+    }
+
+    public static Document derived(Document stored) {
+        Object subject = stored.get("subject");
+        Object body = stored.get("body");
+        String bodyText = body instanceof String s ? s.substring(0, Math.min(s.length(), SEARCHED_BODY_LENGTH)) : "";
+        return new Document("dueKey", stored.get("dueAt") instanceof Date d ? d : NO_DUE_DATE)
+                .append("open", isOpen(stored))
+                .append("search", String.join(RecordMeta.SEARCH_SEPARATOR,
+                        subject == null ? "" : subject.toString(), bodyText).toLowerCase(Locale.ROOT));
+    }
+
+    public static Map<String, Object> toJson(Document stored) {
+        Document meta = RecordMeta.of(stored);
+        Document json = new Document("id", stored.get("_id"));
+        FIELDS.forEach(k -> json.put(k, stored.get(k)));
+        json.put("createdAt", meta.get("createdAt"));
+        json.put("updatedAt", meta.get("updatedAt"));
+        json.put("version", RecordMeta.version(stored));
+        if (RecordMeta.archived(stored)) {
+            json.put("archived", true);
+            json.put("archivedAt", meta.get("archivedAt"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) JsonValues.toJson(json);
+        return out;
+    }
+}

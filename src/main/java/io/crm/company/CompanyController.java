@@ -1,0 +1,105 @@
+package io.crm.company;
+
+import java.util.Map;
+
+import io.crm.contact.ContactSchema;
+import io.crm.contact.ContactService;
+import io.crm.platform.web.Preconditions;
+import io.crm.platform.web.RecordResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.bson.Document;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/companies")
+@Tag(name = "companies")
+public class CompanyController {
+
+    static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private final CompanyService companies;
+    private final ContactService contacts;
+
+    public CompanyController(CompanyService companies, ContactService contacts) {
+        this.companies = companies;
+        this.contacts = contacts;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Create a company")
+    public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
+        Document created = companies.create(body);
+        return RecordResponses.created(created, CompanySchema.toJson(created));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a company")
+    public ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
+        Document company = companies.get(id);
+        return RecordResponses.ok(company, CompanySchema.toJson(company));
+    }
+
+    @PatchMapping(path = "/{id}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Change a company (JSON merge patch; If-Match for optimistic concurrency)")
+    public ResponseEntity<Map<String, Object>> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
+                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                                                     String ifMatch) {
+        Document updated = companies.update(id, patch, Preconditions.ifMatchVersion(ifMatch));
+        return RecordResponses.ok(updated, CompanySchema.toJson(updated));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Archive a company (hidden from reads and lists; restorable)")
+    public ResponseEntity<Void> archive(@PathVariable String id,
+                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        companies.archive(id, Preconditions.ifMatchVersion(ifMatch));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/restore")
+    @Operation(summary = "Restore an archived company")
+    public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
+        Document restored = companies.restore(id);
+        return RecordResponses.ok(restored, CompanySchema.toJson(restored));
+    }
+
+    @GetMapping
+    @Operation(summary = "List companies (cursor-paged; q plus one of tag, domain; sort name|createdAt|updatedAt)")
+    public Map<String, Object> list(@RequestParam(required = false) String limit,
+                                    @RequestParam(required = false) String cursor,
+                                    @RequestParam(required = false) String sort,
+                                    @RequestParam(required = false) String q,
+                                    @RequestParam(required = false) String tag,
+                                    @RequestParam(required = false) String domain,
+                                    @RequestParam(defaultValue = "false") boolean archived) {
+        var filter = new CompanyService.CompanyFilter(archived, q, tag, domain);
+        return RecordResponses.page(companies.list(filter, sort, Preconditions.limit(limit), cursor),
+                CompanySchema::toJson);
+    }
+
+    @GetMapping("/{id}/contacts")
+    @Operation(summary = "List the company's contacts (cursor-paged; sort name|createdAt|updatedAt)")
+    public Map<String, Object> contacts(@PathVariable String id,
+                                        @RequestParam(required = false) String limit,
+                                        @RequestParam(required = false) String cursor,
+                                        @RequestParam(required = false) String sort) {
+        companies.get(id);
+        int pageSize = Preconditions.limit(limit);
+        var filter = new ContactService.ContactFilter(false, null, null, id, null);
+        return RecordResponses.page(contacts.list(filter, sort, pageSize, cursor), ContactSchema::toJson);
+    }
+}

@@ -1,0 +1,92 @@
+package io.crm.company;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.crm.record.Field;
+import io.crm.record.Fields;
+import io.crm.record.JsonValues;
+import io.crm.record.RecordMeta;
+import io.crm.record.Schema;
+import org.bson.Document;
+
+/** Companies: their fields, derived keys and JSON shape. Stored documents use the API field names. */
+public final class CompanySchema {
+
+    public static final String COLLECTION = "companies";
+    public static final String NAME_KEY = RecordMeta.META + ".nameKey";
+    /** The normalized domain, kept only while the company is live: "unique among live companies". */
+    public static final String DOMAIN_KEY = RecordMeta.META + ".domainKey";
+    public static final int MAX_TAGS = 20;
+
+    static final Schema SCHEMA = new Schema(List.of(
+            Field.required("name", Fields.text(1, 200)),
+            Field.optional("domain", Fields.hostname()),
+            Field.optional("industry", Fields.text(1, 100)),
+            Field.optional("phone", Fields.phone()),
+            Field.mergeable("address", Fields.object(List.of(
+                    Field.optional("street", Fields.text(1, 200)),
+                    Field.optional("city", Fields.text(1, 100)),
+                    Field.optional("region", Fields.text(1, 100)),
+                    Field.optional("postalCode", Fields.text(1, 20)),
+                    Field.optional("country", Fields.country())))),
+            Field.optional("tags", Fields.tags(MAX_TAGS))));
+
+    private static final List<String> FIELDS = List.of("name", "domain", "industry", "phone", "address", "tags");
+
+    private CompanySchema() {
+    }
+
+    /** The stored fields of a validated document: an address whose every part was removed is no address. */
+    static Document normalized(Document doc) {
+        if (doc.get("address") instanceof Document address && address.isEmpty()) {
+            doc.remove("address");
+        }
+        return doc;
+    }
+
+    /** The record's own fields (no id, no meta): what a merge patch applies to. */
+    static Document fields(Document stored) {
+        Document fields = new Document();
+        FIELDS.forEach(k -> {
+            if (stored.get(k) != null) {
+                fields.put(k, stored.get(k));
+            }
+        });
+        return fields;
+    }
+
+    /** Keys derived from the fields, kept in the meta sub-document: sort key, unique domain key, search text. */
+    public static Document derived(Document stored) {
+        Document derived = new Document();
+        Object name = stored.get("name");
+        Object domain = stored.get("domain");
+        derived.put("nameKey", name instanceof String s ? s.toLowerCase(Locale.ROOT) : "");
+        if (domain instanceof String d && !d.isBlank()) {
+            derived.put("domainKey", d);
+        }
+        derived.put("search", String.join(RecordMeta.SEARCH_SEPARATOR,
+                name == null ? "" : name.toString(), domain == null ? "" : domain.toString()).toLowerCase(Locale.ROOT));
+        return derived;
+    }
+
+    public static Map<String, Object> toJson(Document stored) {
+        Document meta = RecordMeta.of(stored);
+        Document json = new Document("id", stored.get("_id"));
+        FIELDS.forEach(k -> json.put(k, stored.get(k)));
+        if (json.get("tags") == null) {
+            json.put("tags", List.of());
+        }
+        json.put("createdAt", meta.get("createdAt"));
+        json.put("updatedAt", meta.get("updatedAt"));
+        json.put("version", RecordMeta.version(stored));
+        if (RecordMeta.archived(stored)) {
+            json.put("archived", true);
+            json.put("archivedAt", meta.get("archivedAt"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) JsonValues.toJson(json);
+        return out;
+    }
+}

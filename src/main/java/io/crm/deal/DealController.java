@@ -1,0 +1,91 @@
+package io.crm.deal;
+
+import java.util.Map;
+
+import io.crm.platform.web.Preconditions;
+import io.crm.platform.web.RecordResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.bson.Document;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/deals")
+@Tag(name = "deals")
+public class DealController {
+
+    static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private final DealService deals;
+
+    public DealController(DealService deals) {
+        this.deals = deals;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Create a deal (stage defaults to the pipeline's first, currency to "
+            + "crm.deals.default-currency)")
+    public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
+        Document created = deals.create(body);
+        return RecordResponses.created(created, DealSchema.toJson(created));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a deal")
+    public ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
+        Document deal = deals.get(id);
+        return RecordResponses.ok(deal, DealSchema.toJson(deal));
+    }
+
+    @PatchMapping(path = "/{id}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Change a deal (JSON merge patch; If-Match for optimistic concurrency)")
+    public ResponseEntity<Map<String, Object>> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
+                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                                                     String ifMatch) {
+        Document updated = deals.update(id, patch, Preconditions.ifMatchVersion(ifMatch));
+        return RecordResponses.ok(updated, DealSchema.toJson(updated));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Archive a deal (hidden from reads, lists and the pipeline; restorable)")
+    public ResponseEntity<Void> archive(@PathVariable String id,
+                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        deals.archive(id, Preconditions.ifMatchVersion(ifMatch));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/restore")
+    @Operation(summary = "Restore an archived deal")
+    public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
+        Document restored = deals.restore(id);
+        return RecordResponses.ok(restored, DealSchema.toJson(restored));
+    }
+
+    @GetMapping
+    @Operation(summary = "List deals (cursor-paged; q plus one of stage, companyId, contactId; "
+            + "sort title|createdAt|updatedAt)")
+    public Map<String, Object> list(@RequestParam(required = false) String limit,
+                                    @RequestParam(required = false) String cursor,
+                                    @RequestParam(required = false) String sort,
+                                    @RequestParam(required = false) String q,
+                                    @RequestParam(required = false) String stage,
+                                    @RequestParam(required = false) String companyId,
+                                    @RequestParam(required = false) String contactId,
+                                    @RequestParam(defaultValue = "false") boolean archived) {
+        var filter = new DealService.DealFilter(archived, q, stage, companyId, contactId);
+        return RecordResponses.page(deals.list(filter, sort, Preconditions.limit(limit), cursor), DealSchema::toJson);
+    }
+}

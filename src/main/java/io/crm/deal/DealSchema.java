@@ -1,0 +1,76 @@
+package io.crm.deal;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.crm.record.Field;
+import io.crm.record.Fields;
+import io.crm.record.JsonValues;
+import io.crm.record.RecordMeta;
+import io.crm.record.Schema;
+import org.bson.Document;
+
+/** Deals: fields, derived keys and JSON shape. Stored documents use the API field names; amount is a Decimal128. */
+public final class DealSchema {
+
+    public static final String COLLECTION = "deals";
+    public static final String TITLE_KEY = RecordMeta.META + ".titleKey";
+    public static final int MAX_CONTACTS = 50;
+    /** Set by the server from the stage; a client echoing it back is ignored, like the other server fields. */
+    static final String CLOSED_AT = "closedAt";
+
+    private static final List<String> FIELDS = List.of("title", "amount", "currency", "stage", "companyId",
+            "contactIds", "expectedCloseDate", CLOSED_AT);
+
+    private DealSchema() {
+    }
+
+    /** The schema for a pipeline: stage must be one of its stages. Stage and currency get defaults on create. */
+    static Schema schema(DealPipeline pipeline) {
+        return new Schema(List.of(
+                Field.required("title", Fields.text(1, 200)),
+                Field.optional("amount", Fields.money()),
+                Field.optional("currency", Fields.currency()),
+                Field.optional("stage", Fields.oneOf(pipeline.stages())),
+                Field.optional("companyId", Fields.objectId()),
+                Field.optional("contactIds", Fields.objectIds(MAX_CONTACTS)),
+                Field.optional("expectedCloseDate", Fields.date())));
+    }
+
+    /** The record's own fields (no id, no meta). */
+    static Document fields(Document stored) {
+        Document fields = new Document();
+        FIELDS.forEach(k -> {
+            if (stored.get(k) != null) {
+                fields.put(k, stored.get(k));
+            }
+        });
+        return fields;
+    }
+
+    public static Document derived(Document stored) {
+        Object title = stored.get("title");
+        String text = title instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
+        return new Document("titleKey", text).append("search", text);
+    }
+
+    public static Map<String, Object> toJson(Document stored) {
+        Document meta = RecordMeta.of(stored);
+        Document json = new Document("id", stored.get("_id"));
+        FIELDS.forEach(k -> json.put(k, stored.get(k)));
+        if (json.get("contactIds") == null) {
+            json.put("contactIds", List.of());
+        }
+        json.put("createdAt", meta.get("createdAt"));
+        json.put("updatedAt", meta.get("updatedAt"));
+        json.put("version", RecordMeta.version(stored));
+        if (RecordMeta.archived(stored)) {
+            json.put("archived", true);
+            json.put("archivedAt", meta.get("archivedAt"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) JsonValues.toJson(json);
+        return out;
+    }
+}
