@@ -34,7 +34,7 @@ output "private_subnet_ids" {
 }
 
 output "ecr_repository_url" {
-  description = "Image repository for crm-app (GitHub variable ECR_REPOSITORY is its last path segment)."
+  description = "Image repository for crm-app (its last path segment is IMAGE_NAME in ci.yml and REPOSITORY in release.yml)."
   value       = module.ecr.repository_url
 }
 

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+
 /** The real Helm (helm-java) lints the chart strictly and templates it with its defaults and each values file. */
 class HelmChartTest {
 
@@ -23,12 +26,12 @@ class HelmChartTest {
      */
     static LintResult lint(Path chart, Path valuesFile, Path tmp) {
         Path copy = tmp.resolve("lint-" + (valuesFile == null ? "defaults" : valuesFile.getFileName()) + "/crm");
-        ClusterFiles.copyTree(chart, copy);
+        Scratch.copyTree(chart, copy);
         if (valuesFile != null) {
             Map<String, Object> merged = ClusterFiles.mergeValues(
-                    ClusterFiles.parseAll(ClusterFiles.read(chart.resolve("values.yaml"))).get(0),
-                    ClusterFiles.parseAll(ClusterFiles.read(valuesFile)).get(0));
-            ClusterFiles.write(copy.resolve("values.yaml"), ClusterFiles.yaml().dump(merged));
+                    Yamls.parseAll(Scratch.read(chart.resolve("values.yaml"))).get(0),
+                    Yamls.parseAll(Scratch.read(valuesFile)).get(0));
+            Scratch.write(copy.resolve("values.yaml"), Yamls.yaml().dump(merged));
         }
         return new Helm(copy).lint().strict().call();
     }
@@ -65,7 +68,7 @@ class HelmChartTest {
                 "NetworkPolicy", "StorageClass", "Pod").doesNotContain("ServiceMonitor", "HorizontalPodAutoscaler");
         Map<String, Object> testPod = KustomizeTest.find(defaults, "Pod", "crm-test-endpoints");
         assertThat(Yq.get(testPod, "metadata.annotations." + Rendering.EXPOSED_HOOK.replace(".", "\\."))).isEqualTo("test");
-        assertThat(ClusterFiles.read(ClusterFiles.chart().resolve("templates/tests/test-endpoints.yaml")))
+        assertThat(Scratch.read(ClusterFiles.chart().resolve("templates/tests/test-endpoints.yaml")))
                 .contains("helm.sh/hook: test");
         assertThat((String) Yq.get(testPod, "spec.containers.0.command.2")).contains("/health").contains("/ready");
 
@@ -111,8 +114,8 @@ class HelmChartTest {
     @Test
     void plantedTemplateErrorFailsLint(@TempDir Path tmp) {
         Path copy = tmp.resolve("src/crm");
-        ClusterFiles.copyTree(ClusterFiles.chart(), copy);
-        ClusterFiles.plant(copy.resolve("templates/service.yaml"), "type: {{ .Values.service.type }}",
+        Scratch.copyTree(ClusterFiles.chart(), copy);
+        Scratch.plant(copy.resolve("templates/service.yaml"), "type: {{ .Values.service.type }}",
                 "type: {{ .Values.service.type ");
         LintResult result = new Helm(copy).lint().strict().call();
         assertThat(result.isFailed()).isTrue();
@@ -121,7 +124,7 @@ class HelmChartTest {
     @Test
     void plantedWrongTypeInAValuesFileFailsLint(@TempDir Path tmp) {
         Path values = tmp.resolve("values-broken.yaml");
-        ClusterFiles.write(values, "hpa:\n  enabled: true\n  minReplicas: \"2\"\n");
+        Scratch.write(values, "hpa:\n  enabled: true\n  minReplicas: \"2\"\n");
         LintResult result = lint(ClusterFiles.chart(), values, tmp);
         assertThat(result.isFailed()).isTrue();
         assertThat(String.join("\n", result.getMessages())).contains("minReplicas");

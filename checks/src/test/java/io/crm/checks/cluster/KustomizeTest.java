@@ -12,12 +12,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.crm.checks.Tools;
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+
 /** `kubectl kustomize` renders every kustomize root, with the machine's kubectl and each version-pinned one. */
 class KustomizeTest {
 
     /** kubectl plus the kubectl.1.NN binaries that sit beside the real binary the kubectl on PATH links to. */
     static List<Path> kubectls() throws IOException {
-        Path kubectl = Proc.tool("kubectl");
+        Path kubectl = Path.of(Tools.require("kubectl"));
         List<Path> all = new ArrayList<>(List.of(kubectl));
         all.addAll(ClusterFiles.list(kubectl.toRealPath().getParent(), "kubectl.1.*"));
         return all;
@@ -31,8 +35,8 @@ class KustomizeTest {
         List<String> failures = new ArrayList<>();
         for (Path kubectl : kubectls) {
             for (String target : Rendering.KUSTOMIZE_TARGETS) {
-                Proc.Result r = Rendering.kustomize(kubectl, root.resolve(target));
-                if (!r.ok() || ClusterFiles.parseAll(r.output()).isEmpty()) {
+                Tools.Result r = Rendering.kustomize(kubectl, root.resolve(target));
+                if (!r.ok() || Yamls.parseAll(r.output()).isEmpty()) {
                     failures.add(kubectl.getFileName() + " kustomize " + target + ":\n" + r.output());
                 }
             }
@@ -87,8 +91,8 @@ class KustomizeTest {
     void plantedMissingResourceFails(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
         Rendering.prepareDevEnv(copy);
-        ClusterFiles.plant(copy.resolve("kustomize/overlays/prod/kustomization.yaml"), "- hpa.yaml", "- hpa-gone.yaml");
-        Proc.Result r = Rendering.kustomize(Proc.tool("kubectl"), copy.resolve("kustomize/overlays/prod"));
+        Scratch.plant(copy.resolve("kustomize/overlays/prod/kustomization.yaml"), "- hpa.yaml", "- hpa-gone.yaml");
+        Tools.Result r = Rendering.kustomize(Path.of(Tools.require("kubectl")), copy.resolve("kustomize/overlays/prod"));
         assertThat(r.ok()).as(r.output()).isFalse();
         assertThat(r.output()).contains("hpa-gone.yaml");
     }
@@ -97,9 +101,9 @@ class KustomizeTest {
     void plantedBrokenPatchFails(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
         Rendering.prepareDevEnv(copy);
-        ClusterFiles.plant(copy.resolve("kustomize/overlays/dev/kustomization.yaml"),
+        Scratch.plant(copy.resolve("kustomize/overlays/dev/kustomization.yaml"),
                 "path: /spec/minAvailable", "path: /spec/noSuchField");
-        Proc.Result r = Rendering.kustomize(Proc.tool("kubectl"), copy.resolve("kustomize/overlays/dev"));
+        Tools.Result r = Rendering.kustomize(Path.of(Tools.require("kubectl")), copy.resolve("kustomize/overlays/dev"));
         assertThat(r.ok()).as(r.output()).isFalse();
     }
 
@@ -107,9 +111,9 @@ class KustomizeTest {
     void devOverlayNeedsTheGitIgnoredEnvFile(@TempDir Path tmp) throws IOException {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
         Files.deleteIfExists(copy.resolve("kustomize/overlays/dev/crm-credentials.env"));
-        Proc.Result r = Rendering.kustomize(Proc.tool("kubectl"), copy.resolve("kustomize/overlays/dev"));
+        Tools.Result r = Rendering.kustomize(Path.of(Tools.require("kubectl")), copy.resolve("kustomize/overlays/dev"));
         assertThat(r.ok()).isFalse();
-        assertThat(ClusterFiles.read(Path.of(ClusterFiles.kustomizeDir().toString(), "overlays/dev/.gitignore")))
+        assertThat(Scratch.read(Path.of(ClusterFiles.kustomizeDir().toString(), "overlays/dev/.gitignore")))
                 .contains("crm-credentials.env");
     }
 

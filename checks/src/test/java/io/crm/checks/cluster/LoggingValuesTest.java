@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+
 /**
  * The EFK values (the charts themselves are not available offline) carry the settings that make the app's ECS JSON
  * logs arrive as structured, searchable fields in Elasticsearch 8.
@@ -51,20 +54,20 @@ class LoggingValuesTest {
 
     @Test
     void fluentBitShipsStructuredEcsLogsOverTls() {
-        Map<String, Object> values = ClusterFiles.parseAll(
-                ClusterFiles.read(ClusterFiles.clusterResources().resolve(FLUENT_BIT))).get(0);
+        Map<String, Object> values = Yamls.parseAll(
+                Scratch.read(ClusterFiles.clusterResources().resolve(FLUENT_BIT))).get(0);
         assertThat(problems(values)).isEmpty();
     }
 
     @Test
     void indexTemplateMapsTheCorrelationIdAndTheIlmPolicy() {
-        String template = ClusterFiles.read(ClusterFiles.clusterResources().resolve("logging/setup/index-template.json"));
+        String template = Scratch.read(ClusterFiles.clusterResources().resolve("logging/setup/index-template.json"));
         var json = com.google.gson.JsonParser.parseString(template).getAsJsonObject();
         assertThat(json.getAsJsonObject("template").getAsJsonObject("mappings").getAsJsonObject("properties")
                 .getAsJsonObject("correlationId").get("type").getAsString()).isEqualTo("keyword");
         assertThat(json.getAsJsonObject("template").getAsJsonObject("settings").get("index.lifecycle.name")
                 .getAsString()).isEqualTo("k8s-logs");
-        var policy = com.google.gson.JsonParser.parseString(ClusterFiles.read(
+        var policy = com.google.gson.JsonParser.parseString(Scratch.read(
                 ClusterFiles.clusterResources().resolve("logging/setup/ilm-policy.json"))).getAsJsonObject();
         assertThat(policy.getAsJsonObject("policy").getAsJsonObject("phases").getAsJsonObject("delete")
                 .get("min_age").getAsString()).matches("[0-9]+d");
@@ -73,8 +76,8 @@ class LoggingValuesTest {
     @Test
     @SuppressWarnings("unchecked")
     void plantedMissingMergeAndTlsFail() {
-        Map<String, Object> values = ClusterFiles.parseAll(
-                ClusterFiles.read(ClusterFiles.clusterResources().resolve(FLUENT_BIT))).get(0);
+        Map<String, Object> values = Yamls.parseAll(
+                Scratch.read(ClusterFiles.clusterResources().resolve(FLUENT_BIT))).get(0);
         Map<String, Object> config = (Map<String, Object>) values.get("config");
         config.put("filters", ((String) config.get("filters")).replace("Merge_Log On", "Merge_Log Off"));
         config.put("outputs", ((String) config.get("outputs")).replace("tls On", "tls Off"));

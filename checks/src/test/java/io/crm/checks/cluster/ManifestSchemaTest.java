@@ -8,6 +8,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+
 /** Every rendered object is valid: built-in kinds against the Kubernetes models, CRDs against their schemas. */
 class ManifestSchemaTest {
 
@@ -37,8 +40,8 @@ class ManifestSchemaTest {
     }
 
     static Map<String, Object> deployment() {
-        String yaml = ClusterFiles.read(ClusterFiles.kustomizeDir().resolve("base/app-deployment.yaml"));
-        return ClusterFiles.parseAll(yaml).get(0);
+        String yaml = Scratch.read(ClusterFiles.kustomizeDir().resolve("base/app-deployment.yaml"));
+        return Yamls.parseAll(yaml).get(0);
     }
 
     @SuppressWarnings("unchecked")
@@ -143,6 +146,6 @@ class ManifestSchemaTest {
 
     /** Deep, mutable copy through a YAML round trip. */
     static Map<String, Object> copy(Map<String, Object> obj) {
-        return ClusterFiles.parseAll(ClusterFiles.yaml().dump(obj)).get(0);
+        return Yamls.parseAll(Yamls.yaml().dump(obj)).get(0);
     }
 }

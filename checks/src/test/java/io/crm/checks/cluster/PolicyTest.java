@@ -10,6 +10,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+
 /** The CEL rules of cluster-resources/policies hold for every workload rendered from this repository. */
 class PolicyTest {
 
@@ -17,7 +20,7 @@ class PolicyTest {
 
     @BeforeAll
     static void loadPolicy() {
-        var docs = ClusterFiles.parseAll(ClusterFiles.read(
+        var docs = Yamls.parseAll(Scratch.read(
                 ClusterFiles.clusterResources().resolve("policies/crm-workload-policy.yaml")));
         policy = new CelPolicy(docs.stream().filter(d -> "ValidatingAdmissionPolicy".equals(d.get("kind")))
                 .findFirst().orElseThrow());

@@ -9,22 +9,26 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.crm.checks.Tools;
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+
 /** promtool checks the alert rules (the source file and the rendered PrometheusRule) and runs their unit tests. */
 class PromtoolTest {
 
     static final String RULES = "charts/crm/files/prometheus/crm-alerts.rules.yaml";
     static final String TESTS = "monitoring/tests/crm-alerts.test.yaml";
 
-    static Proc.Result promtool(Path dir, String... args) {
+    static Tools.Result promtool(Path dir, String... args) {
         String[] cmd = new String[args.length + 1];
-        cmd[0] = Proc.tool("promtool").toString();
+        cmd[0] = Tools.require("promtool");
         System.arraycopy(args, 0, cmd, 1, args.length);
-        return Proc.run(dir, cmd);
+        return Tools.run(dir, ClusterFiles.TOOL_TIMEOUT, cmd);
     }
 
     @Test
     void rulesFileIsValid() {
-        Proc.Result r = promtool(ClusterFiles.clusterResources(), "check", "rules", RULES);
+        Tools.Result r = promtool(ClusterFiles.clusterResources(), "check", "rules", RULES);
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("SUCCESS: 9 rules found");
     }
@@ -36,15 +40,15 @@ class PromtoolTest {
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("groups", Yq.get(rule, "spec.groups"));
         Path rendered = tmp.resolve("rendered.rules.yaml");
-        ClusterFiles.write(rendered, ClusterFiles.yaml().dump(file));
-        Proc.Result r = promtool(tmp, "check", "rules", rendered.toString());
+        Scratch.write(rendered, Yamls.yaml().dump(file));
+        Tools.Result r = promtool(tmp, "check", "rules", rendered.toString());
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("SUCCESS: 9 rules found");
     }
 
     @Test
     void unitTestsPass() {
-        Proc.Result r = promtool(ClusterFiles.clusterResources(), "test", "rules", TESTS);
+        Tools.Result r = promtool(ClusterFiles.clusterResources(), "test", "rules", TESTS);
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("SUCCESS");
     }
@@ -52,8 +56,8 @@ class PromtoolTest {
     @Test
     void plantedBrokenExpressionFailsCheck(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
-        ClusterFiles.plant(copy.resolve(RULES), "expr: up{job=\"crm\"} == 0", "expr: up{job=\"crm\" == 0");
-        Proc.Result r = promtool(copy, "check", "rules", RULES);
+        Scratch.plant(copy.resolve(RULES), "expr: up{job=\"crm\"} == 0", "expr: up{job=\"crm\" == 0");
+        Tools.Result r = promtool(copy, "check", "rules", RULES);
         assertThat(r.ok()).as(r.output()).isFalse();
     }
 
@@ -61,8 +65,8 @@ class PromtoolTest {
     void plantedWrongThresholdFailsUnitTests(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
         // A 50% threshold would let the 10% 5xx ratio of the test series pass unnoticed.
-        ClusterFiles.plant(copy.resolve(RULES), "> 0.05", "> 0.5");
-        Proc.Result r = promtool(copy, "test", "rules", TESTS);
+        Scratch.plant(copy.resolve(RULES), "> 0.05", "> 0.5");
+        Tools.Result r = promtool(copy, "test", "rules", TESTS);
         assertThat(r.ok()).as(r.output()).isFalse();
         assertThat(r.output()).contains("CrmApiHighErrorRatio");
     }
@@ -71,9 +75,9 @@ class PromtoolTest {
     void plantedMissingForFailsUnitTests(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
         // Without "for: 2m" the MongoDB alert would page on a single failed scrape.
-        ClusterFiles.plant(copy.resolve(RULES), "statefulset=~\".*crm-mongodb\"} < 1\n        for: 2m\n",
+        Scratch.plant(copy.resolve(RULES), "statefulset=~\".*crm-mongodb\"} < 1\n        for: 2m\n",
                 "statefulset=~\".*crm-mongodb\"} < 1\n");
-        Proc.Result r = promtool(copy, "test", "rules", TESTS);
+        Tools.Result r = promtool(copy, "test", "rules", TESTS);
         assertThat(r.ok()).as(r.output()).isFalse();
     }
 }

@@ -11,6 +11,10 @@ import java.util.Map;
 
 import com.marcnuri.helm.Helm;
 
+import io.crm.checks.Tools;
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+
 /** Renders everything that reaches the cluster: kustomize targets and the Helm chart with each values file. */
 final class Rendering {
 
@@ -36,7 +40,13 @@ final class Rendering {
         if (scratch == null) {
             try {
                 Path tmp = Files.createTempDirectory("crm-cluster-");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tmp)));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Scratch.deleteTree(tmp);
+                    } catch (RuntimeException e) {
+                        // Best effort at JVM exit: a leftover temp folder is harmless.
+                    }
+                }));
                 Path copy = ClusterFiles.copyOfClusterResources(tmp);
                 prepareDevEnv(copy);
                 exposeHelmHooks(copy.resolve("charts/crm/templates"));
@@ -46,14 +56,6 @@ final class Rendering {
             }
         }
         return scratch;
-    }
-
-    static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort at JVM exit: a leftover temp folder is harmless.
-        }
     }
 
     /** Annotation that replaces helm.sh/hook in the scratch chart. */
@@ -67,9 +69,9 @@ final class Rendering {
     static void exposeHelmHooks(Path templates) {
         try (var files = Files.walk(templates)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String text = ClusterFiles.read(f);
+                String text = Scratch.read(f);
                 if (text.contains("helm.sh/hook:")) {
-                    ClusterFiles.write(f, text.replace("helm.sh/hook:", EXPOSED_HOOK + ":"));
+                    Scratch.write(f, text.replace("helm.sh/hook:", EXPOSED_HOOK + ":"));
                 }
             }
         } catch (IOException e) {
@@ -82,20 +84,20 @@ final class Rendering {
         Path dev = clusterResourcesCopy.resolve("kustomize/overlays/dev");
         Path env = dev.resolve("crm-credentials.env");
         if (!Files.exists(env)) {
-            ClusterFiles.write(env, ClusterFiles.read(dev.resolve("crm-credentials.env.example")));
+            Scratch.write(env, Scratch.read(dev.resolve("crm-credentials.env.example")));
         }
     }
 
-    static Proc.Result kustomize(Path kubectl, Path dir) {
-        return Proc.run(dir, kubectl.toString(), "kustomize", ".");
+    static Tools.Result kustomize(Path kubectl, Path dir) {
+        return Tools.run(dir, ClusterFiles.TOOL_TIMEOUT, kubectl.toString(), "kustomize", ".");
     }
 
     static Render renderKustomize(Path root, String target) {
-        Proc.Result r = kustomize(Proc.tool("kubectl"), root.resolve(target));
+        Tools.Result r = kustomize(Path.of(Tools.require("kubectl")), root.resolve(target));
         if (!r.ok()) {
             throw new AssertionError("kubectl kustomize " + target + " failed:\n" + r.output());
         }
-        return new Render("kustomize:" + target, ClusterFiles.parseAll(r.output()));
+        return new Render("kustomize:" + target, Yamls.parseAll(r.output()));
     }
 
     /** The values files the chart is rendered with besides its defaults (env files and ci/ variants). */
@@ -117,7 +119,7 @@ final class Rendering {
 
     static Render renderHelm(Path chart, Path valuesFile) {
         String name = valuesFile == null ? "defaults" : chart.relativize(valuesFile).toString();
-        return new Render("helm:" + name, ClusterFiles.parseAll(helmTemplate(chart, valuesFile)));
+        return new Render("helm:" + name, Yamls.parseAll(helmTemplate(chart, valuesFile)));
     }
 
     /** Every render of the real files, computed once per test run. */

@@ -3,9 +3,14 @@ package io.crm.checks.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.crm.checks.Shellcheck;
+import io.crm.checks.Tools;
+import io.crm.checks.Scratch;
 
 /** shellcheck over the scripts of cluster-resources/ (kubeseal workflow, GitOps image bump). */
 class ShellcheckTest {
@@ -14,21 +19,21 @@ class ShellcheckTest {
     static final String SET_TAG = "scripts/set-image-tag.sh";
     static final String SEAL_GRAFANA = "sealed-secrets/seal-grafana-admin.sh";
 
-    static Proc.Result shellcheck(Path root) {
-        return Proc.run(root, Proc.tool("shellcheck").toString(), "-S", "style", SCRIPT, SET_TAG, SEAL_GRAFANA);
+    static Tools.Result shellcheck(Path root) {
+        return Shellcheck.run(root, List.of(SCRIPT, SET_TAG, SEAL_GRAFANA));
     }
 
     @Test
     void scriptsAreClean() {
-        Proc.Result r = shellcheck(ClusterFiles.clusterResources());
+        Tools.Result r = shellcheck(ClusterFiles.clusterResources());
         assertThat(r.ok()).as(r.output()).isTrue();
     }
 
     @Test
     void plantedUnquotedExpansionFails(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
-        ClusterFiles.plant(copy.resolve(SCRIPT), "mv \"$target.tmp\" \"$target\"", "mv $target.tmp $target");
-        Proc.Result r = shellcheck(copy);
+        Scratch.plant(copy.resolve(SCRIPT), "mv \"$target.tmp\" \"$target\"", "mv $target.tmp $target");
+        Tools.Result r = shellcheck(copy);
         assertThat(r.ok()).isFalse();
         assertThat(r.output()).contains("SC2086");
     }

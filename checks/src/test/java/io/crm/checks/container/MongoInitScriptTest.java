@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.crm.checks.Repo;
 import io.crm.checks.Tools;
@@ -45,7 +44,7 @@ class MongoInitScriptTest {
     private String run(Path script, String envJson) throws IOException {
         Path harness = tmp.resolve("harness.js");
         Files.writeString(harness, HARNESS);
-        Tools.Result result = Tools.run(tmp, Duration.ofMinutes(1), Map.of(),
+        Tools.Result result = Tools.run(tmp, Duration.ofMinutes(1),
                 List.of(Tools.require("node"), harness.toString(), script.toString(), envJson));
         assertThat(result.exitCode()).as(result.output()).isZero();
         return result.output().strip();

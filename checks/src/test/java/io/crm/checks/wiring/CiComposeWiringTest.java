@@ -1,0 +1,216 @@
+package io.crm.checks.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.crm.checks.Repo;
+import io.crm.checks.Scratch;
+import io.crm.checks.Yamls;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ci.yml's image and end-to-end jobs against the files they drive, as they exist: the image the image job tags is
+ * the one compose.yaml runs (name crm-app, tag = commit SHA through CRM_TAG), every variable compose requires gets
+ * a value in CI (no .env is committed: the job must create one or set it), and e2e/run.sh is pointed at the port
+ * nginx publishes. Written by different people, so nothing else ties them together before a real pipeline run.
+ */
+class CiComposeWiringTest {
+
+    private static final Pattern APP_IMAGE = Pattern.compile("^\\$\\{(\\w+):-([^}]+)}:\\$\\{(\\w+)[^}]*}$");
+    private static final Pattern PUBLISHED = Pattern.compile(
+            "^\\$\\{(\\w+):-([^}]+)}:\\$\\{(\\w+):-([^}]+)}:(\\d+)$");
+    private static final Pattern E2E_CALL = Pattern.compile("e2e/run\\.sh \"?http://([^:/\"]+):([^/\"\\s]+)\"?");
+
+    record Inputs(String ci, String compose, String composeTest, String envExample, boolean e2eScriptExecutable) {
+    }
+
+    static Inputs real() throws Exception {
+        Path root = Repo.root();
+        return new Inputs(Scratch.read(root.resolve(".github/workflows/ci.yml")), Scratch.read(root.resolve("compose.yaml")),
+                Scratch.read(root.resolve("compose.test.yaml")), Scratch.read(root.resolve(".env.example")),
+                Files.isExecutable(root.resolve("e2e/run.sh")));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object node) {
+        return node instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> steps(Map<String, Object> job) {
+        return job.get("steps") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    /** NAME=value lines of an env file. */
+    static Map<String, String> envFile(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher m = Pattern.compile("^([A-Z_][A-Z0-9_]*)=(.*)$").matcher(line.strip());
+            if (m.matches()) {
+                out.put(m.group(1), m.group(2));
+            }
+        }
+        return out;
+    }
+
+    static List<String> violations(Inputs in) {
+        List<String> out = new ArrayList<>();
+        Map<String, Object> ci = Yamls.parseAll(in.ci()).get(0);
+        Map<String, Object> wfEnv = map(ci.get("env"));
+        String imageName = str(wfEnv.get("IMAGE_NAME"));
+        String imageTag = str(wfEnv.get("IMAGE_TAG"));
+        if (!"crm-app".equals(imageName) || !"${{ github.sha }}".equals(imageTag)) {
+            out.add("ci.yml env must name the image crm-app tagged with the commit SHA: IMAGE_NAME=" + imageName
+                    + " IMAGE_TAG=" + imageTag);
+        }
+        Map<String, Object> jobs = map(ci.get("jobs"));
+
+        // The image job tags exactly IMAGE_NAME:IMAGE_TAG, which the e2e and publish jobs then load.
+        boolean tagged = steps(map(jobs.get("image"))).stream()
+                .anyMatch(s -> "${{ env.IMAGE_NAME }}:${{ env.IMAGE_TAG }}".equals(str(map(s.get("with")).get("tags"))));
+        if (!tagged) {
+            out.add("image job does not tag the image ${{ env.IMAGE_NAME }}:${{ env.IMAGE_TAG }}");
+        }
+
+        Map<String, Object> e2e = map(jobs.get("e2e"));
+        Map<String, Object> e2eEnv = map(e2e.get("env"));
+        StringBuilder run = new StringBuilder();
+        steps(e2e).forEach(s -> run.append(s.get("run") == null ? "" : s.get("run") + "\n"));
+        String script = run.toString();
+        if (!script.contains("docker load")) {
+            out.add("e2e job does not load the image built by the image job");
+        }
+
+        // compose.yaml's app image: ${NAME_VAR:-name}:${TAG_VAR...}
+        Map<String, Object> compose = Yamls.parseAll(in.compose()).get(0);
+        Map<String, Object> services = map(compose.get("services"));
+        String appImage = str(map(services.get("app")).get("image"));
+        Matcher image = APP_IMAGE.matcher(appImage == null ? "" : appImage);
+        if (!image.matches()) {
+            out.add("compose app image is not ${NAME:-name}:${TAG}: " + appImage);
+        } else {
+            String nameVar = image.group(1);
+            String tagVar = image.group(3);
+            String runName = e2eEnv.containsKey(nameVar) ? str(e2eEnv.get(nameVar)) : image.group(2);
+            if (!runName.equals(imageName) && !runName.equals("${{ env.IMAGE_NAME }}")) {
+                out.add("compose would run image " + runName + ", the pipeline builds " + imageName);
+            }
+            String runTag = str(e2eEnv.get(tagVar));
+            if (!imageTag.equals(runTag) && !"${{ env.IMAGE_TAG }}".equals(runTag)) {
+                out.add("e2e job must set " + tagVar + " (compose's app tag) to the image tag " + imageTag + ", got " + runTag);
+            }
+        }
+
+        // Every compose command of the job uses the same files, and `up` never builds (it tests the built image).
+        Matcher composeCmd = Pattern.compile("docker compose((?: -f \\S+)+) (up|logs|down)([^\\n]*)").matcher(script);
+        Set<String> fileSets = new LinkedHashSet<>();
+        boolean upNoBuild = false;
+        while (composeCmd.find()) {
+            fileSets.add(composeCmd.group(1).strip());
+            upNoBuild |= composeCmd.group(2).equals("up") && composeCmd.group(3).contains("--no-build");
+        }
+        if (!fileSets.equals(Set.of("-f compose.yaml -f compose.test.yaml"))) {
+            out.add("e2e compose commands must all use -f compose.yaml -f compose.test.yaml: " + fileSets);
+        }
+        if (!upNoBuild) {
+            out.add("e2e job must start the stack with docker compose ... up --no-build");
+        }
+
+        // Values in CI: the job env, plus the env file the job creates (no .env is committed).
+        Map<String, String> fileValues = new LinkedHashMap<>();
+        if (script.contains("cp .env.example .env") || script.contains("--env-file .env.example")) {
+            fileValues.putAll(envFile(in.envExample()));
+        }
+        Set<String> required = new LinkedHashSet<>();
+        Matcher req = Pattern.compile("\\$\\{(\\w+):\\?").matcher(in.compose() + "\n" + in.composeTest());
+        while (req.find()) {
+            required.add(req.group(1));
+        }
+        for (String name : required) {
+            if (!e2eEnv.containsKey(name) && !fileValues.containsKey(name)) {
+                out.add("compose requires " + name + " but the e2e job neither sets it nor creates an env file defining it");
+            }
+        }
+
+        // e2e/run.sh must reach the port nginx publishes, on the address it binds.
+        Object ports = map(services.get("nginx")).get("ports");
+        String published = ports instanceof List<?> l && l.size() == 1 ? str(l.get(0)) : null;
+        Matcher pub = PUBLISHED.matcher(published == null ? "" : published);
+        Matcher call = E2E_CALL.matcher(script);
+        if (!pub.matches()) {
+            out.add("nginx must publish one port as ${BIND:-addr}:${PORT:-port}:80: " + ports);
+        } else if (!call.find()) {
+            out.add("e2e job does not run e2e/run.sh http://HOST:PORT");
+        } else {
+            String bind = e2eEnv.containsKey(pub.group(1)) ? str(e2eEnv.get(pub.group(1)))
+                    : fileValues.getOrDefault(pub.group(1), pub.group(2));
+            String port = e2eEnv.containsKey(pub.group(3)) ? str(e2eEnv.get(pub.group(3)))
+                    : fileValues.getOrDefault(pub.group(3), pub.group(4));
+            String host = call.group(1);
+            if (!host.equals(bind) && !(bind.equals("0.0.0.0") && host.equals("127.0.0.1"))) {
+                out.add("e2e/run.sh calls host " + host + " but nginx binds " + bind);
+            }
+            // The step's shell sees only the job env (never the compose env file): a variable must be set there.
+            String urlPort = call.group(2);
+            Matcher var = Pattern.compile("^\\$\\{?(\\w+)}?$").matcher(urlPort);
+            String resolved = var.matches() ? str(e2eEnv.get(var.group(1))) : urlPort;
+            if (!port.equals(resolved)) {
+                out.add("e2e/run.sh calls port " + urlPort + " (= " + resolved + ") but nginx publishes " + port);
+            }
+        }
+        if (!in.e2eScriptExecutable()) {
+            out.add("e2e/run.sh is missing or not executable");
+        }
+        return out;
+    }
+
+    @Test
+    void ciRunsComposeAndTheE2eScriptAsTheyAre() throws Exception {
+        assertThat(violations(real())).isEmpty();
+    }
+
+    static Inputs withCi(Inputs in, String from, String to) {
+        assertThat(in.ci()).as("plant anchor").contains(from);
+        return new Inputs(in.ci().replace(from, to), in.compose(), in.composeTest(), in.envExample(),
+                in.e2eScriptExecutable());
+    }
+
+    @Test
+    void plantedMismatchesAreCaught() throws Exception {
+        Inputs in = real();
+        assertThat(violations(withCi(in, "      CRM_TAG: ${{ github.sha }}", "      APP_TAG: ${{ github.sha }}")))
+                .anySatisfy(v -> assertThat(v).contains("must set CRM_TAG"));
+        assertThat(violations(withCi(in, "          cp .env.example .env\n", "")))
+                .anySatisfy(v -> assertThat(v).contains("requires MONGO_ROOT_PASSWORD"));
+        assertThat(violations(withCi(in, "e2e/run.sh \"http://127.0.0.1:${CRM_HTTP_PORT}\"",
+                "e2e/run.sh \"http://127.0.0.1:${HTTP_PORT}\""))).anySatisfy(v -> assertThat(v).contains("calls port"));
+        assertThat(violations(withCi(in, "e2e/run.sh \"http://127.0.0.1:${CRM_HTTP_PORT}\"",
+                "e2e/run.sh \"http://localhost:8080\""))).anySatisfy(v -> assertThat(v).contains("calls host localhost"));
+        assertThat(violations(withCi(in, "tags: ${{ env.IMAGE_NAME }}:${{ env.IMAGE_TAG }}",
+                "tags: crm:${{ env.IMAGE_TAG }}"))).anySatisfy(v -> assertThat(v).contains("image job does not tag"));
+        assertThat(violations(withCi(in, "up -d --no-build --wait", "up -d --build --wait")))
+                .anySatisfy(v -> assertThat(v).contains("--no-build"));
+        assertThat(violations(withCi(in, "compose.yaml -f compose.test.yaml down -v",
+                "compose.yaml down -v"))).anySatisfy(v -> assertThat(v).contains("must all use"));
+        Inputs renamed = new Inputs(in.ci(), in.compose().replace("${CRM_IMAGE:-crm-app}", "${CRM_IMAGE:-crm}"),
+                in.composeTest(), in.envExample(), true);
+        assertThat(violations(renamed)).anySatisfy(v -> assertThat(v).contains("would run image crm"));
+        Inputs newVar = new Inputs(in.ci(), in.compose(), in.composeTest() + "    environment:\n      X: ${CRM_NEW_SECRET:?set it}\n",
+                in.envExample(), true);
+        assertThat(violations(newVar)).anySatisfy(v -> assertThat(v).contains("requires CRM_NEW_SECRET"));
+    }
+}
