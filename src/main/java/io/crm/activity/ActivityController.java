@@ -2,12 +2,10 @@ package io.crm.activity;
 
 import java.util.Map;
 
-import io.crm.platform.web.Preconditions;
-import io.crm.platform.web.RecordResponses;
+import io.crm.platform.web.RecordEndpoints;
 import io.crm.record.RecordException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.bson.Document;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -28,50 +26,43 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "activities")
 public class ActivityController {
 
-    static final String MERGE_PATCH = "application/merge-patch+json";
-
-    private final ActivityService activities;
+    private final RecordEndpoints<ActivityService.ActivityFilter> activities;
 
     public ActivityController(ActivityService activities) {
-        this.activities = activities;
+        this.activities = new RecordEndpoints<>(activities, ActivitySchema::toJson);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create an activity (linked to at least one contact, company or deal)")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
-        Document created = activities.create(body);
-        return RecordResponses.created(created, ActivitySchema.toJson(created));
+        return activities.create(body);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Get an activity")
     public ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
-        Document activity = activities.get(id);
-        return RecordResponses.ok(activity, ActivitySchema.toJson(activity));
+        return activities.get(id);
     }
 
-    @PatchMapping(path = "/{id}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    @PatchMapping(path = "/{id}", consumes = {RecordEndpoints.MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Change an activity (JSON merge patch; If-Match for optimistic concurrency)")
     public ResponseEntity<Map<String, Object>> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
                                                      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                      String ifMatch) {
-        Document updated = activities.update(id, patch, Preconditions.ifMatchVersion(ifMatch));
-        return RecordResponses.ok(updated, ActivitySchema.toJson(updated));
+        return activities.patch(id, patch, ifMatch);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Archive an activity (hidden from reads, lists and timelines; restorable)")
     public ResponseEntity<Void> archive(@PathVariable String id,
                                         @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        activities.archive(id, Preconditions.ifMatchVersion(ifMatch));
-        return ResponseEntity.noContent().build();
+        return activities.archive(id, ifMatch);
     }
 
     @PostMapping("/{id}/restore")
     @Operation(summary = "Restore an archived activity")
     public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
-        Document restored = activities.restore(id);
-        return RecordResponses.ok(restored, ActivitySchema.toJson(restored));
+        return activities.restore(id);
     }
 
     @GetMapping
@@ -88,8 +79,7 @@ public class ActivityController {
                                     @RequestParam(required = false) String open,
                                     @RequestParam(defaultValue = "false") boolean archived) {
         var filter = new ActivityService.ActivityFilter(archived, q, type, contactId, companyId, dealId, open(open));
-        return RecordResponses.page(activities.list(filter, sort, Preconditions.limit(limit), cursor),
-                ActivitySchema::toJson);
+        return activities.list(filter, sort, limit, cursor);
     }
 
     private static Boolean open(String open) {

@@ -3,12 +3,11 @@ package io.crm.activity;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.crm.record.Field;
 import io.crm.record.Fields;
-import io.crm.record.JsonValues;
+import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
@@ -47,13 +46,7 @@ public final class ActivitySchema {
     }
 
     static Document fields(Document stored) {
-        Document fields = new Document();
-        FIELDS.forEach(k -> {
-            if (stored.get(k) != null) {
-                fields.put(k, stored.get(k));
-            }
-        });
-        return fields;
+        return RecordJson.fields(stored, FIELDS);
     }
 
     /** An open task: a task without completedAt. */
@@ -67,23 +60,10 @@ public final class ActivitySchema {
         String bodyText = body instanceof String s ? s.substring(0, Math.min(s.length(), SEARCHED_BODY_LENGTH)) : "";
         return new Document("dueKey", stored.get("dueAt") instanceof Date d ? d : NO_DUE_DATE)
                 .append("open", isOpen(stored))
-                .append("search", String.join(RecordMeta.SEARCH_SEPARATOR,
-                        subject == null ? "" : subject.toString(), bodyText).toLowerCase(Locale.ROOT));
+                .append("search", RecordMeta.searchText(subject, bodyText));
     }
 
     public static Map<String, Object> toJson(Document stored) {
-        Document meta = RecordMeta.of(stored);
-        Document json = new Document("id", stored.get("_id"));
-        FIELDS.forEach(k -> json.put(k, stored.get(k)));
-        json.put("createdAt", meta.get("createdAt"));
-        json.put("updatedAt", meta.get("updatedAt"));
-        json.put("version", RecordMeta.version(stored));
-        if (RecordMeta.archived(stored)) {
-            json.put("archived", true);
-            json.put("archivedAt", meta.get("archivedAt"));
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) JsonValues.toJson(json);
-        return out;
+        return RecordJson.toJson(stored, FIELDS);
     }
 }

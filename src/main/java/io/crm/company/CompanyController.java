@@ -4,11 +4,9 @@ import java.util.Map;
 
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
-import io.crm.platform.web.Preconditions;
-import io.crm.platform.web.RecordResponses;
+import io.crm.platform.web.RecordEndpoints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.bson.Document;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -29,52 +27,47 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "companies")
 public class CompanyController {
 
-    static final String MERGE_PATCH = "application/merge-patch+json";
-
-    private final CompanyService companies;
-    private final ContactService contacts;
+    private final CompanyService service;
+    private final RecordEndpoints<CompanyService.CompanyFilter> companies;
+    private final RecordEndpoints<ContactService.ContactFilter> contacts;
 
     public CompanyController(CompanyService companies, ContactService contacts) {
-        this.companies = companies;
-        this.contacts = contacts;
+        this.service = companies;
+        this.companies = new RecordEndpoints<>(companies, CompanySchema::toJson);
+        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a company")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
-        Document created = companies.create(body);
-        return RecordResponses.created(created, CompanySchema.toJson(created));
+        return companies.create(body);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Get a company")
     public ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
-        Document company = companies.get(id);
-        return RecordResponses.ok(company, CompanySchema.toJson(company));
+        return companies.get(id);
     }
 
-    @PatchMapping(path = "/{id}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    @PatchMapping(path = "/{id}", consumes = {RecordEndpoints.MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Change a company (JSON merge patch; If-Match for optimistic concurrency)")
     public ResponseEntity<Map<String, Object>> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
                                                      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                      String ifMatch) {
-        Document updated = companies.update(id, patch, Preconditions.ifMatchVersion(ifMatch));
-        return RecordResponses.ok(updated, CompanySchema.toJson(updated));
+        return companies.patch(id, patch, ifMatch);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Archive a company (hidden from reads and lists; restorable)")
     public ResponseEntity<Void> archive(@PathVariable String id,
                                         @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        companies.archive(id, Preconditions.ifMatchVersion(ifMatch));
-        return ResponseEntity.noContent().build();
+        return companies.archive(id, ifMatch);
     }
 
     @PostMapping("/{id}/restore")
     @Operation(summary = "Restore an archived company")
     public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
-        Document restored = companies.restore(id);
-        return RecordResponses.ok(restored, CompanySchema.toJson(restored));
+        return companies.restore(id);
     }
 
     @GetMapping
@@ -87,8 +80,7 @@ public class CompanyController {
                                     @RequestParam(required = false) String domain,
                                     @RequestParam(defaultValue = "false") boolean archived) {
         var filter = new CompanyService.CompanyFilter(archived, q, tag, domain);
-        return RecordResponses.page(companies.list(filter, sort, Preconditions.limit(limit), cursor),
-                CompanySchema::toJson);
+        return companies.list(filter, sort, limit, cursor);
     }
 
     @GetMapping("/{id}/contacts")
@@ -97,9 +89,8 @@ public class CompanyController {
                                         @RequestParam(required = false) String limit,
                                         @RequestParam(required = false) String cursor,
                                         @RequestParam(required = false) String sort) {
-        companies.get(id);
-        int pageSize = Preconditions.limit(limit);
+        service.get(id); // 404 for an unknown or archived company
         var filter = new ContactService.ContactFilter(false, null, null, id, null);
-        return RecordResponses.page(contacts.list(filter, sort, pageSize, cursor), ContactSchema::toJson);
+        return contacts.list(filter, sort, limit, cursor);
     }
 }

@@ -1,12 +1,11 @@
 package io.crm.company;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.crm.record.Field;
 import io.crm.record.Fields;
-import io.crm.record.JsonValues;
+import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
@@ -48,13 +47,7 @@ public final class CompanySchema {
 
     /** The record's own fields (no id, no meta): what a merge patch applies to. */
     static Document fields(Document stored) {
-        Document fields = new Document();
-        FIELDS.forEach(k -> {
-            if (stored.get(k) != null) {
-                fields.put(k, stored.get(k));
-            }
-        });
-        return fields;
+        return RecordJson.fields(stored, FIELDS);
     }
 
     /** Keys derived from the fields, kept in the meta sub-document: sort key, unique domain key, search text. */
@@ -62,31 +55,15 @@ public final class CompanySchema {
         Document derived = new Document();
         Object name = stored.get("name");
         Object domain = stored.get("domain");
-        derived.put("nameKey", name instanceof String s ? s.toLowerCase(Locale.ROOT) : "");
+        derived.put("nameKey", RecordMeta.sortKey(name));
         if (domain instanceof String d && !d.isBlank()) {
             derived.put("domainKey", d);
         }
-        derived.put("search", String.join(RecordMeta.SEARCH_SEPARATOR,
-                name == null ? "" : name.toString(), domain == null ? "" : domain.toString()).toLowerCase(Locale.ROOT));
+        derived.put("search", RecordMeta.searchText(name, domain));
         return derived;
     }
 
     public static Map<String, Object> toJson(Document stored) {
-        Document meta = RecordMeta.of(stored);
-        Document json = new Document("id", stored.get("_id"));
-        FIELDS.forEach(k -> json.put(k, stored.get(k)));
-        if (json.get("tags") == null) {
-            json.put("tags", List.of());
-        }
-        json.put("createdAt", meta.get("createdAt"));
-        json.put("updatedAt", meta.get("updatedAt"));
-        json.put("version", RecordMeta.version(stored));
-        if (RecordMeta.archived(stored)) {
-            json.put("archived", true);
-            json.put("archivedAt", meta.get("archivedAt"));
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) JsonValues.toJson(json);
-        return out;
+        return RecordJson.toJson(stored, FIELDS, "tags");
     }
 }

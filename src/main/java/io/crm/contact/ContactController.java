@@ -2,11 +2,9 @@ package io.crm.contact;
 
 import java.util.Map;
 
-import io.crm.platform.web.Preconditions;
-import io.crm.platform.web.RecordResponses;
+import io.crm.platform.web.RecordEndpoints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.bson.Document;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -27,50 +25,43 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "contacts")
 public class ContactController {
 
-    static final String MERGE_PATCH = "application/merge-patch+json";
-
-    private final ContactService contacts;
+    private final RecordEndpoints<ContactService.ContactFilter> contacts;
 
     public ContactController(ContactService contacts) {
-        this.contacts = contacts;
+        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a contact")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
-        Document created = contacts.create(body);
-        return RecordResponses.created(created, ContactSchema.toJson(created));
+        return contacts.create(body);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Get a contact")
     public ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
-        Document contact = contacts.get(id);
-        return RecordResponses.ok(contact, ContactSchema.toJson(contact));
+        return contacts.get(id);
     }
 
-    @PatchMapping(path = "/{id}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    @PatchMapping(path = "/{id}", consumes = {RecordEndpoints.MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Change a contact (JSON merge patch; If-Match for optimistic concurrency)")
     public ResponseEntity<Map<String, Object>> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
                                                      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                      String ifMatch) {
-        Document updated = contacts.update(id, patch, Preconditions.ifMatchVersion(ifMatch));
-        return RecordResponses.ok(updated, ContactSchema.toJson(updated));
+        return contacts.patch(id, patch, ifMatch);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Archive a contact (hidden from reads and lists; restorable)")
     public ResponseEntity<Void> archive(@PathVariable String id,
                                         @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        contacts.archive(id, Preconditions.ifMatchVersion(ifMatch));
-        return ResponseEntity.noContent().build();
+        return contacts.archive(id, ifMatch);
     }
 
     @PostMapping("/{id}/restore")
     @Operation(summary = "Restore an archived contact")
     public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
-        Document restored = contacts.restore(id);
-        return RecordResponses.ok(restored, ContactSchema.toJson(restored));
+        return contacts.restore(id);
     }
 
     @GetMapping
@@ -84,7 +75,6 @@ public class ContactController {
                                     @RequestParam(required = false) String email,
                                     @RequestParam(defaultValue = "false") boolean archived) {
         var filter = new ContactService.ContactFilter(archived, q, tag, companyId, email);
-        return RecordResponses.page(contacts.list(filter, sort, Preconditions.limit(limit), cursor),
-                ContactSchema::toJson);
+        return contacts.list(filter, sort, limit, cursor);
     }
 }

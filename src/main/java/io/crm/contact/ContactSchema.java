@@ -7,7 +7,7 @@ import java.util.Set;
 
 import io.crm.record.Field;
 import io.crm.record.Fields;
-import io.crm.record.JsonValues;
+import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
@@ -119,23 +119,17 @@ public final class ContactSchema {
         Object email = stored.get("email");
         Object phone = stored.get("phone");
         Document derived = new Document();
-        derived.put("nameKey", name instanceof String s ? s.toLowerCase(Locale.ROOT) : "");
+        derived.put("nameKey", RecordMeta.sortKey(name));
         if (email instanceof String s && !s.isBlank()) {
             derived.put("emailKey", s.strip().toLowerCase(Locale.ROOT));
         }
-        derived.put("search", String.join(RecordMeta.SEARCH_SEPARATOR,
-                text(name), text(email), text(phone)).toLowerCase(Locale.ROOT));
+        derived.put("search", RecordMeta.searchText(name, email, phone));
         return derived;
-    }
-
-    private static String text(Object value) {
-        return value == null ? "" : String.valueOf(value);
     }
 
     /** The JSON representation returned by the API. */
     public static Map<String, Object> toJson(Document stored) {
         Document api = toApi(stored);
-        Document meta = RecordMeta.of(stored);
         Document json = new Document();
         json.put("id", api.get("_id"));
         for (String key : List.of("name", "email", "phone", "title", "companyId", "tags", "externalId")) {
@@ -145,15 +139,6 @@ public final class ContactSchema {
             json.put("tags", List.of());
         }
         json.put("attributes", api.get("attributes"));
-        json.put("createdAt", meta.get("createdAt"));
-        json.put("updatedAt", meta.get("updatedAt"));
-        json.put("version", RecordMeta.version(stored));
-        if (RecordMeta.archived(stored)) {
-            json.put("archived", true);
-            json.put("archivedAt", meta.get("archivedAt"));
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) JsonValues.toJson(json);
-        return out;
+        return RecordJson.withMeta(stored, json);
     }
 }

@@ -1,20 +1,18 @@
 package io.crm.contact;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.mongodb.client.model.Filters;
-import io.crm.record.Page;
 import io.crm.record.RecordException;
+import io.crm.record.RecordFilter;
 import io.crm.record.RecordMeta;
+import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
-import io.crm.record.SortOrder;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -24,68 +22,39 @@ import org.springframework.stereotype.Service;
 
 /** Contact use cases: the one place contact rules are applied, for the v1 API, the legacy API and the UI alike. */
 @Service
-public class ContactService {
+public class ContactService extends RecordService<ContactService.ContactFilter> {
 
-    public static final Map<String, String> SORTS = Map.of(
-            "name", ContactSchema.NAME_KEY,
-            "createdAt", RecordMeta.CREATED_AT,
-            "updatedAt", RecordMeta.UPDATED_AT);
-    public static final String DEFAULT_SORT = "-createdAt";
+    public static final Map<String, String> SORTS = sortsBy("name", ContactSchema.NAME_KEY);
 
-    private final RecordStore store;
     private final References references;
 
     public ContactService(MongoTemplate mongo, References references, Clock clock) {
-        this.store = new RecordStore(mongo.getCollection(ContactSchema.COLLECTION), "Contact", Map.of(
+        super(new RecordStore(mongo.getCollection(ContactSchema.COLLECTION), "Contact", Map.of(
                 ContactIndexes.EMAIL_UNIQUE, "A contact with this email already exists",
                 ContactIndexes.EXTERNAL_ID_UNIQUE, "A contact with this externalId already exists"),
-                Set.of("emailKey"), clock);
+                Set.of("emailKey"), clock), SORTS);
         this.references = references;
     }
 
-    public RecordStore store() {
-        return store;
-    }
-
-    public Document create(Map<String, Object> body) {
+    @Override
+    protected Document newRecord(Map<String, Object> body) {
         Document api = ContactSchema.SCHEMA.create(body);
         checkReferences(api);
-        Document stored = ContactSchema.toStored(api);
-        checkUnique(stored, null);
-        return store.insert(stored, ContactSchema.derived(stored));
+        return ContactSchema.toStored(api);
     }
 
-    public Document get(String id) {
-        return store.get(id);
-    }
-
-    public Document update(String id, Map<String, Object> patch, Long expectedVersion) {
-        Document current = store.get(id);
+    @Override
+    protected Document patched(Document current, Map<String, Object> patch) {
         Document api = ContactSchema.SCHEMA.patch(ContactSchema.toApi(current), patch);
         if (patch.containsKey("companyId")) {
             checkReferences(api);
         }
-        Document stored = ContactSchema.toStored(api);
-        checkUnique(stored, current.getObjectId("_id"));
-        return store.replace(current, stored, ContactSchema.derived(stored), expectedVersion);
+        return ContactSchema.toStored(api);
     }
 
-    public Document archive(String id, Long expectedVersion) {
-        Document current = store.get(id);
-        return store.setArchived(current, true, ContactSchema.derived(current), expectedVersion);
-    }
-
-    public Document restore(String id) {
-        Document current = store.find(id).orElseThrow(() -> new RecordException.NotFound("Contact"));
-        if (!RecordMeta.archived(current)) {
-            return current;
-        }
-        checkUnique(current, current.getObjectId("_id"));
-        return store.setArchived(current, false, ContactSchema.derived(current), null);
-    }
-
-    public Page<Document> list(ContactFilter filter, String sort, int limit, String cursor) {
-        return store.list(filter.toBson(), SortOrder.parse(sort, SORTS, DEFAULT_SORT), limit, cursor);
+    @Override
+    protected Document derived(Document stored) {
+        return ContactSchema.derived(stored);
     }
 
     private void checkReferences(Document api) {
@@ -100,49 +69,38 @@ public class ContactService {
         checkUnique(stored, self);
     }
 
-    /**
-     * The unique indexes are the real guard; this check gives the same 409 on stores that cannot enforce them
-     * (legacy data with duplicates keeps the index from being built) and a clearer message.
-     */
-    private void checkUnique(Document stored, ObjectId self) {
+    @Override
+    protected void checkUnique(Document stored, ObjectId self) {
         if (stored.get("email") instanceof String email && !email.isBlank()) {
             Bson sameEmail = Filters.and(Filters.eq(ContactSchema.EMAIL_KEY, email.strip().toLowerCase(Locale.ROOT)),
                     Filters.eq(RecordMeta.ARCHIVED, false));
-            if (exists(sameEmail, self)) {
+            if (store.exists(sameEmail, self)) {
                 throw new RecordException.Duplicate("A contact with this email already exists");
             }
         }
         if (stored.get(ContactSchema.LEGACY_ID) instanceof String externalId
-                && exists(Filters.eq(ContactSchema.LEGACY_ID, externalId), self)) {
+                && store.exists(Filters.eq(ContactSchema.LEGACY_ID, externalId), self)) {
             throw new RecordException.Duplicate("A contact with this externalId already exists");
         }
     }
 
-    private boolean exists(Bson filter, ObjectId self) {
-        Bson query = self == null ? filter : Filters.and(filter, Filters.ne("_id", self));
-        return store.collection().find(query).projection(new Document("_id", 1)).first() != null;
-    }
-
     /** The list filters of the contacts API. */
-    public record ContactFilter(boolean archived, String q, String tag, String companyId, String email) {
+    public record ContactFilter(boolean archived, String q, String tag, String companyId, String email)
+            implements RecordFilter {
 
-        Bson toBson() {
-            List<Bson> and = new ArrayList<>();
-            and.add(Filters.eq(RecordMeta.ARCHIVED, archived));
-            if (q != null && !q.isBlank()) {
-                // literal, case-insensitive "contains": the text is quoted, never a regex or an operator
-                and.add(Filters.regex(RecordMeta.SEARCH, Pattern.quote(q.strip().toLowerCase(Locale.ROOT))));
-            }
-            if (tag != null && !tag.isBlank()) {
+        @Override
+        public Bson toBson() {
+            List<Bson> and = RecordFilter.archivedAndText(archived, q);
+            if (RecordFilter.given(tag)) {
                 and.add(Filters.eq("tags", tag.strip().toLowerCase(Locale.ROOT)));
             }
-            if (companyId != null && !companyId.isBlank()) {
+            if (RecordFilter.given(companyId)) {
                 if (!ObjectId.isValid(companyId)) {
                     throw new RecordException.BadQuery("companyId must be a record id");
                 }
                 and.add(Filters.eq("companyId", new ObjectId(companyId)));
             }
-            if (email != null && !email.isBlank()) {
+            if (RecordFilter.given(email)) {
                 and.add(Filters.eq(ContactSchema.EMAIL_KEY, email.strip().toLowerCase(Locale.ROOT)));
             }
             return Filters.and(and);

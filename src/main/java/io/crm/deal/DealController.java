@@ -2,11 +2,9 @@ package io.crm.deal;
 
 import java.util.Map;
 
-import io.crm.platform.web.Preconditions;
-import io.crm.platform.web.RecordResponses;
+import io.crm.platform.web.RecordEndpoints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.bson.Document;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -27,51 +25,44 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "deals")
 public class DealController {
 
-    static final String MERGE_PATCH = "application/merge-patch+json";
-
-    private final DealService deals;
+    private final RecordEndpoints<DealService.DealFilter> deals;
 
     public DealController(DealService deals) {
-        this.deals = deals;
+        this.deals = new RecordEndpoints<>(deals, DealSchema::toJson);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a deal (stage defaults to the pipeline's first, currency to "
             + "crm.deals.default-currency)")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
-        Document created = deals.create(body);
-        return RecordResponses.created(created, DealSchema.toJson(created));
+        return deals.create(body);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Get a deal")
     public ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
-        Document deal = deals.get(id);
-        return RecordResponses.ok(deal, DealSchema.toJson(deal));
+        return deals.get(id);
     }
 
-    @PatchMapping(path = "/{id}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    @PatchMapping(path = "/{id}", consumes = {RecordEndpoints.MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Change a deal (JSON merge patch; If-Match for optimistic concurrency)")
     public ResponseEntity<Map<String, Object>> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
                                                      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                      String ifMatch) {
-        Document updated = deals.update(id, patch, Preconditions.ifMatchVersion(ifMatch));
-        return RecordResponses.ok(updated, DealSchema.toJson(updated));
+        return deals.patch(id, patch, ifMatch);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Archive a deal (hidden from reads, lists and the pipeline; restorable)")
     public ResponseEntity<Void> archive(@PathVariable String id,
                                         @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        deals.archive(id, Preconditions.ifMatchVersion(ifMatch));
-        return ResponseEntity.noContent().build();
+        return deals.archive(id, ifMatch);
     }
 
     @PostMapping("/{id}/restore")
     @Operation(summary = "Restore an archived deal")
     public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
-        Document restored = deals.restore(id);
-        return RecordResponses.ok(restored, DealSchema.toJson(restored));
+        return deals.restore(id);
     }
 
     @GetMapping
@@ -86,6 +77,6 @@ public class DealController {
                                     @RequestParam(required = false) String contactId,
                                     @RequestParam(defaultValue = "false") boolean archived) {
         var filter = new DealService.DealFilter(archived, q, stage, companyId, contactId);
-        return RecordResponses.page(deals.list(filter, sort, Preconditions.limit(limit), cursor), DealSchema::toJson);
+        return deals.list(filter, sort, limit, cursor);
     }
 }

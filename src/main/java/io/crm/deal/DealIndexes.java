@@ -7,6 +7,7 @@ import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.platform.store.CollectionIndexes;
+import io.crm.record.RecordIndexes;
 import io.crm.record.RecordMeta;
 
 import org.springframework.context.annotation.Bean;
@@ -21,12 +22,8 @@ public class DealIndexes {
 
     @Bean
     CollectionIndexes dealCollectionIndexes() {
-        List<IndexModel> indexes = new ArrayList<>();
-        DealService.SORTS.forEach((sort, path) -> indexes.add(sorted("deals_" + sort, path)));
-        // one index per filter and sort: a list with one filter is always an equality-then-sort index walk
-        // (the services accept one such filter per request; q is a residual filter on any of them)
-        DealService.FILTERS.forEach((filter, field) -> DealService.SORTS.forEach((sort, path) ->
-                indexes.add(filtered("deals_" + filter + "_" + sort, field, path))));
+        List<IndexModel> indexes = new ArrayList<>(
+                RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS));
         // covers the pipeline fold: the totals are computed from the index alone
         indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "stage", "currency", "amount"),
                 new IndexOptions().name("deals_pipeline")));
@@ -38,15 +35,5 @@ public class DealIndexes {
         return new CollectionIndexes(StageChangeLog.COLLECTION, List.of(
                 new IndexModel(Indexes.compoundIndex(Indexes.ascending(StageChangeLog.DEAL_ID),
                         Indexes.descending(StageChangeLog.AT, "_id")), new IndexOptions().name("stage_changes_deal"))));
-    }
-
-    private static IndexModel sorted(String name, String path) {
-        return new IndexModel(Indexes.compoundIndex(Indexes.ascending(RecordMeta.ARCHIVED),
-                Indexes.descending(path, "_id")), new IndexOptions().name(name));
-    }
-
-    private static IndexModel filtered(String name, String field, String sortPath) {
-        return new IndexModel(Indexes.compoundIndex(Indexes.ascending(RecordMeta.ARCHIVED, field),
-                Indexes.descending(sortPath, "_id")), new IndexOptions().name(name));
     }
 }

@@ -1,12 +1,11 @@
 package io.crm.deal;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.crm.record.Field;
 import io.crm.record.Fields;
-import io.crm.record.JsonValues;
+import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
@@ -40,37 +39,15 @@ public final class DealSchema {
 
     /** The record's own fields (no id, no meta). */
     static Document fields(Document stored) {
-        Document fields = new Document();
-        FIELDS.forEach(k -> {
-            if (stored.get(k) != null) {
-                fields.put(k, stored.get(k));
-            }
-        });
-        return fields;
+        return RecordJson.fields(stored, FIELDS);
     }
 
     public static Document derived(Document stored) {
-        Object title = stored.get("title");
-        String text = title instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
-        return new Document("titleKey", text).append("search", text);
+        String title = RecordMeta.sortKey(stored.get("title"));
+        return new Document("titleKey", title).append("search", title);
     }
 
     public static Map<String, Object> toJson(Document stored) {
-        Document meta = RecordMeta.of(stored);
-        Document json = new Document("id", stored.get("_id"));
-        FIELDS.forEach(k -> json.put(k, stored.get(k)));
-        if (json.get("contactIds") == null) {
-            json.put("contactIds", List.of());
-        }
-        json.put("createdAt", meta.get("createdAt"));
-        json.put("updatedAt", meta.get("updatedAt"));
-        json.put("version", RecordMeta.version(stored));
-        if (RecordMeta.archived(stored)) {
-            json.put("archived", true);
-            json.put("archivedAt", meta.get("archivedAt"));
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) JsonValues.toJson(json);
-        return out;
+        return RecordJson.toJson(stored, FIELDS, "contactIds");
     }
 }

@@ -2,28 +2,26 @@ package io.crm.deal;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import io.crm.company.CompanySchema;
 import io.crm.contact.ContactSchema;
+import io.crm.record.Fields;
 import io.crm.record.Page;
 import io.crm.record.RecordException;
+import io.crm.record.RecordFilter;
 import io.crm.record.RecordMeta;
+import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
-import io.crm.record.Fields;
 import io.crm.record.References;
 import io.crm.record.Schema;
-import io.crm.record.SortOrder;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Decimal128;
@@ -34,20 +32,15 @@ import org.springframework.stereotype.Service;
 
 /** Deal use cases: validation, the stage/closedAt rule, the stage-change log and the pipeline totals. */
 @Service
-public class DealService {
+public class DealService extends RecordService<DealService.DealFilter> {
 
-    public static final Map<String, String> SORTS = Map.of(
-            "title", DealSchema.TITLE_KEY,
-            "createdAt", RecordMeta.CREATED_AT,
-            "updatedAt", RecordMeta.UPDATED_AT);
-    public static final String DEFAULT_SORT = "-createdAt";
+    public static final Map<String, String> SORTS = sortsBy("title", DealSchema.TITLE_KEY);
     /** List filter to stored field; each has one index per sort, so a request may use one of them (plus q). */
     public static final Map<String, String> FILTERS = Map.of(
             "stage", "stage",
             "companyId", "companyId",
             "contactId", "contactIds");
 
-    private final RecordStore store;
     private final References references;
     private final DealPipeline pipeline;
     private final StageChangeLog stageChanges;
@@ -57,7 +50,7 @@ public class DealService {
 
     public DealService(MongoTemplate mongo, References references, DealPipeline pipeline, DealProperties properties,
                        StageChangeLog stageChanges, Clock clock) {
-        this.store = new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), clock);
+        super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), clock), SORTS);
         this.references = references;
         this.pipeline = pipeline;
         this.stageChanges = stageChanges;
@@ -66,33 +59,29 @@ public class DealService {
         this.clock = clock;
     }
 
-    public RecordStore store() {
-        return store;
-    }
-
     public DealPipeline pipeline() {
         return pipeline;
     }
 
-    public Document create(Map<String, Object> body) {
+    @Override
+    protected Document newRecord(Map<String, Object> body) {
         Document deal = schema.create(withoutServerFields(body));
         deal.putIfAbsent("currency", defaultCurrency);
         deal.putIfAbsent("stage", pipeline.defaultStage());
         checkCompany(deal);
         checkContacts(deal);
         setClosedAt(deal, null, null);
-        Document saved = store.insert(deal, DealSchema.derived(deal));
+        return deal;
+    }
+
+    @Override
+    protected void created(Document saved) {
         stageChanges.record(saved.getObjectId("_id"), null, saved.getString("stage"),
                 Date.from(RecordMeta.createdAt(saved)), RecordMeta.version(saved));
-        return saved;
     }
 
-    public Document get(String id) {
-        return store.get(id);
-    }
-
-    public Document update(String id, Map<String, Object> patch, Long expectedVersion) {
-        Document current = store.get(id);
+    @Override
+    protected Document patched(Document current, Map<String, Object> patch) {
         Map<String, Object> input = withoutServerFields(patch);
         for (String defaulted : List.of("stage", "currency")) {
             if (input.containsKey(defaulted) && input.get(defaulted) == null) {
@@ -106,35 +95,32 @@ public class DealService {
         if (input.containsKey("contactIds")) {
             checkContacts(next);
         }
-        String from = current.getString("stage");
-        setClosedAt(next, from, current.get(DealSchema.CLOSED_AT) instanceof Date d ? d.toInstant() : null);
-        Document saved = store.replace(current, next, DealSchema.derived(next), expectedVersion);
+        setClosedAt(next, current.getString("stage"),
+                current.get(DealSchema.CLOSED_AT) instanceof Date d ? d.toInstant() : null);
+        return next;
+    }
+
+    @Override
+    protected void updated(Document before, Document saved) {
+        String from = before.getString("stage");
         String to = saved.getString("stage");
         if (!to.equals(from)) {
             stageChanges.record(saved.getObjectId("_id"), from, to, Date.from(RecordMeta.updatedAt(saved)),
                     RecordMeta.version(saved));
         }
-        return saved;
     }
 
-    public Document archive(String id, Long expectedVersion) {
-        Document current = store.get(id);
-        return store.setArchived(current, true, DealSchema.derived(current), expectedVersion);
+    @Override
+    protected Document derived(Document stored) {
+        return DealSchema.derived(stored);
     }
 
-    public Document restore(String id) {
-        Document current = store.find(id).orElseThrow(() -> new RecordException.NotFound("Deal"));
-        if (!RecordMeta.archived(current)) {
-            return current;
-        }
-        return store.setArchived(current, false, DealSchema.derived(current), null);
-    }
-
+    @Override
     public Page<Document> list(DealFilter filter, String sort, int limit, String cursor) {
-        if (filter.stage() != null && !filter.stage().isBlank() && !pipeline.contains(filter.stage().strip())) {
+        if (RecordFilter.given(filter.stage()) && !pipeline.contains(filter.stage().strip())) {
             throw new RecordException.BadQuery("stage must be one of " + String.join(", ", pipeline.stages()));
         }
-        return store.list(filter.toBson(), SortOrder.parse(sort, SORTS, DEFAULT_SORT), limit, cursor);
+        return super.list(filter, sort, limit, cursor);
     }
 
     /**
@@ -189,36 +175,26 @@ public class DealService {
     }
 
     /** The list filters of the deals API. */
-    public record DealFilter(boolean archived, String q, String stage, String companyId, String contactId) {
+    public record DealFilter(boolean archived, String q, String stage, String companyId, String contactId)
+            implements RecordFilter {
 
-        Bson toBson() {
-            if (Stream.of(stage, companyId, contactId).filter(v -> v != null && !v.isBlank())
-                    .count() > 1) {
+        @Override
+        public Bson toBson() {
+            if (Stream.of(stage, companyId, contactId).filter(RecordFilter::given).count() > 1) {
                 throw new RecordException.BadQuery("use one of the filters stage, companyId, contactId per request "
                         + "(q combines with any of them)");
             }
-            List<Bson> and = new ArrayList<>();
-            and.add(Filters.eq(RecordMeta.ARCHIVED, archived));
-            if (q != null && !q.isBlank()) {
-                and.add(Filters.regex(RecordMeta.SEARCH, Pattern.quote(q.strip().toLowerCase(Locale.ROOT))));
-            }
-            if (stage != null && !stage.isBlank()) {
+            List<Bson> and = RecordFilter.archivedAndText(archived, q);
+            if (RecordFilter.given(stage)) {
                 and.add(Filters.eq("stage", stage.strip()));
             }
-            if (companyId != null && !companyId.isBlank()) {
-                and.add(Filters.eq("companyId", id("companyId", companyId)));
+            if (RecordFilter.given(companyId)) {
+                and.add(Filters.eq("companyId", RecordFilter.recordId("companyId", companyId)));
             }
-            if (contactId != null && !contactId.isBlank()) {
-                and.add(Filters.eq("contactIds", id("contactId", contactId)));
+            if (RecordFilter.given(contactId)) {
+                and.add(Filters.eq("contactIds", RecordFilter.recordId("contactId", contactId)));
             }
             return Filters.and(and);
-        }
-
-        private static ObjectId id(String name, String value) {
-            if (!ObjectId.isValid(value.strip())) {
-                throw new RecordException.BadQuery(name + " must be a record id");
-            }
-            return new ObjectId(value.strip());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.crm.record;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 
 import org.bson.Document;
 
@@ -51,5 +52,19 @@ public final class RecordMeta {
     public static Instant updatedAt(Document record) {
         Object v = of(record).get("updatedAt");
         return v instanceof Date d ? d.toInstant() : null;
+    }
+
+    /** A text sort key: lower-cased, and "" for a missing (or, in legacy data, non-text) value so it is one type. */
+    public static String sortKey(Object value) {
+        return value instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
+    }
+
+    /** The {@link #SEARCH} text of some field values (missing ones as ""). */
+    public static String searchText(Object... values) {
+        String[] texts = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            texts[i] = values[i] == null ? "" : String.valueOf(values[i]);
+        }
+        return String.join(SEARCH_SEPARATOR, texts).toLowerCase(Locale.ROOT);
     }
 }

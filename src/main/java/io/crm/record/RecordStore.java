@@ -91,6 +91,12 @@ public class RecordStore {
         return find(id).filter(d -> !RecordMeta.archived(d)).orElseThrow(() -> new RecordException.NotFound(label));
     }
 
+    /** Whether a record other than {@code self} (null: any record) matches {@code filter}. */
+    public boolean exists(Bson filter, ObjectId self) {
+        Bson query = self == null ? filter : Filters.and(filter, Filters.ne("_id", self));
+        return collection.find(query).projection(new Document("_id", 1)).first() != null;
+    }
+
     public boolean exists(ObjectId id) {
         return collection.find(Filters.and(Filters.eq("_id", id), Filters.eq(RecordMeta.ARCHIVED, false)))
                 .projection(new Document("_id", 1)).first() != null;

@@ -19,19 +19,17 @@ class ActivityApiTest extends RecordApiContract {
 
     private String contact;
 
+    ActivityApiTest() {
+        super(Resource.at(ACTIVITIES, ActivitySchema.COLLECTION)
+                .required("subject", "Follow-up call")
+                .optional("body", "Talked about pricing.")
+                .invalid("type", "fax")
+                .sorts("createdAt", "updatedAt", "dueAt"));
+    }
+
     @BeforeEach
     void linkTarget() {
         contact = create("/api/v1/contacts", Map.of("name", "Ann"));
-    }
-
-    @Override
-    protected String path() {
-        return ACTIVITIES;
-    }
-
-    @Override
-    protected String collectionOf() {
-        return ActivitySchema.COLLECTION;
     }
 
     @Override
@@ -39,49 +37,8 @@ class ActivityApiTest extends RecordApiContract {
         return Map.of("type", "call", "subject", "Call " + n, "contactId", contact);
     }
 
-    @Override
-    protected String requiredField() {
-        return "subject";
-    }
-
-    @Override
-    protected Object otherRequiredValue() {
-        return "Follow-up call";
-    }
-
-    @Override
-    protected String optionalField() {
-        return "body";
-    }
-
-    @Override
-    protected Object optionalValue() {
-        return "Talked about pricing.";
-    }
-
-    @Override
-    protected String invalidField() {
-        return "type";
-    }
-
-    @Override
-    protected Object invalidValue() {
-        return "fax";
-    }
-
-    @Override
-    protected List<String> sorts() {
-        return List.of("createdAt", "updatedAt", "dueAt");
-    }
-
     private JsonNode activity(Object... fields) {
-        Map<String, Object> body = new HashMap<>();
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            body.put((String) fields[i], fields[i + 1]);
-        }
-        Http.Response created = http.post(ACTIVITIES, body);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json();
+        return created(fields);
     }
 
     @Test

@@ -16,54 +16,17 @@ class CompanyApiTest extends RecordApiContract {
 
     private static final String COMPANIES = "/api/v1/companies";
 
-    @Override
-    protected String path() {
-        return COMPANIES;
-    }
-
-    @Override
-    protected String collectionOf() {
-        return CompanySchema.COLLECTION;
+    CompanyApiTest() {
+        super(Resource.at(COMPANIES, CompanySchema.COLLECTION)
+                .required("name", "Renamed Inc")
+                .optional("industry", "Software")
+                .invalid("domain", "https://not a domain/")
+                .sorts("name", "createdAt", "updatedAt"));
     }
 
     @Override
     protected Map<String, Object> validBody(int n) {
         return Map.of("name", "Company " + n, "domain", "company-" + n + ".example.com");
-    }
-
-    @Override
-    protected String requiredField() {
-        return "name";
-    }
-
-    @Override
-    protected Object otherRequiredValue() {
-        return "Renamed Inc";
-    }
-
-    @Override
-    protected String optionalField() {
-        return "industry";
-    }
-
-    @Override
-    protected Object optionalValue() {
-        return "Software";
-    }
-
-    @Override
-    protected String invalidField() {
-        return "domain";
-    }
-
-    @Override
-    protected Object invalidValue() {
-        return "https://not a domain/";
-    }
-
-    @Override
-    protected List<String> sorts() {
-        return List.of("name", "createdAt", "updatedAt");
     }
 
     @Test

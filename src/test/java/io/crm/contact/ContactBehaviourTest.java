@@ -12,54 +12,17 @@ import org.junit.jupiter.api.Test;
 /** The generic v1 behaviours for contacts, plus the contact-specific unique email and company reference. */
 class ContactBehaviourTest extends RecordApiContract {
 
-    @Override
-    protected String path() {
-        return "/api/v1/contacts";
-    }
-
-    @Override
-    protected String collectionOf() {
-        return ContactSchema.COLLECTION;
+    ContactBehaviourTest() {
+        super(Resource.at("/api/v1/contacts", ContactSchema.COLLECTION)
+                .required("name", "Renamed Person")
+                .optional("phone", "+1 555 0100")
+                .invalid("email", "not-an-email")
+                .sorts("name", "createdAt", "updatedAt"));
     }
 
     @Override
     protected Map<String, Object> validBody(int n) {
         return Map.of("name", "Person " + n, "email", "person" + n + "@example.com");
-    }
-
-    @Override
-    protected String requiredField() {
-        return "name";
-    }
-
-    @Override
-    protected Object otherRequiredValue() {
-        return "Renamed Person";
-    }
-
-    @Override
-    protected String optionalField() {
-        return "phone";
-    }
-
-    @Override
-    protected Object optionalValue() {
-        return "+1 555 0100";
-    }
-
-    @Override
-    protected String invalidField() {
-        return "email";
-    }
-
-    @Override
-    protected Object invalidValue() {
-        return "not-an-email";
-    }
-
-    @Override
-    protected List<String> sorts() {
-        return List.of("name", "createdAt", "updatedAt");
     }
 
     @Test

@@ -20,14 +20,12 @@ class DealApiTest extends RecordApiContract {
 
     private static final String DEALS = "/api/v1/deals";
 
-    @Override
-    protected String path() {
-        return DEALS;
-    }
-
-    @Override
-    protected String collectionOf() {
-        return DealSchema.COLLECTION;
+    DealApiTest() {
+        super(Resource.at(DEALS, DealSchema.COLLECTION)
+                .required("title", "Renamed deal")
+                .optional("expectedCloseDate", "2026-03-31")
+                .invalid("amount", "1.234")
+                .sorts("title", "createdAt", "updatedAt"));
     }
 
     @Override
@@ -35,49 +33,8 @@ class DealApiTest extends RecordApiContract {
         return Map.of("title", "Deal " + n, "amount", "100.00");
     }
 
-    @Override
-    protected String requiredField() {
-        return "title";
-    }
-
-    @Override
-    protected Object otherRequiredValue() {
-        return "Renamed deal";
-    }
-
-    @Override
-    protected String optionalField() {
-        return "expectedCloseDate";
-    }
-
-    @Override
-    protected Object optionalValue() {
-        return "2026-03-31";
-    }
-
-    @Override
-    protected String invalidField() {
-        return "amount";
-    }
-
-    @Override
-    protected Object invalidValue() {
-        return "1.234";
-    }
-
-    @Override
-    protected List<String> sorts() {
-        return List.of("title", "createdAt", "updatedAt");
-    }
-
     private JsonNode deal(Object... fields) {
-        Map<String, Object> body = new HashMap<>();
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            body.put((String) fields[i], fields[i + 1]);
-        }
-        Http.Response created = http.post(DEALS, body);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json();
+        return created(fields);
     }
 
     private JsonNode stage(String id, String stage) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.crm.support.ApiTest;
+import io.crm.support.Bodies;
 import io.crm.support.Http;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,36 +22,97 @@ import tools.jackson.databind.JsonNode;
  */
 public abstract class RecordApiContract extends ApiTest {
 
-    /** The collection path, e.g. /api/v1/companies. */
-    protected abstract String path();
+    /**
+     * The resource under test: its collection path and collection, a required field with another valid value, an
+     * optional text field with a valid value, a field with a value it rejects, and the allowed sort fields.
+     */
+    protected record Resource(String path, String collection, String requiredField, Object otherRequiredValue,
+                              String optionalField, Object optionalValue, String invalidField, Object invalidValue,
+                              List<String> sorts) {
+
+        public static Resource at(String path, String collection) {
+            return new Resource(path, collection, null, null, null, null, null, null, List.of());
+        }
+
+        public Resource required(String field, Object otherValue) {
+            return new Resource(path, collection, field, otherValue, optionalField, optionalValue, invalidField,
+                    invalidValue, sorts);
+        }
+
+        public Resource optional(String field, Object value) {
+            return new Resource(path, collection, requiredField, otherRequiredValue, field, value, invalidField,
+                    invalidValue, sorts);
+        }
+
+        public Resource invalid(String field, Object value) {
+            return new Resource(path, collection, requiredField, otherRequiredValue, optionalField, optionalValue,
+                    field, value, sorts);
+        }
+
+        public Resource sorts(String... fields) {
+            return new Resource(path, collection, requiredField, otherRequiredValue, optionalField, optionalValue,
+                    invalidField, invalidValue, List.of(fields));
+        }
+    }
+
+    private final Resource resource;
+
+    protected RecordApiContract(Resource resource) {
+        this.resource = resource;
+    }
 
     /** A valid create body; different {@code n} give bodies that do not collide on unique fields. */
     protected abstract Map<String, Object> validBody(int n);
 
-    /** A required field and another valid value for it. */
-    protected abstract String requiredField();
+    /** The collection path, e.g. /api/v1/companies. */
+    protected final String path() {
+        return resource.path();
+    }
 
-    protected abstract Object otherRequiredValue();
+    /** The collection behind {@link #path()}, emptied between the cursor walks. */
+    protected final String collectionOf() {
+        return resource.collection();
+    }
 
-    /** An optional text field a body may carry, and a valid value for it. */
-    protected abstract String optionalField();
+    protected final String requiredField() {
+        return resource.requiredField();
+    }
 
-    protected abstract Object optionalValue();
+    protected final Object otherRequiredValue() {
+        return resource.otherRequiredValue();
+    }
 
-    /** A field and a value it rejects. */
-    protected abstract String invalidField();
+    protected final String optionalField() {
+        return resource.optionalField();
+    }
 
-    protected abstract Object invalidValue();
+    protected final Object optionalValue() {
+        return resource.optionalValue();
+    }
 
-    /** The allowed sort fields. */
-    protected abstract List<String> sorts();
+    protected final String invalidField() {
+        return resource.invalidField();
+    }
+
+    protected final Object invalidValue() {
+        return resource.invalidValue();
+    }
+
+    protected final List<String> sorts() {
+        return resource.sorts();
+    }
 
     protected Map<String, Object> body(int n, Object... extra) {
         Map<String, Object> body = new LinkedHashMap<>(validBody(n));
-        for (int i = 0; i + 1 < extra.length; i += 2) {
-            body.put((String) extra[i], extra[i + 1]);
-        }
+        body.putAll(Bodies.of(extra));
         return body;
+    }
+
+    /** Creates a record at {@link #path()} from inline fields and values, expecting 201; its JSON. */
+    protected JsonNode created(Object... fieldsAndValues) {
+        Http.Response created = http.post(path(), Bodies.of(fieldsAndValues));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json();
     }
 
     protected List<String> ids(Http.Response list) {
@@ -389,9 +451,6 @@ public abstract class RecordApiContract extends ApiTest {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** The collection behind {@link #path()}, emptied between the cursor walks. */
-    protected abstract String collectionOf();
 
     @Test
     void sortsOrderTheList() {

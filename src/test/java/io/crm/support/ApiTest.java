@@ -3,11 +3,15 @@ package io.crm.support;
 import java.util.Map;
 
 import io.crm.platform.store.IndexInitializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -19,6 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.server.port=0", "logging.structured.format.console="})
+@Import(RecordedCommands.Recording.class)
 public abstract class ApiTest {
 
     @LocalServerPort
@@ -37,8 +42,21 @@ public abstract class ApiTest {
         registry.add("crm.mongodb.uri", () -> TestMongo.uri("crm_test"));
     }
 
+    /** Index coverage (issue 8): what the service sends to MongoDB during this class is recorded... */
+    @BeforeAll
+    static void recordServiceCommands(TestInfo test) {
+        RecordedCommands.startClass(test.getTestClass().map(Class::getName).orElse("(unknown)"));
+    }
+
+    /** ...and every query shape first seen here must be served by a declared index. */
+    @AfterAll
+    static void checkIndexCoverage(TestInfo test) {
+        RecordedCommands.assertIndexServed(test.getTestClass().map(Class::getName).orElse("(unknown)"));
+    }
+
     @BeforeEach
     void freshDatabase() {
+        RecordedCommands.ignoreCurrentThread();
         mongo.getDb().drop();
         indexes.afterSingletonsInstantiated();
         http = new Http("http://127.0.0.1:" + port);

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.crm.deal.StageChangeLog;
 import io.crm.support.ApiTest;
+import io.crm.support.Bodies;
 import io.crm.support.Http;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -36,11 +37,7 @@ class TimelineApiTest extends ApiTest {
     }
 
     private String activity(Object... fields) {
-        Map<String, Object> body = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            body.put((String) fields[i], fields[i + 1]);
-        }
-        return create("/api/v1/activities", body);
+        return create("/api/v1/activities", Bodies.of(fields));
     }
 
     private void stage(String dealId, String stage) {

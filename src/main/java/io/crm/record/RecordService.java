@@ -1,0 +1,102 @@
+package io.crm.record;
+
+import java.util.Map;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+/**
+ * The use cases every v1 resource shares, over its {@link RecordStore}: create, read, merge-patch update, archive,
+ * restore and list. The steps and their order are the same for all (validate and check references, check uniqueness,
+ * write with derived meta); a resource supplies the steps that are its own. Plain Java: no Spring needed to use it.
+ *
+ * @param <F> the resource's list filters
+ */
+public abstract class RecordService<F extends RecordFilter> {
+
+    public static final String DEFAULT_SORT = "-createdAt";
+
+    protected final RecordStore store;
+    private final Map<String, String> sorts;
+
+    /** @param sorts allowed sort field to stored sort path */
+    protected RecordService(RecordStore store, Map<String, String> sorts) {
+        this.store = store;
+        this.sorts = sorts;
+    }
+
+    /** The allowed sorts (field to stored path): every record's createdAt and updatedAt, and the resource's own. */
+    protected static Map<String, String> sortsBy(String field, String path) {
+        return Map.of(field, path, "createdAt", RecordMeta.CREATED_AT, "updatedAt", RecordMeta.UPDATED_AT);
+    }
+
+    public RecordStore store() {
+        return store;
+    }
+
+    public Document create(Map<String, Object> body) {
+        Document stored = newRecord(body);
+        checkUnique(stored, null);
+        Document saved = store.insert(stored, derived(stored));
+        created(saved);
+        return saved;
+    }
+
+    public Document get(String id) {
+        return store.get(id);
+    }
+
+    /** Applies a JSON merge patch; {@code expectedVersion} (from If-Match) must be the current version when given. */
+    public Document update(String id, Map<String, Object> patch, Long expectedVersion) {
+        Document current = store.get(id);
+        Document next = patched(current, patch);
+        checkUnique(next, current.getObjectId("_id"));
+        Document saved = store.replace(current, next, derived(next), expectedVersion);
+        updated(current, saved);
+        return saved;
+    }
+
+    public Document archive(String id, Long expectedVersion) {
+        Document current = store.get(id);
+        return store.setArchived(current, true, derived(current), expectedVersion);
+    }
+
+    /** Restores an archived record (a live one is returned as it is), if its unique values are still free. */
+    public Document restore(String id) {
+        Document current = store.find(id).orElseThrow(() -> new RecordException.NotFound(store.label()));
+        if (!RecordMeta.archived(current)) {
+            return current;
+        }
+        checkUnique(current, current.getObjectId("_id"));
+        return store.setArchived(current, false, derived(current), null);
+    }
+
+    public Page<Document> list(F filter, String sort, int limit, String cursor) {
+        return store.list(filter.toBson(), SortOrder.parse(sort, sorts, DEFAULT_SORT), limit, cursor);
+    }
+
+    /** The document to store for a create body: validated, defaults applied, references checked. */
+    protected abstract Document newRecord(Map<String, Object> body);
+
+    /** The document to store after a merge patch of {@code current}: validated, changed references checked. */
+    protected abstract Document patched(Document current, Map<String, Object> patch);
+
+    /** The meta derived from a stored document's fields: search text, sort keys, unique keys. */
+    protected abstract Document derived(Document stored);
+
+    /**
+     * Throws {@link RecordException.Duplicate} when {@code stored} would break a uniqueness rule among live records;
+     * {@code self} is the record's own id (null on create). The unique indexes are the real guard; this check gives a
+     * clear message first, also where legacy data kept an index from being built. None by default.
+     */
+    protected void checkUnique(Document stored, ObjectId self) {
+    }
+
+    /** Called after a create was stored. */
+    protected void created(Document saved) {
+    }
+
+    /** Called after an update was stored. */
+    protected void updated(Document before, Document saved) {
+    }
+}

@@ -1,0 +1,178 @@
+package io.crm.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import io.crm.support.TestMongo;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared use-case steps and their order, without Spring: a minimal resource ("notes" with a title and a code
+ * unique among live notes) over a real MongoDB-wire store.
+ */
+class RecordServiceTest {
+
+    private static MongoClient client;
+
+    private final List<String> calls = new ArrayList<>();
+    private Notes notes;
+
+    @BeforeAll
+    static void connect() {
+        client = MongoClients.create(TestMongo.uri("record_service_test"));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.close();
+    }
+
+    @BeforeEach
+    void freshCollection() {
+        client.getDatabase("record_service_test").getCollection("notes").drop();
+        notes = new Notes(new RecordStore(client.getDatabase("record_service_test").getCollection("notes"), "Note",
+                Map.of(), Set.of("codeKey"), Clock.systemUTC()));
+    }
+
+    @Test
+    void createValidatesChecksUniquenessStoresDerivedMetaThenReports() {
+        Document saved = notes.create(Map.of("title", "First", "code", "A1"));
+
+        assertThat(calls).containsExactly("newRecord", "checkUnique(null)", "derived", "created(1)");
+        assertThat(RecordMeta.version(saved)).isEqualTo(1);
+        assertThat(RecordMeta.of(saved).getString("codeKey")).isEqualTo("a1");
+        assertThat(RecordMeta.of(saved).getString("search")).isEqualTo("first\u001fa1");
+    }
+
+    @Test
+    void updatePatchesTheCurrentRecordAndChecksUniquenessAgainstOthersOnly() {
+        String id = id(notes.create(Map.of("title", "First", "code", "A1")));
+        notes.create(Map.of("title", "Second", "code", "B2"));
+        calls.clear();
+
+        Document saved = notes.update(id, Map.of("title", "Renamed"), 1L);
+
+        assertThat(calls).containsExactly("patched(First)", "checkUnique(self)", "derived", "updated(1->2)");
+        assertThat(saved.getString("title")).isEqualTo("Renamed");
+        assertThatThrownBy(() -> notes.update(id, Map.of("code", "b2"), null))
+                .isInstanceOf(RecordException.Duplicate.class).hasMessage("A note with this code already exists");
+        assertThatThrownBy(() -> notes.update(id, Map.of("title", "Stale"), 1L))
+                .isInstanceOf(RecordException.StaleVersion.class);
+    }
+
+    @Test
+    void archivedRecordsAreHiddenAndRestoredOnlyWhileTheirUniqueValuesAreFree() {
+        String id = id(notes.create(Map.of("title", "First", "code", "A1")));
+        notes.archive(id, null);
+
+        assertThatThrownBy(() -> notes.get(id)).isInstanceOf(RecordException.NotFound.class)
+                .hasMessage("Note not found");
+        String taker = id(notes.create(Map.of("title", "Taker", "code", "a1")));
+        assertThatThrownBy(() -> notes.restore(id)).isInstanceOf(RecordException.Duplicate.class);
+
+        notes.archive(taker, null);
+        Document restored = notes.restore(id);
+        assertThat(RecordMeta.archived(restored)).isFalse();
+        assertThat(RecordMeta.of(restored).getString("codeKey")).isEqualTo("a1");
+        long version = RecordMeta.version(restored);
+        assertThat(RecordMeta.version(notes.restore(id))).as("restoring a live record changes nothing")
+                .isEqualTo(version);
+        assertThatThrownBy(() -> notes.restore(new ObjectId().toHexString()))
+                .isInstanceOf(RecordException.NotFound.class).hasMessage("Note not found");
+    }
+
+    @Test
+    void listsInTheResourcesSortsNewestFirstByDefault() {
+        String first = id(notes.create(Map.of("title", "b")));
+        String second = id(notes.create(Map.of("title", "a")));
+
+        assertThat(notes.list(new ByArchived(false), null, 10, null).items()).map(RecordServiceTest::id)
+                .containsExactly(second, first);
+        assertThat(notes.list(new ByArchived(false), "title", 10, null).items()).map(RecordServiceTest::id)
+                .containsExactly(second, first);
+        assertThatThrownBy(() -> notes.list(new ByArchived(false), "code", 10, null))
+                .isInstanceOf(RecordException.BadQuery.class).hasMessageStartingWith("sort must be one of ");
+    }
+
+    private static String id(Document record) {
+        return record.getObjectId("_id").toHexString();
+    }
+
+    private record ByArchived(boolean archived) implements RecordFilter {
+        @Override
+        public Bson toBson() {
+            return Filters.and(RecordFilter.archivedAndText(archived, null));
+        }
+    }
+
+    /** The resource's own steps, recording when the shared flow calls them. */
+    private final class Notes extends RecordService<ByArchived> {
+
+        private static final Schema SCHEMA = new Schema(List.of(
+                Field.required("title", Fields.text(1, 100)),
+                Field.optional("code", Fields.text(1, 10))));
+
+        Notes(RecordStore store) {
+            super(store, sortsBy("title", RecordMeta.META + ".titleKey"));
+        }
+
+        @Override
+        protected Document newRecord(Map<String, Object> body) {
+            calls.add("newRecord");
+            return SCHEMA.create(body);
+        }
+
+        @Override
+        protected Document patched(Document current, Map<String, Object> patch) {
+            calls.add("patched(" + current.getString("title") + ")");
+            Document fields = RecordJson.fields(current, List.of("title", "code"));
+            return SCHEMA.patch(fields, patch);
+        }
+
+        @Override
+        protected Document derived(Document stored) {
+            calls.add("derived");
+            Document derived = new Document("titleKey", RecordMeta.sortKey(stored.get("title")))
+                    .append("search", RecordMeta.searchText(stored.get("title"), stored.get("code")));
+            if (stored.get("code") instanceof String code) {
+                derived.append("codeKey", RecordMeta.sortKey(code));
+            }
+            return derived;
+        }
+
+        @Override
+        protected void checkUnique(Document stored, ObjectId self) {
+            calls.add("checkUnique(" + (self == null ? "null" : "self") + ")");
+            if (stored.get("code") instanceof String code && store.exists(Filters.and(
+                    Filters.eq(RecordMeta.META + ".codeKey", RecordMeta.sortKey(code)),
+                    Filters.eq(RecordMeta.ARCHIVED, false)), self)) {
+                throw new RecordException.Duplicate("A note with this code already exists");
+            }
+        }
+
+        @Override
+        protected void created(Document saved) {
+            calls.add("created(" + RecordMeta.version(saved) + ")");
+        }
+
+        @Override
+        protected void updated(Document before, Document saved) {
+            calls.add("updated(" + RecordMeta.version(before) + "->" + RecordMeta.version(saved) + ")");
+        }
+    }
+}
