@@ -154,7 +154,7 @@ class DealApiTest extends RecordApiContract {
         List<Integer> statuses = race(targets.size(), i -> http.patch(DEALS + "/" + id,
                 Map.of("stage", targets.get(i))).status());
 
-        assertThat(statuses).containsOnly(200, 412);
+        assertThat(statuses).isSubsetOf(200, 412);
         List<Document> changes = mongo.getCollection(StageChangeLog.COLLECTION)
                 .find(new Document("dealId", new ObjectId(id))).sort(new Document("version", 1))
                 .into(new ArrayList<>());

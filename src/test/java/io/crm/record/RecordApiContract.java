@@ -300,7 +300,7 @@ public abstract class RecordApiContract extends ApiTest {
         // without If-Match each write is still atomic: every success is one version, none is lost silently
         List<Integer> blind = race(writers, i -> http.patch(path() + "/" + id,
                 Map.of(requiredField(), otherRequiredValue() + " " + i)).status());
-        assertThat(blind).containsOnly(200, 412);
+        assertThat(blind).isSubsetOf(200, 412);
         long successes = blind.stream().filter(status -> status == 200).count();
         assertThat(successes).isPositive();
         assertThat(http.get(path() + "/" + id).json().get("version").asLong()).isEqualTo(2 + successes);

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.bson.Document;
-import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 /**
@@ -37,13 +35,7 @@ public final class EmbeddedStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
         }
         Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
-        AtomicWrites writes = new AtomicWrites();
-        MongoServer server = new MongoServer(new H2Backend(file.toString()) {
-            @Override
-            public Document handleCommand(Channel channel, String database, String command, Document query) {
-                return writes.run(command, () -> super.handleCommand(channel, database, command, query));
-            }
-        });
+        MongoServer server = new MongoServer(new H2Backend(file.toString()));
         server.bind(host, port);
         return new EmbeddedStore(server, server.getLocalAddress(), file);
     }
