@@ -1,0 +1,480 @@
+package io.crm.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Pattern;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndReplaceOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+
+/**
+ * The benchmark's load program. Commands:
+ * <ul>
+ *   <li>{@code seed --uri U --n N --out DIR}: N companies, contacts and deals in the service's stored shape, ids
+ *   written to DIR for the wrk scripts;</li>
+ *   <li>{@code load --uri U --op OP --connections C --duration S --ids DIR}: the raw-driver "limit" of one API
+ *   operation: the smallest MongoDB work that operation needs (one round trip), done by C threads for S seconds;
+ *   prints one JSON line (requests, rps, p50/p99 ms, errors);</li>
+ *   <li>{@code cleanup --uri U --ids DIR}: deletes the contacts the write benchmarks created;</li>
+ *   <li>{@code insertmany --uri U --n N --batch B}: raw insertMany of N contact documents (the CSV-import limit).</li>
+ * </ul>
+ */
+public final class Driver {
+
+    static final String SEP = "\u001f";
+    /** The q term of the search benchmark (the wrk script uses the same one). */
+    static final String SEARCH_TERM = "mar";
+    static final String[] FIRST = {"Maria", "James", "Anna", "Mark", "Olivia", "Liam", "Sofia", "Noah", "Emma",
+            "Lucas", "Marta", "Ethan", "Chloe", "Omar", "Hannah", "Leo", "Mia", "Martin", "Zoe", "Ivan"};
+    static final String[] LAST = {"Smith", "Garcia", "Muller", "Rossi", "Novak", "Kim", "Silva", "Dubois", "Jensen",
+            "Marsh", "Tanaka", "Kowalski", "Brown", "Lopez", "Nielsen", "Costa", "Weber", "Moreau", "Hill", "Park"};
+
+    private Driver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: seed|load|insertmany --uri URI ...");
+            System.exit(2);
+        }
+        Map<String, String> opts = options(args);
+        String uri = require(opts, "uri");
+        switch (args[0]) {
+            case "seed" -> seed(uri, Integer.parseInt(opts.getOrDefault("n", "10000")), Path.of(require(opts, "out")));
+            case "load" -> load(uri, require(opts, "op"), Integer.parseInt(require(opts, "connections")),
+                    Double.parseDouble(opts.getOrDefault("duration", "10")),
+                    Double.parseDouble(opts.getOrDefault("warmup", "1")), Path.of(require(opts, "ids")));
+            case "cleanup" -> cleanup(uri, Path.of(require(opts, "ids")));
+            case "insertmany" -> insertMany(uri, Integer.parseInt(opts.getOrDefault("n", "100000")),
+                    Integer.parseInt(opts.getOrDefault("batch", "1000")));
+            default -> {
+                System.err.println("unknown command " + args[0]);
+                System.exit(2);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- seeding
+
+    static void seed(String uri, int n, Path out) throws IOException {
+        Files.createDirectories(out);
+        try (MongoClient client = client(uri, 4)) {
+            MongoDatabase db = database(client, uri);
+            db.drop();
+            long start = System.nanoTime();
+            Instant base = Instant.now().minusSeconds(n + 60L);
+            List<ObjectId> companies = new ArrayList<>(n);
+            List<ObjectId> contacts = new ArrayList<>(n);
+            List<String> personIds = new ArrayList<>(n);
+            List<ObjectId> deals = new ArrayList<>(n);
+            List<Document> batch = new ArrayList<>(1000);
+            for (int i = 0; i < n; i++) {
+                Document c = company(i, base.plusSeconds(i));
+                companies.add(c.getObjectId("_id"));
+                batch = flush(db.getCollection("companies"), batch, c);
+            }
+            flushAll(db.getCollection("companies"), batch);
+            for (int i = 0; i < n; i++) {
+                Document c = contact("bench-" + i, "user" + i + "@bench.example", name(i), companies.get(i),
+                        base.plusSeconds(i));
+                contacts.add(c.getObjectId("_id"));
+                personIds.add(c.getString("person_id"));
+                batch = flush(db.getCollection("persons"), batch, c);
+            }
+            flushAll(db.getCollection("persons"), batch);
+            for (int i = 0; i < n; i++) {
+                Document d = deal(i, companies.get(i), contacts.get(i), base.plusSeconds(i));
+                deals.add(d.getObjectId("_id"));
+                batch = flush(db.getCollection("deals"), batch, d);
+            }
+            flushAll(db.getCollection("deals"), batch);
+            write(out.resolve("contacts.txt"), contacts.stream().map(ObjectId::toHexString).toList());
+            write(out.resolve("persons.txt"), personIds);
+            write(out.resolve("deals.txt"), deals.stream().map(ObjectId::toHexString).toList());
+            write(out.resolve("companies.txt"), companies.stream().map(ObjectId::toHexString).toList());
+            // every seeded record is older than this; what the write benchmarks add is newer (see cleanup)
+            write(out.resolve("cutoff.txt"), List.of(Long.toString(Instant.now().minusSeconds(30).toEpochMilli())));
+            System.out.printf(Locale.ROOT, "{\"seeded\":%d,\"seconds\":%.2f}%n", n,
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static List<Document> flush(MongoCollection<Document> collection, List<Document> batch, Document next) {
+        batch.add(next);
+        if (batch.size() >= 1000) {
+            flushAll(collection, batch);
+        }
+        return batch;
+    }
+
+    private static void flushAll(MongoCollection<Document> collection, List<Document> batch) {
+        if (!batch.isEmpty()) {
+            collection.insertMany(batch);
+            batch.clear();
+        }
+    }
+
+    private static void write(Path file, List<String> lines) throws IOException {
+        Files.write(file, lines);
+    }
+
+    static String name(long i) {
+        return FIRST[(int) (i % FIRST.length)] + " " + LAST[(int) ((i / FIRST.length) % LAST.length)];
+    }
+
+    static Document meta(Instant at) {
+        Date date = Date.from(at);
+        return new Document("createdAt", date).append("updatedAt", date).append("version", 1L)
+                .append("archived", false);
+    }
+
+    /** A contact in the service's stored shape (collection persons, see ContactSchema). */
+    static Document contact(String personId, String email, String name, ObjectId companyId, Instant at) {
+        String phone = "+1 555 0100";
+        Document meta = meta(at).append("nameKey", name.toLowerCase(Locale.ROOT))
+                .append("emailKey", email.toLowerCase(Locale.ROOT))
+                .append("search", String.join(SEP, name, email, phone).toLowerCase(Locale.ROOT));
+        Document doc = new Document("_id", new ObjectId()).append("person_id", personId).append("name", name)
+                .append("email", email).append("phone", phone);
+        if (companyId != null) {
+            doc.append("companyId", companyId);
+        }
+        return doc.append("tags", List.of("bench")).append("_crm", meta);
+    }
+
+    static Document company(int i, Instant at) {
+        String name = "Company " + i;
+        String domain = "company" + i + ".example";
+        Document meta = meta(at).append("nameKey", name.toLowerCase(Locale.ROOT)).append("domainKey", domain)
+                .append("search", String.join(SEP, name, domain).toLowerCase(Locale.ROOT));
+        return new Document("_id", new ObjectId()).append("name", name).append("domain", domain)
+                .append("industry", "Software").append("tags", List.of("bench")).append("_crm", meta);
+    }
+
+    static Document deal(int i, ObjectId companyId, ObjectId contactId, Instant at) {
+        String title = "Deal " + i;
+        Document meta = meta(at).append("titleKey", title.toLowerCase(Locale.ROOT))
+                .append("search", title.toLowerCase(Locale.ROOT));
+        return new Document("_id", new ObjectId()).append("title", title)
+                .append("amount", Decimal128.parse("1000.00")).append("currency", "USD").append("stage", "lead")
+                .append("companyId", companyId).append("contactIds", List.of(contactId)).append("_crm", meta);
+    }
+
+    // ---------------------------------------------------------------- the limit
+
+    /** One API operation's minimal database work. */
+    interface Op {
+        void run(ThreadLocalRandom random, long sequence);
+    }
+
+    static Op op(String name, MongoDatabase db, Path ids, String runTag) throws IOException {
+        MongoCollection<Document> persons = db.getCollection("persons");
+        MongoCollection<Document> deals = db.getCollection("deals");
+        Bson newestFirst = Sorts.descending("_crm.createdAt", "_id");
+        switch (name) {
+            case "health" -> {
+                // /health touches no database; its "limit" is the cheapest round trip there is
+                Document ping = new Document("ping", 1);
+                return (r, s) -> db.runCommand(ping);
+            }
+            case "person_get" -> {
+                String[] personIds = Files.readAllLines(ids.resolve("persons.txt")).toArray(String[]::new);
+                return (r, s) -> persons.find(Filters.eq("person_id", personIds[r.nextInt(personIds.length)]))
+                        .first();
+            }
+            case "contact_get" -> {
+                ObjectId[] contactIds = Files.readAllLines(ids.resolve("contacts.txt")).stream()
+                        .map(ObjectId::new).toArray(ObjectId[]::new);
+                return (r, s) -> persons.find(Filters.eq("_id", contactIds[r.nextInt(contactIds.length)])).first();
+            }
+            case "contact_list" -> {
+                Bson live = Filters.eq("_crm.archived", false);
+                return (r, s) -> persons.find(live).sort(newestFirst).limit(21).into(new ArrayList<>(21));
+            }
+            case "contact_search" -> {
+                Bson search = Filters.and(Filters.eq("_crm.archived", false),
+                        Filters.regex("_crm.search", Pattern.quote(SEARCH_TERM)));
+                return (r, s) -> persons.find(search).sort(newestFirst).limit(21).into(new ArrayList<>(21));
+            }
+            case "person_post", "contact_post" -> {
+                String prefix = "d" + runTag + "-" + name.charAt(0) + "-";
+                return (r, s) -> persons.insertOne(contact(prefix + s, prefix + s + "@bench.example", name(s), null,
+                        Instant.now()));
+            }
+            case "deal_patch" -> {
+                ObjectId[] dealIds = Files.readAllLines(ids.resolve("deals.txt")).stream()
+                        .map(ObjectId::new).toArray(ObjectId[]::new);
+                FindOneAndUpdateOptions after = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
+                return (r, s) -> deals.findOneAndUpdate(Filters.eq("_id", dealIds[r.nextInt(dealIds.length)]),
+                        Updates.combine(Updates.set("amount", new Decimal128(r.nextInt(1, 100_000))),
+                                Updates.set("_crm.updatedAt", new Date()), Updates.inc("_crm.version", 1L)),
+                        after);
+            }
+            // diagnostics (bench/run.sh --diag): the store's cost of the exact query shapes the service sends, to
+            // split an API ratio into "query shape on this store" and "everything else in the service"
+            case "diag_person_get_as_sent" -> {
+                String[] personIds = Files.readAllLines(ids.resolve("persons.txt")).toArray(String[]::new);
+                return (r, s) -> persons.find(Filters.and(
+                                Filters.eq("person_id", personIds[r.nextInt(personIds.length)]),
+                                Filters.ne("_crm.archived", true)))
+                        .sort(Sorts.ascending("_id")).first();
+            }
+            case "diag_contact_post_as_sent" -> {
+                // ContactService.create: the email uniqueness pre-check, then the insert
+                String prefix = "d" + runTag + "-x-";
+                return (r, s) -> {
+                    String email = prefix + s + "@bench.example";
+                    persons.find(Filters.and(Filters.eq("_crm.emailKey", email), Filters.eq("_crm.archived", false)))
+                            .projection(new Document("_id", 1)).first();
+                    persons.insertOne(contact(prefix + s, email, name(s), null, Instant.now()));
+                };
+            }
+            case "diag_contact_post_key_only" -> {
+                // the same pre-check on the live-only unique key alone (it exists only while a contact is live)
+                String prefix = "d" + runTag + "-k-";
+                return (r, s) -> {
+                    String email = prefix + s + "@bench.example";
+                    persons.find(Filters.eq("_crm.emailKey", email)).projection(new Document("_id", 1)).first();
+                    persons.insertOne(contact(prefix + s, email, name(s), null, Instant.now()));
+                };
+            }
+            case "diag_contact_list_as_sent" -> {
+                // RecordStore.list wraps the filter in $and twice
+                Bson live = Filters.and(Filters.and(Filters.eq("_crm.archived", false)));
+                return (r, s) -> persons.find(live).sort(newestFirst).limit(21).into(new ArrayList<>(21));
+            }
+            case "diag_contact_post_plain_filter" -> {
+                // the service's pre-check conditions as one plain filter document instead of $and
+                String prefix = "d" + runTag + "-f-";
+                return (r, s) -> {
+                    String email = prefix + s + "@bench.example";
+                    persons.find(new Document("_crm.emailKey", email).append("_crm.archived", false))
+                            .projection(new Document("_id", 1)).first();
+                    persons.insertOne(contact(prefix + s, email, name(s), null, Instant.now()));
+                };
+            }
+            case "diag_person_get_plain_filter" -> {
+                String[] personIds = Files.readAllLines(ids.resolve("persons.txt")).toArray(String[]::new);
+                return (r, s) -> persons.find(new Document("person_id", personIds[r.nextInt(personIds.length)])
+                        .append("_crm.archived", new Document("$ne", true))).sort(Sorts.ascending("_id")).first();
+            }
+            case "diag_person_get_no_sort" -> {
+                String[] personIds = Files.readAllLines(ids.resolve("persons.txt")).toArray(String[]::new);
+                return (r, s) -> persons.find(Filters.and(
+                        Filters.eq("person_id", personIds[r.nextInt(personIds.length)]),
+                        Filters.ne("_crm.archived", true))).first();
+            }
+            case "diag_deal_patch_plain_filter" -> {
+                // RecordStore.replace's two round trips, the version condition as one plain filter document
+                ObjectId[] dealIds = Files.readAllLines(ids.resolve("deals.txt")).stream()
+                        .map(ObjectId::new).toArray(ObjectId[]::new);
+                FindOneAndReplaceOptions after = new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER);
+                return (r, s) -> {
+                    ObjectId id = dealIds[r.nextInt(dealIds.length)];
+                    Document current = deals.find(new Document("_id", id)).first();
+                    if (current == null) {
+                        return;
+                    }
+                    Document meta = new Document(current.get("_crm", Document.class));
+                    long version = meta.get("version", Number.class).longValue();
+                    meta.put("version", version + 1);
+                    meta.put("updatedAt", new Date());
+                    Document next = new Document(current);
+                    next.put("amount", new Decimal128(r.nextInt(1, 100_000)));
+                    next.put("_crm", meta);
+                    deals.findOneAndReplace(new Document("_id", id).append("_crm.version", version), next, after);
+                };
+            }
+            case "diag_deal_patch_as_sent" -> {
+                // RecordStore.replace: read the deal, then replace it if its version did not move
+                ObjectId[] dealIds = Files.readAllLines(ids.resolve("deals.txt")).stream()
+                        .map(ObjectId::new).toArray(ObjectId[]::new);
+                FindOneAndReplaceOptions after = new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER);
+                return (r, s) -> {
+                    ObjectId id = dealIds[r.nextInt(dealIds.length)];
+                    Document current = deals.find(Filters.eq("_id", id)).first();
+                    if (current == null) {
+                        return;
+                    }
+                    Document meta = new Document(current.get("_crm", Document.class));
+                    long version = meta.get("version", Number.class).longValue();
+                    meta.put("version", version + 1);
+                    meta.put("updatedAt", new Date());
+                    Document next = new Document(current);
+                    next.put("amount", new Decimal128(r.nextInt(1, 100_000)));
+                    next.put("_crm", meta);
+                    deals.findOneAndReplace(Filters.and(Filters.eq("_id", id), Filters.eq("_crm.version", version)),
+                            next, after);
+                };
+            }
+            default -> throw new IllegalArgumentException("unknown op " + name);
+        }
+    }
+
+    static void load(String uri, String opName, int connections, double seconds, double warmupSeconds, Path ids)
+            throws Exception {
+        // not closed on purpose: the process exits right after printing, so operations still queued at a
+        // saturated store never delay the result (the harness waits for the store to go idle before the next run)
+        MongoClient client = client(uri, connections);
+        MongoDatabase db = database(client, uri);
+        String runTag = Long.toString(System.currentTimeMillis(), 36);
+        Op op = op(opName, db, ids, runTag);
+        AtomicLong sequence = new AtomicLong();
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicLong errors = new AtomicLong();
+        // latencies of operations that completed inside the measured window (shared, lock-free)
+        AtomicLongArray latencies = new AtomicLongArray(4_000_000);
+        AtomicInteger recorded = new AtomicInteger();
+        for (int t = 0; t < connections; t++) {
+            Thread thread = new Thread(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (true) {
+                    long begin = System.nanoTime();
+                    try {
+                        op.run(random, sequence.incrementAndGet());
+                    } catch (RuntimeException e) {
+                        if (measuring.get()) {
+                            errors.incrementAndGet();
+                        }
+                        continue;
+                    }
+                    if (measuring.get()) {
+                        int slot = recorded.getAndIncrement();
+                        if (slot < latencies.length()) {
+                            latencies.set(slot, System.nanoTime() - begin);
+                        }
+                    }
+                }
+            }, "load-" + t);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        Thread.sleep((long) (warmupSeconds * 1000));
+        // the client's own CPU inside the window: it shares the machine's cores with the store
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
+        measuring.set(true);
+        long start = System.nanoTime();
+        Thread.sleep((long) (seconds * 1000));
+        measuring.set(false);
+        long elapsed = System.nanoTime() - start;
+        long clientCpuMs = (os.getProcessCpuTime() - cpuStart) / 1_000_000;
+        int total = Math.min(recorded.get(), latencies.length());
+        long[] all = new long[total];
+        for (int i = 0; i < total; i++) {
+            all[i] = latencies.get(i);
+        }
+        Arrays.sort(all);
+        double secs = elapsed / 1e9;
+        System.out.printf(Locale.ROOT, "{\"op\":\"%s\",\"connections\":%d,\"requests\":%d,\"seconds\":%.3f,"
+                        + "\"rps\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"errors\":%d,\"client_cpu_ms\":%d}%n",
+                opName, connections, total, secs, total / secs, percentile(all, 0.50) / 1e6,
+                percentile(all, 0.99) / 1e6, errors.get(), clientCpuMs);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** Removes what the write benchmarks added (everything created after the seed), so runs stay comparable. */
+    static void cleanup(String uri, Path ids) throws IOException {
+        Date cutoff = new Date(Long.parseLong(Files.readString(ids.resolve("cutoff.txt")).strip()));
+        try (MongoClient client = client(uri, 2)) {
+            long deleted = database(client, uri).getCollection("persons")
+                    .deleteMany(Filters.gt("_crm.createdAt", cutoff)).getDeletedCount();
+            System.out.printf(Locale.ROOT, "{\"cleanup\":%d}%n", deleted);
+        }
+    }
+
+    static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    // ---------------------------------------------------------------- insertMany (the CSV import limit)
+
+    static void insertMany(String uri, int n, int batchSize) {
+        try (MongoClient client = client(uri, 2)) {
+            MongoCollection<Document> target = database(client, uri).getCollection("bench_import");
+            target.drop();
+            // documents built before the clock starts: this measures the store, not document building
+            List<Document> docs = new ArrayList<>(n);
+            Instant now = Instant.now();
+            for (int i = 0; i < n; i++) {
+                docs.add(contact("imp-" + i, "imp" + i + "@bench.example", name(i), null, now));
+            }
+            long start = System.nanoTime();
+            for (int from = 0; from < n; from += batchSize) {
+                target.insertMany(docs.subList(from, Math.min(n, from + batchSize)),
+                        new InsertManyOptions().ordered(true));
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            long stored = target.countDocuments();
+            target.drop();
+            System.out.printf(Locale.ROOT, "{\"op\":\"insertmany\",\"rows\":%d,\"stored\":%d,\"batch\":%d,"
+                    + "\"seconds\":%.3f,\"rows_per_s\":%.1f}%n", n, stored, batchSize, secs, n / secs);
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    static MongoClient client(String uri, int poolSize) {
+        return MongoClients.create(MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri))
+                .applyToConnectionPoolSettings(p -> p.maxSize(Math.max(2, poolSize)).minSize(Math.max(1, poolSize)))
+                .build());
+    }
+
+    static MongoDatabase database(MongoClient client, String uri) {
+        String name = new ConnectionString(uri).getDatabase();
+        return client.getDatabase(name == null ? "crm_db" : name);
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("--") && i + 1 < args.length) {
+                opts.put(args[i].substring(2), args[++i]);
+            }
+        }
+        return opts;
+    }
+
+    static String require(Map<String, String> opts, String name) {
+        String value = opts.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing --" + name);
+        }
+        return value;
+    }
+}

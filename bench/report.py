@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's results.jsonl into the Markdown tables of BENCHMARKS.md: medians over repeats, every API
+figure as a ratio of the raw-driver figure measured in the same repeat (never a lone absolute number)."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+ORDER = ["health", "person_get", "person_post", "contact_get", "contact_list", "contact_search", "contact_post",
+         "deal_patch"]
+LABEL = {"health": "GET /health", "person_get": "GET /person/{id}", "person_post": "POST /person/{id}",
+         "contact_get": "GET /api/v1/contacts/{id}", "contact_list": "GET /api/v1/contacts?limit=20",
+         "contact_search": "GET /api/v1/contacts?q=mar", "contact_post": "POST /api/v1/contacts",
+         "deal_patch": "PATCH /api/v1/deals/{id}"}
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "–"
+    return f"{v:,.{digits}f}"
+
+
+def main(path):
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip().startswith("{")]
+    by_kind = defaultdict(list)
+    for r in rows:
+        by_kind[r.get("kind")].append(r)
+    out = []
+    machine = (by_kind["machine"] or [{}])[0]
+    end = (by_kind["machine_end"] or [{}])[0]
+    out.append("### Run\n")
+    out.append(f"- machine: {machine.get('nproc')} CPUs ({machine.get('cpu')}), "
+               f"{round((machine.get('mem_total_kib') or 0) / 1048576, 1)} GiB RAM; {machine.get('java')}; "
+               f"{machine.get('wrk')}")
+    out.append(f"- N={machine.get('n')}, {machine.get('duration_s')} s per run, connections {machine.get('connections')}, "
+               f"{machine.get('repeat')} repeats, JVM memory limit emulated with -XX:MaxRAM={machine.get('mem')}")
+    out.append(f"- load average at start {machine.get('loadavg_start')}, at end {end.get('loadavg_end')}")
+    for s in by_kind["seed"]:
+        out.append(f"- seeding {s.get('seeded')} x (company, contact, deal) through the driver: {s.get('seconds')} s")
+    for u in by_kind["unavailable"]:
+        out.append(f"- NOT MEASURED: {LABEL.get(u['op'], u['op'])} (the service answered {u['status']})")
+    out.append("")
+
+    # ---- throughput and latency
+    drivers = {(d["op"], d["connections"], d["repeat"]): d for d in by_kind["driver"]}
+    apis = {(a["op"], a["connections"], a["repeat"]): a for a in by_kind["api"] if "error" not in a}
+    conns = sorted({k[1] for k in apis})
+    out.append("### Throughput and latency (medians over repeats; ratio = API / raw driver in the same repeat)\n")
+    out.append("| operation | conns | API req/s | driver req/s | **throughput ratio** | API p99 ms | driver p99 ms "
+               "| **p99 ratio** | API errors | service CPU ms / 1000 req | store CPU ms / 1000 req (API run) "
+               "| driver client CPU ms / 1000 ops |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    summary = {}
+    for op in ORDER:
+        for c in conns:
+            reps = sorted(k[2] for k in apis if k[0] == op and k[1] == c)
+            if not reps:
+                continue
+            a_rps, d_rps, ratio, a_p99, d_p99, p99r, cpu, scpu, errors = [], [], [], [], [], [], [], [], 0
+            dcpu = []
+            for r in reps:
+                a = apis[(op, c, r)]
+                d = drivers.get((op, c, r))
+                a_rps.append(a["rps"])
+                a_p99.append(a["p99_ms"])
+                errors += a["errors_status"] + a["errors_timeout"] + a["errors_connect"] + a["errors_read"] \
+                    + a["errors_write"]
+                if a["requests"]:
+                    cpu.append(a["cpu_ms"] * 1000 / a["requests"])
+                    scpu.append(a["store_cpu_ms"] * 1000 / a["requests"])
+                if d:
+                    if d.get("client_cpu_ms") is not None and d["requests"]:
+                        dcpu.append(d["client_cpu_ms"] * 1000 / d["requests"])
+                    d_rps.append(d["rps"])
+                    d_p99.append(d["p99_ms"])
+                    ratio.append(a["rps"] / d["rps"] if d["rps"] else None)
+                    p99r.append(a["p99_ms"] / d["p99_ms"] if d["p99_ms"] else None)
+            row = dict(api=med(a_rps), driver=med(d_rps), ratio=med(ratio), a_p99=med(a_p99), d_p99=med(d_p99),
+                       p99r=med(p99r), errors=errors, cpu=med(cpu), scpu=med(scpu), dcpu=med(dcpu))
+            summary[(op, c)] = row
+            out.append(f"| {LABEL[op]} | {c} | {fmt(row['api'])} | {fmt(row['driver'])} | **{fmt(row['ratio'], 2)}** "
+                       f"| {fmt(row['a_p99'])} | {fmt(row['d_p99'])} | **{fmt(row['p99r'], 2)}** | {errors} "
+                       f"| {fmt(row['cpu'])} | {fmt(row['scpu'])} | {fmt(row['dcpu'])} |")
+    out.append("")
+
+    # ---- diagnostics: the store's cost of the exact query shapes the service sends (run.sh --diag)
+    diags = defaultdict(dict)
+    for d in by_kind["diag"]:
+        diags[(d["for"], d["op"], d["connections"])][d["repeat"]] = d
+    if diags:
+        out.append("### Diagnostics: store work per request done by the driver (medians; ratios per repeat)\n")
+        out.append("| operation | driver variant | conns | minimal driver req/s | variant req/s | variant / minimal "
+                   "| API / variant |")
+        out.append("|---|---|---:|---:|---:|---:|---:|")
+        for (op, variant, c) in sorted(diags, key=lambda k: (ORDER.index(k[0]), k[2], k[1])):
+            runs = diags[(op, variant, c)]
+            shape, api_vs = [], []
+            for r, dg in runs.items():
+                d = drivers.get((op, c, r))
+                a = apis.get((op, c, r))
+                if d and d["rps"]:
+                    shape.append(dg["rps"] / d["rps"])
+                if a and dg["rps"]:
+                    api_vs.append(a["rps"] / dg["rps"])
+            row = summary.get((op, c), {})
+            out.append(f"| {LABEL[op]} | {variant.replace('diag_', '')} | {c} | {fmt(row.get('driver'))} "
+                       f"| {fmt(med([dg['rps'] for dg in runs.values()]))} | {fmt(med(shape), 2)} "
+                       f"| {fmt(med(api_vs), 2)} |")
+        out.append("")
+
+    # ---- targets at the best concurrency
+    out.append("### Targets at the best concurrency (>= 0.80 of the driver's throughput, p99 < 3x the driver's)\n")
+    out.append("| operation | best conns (API) | API req/s | ratio same conns | ratio vs driver's best | p99 ratio "
+               "| target |")
+    out.append("|---|---:|---:|---:|---:|---:|---|")
+    for op in ORDER:
+        cands = [(c, summary[(op, c)]) for c in conns if (op, c) in summary and summary[(op, c)]["api"]]
+        if not cands:
+            continue
+        c, row = max(cands, key=lambda x: x[1]["api"])
+        best_driver = max((summary[(op, cc)]["driver"] or 0) for cc in conns if (op, cc) in summary)
+        vs_best = row["api"] / best_driver if best_driver else None
+        ok = row["ratio"] is not None and row["ratio"] >= 0.8 and row["p99r"] is not None and row["p99r"] < 3
+        if op == "health":
+            verdict = "reference (no database work)"
+        else:
+            verdict = "met" if ok else "MISSED"
+        out.append(f"| {LABEL[op]} | {c} | {fmt(row['api'])} | {fmt(row['ratio'], 2)} | {fmt(vs_best, 2)} "
+                   f"| {fmt(row['p99r'], 2)} | {verdict} |")
+    out.append("")
+
+    # ---- start-up
+    starts = defaultdict(list)
+    errors = {}
+    for s in by_kind["startup"]:
+        if s.get("ms") is not None:
+            starts[s["variant"]].append(s)
+        else:
+            errors[s["variant"]] = s.get("error")
+    if starts or errors:
+        out.append("### Start to /ready 200 (embedded store, fresh data dir; median of the runs)\n")
+        out.append("| variant | runs | median ms | min ms | max ms | vs extracted | RSS at ready MiB | indexes created |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---|")
+        base = med([s["ms"] for s in starts.get("extracted", [])])
+        for v in ["fatjar", "extracted", "lazy", "appcds", "aotcache", "springaot", "springaot_aotcache"]:
+            if v in starts:
+                ms = [s["ms"] for s in starts[v]]
+                rss = med([s.get("rss_kib") for s in starts[v]])
+                idx = all(s.get("indexes_created") for s in starts[v])
+                rel = fmt(med(ms) / base, 2) if base else "–"
+                out.append(f"| {v} | {len(ms)} | {fmt(med(ms), 0)} | {min(ms)} | {max(ms)} | {rel} "
+                           f"| {fmt((rss or 0) / 1024, 0)} | {'yes' if idx else 'NO'} |")
+            elif v in errors:
+                out.append(f"| {v} | 0 | failed: {errors[v]} | | | | | |")
+        out.append("")
+
+    # ---- memory, GC, CPU
+    out.append("### Memory and GC (service process)\n")
+    for r in by_kind["service_ready"]:
+        out.append(f"- ready against the standalone store after {r['ms']} ms, RSS {fmt(r['rss_kib'] / 1024, 0)} MiB")
+    for r in by_kind["rss_after_warmup"]:
+        out.append(f"- RSS after warm-up: {fmt(r['rss_kib'] / 1024, 0)} MiB (store process: "
+                   f"{fmt(r['store_rss_kib'] / 1024, 0)} MiB)")
+    loads = [a.get("rss_max_kib") for a in apis.values() if a.get("rss_max_kib")]
+    if loads:
+        out.append(f"- RSS under load: max {fmt(max(loads) / 1024, 0)} MiB, median of per-run maxima "
+                   f"{fmt(med(loads) / 1024, 0)} MiB")
+    for r in by_kind["rss_after_load"]:
+        out.append(f"- RSS after the load: {fmt(r['rss_kib'] / 1024, 0)} MiB (store process: "
+                   f"{fmt(r['store_rss_kib'] / 1024, 0)} MiB)")
+    for g in by_kind["gc"]:
+        out.append(f"- GC over the whole run: {g['pauses']} pauses {g['by_kind']}, total {g['total_ms']} ms, "
+                   f"max {g['max_ms']} ms, p99 {g['p99_ms']} ms; heap after GC max {g['max_heap_after_gc_mib']} MiB, "
+                   f"committed max {g['max_heap_committed_mib']} MiB")
+    out.append("")
+
+    # ---- import
+    inserts = by_kind["insertmany"]
+    if inserts or by_kind["import_api"]:
+        out.append("### CSV import of 100,000 contacts\n")
+        if inserts:
+            rps = med([i["rows_per_s"] for i in inserts])
+            out.append(f"- raw insertMany (batches of {inserts[0]['batch']}, {inserts[0]['rows']} rows): median "
+                       f"{fmt(rps, 0)} rows/s over {len(inserts)} runs "
+                       f"({', '.join(fmt(i['rows_per_s'], 0) for i in inserts)})")
+        for i in by_kind["import_api"]:
+            out.append(f"- POST /api/v1/imports answered {i['status']}: the import row is pending (no import API yet)")
+        out.append("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,6 @@
+-- GET /api/v1/contacts/{id} of a random seeded contact
+dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
+function per_thread_init() ids = load_ids("contacts.txt") end
+function request()
+  return wrk.format("GET", "/api/v1/contacts/" .. pick(ids))
+end
