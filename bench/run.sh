@@ -72,7 +72,7 @@ PIDS=()
 cleanup() {
   local pid
   for pid in "${PIDS[@]:-}"; do
-    [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true
+    if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
   for pid in "${PIDS[@]:-}"; do
     [[ -n "$pid" ]] || continue
@@ -118,11 +118,15 @@ quiesce() {
     sleep 0.5
     b=$(( $(cpu_ticks "$STORE_PID") + $(cpu_ticks "${APP_PID:-$STORE_PID}") ))
     # under 10 % of one core over half a second
-    (( (b - a) * 100 / CLK_TCK * 2 < 10 )) && return 0
+    (( (b - a) * 200 / CLK_TCK < 10 )) && return 0
   done
   log "warning: store/service still busy after 90 s"
 }
 
+with_fields() { # prepends JSON fields ($1) to the object on the first line of $2
+  local fields=$1 json=$2
+  if [[ $json == "{"* ]]; then printf '{%s,%s' "$fields" "${json#\{}"; else printf '%s' "$json"; fi
+}
 emit() { echo "$1" >> "$RESULTS"; }
 
 # ------------------------------------------------------------------ prerequisites
@@ -136,7 +140,7 @@ done
 if [[ -z "$APP_JAR" ]]; then
   log "building the service jar"
   (cd "$ROOT" && ./mvnw -B -q -o package -DskipTests)
-  APP_JAR=$(ls "$ROOT"/target/crm-*.jar | head -1)
+  APP_JAR=$(find "$ROOT/target" -maxdepth 1 -name 'crm-*.jar' | sort | head -1)
 fi
 # a private copy: other builds may rewrite target/ while the benchmark runs
 cp "$APP_JAR" "$OUT/"
@@ -144,7 +148,7 @@ APP_JAR="$OUT/$(basename "$APP_JAR")"
 DRIVER_JAR="$BENCH/driver/target/crm-bench-driver.jar"
 if [[ ! -f "$DRIVER_JAR" || -n "$(find "$BENCH/driver/src" "$BENCH/driver/pom.xml" -newer "$DRIVER_JAR" -print -quit)" ]]; then
   log "building the load driver"
-  (cd "$BENCH/driver" && ../../mvnw -B -q -o -f pom.xml package || ../../mvnw -B -q -f pom.xml package)
+  (cd "$BENCH/driver" && { ../../mvnw -B -q -o -f pom.xml package || ../../mvnw -B -q -f pom.xml package; })
 fi
 driver() { "$JAVA" -Xss512k -jar "$DRIVER_JAR" "$@" 2>>"$OUT/driver.err"; }
 
@@ -366,7 +370,7 @@ for r in $(seq 1 "$REPEAT"); do
         | grep '^{' | tail -1 || true)
       scpu1=$(cpu_ticks "$STORE_PID")
       # store CPU includes the driver's 1 s warm-up: an upper bound
-      [[ -n "$d" ]] && emit "$(sed "s/^{/{\"kind\":\"driver\",\"repeat\":$r,\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),/" <<< "$d")"
+      [[ -n "$d" ]] && emit "$(with_fields "\"kind\":\"driver\",\"repeat\":$r,\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK ))" "$d")"
       quiesce
       log "repeat $r, $c connections, $op: wrk"
       cpu0=$(cpu_ticks "$APP_PID"); scpu0=$(cpu_ticks "$STORE_PID")
@@ -380,7 +384,7 @@ for r in $(seq 1 "$REPEAT"); do
       cpu1=$(cpu_ticks "$APP_PID"); scpu1=$(cpu_ticks "$STORE_PID")
       rss_max=$(sort -n "$OUT/rss-samples.txt" | tail -1)
       if [[ -n "$w" ]]; then
-        emit "$(sed "s/^{/{\"kind\":\"api\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"cpu_ms\":$(( (cpu1 - cpu0) * 1000 / CLK_TCK )),\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),\"rss_max_kib\":${rss_max:-0},/" <<< "$w")"
+        emit "$(with_fields "\"kind\":\"api\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"cpu_ms\":$(( (cpu1 - cpu0) * 1000 / CLK_TCK )),\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),\"rss_max_kib\":${rss_max:-0}" "$w")"
       else
         emit "{\"kind\":\"api\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"error\":\"wrk produced no result\"}"
       fi
@@ -390,7 +394,7 @@ for r in $(seq 1 "$REPEAT"); do
           log "repeat $r, $c connections, $op: driver, $diag"
           d=$(driver load --uri "$URI" --op "$diag" --connections "$c" --duration "$DURATION_S" \
             --warmup "$DRIVER_WARMUP" --ids "$IDS" | grep '^{' | tail -1 || true)
-          [[ -n "$d" ]] && emit "$(sed "s/^{/{\"kind\":\"diag\",\"for\":\"$op\",\"repeat\":$r,/" <<< "$d")"
+          [[ -n "$d" ]] && emit "$(with_fields "\"kind\":\"diag\",\"for\":\"$op\",\"repeat\":$r" "$d")"
           quiesce
         done
       fi
