@@ -9,7 +9,6 @@ import java.util.Set;
 import com.mongodb.client.model.Filters;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
-import io.crm.record.RecordMeta;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import org.bson.Document;
@@ -52,8 +51,9 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
 
     @Override
     protected void checkUnique(Document stored, ObjectId self) {
-        if (stored.get("domain") instanceof String domain && store.exists(Filters.and(
-                Filters.eq(CompanySchema.DOMAIN_KEY, domain), Filters.eq(RecordMeta.ARCHIVED, false)), self)) {
+        // the domain key exists only on live companies, so the key alone is the unique index lookup
+        if (stored.get("domain") instanceof String domain
+                && store.exists(Filters.eq(CompanySchema.DOMAIN_KEY, domain), self)) {
             throw new RecordException.Duplicate(DUPLICATE_DOMAIN);
         }
     }

@@ -9,7 +9,6 @@ import java.util.Set;
 import com.mongodb.client.model.Filters;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
-import io.crm.record.RecordMeta;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
@@ -72,8 +71,9 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
     @Override
     protected void checkUnique(Document stored, ObjectId self) {
         if (stored.get("email") instanceof String email && !email.isBlank()) {
-            Bson sameEmail = Filters.and(Filters.eq(ContactSchema.EMAIL_KEY, email.strip().toLowerCase(Locale.ROOT)),
-                    Filters.eq(RecordMeta.ARCHIVED, false));
+            // The key exists only on live contacts (RecordStore's live-only keys), so the key alone is the unique
+            // index lookup: adding "archived: false" would only make stores without a planner scan.
+            Bson sameEmail = Filters.eq(ContactSchema.EMAIL_KEY, email.strip().toLowerCase(Locale.ROOT));
             if (store.exists(sameEmail, self)) {
                 throw new RecordException.Duplicate("A contact with this email already exists");
             }

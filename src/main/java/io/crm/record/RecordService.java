@@ -46,14 +46,26 @@ public abstract class RecordService<F extends RecordFilter> {
         return store.get(id);
     }
 
+    private static final int BLIND_UPDATE_ATTEMPTS = 5;
+
     /** Applies a JSON merge patch; {@code expectedVersion} (from If-Match) must be the current version when given. */
     public Document update(String id, Map<String, Object> patch, Long expectedVersion) {
-        Document current = store.get(id);
-        Document next = patched(current, patch);
-        checkUnique(next, current.getObjectId("_id"));
-        Document saved = store.replace(current, next, derived(next), expectedVersion);
-        updated(current, saved);
-        return saved;
+        for (int attempt = 1; ; attempt++) {
+            Document current = store.get(id);
+            Document next = patched(current, patch);
+            checkUnique(next, current.getObjectId("_id"));
+            try {
+                Document saved = store.replace(current, next, derived(next), expectedVersion);
+                updated(current, saved);
+                return saved;
+            } catch (RecordException.StaleVersion raced) {
+                // Without If-Match the client asked to patch the latest version: a lost race re-reads and applies
+                // the patch again. With If-Match it named one version, so it learns that it is stale (412).
+                if (expectedVersion != null || attempt >= BLIND_UPDATE_ATTEMPTS) {
+                    throw raced;
+                }
+            }
+        }
     }
 
     public Document archive(String id, Long expectedVersion) {

@@ -76,6 +76,29 @@ class RecordServiceTest {
     }
 
     @Test
+    void aBlindUpdateThatLosesARaceIsAppliedAgainToTheNewVersion() {
+        String id = id(notes.create(Map.of("title", "First")));
+        // another writer changes the record between this update's read and its write
+        notes.beforeNextPatch = () -> notes.update(id, Map.of("code", "Z9"), null);
+
+        Document saved = notes.update(id, Map.of("title", "Renamed"), null);
+
+        assertThat(RecordMeta.version(saved)).isEqualTo(3);
+        assertThat(saved.getString("title")).isEqualTo("Renamed");
+        assertThat(saved.getString("code")).isEqualTo("Z9");
+    }
+
+    @Test
+    void anUpdateNamingAVersionThatLosesARaceIsStale() {
+        String id = id(notes.create(Map.of("title", "First")));
+        notes.beforeNextPatch = () -> notes.update(id, Map.of("code", "Z9"), null);
+
+        assertThatThrownBy(() -> notes.update(id, Map.of("title", "Renamed"), 1L))
+                .isInstanceOf(RecordException.StaleVersion.class);
+        assertThat(notes.get(id).getString("title")).isEqualTo("First");
+    }
+
+    @Test
     void archivedRecordsAreHiddenAndRestoredOnlyWhileTheirUniqueValuesAreFree() {
         String id = id(notes.create(Map.of("title", "First", "code", "A1")));
         notes.archive(id, null);
@@ -127,6 +150,9 @@ class RecordServiceTest {
                 Field.required("title", Fields.text(1, 100)),
                 Field.optional("code", Fields.text(1, 10))));
 
+        /** Runs once, inside the next patch step: a writer sneaking in between read and write. */
+        Runnable beforeNextPatch;
+
         Notes(RecordStore store) {
             super(store, sortsBy("title", RecordMeta.META + ".titleKey"));
         }
@@ -140,6 +166,11 @@ class RecordServiceTest {
         @Override
         protected Document patched(Document current, Map<String, Object> patch) {
             calls.add("patched(" + current.getString("title") + ")");
+            Runnable sneak = beforeNextPatch;
+            beforeNextPatch = null;
+            if (sneak != null) {
+                sneak.run();
+            }
             Document fields = RecordJson.fields(current, List.of("title", "code"));
             return SCHEMA.patch(fields, patch);
         }
