@@ -97,11 +97,6 @@ public class RecordStore {
         return collection.find(query).projection(new Document("_id", 1)).first() != null;
     }
 
-    public boolean exists(ObjectId id) {
-        return collection.find(Filters.and(Filters.eq("_id", id), Filters.eq(RecordMeta.ARCHIVED, false)))
-                .projection(new Document("_id", 1)).first() != null;
-    }
-
     /**
      * Replaces {@code current} with {@code next} if nobody changed it since it was read; {@code expectedVersion}
      * (from If-Match) must equal the current version when given.

@@ -10,8 +10,4 @@ import com.mongodb.client.model.IndexModel;
  * same declarations, so a query without an index fails the build.
  */
 public record CollectionIndexes(String collection, List<IndexModel> indexes) {
-
-    public static CollectionIndexes of(String collection, IndexModel... indexes) {
-        return new CollectionIndexes(collection, List.of(indexes));
-    }
 }
