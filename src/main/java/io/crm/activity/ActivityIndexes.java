@@ -1,6 +1,8 @@
 package io.crm.activity;
 
+import io.crm.audit.AuditedCollection;
 import io.crm.platform.store.CollectionIndexes;
+import io.crm.record.RecordMeta;
 import io.crm.record.RecordIndexes;
 
 import org.springframework.context.annotation.Bean;
@@ -15,5 +17,11 @@ public class ActivityIndexes {
         // the link filters' createdAt indexes also serve the timelines, newest first
         return new CollectionIndexes(ActivitySchema.COLLECTION,
                 RecordIndexes.lists("activities", ActivityService.SORTS, ActivityService.FILTERS));
+    }
+
+    /** Where the audit reconciler finds a activity by id and version. */
+    @Bean
+    AuditedCollection auditedActivities() {
+        return new AuditedCollection("activity", ActivitySchema.COLLECTION, RecordMeta.VERSION);
     }
 }

@@ -1,6 +1,5 @@
 package io.crm.activity;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +9,7 @@ import com.mongodb.client.model.Filters;
 import io.crm.company.CompanySchema;
 import io.crm.contact.ContactSchema;
 import io.crm.deal.DealSchema;
+import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
 import io.crm.record.RecordService;
@@ -38,9 +38,9 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
 
     private final References references;
 
-    public ActivityService(MongoTemplate mongo, References references, Clock clock) {
+    public ActivityService(MongoTemplate mongo, References references, RecordContext context) {
         super(new RecordStore(mongo.getCollection(ActivitySchema.COLLECTION), "Activity", Map.of(), Set.of(),
-                clock), SORTS);
+                context), SORTS);
         this.references = references;
     }
 

@@ -6,7 +6,9 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import io.crm.audit.AuditedCollection;
 import io.crm.platform.store.CollectionIndexes;
+import io.crm.record.RecordMeta;
 import io.crm.record.RecordIndexes;
 
 import org.springframework.context.annotation.Bean;
@@ -27,5 +29,11 @@ public class CompanyIndexes {
         // the domain filter reads the stored field, so it also finds archived companies
         indexes.addAll(RecordIndexes.lists("companies", CompanyService.SORTS, CompanyService.FILTERS));
         return new CollectionIndexes(CompanySchema.COLLECTION, indexes);
+    }
+
+    /** Where the audit reconciler finds a company by id and version. */
+    @Bean
+    AuditedCollection auditedCompanies() {
+        return new AuditedCollection("company", CompanySchema.COLLECTION, RecordMeta.VERSION);
     }
 }

@@ -1,12 +1,12 @@
 package io.crm.company;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.model.Filters;
+import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
 import io.crm.record.RecordService;
@@ -29,9 +29,9 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
             "domain", "domain");
     static final String DUPLICATE_DOMAIN = "A company with this domain already exists";
 
-    public CompanyService(MongoTemplate mongo, Clock clock) {
+    public CompanyService(MongoTemplate mongo, RecordContext context) {
         super(new RecordStore(mongo.getCollection(CompanySchema.COLLECTION), "Company",
-                Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), clock), SORTS);
+                Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), context), SORTS);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import io.crm.audit.AuditedCollection;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 
@@ -42,5 +43,11 @@ public class ContactIndexes {
                 filtered("contacts_company_updated", "companyId", RecordMeta.UPDATED_AT),
                 // also a company's contacts by name (GET /api/v1/companies/{id}/contacts?sort=name)
                 filtered("contacts_company_name", "companyId", ContactSchema.NAME_KEY)));
+    }
+
+    /** Where the audit reconciler finds a contact by id and version. */
+    @Bean
+    AuditedCollection auditedContacts() {
+        return new AuditedCollection("contact", ContactSchema.COLLECTION, RecordMeta.VERSION);
     }
 }

@@ -1,12 +1,12 @@
 package io.crm.contact;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.model.Filters;
+import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
 import io.crm.record.RecordService;
@@ -27,11 +27,11 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
 
     private final References references;
 
-    public ContactService(MongoTemplate mongo, References references, Clock clock) {
+    public ContactService(MongoTemplate mongo, References references, RecordContext context) {
         super(new RecordStore(mongo.getCollection(ContactSchema.COLLECTION), "Contact", Map.of(
                 ContactIndexes.EMAIL_UNIQUE, "A contact with this email already exists",
                 ContactIndexes.EXTERNAL_ID_UNIQUE, "A contact with this externalId already exists"),
-                Set.of("emailKey"), clock), SORTS);
+                Set.of("emailKey"), context), SORTS);
         this.references = references;
     }
 

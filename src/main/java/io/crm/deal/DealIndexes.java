@@ -6,6 +6,7 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import io.crm.audit.AuditedCollection;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordIndexes;
 import io.crm.record.RecordMeta;
@@ -35,5 +36,11 @@ public class DealIndexes {
         return new CollectionIndexes(StageChangeLog.COLLECTION, List.of(
                 new IndexModel(Indexes.compoundIndex(Indexes.ascending(StageChangeLog.DEAL_ID),
                         Indexes.descending(StageChangeLog.AT, "_id")), new IndexOptions().name("stage_changes_deal"))));
+    }
+
+    /** Where the audit reconciler finds a deal by id and version. */
+    @Bean
+    AuditedCollection auditedDeals() {
+        return new AuditedCollection("deal", DealSchema.COLLECTION, RecordMeta.VERSION);
     }
 }

@@ -15,6 +15,7 @@ import io.crm.company.CompanySchema;
 import io.crm.contact.ContactSchema;
 import io.crm.record.Fields;
 import io.crm.record.Page;
+import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
 import io.crm.record.RecordMeta;
@@ -49,14 +50,14 @@ public class DealService extends RecordService<DealService.DealFilter> {
     private final Clock clock;
 
     public DealService(MongoTemplate mongo, References references, DealPipeline pipeline, DealProperties properties,
-                       StageChangeLog stageChanges, Clock clock) {
-        super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), clock), SORTS);
+                       StageChangeLog stageChanges, RecordContext context) {
+        super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), context), SORTS);
         this.references = references;
         this.pipeline = pipeline;
         this.stageChanges = stageChanges;
         this.schema = DealSchema.schema(pipeline);
         this.defaultCurrency = (String) Fields.currency().convert(properties.defaultCurrency());
-        this.clock = clock;
+        this.clock = context.clock();
     }
 
     public DealPipeline pipeline() {

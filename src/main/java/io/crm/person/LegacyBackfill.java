@@ -203,7 +203,7 @@ public class LegacyBackfill implements SmartLifecycle {
      */
     private static Document meta(Document doc, ObjectId id) {
         Instant created = id.getDate().toInstant();
-        Document meta = RecordMeta.forNew(created);
+        Document meta = RecordMeta.forNew(created, null); // the original recorded no author or owner
         meta.putAll(ContactSchema.derived(doc));
         return meta;
     }

@@ -15,6 +15,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import io.crm.audit.Change;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.record.RecordException;
@@ -141,7 +142,9 @@ public class PersonService {
             }
             if (!(current.get("_id") instanceof ObjectId self)) {
                 // Not a contact (a legacy _id that is not an ObjectId): a plain $set, as the original did.
-                persons().updateOne(Filters.eq("_id", current.get("_id")), new Document("$set", fields));
+                store.context().audit().record("update", store.entityType(), current.get("_id"),
+                        Change.between(before, next, Set.of()), RecordMeta.version(current),
+                        () -> persons().updateOne(Filters.eq("_id", current.get("_id")), new Document("$set", fields)));
                 return true;
             }
             Object newId = next.get(ContactSchema.LEGACY_ID);
@@ -168,9 +171,11 @@ public class PersonService {
         throw LegacyException.conflict("The person was changed concurrently; retry");
     }
 
-    /** A real delete, as the original's. */
+    /** A real delete, as the original's (audited with the person's last values). */
     void delete(String personId) {
-        if (persons().deleteOne(Filters.and(byPersonId(personId), LIVE)).getDeletedCount() == 0) {
+        try {
+            store.delete(get(personId));
+        } catch (RecordException.NotFound gone) {
             throw LegacyException.notFound();
         }
     }
@@ -201,14 +206,14 @@ public class PersonService {
             requireNewPersonId(stored.getString(ContactSchema.LEGACY_ID), null);
             contacts.requireUnique(withoutPersonId(stored), null);
         }
-        List<Object> inserted = new ArrayList<>(people.size());
+        List<Document> inserted = new ArrayList<>(people.size());
         try {
             for (Document stored : people) {
-                inserted.add(store.insert(stored, ContactSchema.derived(stored)).get("_id"));
+                inserted.add(store.insert(stored, ContactSchema.derived(stored)));
             }
         } catch (RuntimeException e) {
-            if (!inserted.isEmpty()) {
-                persons().deleteMany(Filters.in("_id", inserted));
+            for (Document person : inserted) {
+                store.delete(person);
             }
             throw e;
         }
@@ -223,7 +228,16 @@ public class PersonService {
         for (Object id : personIds) {
             any.add(byPersonId(personIdValue(id)));
         }
-        return persons().deleteMany(Filters.and(Filters.or(any), LIVE)).getDeletedCount();
+        long deleted = 0;
+        for (Document person : persons().find(Filters.and(Filters.or(any), LIVE))) {
+            try {
+                store.delete(person);
+                deleted++;
+            } catch (RecordException.NotFound raced) {
+                // deleted by someone else in between: not ours to count
+            }
+        }
+        return deleted;
     }
 
     Map<String, Object> stats() {

@@ -119,6 +119,15 @@ public final class Fields {
         };
     }
 
+    public static Converter bool() {
+        return json -> {
+            if (!(json instanceof Boolean b)) {
+                throw new InvalidValue("must be true or false");
+            }
+            return b;
+        };
+    }
+
     public static Converter oneOf(Collection<String> allowed) {
         return json -> {
             String s = string(json);

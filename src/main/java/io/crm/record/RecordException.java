@@ -6,7 +6,7 @@ import java.util.List;
  * Failures of CRM record operations, each mapped to one HTTP status by the web layer. Kept free of Spring so the
  * domain rules are testable on their own.
  */
-public abstract class RecordException extends RuntimeException {
+public abstract class RecordException extends RuntimeException implements io.crm.audit.Refusal {
 
     protected RecordException(String message) {
         super(message, null, false, false);
@@ -92,6 +92,40 @@ public abstract class RecordException extends RuntimeException {
         @Override
         public String title() {
             return "Conflict";
+        }
+    }
+
+    /** 409: the change would break a rule about the current state (e.g. removing the last admin). */
+    public static final class Conflict extends RecordException {
+        public Conflict(String message) {
+            super(message);
+        }
+
+        @Override
+        public int status() {
+            return 409;
+        }
+
+        @Override
+        public String title() {
+            return "Conflict";
+        }
+    }
+
+    /** 403: the signed-in user's role does not allow this. */
+    public static final class Forbidden extends RecordException {
+        public Forbidden(String message) {
+            super(message);
+        }
+
+        @Override
+        public int status() {
+            return 403;
+        }
+
+        @Override
+        public String title() {
+            return "Forbidden";
         }
     }
 

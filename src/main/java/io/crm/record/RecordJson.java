@@ -37,12 +37,15 @@ public final class RecordJson {
         return withMeta(stored, json);
     }
 
-    /** {@code json} (id and the record's fields) followed by createdAt, updatedAt, version and, if so, archived. */
+    /** {@code json} (id and the record's fields) followed by createdAt, updatedAt, version, owner and authors and, if so, archived. */
     public static Map<String, Object> withMeta(Document stored, Document json) {
         Document meta = RecordMeta.of(stored);
         json.put("createdAt", meta.get("createdAt"));
         json.put("updatedAt", meta.get("updatedAt"));
         json.put("version", RecordMeta.version(stored));
+        json.put("ownerId", meta.get("ownerId"));
+        json.put("createdBy", meta.get("createdBy"));
+        json.put("updatedBy", meta.get("updatedBy"));
         if (RecordMeta.archived(stored)) {
             json.put("archived", true);
             json.put("archivedAt", meta.get("archivedAt"));

@@ -18,6 +18,10 @@ public final class RecordMeta {
     public static final String VERSION = META + ".version";
     public static final String ARCHIVED = META + ".archived";
     public static final String ARCHIVED_AT = META + ".archivedAt";
+    /** The user who owns the record (the creator unless reassigned), and who created and last changed it. */
+    public static final String OWNER_ID = META + ".ownerId";
+    public static final String CREATED_BY = META + ".createdBy";
+    public static final String UPDATED_BY = META + ".updatedBy";
     /** Lower-cased text the {@code q} filter searches (fields joined by {@link #SEARCH_SEPARATOR}). */
     public static final String SEARCH = META + ".search";
     public static final String SEARCH_SEPARATOR = "\u001f";
@@ -25,9 +29,10 @@ public final class RecordMeta {
     private RecordMeta() {
     }
 
-    public static Document forNew(Instant now) {
+    public static Document forNew(Instant now, String actorId) {
         Date at = Date.from(now);
-        return new Document("createdAt", at).append("updatedAt", at).append("version", 1L).append("archived", false);
+        return new Document("createdAt", at).append("updatedAt", at).append("version", 1L).append("archived", false)
+                .append("ownerId", actorId).append("createdBy", actorId).append("updatedBy", actorId);
     }
 
     public static Document of(Document record) {

@@ -1,5 +1,6 @@
 package io.crm.record;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.bson.Document;
@@ -35,9 +36,15 @@ public abstract class RecordService<F extends RecordFilter> {
     }
 
     public Document create(Map<String, Object> body) {
-        Document stored = newRecord(body);
+        Map<String, Object> fields = new LinkedHashMap<>(body);
+        String owner = owner(fields);
+        Document stored = newRecord(fields);
         checkUnique(stored, null);
-        Document saved = store.insert(stored, derived(stored));
+        Document meta = derived(stored);
+        if (owner != null) {
+            meta.put("ownerId", owner);
+        }
+        Document saved = store.insert(stored, meta);
         created(saved);
         return saved;
     }
@@ -50,12 +57,22 @@ public abstract class RecordService<F extends RecordFilter> {
 
     /** Applies a JSON merge patch; {@code expectedVersion} (from If-Match) must be the current version when given. */
     public Document update(String id, Map<String, Object> patch, Long expectedVersion) {
+        Map<String, Object> fields = new LinkedHashMap<>(patch);
+        boolean reassigned = fields.containsKey("ownerId");
+        String owner = owner(fields);
+        if (reassigned && owner == null) {
+            throw new RecordException.Invalid("ownerId", "cannot be removed; assign another user instead");
+        }
         for (int attempt = 1; ; attempt++) {
             Document current = store.get(id);
-            Document next = patched(current, patch);
+            Document next = patched(current, fields);
             checkUnique(next, current.getObjectId("_id"));
+            Document meta = derived(next);
+            if (owner != null) {
+                meta.put("ownerId", owner);
+            }
             try {
-                Document saved = store.replace(current, next, derived(next), expectedVersion);
+                Document saved = store.replace(current, next, meta, expectedVersion);
                 updated(current, saved);
                 return saved;
             } catch (RecordException.StaleVersion raced) {
@@ -85,6 +102,22 @@ public abstract class RecordService<F extends RecordFilter> {
 
     public Page<Document> list(F filter, String sort, int limit, String cursor) {
         return store.list(filter.toBson(), SortOrder.parse(sort, sorts, DEFAULT_SORT), limit, cursor);
+    }
+
+    /**
+     * Takes {@code ownerId} out of a body (it is bookkeeping, not a field of the resource) and checks that it names
+     * a user; null when the body does not name an owner.
+     */
+    private String owner(Map<String, Object> fields) {
+        Object owner = fields.remove("ownerId");
+        if (owner == null) {
+            return null;
+        }
+        if (!(owner instanceof String userId) || !ObjectId.isValid(userId)
+                || !store.context().owners().exists(userId)) {
+            throw new RecordException.Invalid("ownerId", "must be the id of an existing user");
+        }
+        return userId;
     }
 
     /** The document to store for a create body: validated, defaults applied, references checked. */

@@ -2,6 +2,7 @@ package io.crm.record;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import io.crm.audit.AuditLog;
+import io.crm.audit.Change;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -24,7 +27,8 @@ import org.bson.types.ObjectId;
 /**
  * Storage of one kind of CRM record: insert, read, optimistic-locked replace, archive and restore, keyset-paged lists.
  * Every write bumps {@code _crm.version} and {@code _crm.updatedAt}; a write whose version moved underneath it fails
- * with {@link RecordException.StaleVersion} instead of overwriting someone else's change.
+ * with {@link RecordException.StaleVersion} instead of overwriting someone else's change. Every write is audited
+ * ({@link AuditLog}) and stamps who made it.
  */
 public class RecordStore {
 
@@ -35,6 +39,9 @@ public class RecordStore {
     private final Map<String, String> duplicateMessages;
     private final Set<String> liveOnlyKeys;
     private final Clock clock;
+    private final AuditLog audit;
+    private final String entityType;
+    private final RecordContext context;
 
     /**
      * @param label             what a record is called in messages ("Contact")
@@ -43,12 +50,24 @@ public class RecordStore {
      *                          uniqueness holds among non-archived records only
      */
     public RecordStore(MongoCollection<Document> collection, String label, Map<String, String> duplicateMessages,
-                       Set<String> liveOnlyKeys, Clock clock) {
+                       Set<String> liveOnlyKeys, RecordContext context) {
         this.collection = collection;
         this.label = label;
         this.duplicateMessages = duplicateMessages;
         this.liveOnlyKeys = liveOnlyKeys;
-        this.clock = clock;
+        this.clock = context.clock();
+        this.audit = context.audit();
+        this.entityType = label.toLowerCase(java.util.Locale.ROOT);
+        this.context = context;
+    }
+
+    public RecordContext context() {
+        return context;
+    }
+
+    /** The audit name of this store's records ("contact"). */
+    public String entityType() {
+        return entityType;
     }
 
     public MongoCollection<Document> collection() {
@@ -59,7 +78,10 @@ public class RecordStore {
         return label;
     }
 
-    /** Inserts a new record (version 1); {@code derived} meta (search text, keys) is merged into {@code _crm}. */
+    /**
+     * Inserts a new record (version 1); {@code derived} meta (search text, keys, an explicit owner) is merged into
+     * {@code _crm}. The actor creates it and, unless {@code derived} names another owner, owns it.
+     */
     public Document insert(Document fields, Document derived) {
         Document doc = new Document("_id", fields.get("_id") instanceof ObjectId id ? id : new ObjectId());
         fields.forEach((k, v) -> {
@@ -67,15 +89,29 @@ public class RecordStore {
                 doc.put(k, v);
             }
         });
-        Document meta = RecordMeta.forNew(clock.instant());
+        Document meta = RecordMeta.forNew(clock.instant(), audit.actor().id());
         meta.putAll(derived);
         doc.put(RecordMeta.META, meta);
-        try {
-            collection.insertOne(doc);
-        } catch (MongoWriteException e) {
-            throw translate(e);
-        }
-        return doc;
+        return audit.record("create", entityType, doc.get("_id"), Change.between(null, audited(doc), Set.of()), 1,
+                () -> {
+                    try {
+                        collection.insertOne(doc);
+                    } catch (MongoWriteException e) {
+                        throw translate(e);
+                    }
+                    return doc;
+                });
+    }
+
+    /** Deletes a record for good (the legacy API's delete); audited with its last values. */
+    public void delete(Document current) {
+        audit.record("delete", entityType, current.get("_id"), Change.between(audited(current), null, Set.of()), 0,
+                () -> {
+                    if (collection.deleteOne(Filters.eq("_id", current.get("_id"))).getDeletedCount() == 0) {
+                        throw new RecordException.NotFound(label);
+                    }
+                    return null;
+                });
     }
 
     /** Any record with this id, archived or not; a malformed id finds nothing. */
@@ -102,6 +138,11 @@ public class RecordStore {
      * (from If-Match) must equal the current version when given.
      */
     public Document replace(Document current, Document next, Document derived, Long expectedVersion) {
+        return replace("update", current, next, derived, expectedVersion);
+    }
+
+    private Document replace(String action, Document current, Document next, Document derived,
+                             Long expectedVersion) {
         long version = RecordMeta.version(current);
         if (expectedVersion != null && expectedVersion != version) {
             throw new RecordException.StaleVersion(expectedVersion, version);
@@ -114,25 +155,43 @@ public class RecordStore {
         }
         meta.put("version", version + 1);
         meta.put("updatedAt", Date.from(clock.instant()));
+        meta.put("updatedBy", audit.actor().id());
         Document doc = new Document(next);
         doc.put("_id", current.get("_id"));
         doc.put(RecordMeta.META, meta);
         Bson unchanged = Filters.and(Filters.eq("_id", current.get("_id")), Filters.eq(RecordMeta.VERSION, version));
-        Document saved;
-        try {
-            saved = collection.findOneAndReplace(unchanged, doc,
-                    new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
-        } catch (MongoWriteException e) {
-            throw translate(e);
-        }
-        if (saved == null) {
-            Document now = collection.find(Filters.eq("_id", current.get("_id"))).first();
-            if (now == null) {
-                throw new RecordException.NotFound(label);
+        return audit.record(action, entityType, current.get("_id"), Change.between(audited(current), audited(doc),
+                Set.of()), version + 1, () -> {
+                    Document saved;
+                    try {
+                        saved = collection.findOneAndReplace(unchanged, doc,
+                                new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+                    } catch (MongoWriteException e) {
+                        throw translate(e);
+                    }
+                    if (saved == null) {
+                        Document now = collection.find(Filters.eq("_id", current.get("_id"))).first();
+                        if (now == null) {
+                            throw new RecordException.NotFound(label);
+                        }
+                        throw new RecordException.StaleVersion(version, RecordMeta.version(now));
+                    }
+                    return saved;
+                });
+    }
+
+    /** What the audit trail compares: the record's own fields, its owner and whether it is archived. */
+    private static Map<String, Object> audited(Document record) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        record.forEach((k, v) -> {
+            if (!k.equals("_id") && !k.equals(RecordMeta.META)) {
+                view.put(k, v);
             }
-            throw new RecordException.StaleVersion(version, RecordMeta.version(now));
-        }
-        return saved;
+        });
+        Document meta = RecordMeta.of(record);
+        view.put("ownerId", meta.get("ownerId"));
+        view.put("archived", Boolean.TRUE.equals(meta.get("archived")));
+        return view;
     }
 
     /**
@@ -144,7 +203,7 @@ public class RecordStore {
         next.remove(RecordMeta.META);
         Document meta = new Document(derived).append("archived", archived)
                 .append("archivedAt", archived ? Date.from(clock.instant()) : null);
-        return replace(current, next, meta, expectedVersion);
+        return replace(archived ? "archive" : "restore", current, next, meta, expectedVersion);
     }
 
     /** One page of records matching {@code filter}, in {@code order}, after {@code cursor} (null: from the start). */

@@ -15,6 +15,8 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crm.contact.ContactIndexes;
 import io.crm.record.RecordMeta;
+import io.crm.security.ApiTokenService;
+import io.crm.security.UserService;
 import io.crm.support.Http;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -90,9 +92,19 @@ class LegacyStartupTest {
 
     Http http;
 
+    @Autowired
+    UserService users;
+
+    @Autowired
+    ApiTokenService tokens;
+
     @BeforeEach
     void client() {
-        http = new Http("http://127.0.0.1:" + port);
+        String id = users.byEmail("startup-admin@example.test").orElseGet(() -> users.create(Map.of(
+                "email", "startup-admin@example.test", "displayName", "Admin", "role", "ADMIN",
+                "password", "correct horse battery staple"))).getObjectId("_id").toHexString();
+        http = new Http("http://127.0.0.1:" + port).withToken(
+                (String) tokens.create(id, Map.of("name", "test")).get("token"));
     }
 
     @AfterAll

@@ -12,6 +12,9 @@ import java.util.Set;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
+import io.crm.audit.Actor;
+import io.crm.audit.Actors;
+import io.crm.audit.AuditLog;
 import io.crm.support.TestMongo;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -45,8 +48,71 @@ class RecordServiceTest {
     @BeforeEach
     void freshCollection() {
         client.getDatabase("record_service_test").getCollection("notes").drop();
+        events().drop();
+        AuditLog audit = new AuditLog(events(), Actors.fixed(ALICE), Clock.systemUTC());
+        RecordContext context = new RecordContext(audit, USERS::contains, Clock.systemUTC());
         notes = new Notes(new RecordStore(client.getDatabase("record_service_test").getCollection("notes"), "Note",
-                Map.of(), Set.of("codeKey"), Clock.systemUTC()));
+                Map.of(), Set.of("codeKey"), context));
+    }
+
+    private static final Actor ALICE = new Actor("64b000000000000000000001", "Alice");
+    private static final String BOB = "64b000000000000000000002";
+    private static final Set<String> USERS = Set.of(ALICE.id(), BOB);
+
+    private static com.mongodb.client.MongoCollection<Document> events() {
+        return client.getDatabase("record_service_test").getCollection("audit_events");
+    }
+
+    @Test
+    void everyWriteIsAuditedWithItsChangedFieldsAndStampsTheActor() {
+        Document saved = notes.create(Map.of("title", "First", "code", "A1"));
+        String id = saved.getObjectId("_id").toHexString();
+        notes.update(id, Map.of("title", "Second"), null);
+        notes.archive(id, null);
+        notes.restore(id);
+
+        List<Document> trail = events().find(Filters.eq("entityId", id)).sort(new Document("_id", 1))
+                .into(new ArrayList<>());
+        assertThat(trail).extracting(e -> e.getString("action"))
+                .containsExactly("create", "update", "archive", "restore");
+        assertThat(trail).allSatisfy(e -> {
+            assertThat(e.getString("state")).isEqualTo(AuditLog.APPLIED);
+            assertThat(e.getString("actorId")).isEqualTo(ALICE.id());
+            assertThat(e.getString("entityType")).isEqualTo("note");
+        });
+        assertThat(trail.get(1).getList("changes", Document.class)).singleElement().satisfies(change -> {
+            assertThat(change.getString("field")).isEqualTo("title");
+            assertThat(change.getString("old")).isEqualTo("First");
+            assertThat(change.getString("new")).isEqualTo("Second");
+        });
+        assertThat(trail).extracting(e -> e.getLong("version")).containsExactly(1L, 2L, 3L, 4L);
+        Document meta = RecordMeta.of(notes.get(id));
+        assertThat(meta.getString("createdBy")).isEqualTo(ALICE.id());
+        assertThat(meta.getString("updatedBy")).isEqualTo(ALICE.id());
+        assertThat(meta.getString("ownerId")).isEqualTo(ALICE.id());
+    }
+
+    @Test
+    void aRefusedWriteLeavesNoAuditEvent() {
+        notes.create(Map.of("title", "First", "code", "A1"));
+        assertThatThrownBy(() -> notes.create(Map.of("title", "Again", "code", "a1")))
+                .isInstanceOf(RecordException.Duplicate.class);
+
+        assertThat(events().countDocuments()).isEqualTo(1);
+    }
+
+    @Test
+    void theOwnerIsTheCreatorUnlessNamedAndMustBeAUser() {
+        String id = notes.create(Map.of("title", "First", "ownerId", BOB)).getObjectId("_id").toHexString();
+        assertThat(RecordMeta.of(notes.get(id)).getString("ownerId")).isEqualTo(BOB);
+
+        notes.update(id, Map.of("ownerId", ALICE.id()), null);
+        assertThat(RecordMeta.of(notes.get(id)).getString("ownerId")).isEqualTo(ALICE.id());
+        assertThatThrownBy(() -> notes.update(id, Map.of("ownerId", "64b0000000000000000000ff"), null))
+                .isInstanceOf(RecordException.Invalid.class);
+        java.util.HashMap<String, Object> removal = new java.util.HashMap<>();
+        removal.put("ownerId", null);
+        assertThatThrownBy(() -> notes.update(id, removal, null)).isInstanceOf(RecordException.Invalid.class);
     }
 
     @Test

@@ -3,6 +3,10 @@ package io.crm.support;
 import java.util.Map;
 
 import io.crm.platform.store.IndexInitializer;
+import io.crm.security.ApiTokenService;
+import io.crm.security.Role;
+import io.crm.security.UserService;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +39,16 @@ public abstract class ApiTest {
     @Autowired
     private IndexInitializer indexes;
 
+    @Autowired
+    protected UserService users;
+
+    @Autowired
+    protected ApiTokenService tokens;
+
+    /** Signed in as an admin (a Bearer token); {@link #as(Role)} gives other roles, {@code http.anonymous()} none. */
     protected Http http;
+    /** The admin {@link #http} acts as. */
+    protected Document admin;
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -59,8 +72,28 @@ public abstract class ApiTest {
         RecordedCommands.ignoreCurrentThread();
         mongo.getDb().drop();
         indexes.afterSingletonsInstantiated();
-        http = new Http("http://127.0.0.1:" + port);
+        admin = user(Role.ADMIN);
+        http = new Http("http://127.0.0.1:" + port).withToken(token(admin));
     }
+
+    /** A new enabled user with this role (password {@link #PASSWORD}). */
+    protected Document user(Role role) {
+        String name = role.name().toLowerCase(java.util.Locale.ROOT);
+        return users.create(Map.of("email", name + "-" + new org.bson.types.ObjectId() + "@example.test",
+                "displayName", "Test " + name, "role", role.name(), "password", PASSWORD));
+    }
+
+    /** A fresh API token of this user. */
+    protected String token(Document user) {
+        return (String) tokens.create(user.getObjectId("_id").toHexString(), Map.of("name", "test")).get("token");
+    }
+
+    /** A client signed in as a new user with this role. */
+    protected Http as(Role role) {
+        return http.anonymous().withToken(token(user(role)));
+    }
+
+    protected static final String PASSWORD = "correct horse battery staple";
 
     /** Creates a record through the API and returns its id. */
     protected String create(String path, Map<String, ?> body) {

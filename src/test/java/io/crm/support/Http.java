@@ -20,9 +20,21 @@ public final class Http {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String[] defaultHeaders;
 
-    public Http(String base) {
+    public Http(String base, String... defaultHeaders) {
         this.base = base;
+        this.defaultHeaders = defaultHeaders;
+    }
+
+    /** The same client, sending {@code Authorization: Bearer <token>} with every request (unless one is given). */
+    public Http withToken(String token) {
+        return new Http(base, "Authorization", "Bearer " + token);
+    }
+
+    /** The same client without default headers (an anonymous caller). */
+    public Http anonymous() {
+        return new Http(base);
     }
 
     public String base() {
@@ -61,8 +73,15 @@ public final class Http {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
+            given.add(headers[i].toLowerCase(java.util.Locale.ROOT));
+        }
+        for (int i = 0; i + 1 < defaultHeaders.length; i += 2) {
+            if (!given.contains(defaultHeaders[i].toLowerCase(java.util.Locale.ROOT))) {
+                request.header(defaultHeaders[i], defaultHeaders[i + 1]);
+            }
         }
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

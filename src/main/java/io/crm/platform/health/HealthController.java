@@ -6,6 +6,7 @@ import java.util.Map;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.ResponseEntity;
@@ -22,10 +23,13 @@ public class HealthController {
 
     private final DatabasePing databasePing;
     private final ApplicationAvailability availability;
+    private final boolean authEnabled;
 
-    public HealthController(DatabasePing databasePing, ApplicationAvailability availability) {
+    public HealthController(DatabasePing databasePing, ApplicationAvailability availability,
+                            @Value("${crm.security.enabled:true}") boolean authEnabled) {
         this.databasePing = databasePing;
         this.availability = availability;
+        this.authEnabled = authEnabled;
     }
 
     @GetMapping("/health")
@@ -44,6 +48,10 @@ public class HealthController {
         body.put("database", connected ? "connected" : "disconnected");
         if (!accepting) {
             body.put("reason", "shutting down");
+        }
+        if (!authEnabled) {
+            // said on every readiness check, so nobody runs an open instance by accident for long
+            body.put("auth", "DISABLED: anyone can read and change all data (CRM_AUTH_ENABLED=false)");
         }
         return ResponseEntity.status(accepting && connected ? 200 : 503).body(body);
     }

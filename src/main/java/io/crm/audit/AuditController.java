@@ -1,0 +1,93 @@
+package io.crm.audit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.mongodb.client.model.Filters;
+import io.crm.platform.web.Preconditions;
+import io.crm.record.JsonValues;
+import io.crm.record.RecordException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The audit trail for admins (the security rules restrict /api/v1/audit to ADMIN), newest first. */
+@RestController
+@Tag(name = "audit")
+public class AuditController {
+
+    private final AuditLog audit;
+
+    public AuditController(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @GetMapping("/api/v1/audit")
+    @Operation(summary = "Audit events, newest first (filters: entityType [+ entityId], or actorId; cursor-paged)")
+    public Map<String, Object> list(@RequestParam(required = false) String entityType,
+                                    @RequestParam(required = false) String entityId,
+                                    @RequestParam(required = false) String actorId,
+                                    @RequestParam(required = false) String cursor,
+                                    @RequestParam(required = false) String limit) {
+        int size = Preconditions.limit(limit);
+        List<Bson> and = new ArrayList<>();
+        if (given(actorId)) {
+            if (given(entityType) || given(entityId)) {
+                throw new RecordException.BadQuery("filter by actorId, or by entityType (and entityId), not both");
+            }
+            and.add(Filters.eq("actorId", actorId));
+        }
+        if (given(entityId) && !given(entityType)) {
+            throw new RecordException.BadQuery("entityId needs entityType");
+        }
+        if (given(entityType)) {
+            and.add(Filters.eq("entityType", entityType));
+        }
+        if (given(entityId)) {
+            and.add(Filters.eq("entityId", entityId));
+        }
+        if (given(cursor)) {
+            if (!ObjectId.isValid(cursor)) {
+                throw new RecordException.BadQuery("cursor is not valid");
+            }
+            and.add(Filters.lt("_id", new ObjectId(cursor)));
+        }
+        List<Document> page = audit.collection().find(and.isEmpty() ? new Document() : Filters.and(and))
+                .sort(new Document("_id", -1)).limit(size + 1).into(new ArrayList<>());
+        String next = null;
+        if (page.size() > size) {
+            page = page.subList(0, size);
+            next = page.get(size - 1).getObjectId("_id").toHexString();
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.stream().map(AuditController::toJson).toList());
+        body.put("nextCursor", next);
+        return body;
+    }
+
+    private static Map<String, Object> toJson(Document event) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", event.getObjectId("_id").toHexString());
+        json.put("at", JsonValues.toJson(event.get("at")));
+        json.put("actor", Map.of("id", event.getString("actorId"), "name", event.getString("actorName")));
+        json.put("action", event.getString("action"));
+        json.put("entityType", event.getString("entityType"));
+        json.put("entityId", event.getString("entityId"));
+        json.put("version", event.get("version"));
+        json.put("state", event.getString("state"));
+        json.put("changes", JsonValues.toJson(event.get("changes")));
+        return json;
+    }
+
+    private static boolean given(String value) {
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,87 @@
+package io.crm.audit;
+
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Supplier;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail of every change to CRM records and users. MongoDB here has no multi-document transactions (a
+ * standalone server), so the event is written <em>first</em>, as {@code pending}, and the change only then: a change
+ * whose event cannot be written does not happen. After the change the event becomes {@code applied}; a change that
+ * is refused (stale version, duplicate, gone) removes its event again. An outcome nobody saw (a timeout, a crash in
+ * between) leaves the event pending until {@link AuditReconciler} compares it with the entity.
+ */
+public class AuditLog {
+
+    public static final String COLLECTION = "audit_events";
+    public static final String PENDING = "pending";
+    public static final String APPLIED = "applied";
+    public static final String NOT_APPLIED = "not-applied";
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private final MongoCollection<Document> events;
+    private final Actors actors;
+    private final Clock clock;
+
+    public AuditLog(MongoCollection<Document> events, Actors actors, Clock clock) {
+        this.events = events;
+        this.actors = actors;
+        this.clock = clock;
+    }
+
+    public MongoCollection<Document> collection() {
+        return events;
+    }
+
+    public Actor actor() {
+        return actors.current();
+    }
+
+    /**
+     * Runs {@code write} as the change the event describes: event first, then the write, then the event's outcome.
+     *
+     * @param version the entity's version after the change (0 for a permanent delete)
+     */
+    public <T> T record(String action, String entityType, Object entityId, List<Change> changes, long version,
+                        Supplier<T> write) {
+        Actor actor = actors.current();
+        ObjectId eventId = new ObjectId();
+        events.insertOne(new Document("_id", eventId)
+                .append("at", Date.from(clock.instant()))
+                .append("actorId", actor.id())
+                .append("actorName", actor.name())
+                .append("action", action)
+                .append("entityType", entityType)
+                .append("entityId", String.valueOf(entityId instanceof ObjectId id ? id.toHexString() : entityId))
+                .append("version", version)
+                .append("changes", changes.stream().map(Change::toDocument).toList())
+                .append("state", PENDING));
+        T result;
+        try {
+            result = write.get();
+        } catch (RuntimeException e) {
+            if (e instanceof Refusal) {
+                // refused before anything was written: the change did not happen, so neither did its event
+                events.deleteOne(Filters.eq("_id", eventId));
+            }
+            throw e;
+        }
+        try {
+            events.updateOne(Filters.eq("_id", eventId), Updates.set("state", APPLIED));
+        } catch (RuntimeException e) {
+            // the change is stored and its event exists; the reconciler settles the state later
+            log.warn("audit event {} stays pending: {}", eventId.toHexString(), e.getClass().getSimpleName());
+        }
+        return result;
+    }
+}

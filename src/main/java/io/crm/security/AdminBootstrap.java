@@ -1,0 +1,78 @@
+package io.crm.security;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+import io.crm.record.RecordException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * The first admin. On a start with no users at all, creates {@code CRM_ADMIN_EMAIL} with the password from
+ * {@code CRM_ADMIN_PASSWORD} or {@code CRM_ADMIN_PASSWORD_FILE}; with neither, a random password is generated and
+ * logged exactly once, clearly marked. Replicas starting together are settled by the unique email index.
+ */
+@Component
+class AdminBootstrap implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final UserService users;
+    private final SecurityProperties properties;
+
+    AdminBootstrap(UserService users, SecurityProperties properties) {
+        this.users = users;
+        this.properties = properties;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (!properties.enabled()) {
+            return;
+        }
+        try {
+            bootstrap();
+        } catch (RuntimeException e) {
+            // the database may not be up yet; the next start tries again (the service itself keeps running)
+            log.error("could not check for or create the first admin: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    void bootstrap() {
+        if (users.count() > 0) {
+            return;
+        }
+        SecurityProperties.Admin admin = properties.admin();
+        String password = Secrets.valueOrFile(admin.password(), admin.passwordFile());
+        boolean generated = password.isEmpty();
+        if (generated) {
+            byte[] random = new byte[18];
+            RANDOM.nextBytes(random);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        try {
+            users.create(Map.of("email", admin.email(), "displayName", "Administrator", "role", Role.ADMIN.name(),
+                    "password", password));
+        } catch (RecordException.Duplicate raced) {
+            return; // another replica created it first
+        }
+        if (generated) {
+            log.warn("""
+
+                    ==================== FIRST ADMIN CREATED ====================
+                      email:    {}
+                      password: {}
+                    This password is shown only now. Sign in and change it, or
+                    set CRM_ADMIN_PASSWORD / CRM_ADMIN_PASSWORD_FILE next time.
+                    =============================================================""", admin.email(), password);
+        } else {
+            log.info("first admin {} created with the configured password", admin.email());
+        }
+    }
+}

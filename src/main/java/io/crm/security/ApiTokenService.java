@@ -1,0 +1,193 @@
+package io.crm.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.crm.audit.AuditLog;
+import io.crm.audit.Change;
+import io.crm.record.Field;
+import io.crm.record.Fields;
+import io.crm.record.RecordException;
+import io.crm.record.RecordMeta;
+import io.crm.record.Schema;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+/**
+ * Personal API tokens. A token is 32 random bytes shown once at creation; only its SHA-256 is stored, so checking a
+ * request is one indexed lookup (no password hashing per request) and a database leak reveals no usable token. A
+ * high-entropy random secret needs no slow hash: nothing can be guessed from the digest.
+ */
+public class ApiTokenService implements UserService.UserDisabledListener {
+
+    public static final String COLLECTION = "api_tokens";
+    public static final String PREFIX = "crm_";
+    /** Last-used times are written at most this often per token, so reads stay reads. */
+    private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MongoCollection<Document> tokens;
+    private final UserService users;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecurityProperties.Tokens limits;
+    private final Schema schema;
+
+    public ApiTokenService(MongoCollection<Document> tokens, UserService users, AuditLog audit, Clock clock,
+                           SecurityProperties.Tokens limits) {
+        this.tokens = tokens;
+        this.users = users;
+        this.audit = audit;
+        this.clock = clock;
+        this.limits = limits;
+        users.onDisabled(this);
+        this.schema = new Schema(List.of(
+                Field.required("name", Fields.text(1, 100)),
+                Field.optional("expiresInDays", days(limits.maxExpiresInDays()))));
+    }
+
+    /** A new token of {@code userId}; the returned JSON carries the secret, which is never shown again. */
+    public Map<String, Object> create(String userId, Map<String, Object> body) {
+        Document input = schema.create(body);
+        if (tokens.countDocuments(Filters.and(Filters.eq("userId", userId), Filters.eq("revokedAt", null)))
+                >= limits.maxPerUser()) {
+            throw new RecordException.Conflict("At most " + limits.maxPerUser() + " active tokens per user; "
+                    + "revoke one first");
+        }
+        int days = input.get("expiresInDays") instanceof Number n ? n.intValue() : limits.defaultExpiresInDays();
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Instant now = clock.instant();
+        ObjectId id = new ObjectId();
+        Document token = new Document("_id", id)
+                .append("userId", userId)
+                .append("name", input.getString("name"))
+                .append("tokenHash", hash(secret))
+                .append("createdAt", Date.from(now))
+                .append("expiresAt", Date.from(now.plus(Duration.ofDays(days))))
+                .append("revokedAt", null)
+                .append("lastUsedAt", null)
+                .append(RecordMeta.META, new Document("version", 1L));
+        audit.record("create", "token", id, Change.between(null, visible(token), Set.of()), 1, () -> {
+            tokens.insertOne(token);
+            return token;
+        });
+        Map<String, Object> json = toJson(token);
+        json.put("token", secret);
+        return json;
+    }
+
+    /** The user a token belongs to, if the token is known, not revoked, not expired and its user is enabled. */
+    public Optional<CrmUser> authenticate(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
+            return Optional.empty();
+        }
+        Document token = tokens.find(Filters.eq("tokenHash", hash(secret))).first();
+        Instant now = clock.instant();
+        if (token == null || token.get("revokedAt") != null
+                || !(token.get("expiresAt") instanceof Date expires) || !expires.toInstant().isAfter(now)) {
+            return Optional.empty();
+        }
+        Optional<CrmUser> user = users.byId(token.getString("userId")).map(CrmUser::of).filter(CrmUser::isEnabled);
+        if (user.isPresent() && (!(token.get("lastUsedAt") instanceof Date used)
+                || used.toInstant().isBefore(now.minus(LAST_USED_PRECISION)))) {
+            tokens.updateOne(Filters.eq("_id", token.get("_id")), Updates.set("lastUsedAt", Date.from(now)));
+        }
+        user.ifPresent(CrmUser::eraseCredentials);
+        return user;
+    }
+
+    /** Tokens of one user, or of everyone ({@code userId} null, admins only), newest first; never the secrets. */
+    public List<Map<String, Object>> list(String userId) {
+        var query = userId == null ? new Document() : Filters.eq("userId", userId);
+        List<Map<String, Object>> out = new ArrayList<>();
+        tokens.find(query).sort(new Document("_id", -1)).limit(1000).forEach(t -> out.add(toJson(t)));
+        return out;
+    }
+
+    /** Revokes a token at once; {@code ownerId} null lets an admin revoke anyone's. 404 for someone else's token. */
+    public void revoke(String id, String ownerId) {
+        Document token = ObjectId.isValid(id) ? tokens.find(Filters.eq("_id", new ObjectId(id))).first() : null;
+        if (token == null || (ownerId != null && !ownerId.equals(token.getString("userId")))) {
+            throw new RecordException.NotFound("Token");
+        }
+        if (token.get("revokedAt") != null) {
+            return;
+        }
+        revoke(token);
+    }
+
+    /** A disabled user's tokens stop working at once. */
+    @Override
+    public void disabled(String userId) {
+        tokens.find(Filters.and(Filters.eq("userId", userId), Filters.eq("revokedAt", null))).forEach(this::revoke);
+    }
+
+    private void revoke(Document token) {
+        Date now = Date.from(clock.instant());
+        long version = RecordMeta.version(token);
+        audit.record("revoke", "token", token.get("_id"), List.of(new Change("revokedAt", null, now)), version + 1,
+                () -> tokens.updateOne(Filters.eq("_id", token.get("_id")),
+                        Updates.combine(Updates.set("revokedAt", now), Updates.set(RecordMeta.VERSION, version + 1))));
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> visible(Document token) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        for (String field : List.of("userId", "name", "expiresAt")) {
+            view.put(field, token.get(field));
+        }
+        return view;
+    }
+
+    static Map<String, Object> toJson(Document token) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", token.getObjectId("_id").toHexString());
+        json.put("name", token.getString("name"));
+        json.put("userId", token.getString("userId"));
+        json.put("createdAt", instant(token.get("createdAt")));
+        json.put("expiresAt", instant(token.get("expiresAt")));
+        json.put("lastUsedAt", instant(token.get("lastUsedAt")));
+        json.put("revokedAt", instant(token.get("revokedAt")));
+        return json;
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof Date d ? d.toInstant() : null;
+    }
+
+    private static Field.Converter days(int max) {
+        return json -> {
+            if (!(json instanceof Integer n) || n < 1 || n > max) {
+                throw new Field.InvalidValue("must be a whole number of days from 1 to " + max);
+            }
+            return n;
+        };
+    }
+}

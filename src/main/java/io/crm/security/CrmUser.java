@@ -1,0 +1,110 @@
+package io.crm.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.bson.Document;
+
+import org.springframework.security.core.CredentialsContainer;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
+
+/**
+ * The signed-in user, for a browser session (form login, HTTP Basic) and for a Bearer token alike. Equal by id, so
+ * the session registry finds all of a user's sessions when the user is disabled.
+ */
+public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal, CredentialsContainer {
+
+    private final String id;
+    private final String email;
+    private final String displayName;
+    private final Role role;
+    private final boolean enabled;
+    private String passwordHash;
+
+    public CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash) {
+        this.id = id;
+        this.email = email;
+        this.displayName = displayName;
+        this.role = role;
+        this.enabled = enabled;
+        this.passwordHash = passwordHash;
+    }
+
+    static CrmUser of(Document user) {
+        return new CrmUser(user.getObjectId("_id").toHexString(), user.getString("email"),
+                user.getString("displayName"), Role.parse(user.getString("role")),
+                Boolean.TRUE.equals(user.getBoolean("enabled")), user.getString("passwordHash"));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String email() {
+        return email;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    @Override
+    public Collection<? extends GrantedAuthority> getAuthorities() {
+        return role == null ? List.of() : List.of(new SimpleGrantedAuthority(role.authority()));
+    }
+
+    @Override
+    public String getPassword() {
+        return passwordHash;
+    }
+
+    @Override
+    public String getUsername() {
+        return email;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void eraseCredentials() {
+        passwordHash = null;
+    }
+
+    @Override
+    public Map<String, Object> getAttributes() {
+        return Map.of("id", id, "email", email, "role", String.valueOf(role));
+    }
+
+    /** The name a Bearer authentication carries: the user id. */
+    @Override
+    public String getName() {
+        return id;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CrmUser other && other.id.equals(id);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id);
+    }
+
+    @Override
+    public String toString() {
+        return "CrmUser[" + id + ", " + role + "]";
+    }
+}

@@ -1,0 +1,136 @@
+package io.crm.security;
+
+import java.time.Clock;
+import java.util.List;
+
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import io.crm.audit.Actor;
+import io.crm.audit.Actors;
+import io.crm.audit.AuditLog;
+import io.crm.audit.AuditedCollection;
+import io.crm.platform.store.CollectionIndexes;
+import io.crm.record.RecordContext;
+import io.crm.record.RecordMeta;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.session.SessionInformation;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
+import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
+
+/** The security domain's beans: users, tokens, roles, sessions, and the actor every audited change names. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
+public class SecurityConfiguration {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserService userService(MongoTemplate mongo, PasswordEncoder encoder, AuditLog audit, Clock clock,
+                            SessionRegistry sessions) {
+        UserService users = new UserService(mongo.getCollection(UserService.COLLECTION), encoder, audit, clock);
+        // a disabled user's browser sessions end at once (the token service revokes their tokens)
+        users.onDisabled(userId -> sessions.getAllPrincipals().stream()
+                .filter(p -> p instanceof CrmUser user && user.id().equals(userId))
+                .forEach(p -> sessions.getAllSessions(p, false).forEach(SessionInformation::expireNow)));
+        return users;
+    }
+
+    @Bean
+    ApiTokenService apiTokenService(MongoTemplate mongo, UserService users, AuditLog audit, Clock clock,
+                                    SecurityProperties properties) {
+        return new ApiTokenService(mongo.getCollection(ApiTokenService.COLLECTION), users, audit, clock,
+                properties.tokens());
+    }
+
+    @Bean
+    RecordContext recordContext(AuditLog audit, UserService users, Clock clock) {
+        return new RecordContext(audit, users::exists, clock);
+    }
+
+    /** The actor of a change: the signed-in user (the anonymous admin when auth is off), else the service itself. */
+    @Bean
+    Actors actors() {
+        return () -> {
+            Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+            if (auth != null && auth.getPrincipal() instanceof CrmUser user) {
+                return new Actor(user.id(), user.displayName());
+            }
+            return Actor.SYSTEM;
+        };
+    }
+
+    @Bean
+    UserDetailsService userDetailsService(UserService users) {
+        return email -> users.byEmail(email).map(CrmUser::of)
+                .orElseThrow(() -> new UsernameNotFoundException("no such user"));
+    }
+
+    @Bean
+    OpaqueTokenIntrospector tokenIntrospector(ApiTokenService tokens) {
+        return token -> tokens.authenticate(token).orElseThrow(() -> new BadOpaqueTokenException("invalid token"));
+    }
+
+    @Bean
+    RoleHierarchy roleHierarchy() {
+        return RoleHierarchyImpl.withDefaultRolePrefix().role("ADMIN").implies("MEMBER")
+                .role("MEMBER").implies("VIEWER").build();
+    }
+
+    @Bean
+    SessionRegistry sessionRegistry() {
+        return new SessionRegistryImpl();
+    }
+
+    @Bean
+    static HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
+    }
+
+    @Bean
+    CollectionIndexes userCollectionIndexes() {
+        return new CollectionIndexes(UserService.COLLECTION, List.of(
+                new IndexModel(Indexes.ascending(UserService.EMAIL_KEY),
+                        new IndexOptions().name("users_email_unique").unique(true)),
+                new IndexModel(Indexes.ascending("role", "enabled"), new IndexOptions().name("users_role"))));
+    }
+
+    @Bean
+    CollectionIndexes tokenCollectionIndexes() {
+        return new CollectionIndexes(ApiTokenService.COLLECTION, List.of(
+                new IndexModel(Indexes.ascending("tokenHash"),
+                        new IndexOptions().name("api_tokens_hash_unique").unique(true)),
+                new IndexModel(Indexes.compoundIndex(Indexes.ascending("userId"), Indexes.descending("_id")),
+                        new IndexOptions().name("api_tokens_user")),
+                new IndexModel(Indexes.ascending("userId", "revokedAt"),
+                        new IndexOptions().name("api_tokens_user_active"))));
+    }
+
+    @Bean
+    AuditedCollection auditedUsers() {
+        return new AuditedCollection("user", UserService.COLLECTION, RecordMeta.VERSION);
+    }
+
+    @Bean
+    AuditedCollection auditedTokens() {
+        return new AuditedCollection("token", ApiTokenService.COLLECTION, RecordMeta.VERSION);
+    }
+}

@@ -1,0 +1,71 @@
+package io.crm.security;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.crm.record.RecordException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Personal API tokens: create (the secret is shown once), list without secrets, revoke at once. */
+@RestController
+@RequestMapping("/api/v1/auth")
+@Tag(name = "auth")
+public class TokenController {
+
+    private final ApiTokenService tokens;
+
+    public TokenController(ApiTokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    @GetMapping("/me")
+    @Operation(summary = "The signed-in user")
+    public Map<String, Object> me() {
+        CrmUser user = CurrentUser.get();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", user.id());
+        json.put("email", user.email());
+        json.put("displayName", user.displayName());
+        json.put("role", user.role().name());
+        return json;
+    }
+
+    @PostMapping(path = "/tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Create a personal API token {name, expiresInDays?}; the token is in this response only")
+    public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(tokens.create(CurrentUser.get().id(), body));
+    }
+
+    @GetMapping("/tokens")
+    @Operation(summary = "Your tokens (no secrets); admins may ask for everyone's with ?all=true")
+    public Map<String, Object> list(@RequestParam(defaultValue = "false") boolean all) {
+        CrmUser user = CurrentUser.get();
+        if (all && user.role() != Role.ADMIN) {
+            throw new RecordException.Forbidden("Only admins may list everyone's tokens");
+        }
+        List<Map<String, Object>> items = tokens.list(all ? null : user.id());
+        return Map.of("items", items);
+    }
+
+    @DeleteMapping("/tokens/{id}")
+    @Operation(summary = "Revoke a token at once (your own; admins: anyone's)")
+    public ResponseEntity<Void> revoke(@PathVariable String id) {
+        CrmUser user = CurrentUser.get();
+        tokens.revoke(id, user.role() == Role.ADMIN ? null : user.id());
+        return ResponseEntity.noContent().build();
+    }
+}

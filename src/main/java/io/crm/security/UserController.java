@@ -1,0 +1,61 @@
+package io.crm.security;
+
+import java.net.URI;
+import java.util.Map;
+
+import io.crm.platform.web.Preconditions;
+import io.crm.platform.web.RecordResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.bson.Document;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** User management for admins (the security rules restrict /api/v1/users to ADMIN). */
+@RestController
+@RequestMapping("/api/v1/users")
+@Tag(name = "users")
+public class UserController {
+
+    private final UserService users;
+
+    public UserController(UserService users) {
+        this.users = users;
+    }
+
+    @GetMapping
+    @Operation(summary = "Users in creation order (cursor-paged)")
+    public Map<String, Object> list(@RequestParam(required = false) String limit,
+                                    @RequestParam(required = false) String cursor) {
+        return RecordResponses.page(users.list(Preconditions.limit(limit), cursor), UserService::toJson);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One user")
+    public Map<String, Object> get(@PathVariable String id) {
+        return UserService.toJson(users.get(id));
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Create a user {email, displayName, role, password}")
+    public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
+        Document user = users.create(body);
+        return ResponseEntity.created(URI.create("/api/v1/users/" + user.getObjectId("_id").toHexString()))
+                .body(UserService.toJson(user));
+    }
+
+    @PatchMapping(path = "/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Change role, enabled, displayName or password; disabling ends sessions and tokens")
+    public Map<String, Object> update(@PathVariable String id, @RequestBody Map<String, Object> patch) {
+        return UserService.toJson(users.update(id, patch));
+    }
+}

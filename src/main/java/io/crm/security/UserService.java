@@ -1,0 +1,286 @@
+package io.crm.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import io.crm.audit.AuditLog;
+import io.crm.audit.Change;
+import io.crm.record.Field;
+import io.crm.record.Fields;
+import io.crm.record.Page;
+import io.crm.record.RecordException;
+import io.crm.record.RecordMeta;
+import io.crm.record.Schema;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Users: who may sign in, with which role. Passwords are stored only as hashes (the delegating encoder: bcrypt by
+ * default), every change is audited without the hash, and the last enabled admin can be neither demoted nor disabled.
+ * Plain Java over the {@value #COLLECTION} collection.
+ */
+public class UserService {
+
+    public static final String COLLECTION = "users";
+    public static final String EMAIL_KEY = "emailKey";
+    static final int MIN_PASSWORD = 12;
+    /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
+    static final int MAX_PASSWORD_BYTES = 72;
+
+    private static final Schema CREATE = new Schema(List.of(
+            Field.required("email", Fields.email()),
+            Field.required("displayName", Fields.text(1, 200)),
+            Field.required("role", role()),
+            Field.required("password", password())));
+    private static final Schema PATCH = new Schema(List.of(
+            Field.optional("displayName", Fields.text(1, 200)),
+            Field.optional("role", role()),
+            Field.optional("enabled", Fields.bool()),
+            Field.optional("password", password())));
+
+    private final MongoCollection<Document> users;
+    private final PasswordEncoder encoder;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final List<UserDisabledListener> disabledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public UserService(MongoCollection<Document> users, PasswordEncoder encoder, AuditLog audit, Clock clock) {
+        this.users = users;
+        this.encoder = encoder;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Registers what must happen when a user is disabled (end sessions, revoke tokens). */
+    public void onDisabled(UserDisabledListener listener) {
+        disabledListeners.add(listener);
+    }
+
+    /** Told when a user is disabled: their sessions and tokens end at once. */
+    @FunctionalInterface
+    public interface UserDisabledListener {
+        void disabled(String userId);
+    }
+
+    public long count() {
+        return users.countDocuments();
+    }
+
+    public Optional<Document> byId(String id) {
+        if (id == null || !ObjectId.isValid(id)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(users.find(Filters.eq("_id", new ObjectId(id))).first());
+    }
+
+    public Document get(String id) {
+        return byId(id).orElseThrow(() -> new RecordException.NotFound("User"));
+    }
+
+    public boolean exists(String id) {
+        return byId(id).isPresent();
+    }
+
+    public Optional<Document> byEmail(String email) {
+        if (email == null || email.isBlank() || email.length() > 254) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(users.find(Filters.eq(EMAIL_KEY, emailKey(email))).first());
+    }
+
+    /** Creates a user from an API body {email, displayName, role, password}. */
+    public Document create(Map<String, Object> body) {
+        Document input = CREATE.create(body);
+        ObjectId id = new ObjectId();
+        Date now = Date.from(clock.instant());
+        String actor = audit.actor().id();
+        Document user = new Document("_id", id)
+                .append("email", input.getString("email"))
+                .append(EMAIL_KEY, emailKey(input.getString("email")))
+                .append("displayName", input.getString("displayName"))
+                .append("role", input.getString("role"))
+                .append("passwordHash", encoder.encode(input.getString("password")))
+                .append("enabled", true)
+                .append("createdAt", now)
+                .append("lastLoginAt", null)
+                .append(RecordMeta.META, new Document("version", 1L).append("archived", false)
+                        .append("createdAt", now).append("updatedAt", now)
+                        .append("createdBy", actor).append("updatedBy", actor));
+        if (byEmail(input.getString("email")).isPresent()) {
+            throw new RecordException.Duplicate("A user with this email already exists");
+        }
+        List<Change> changes = new ArrayList<>(Change.between(null, visible(user), Set.of()));
+        return audit.record("create", "user", id, changes, 1, () -> {
+            try {
+                users.insertOne(user);
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                    throw new RecordException.Duplicate("A user with this email already exists");
+                }
+                throw e;
+            }
+            return user;
+        });
+    }
+
+    /**
+     * Changes role, enabled, display name or password. Disabling ends the user's sessions and tokens; the last enabled
+     * admin cannot lose the role or be disabled.
+     */
+    public Document update(String id, Map<String, Object> patch) {
+        Document current = get(id);
+        Document input = PATCH.patch(new Document(), patch);
+        Document next = new Document(current);
+        input.forEach((k, v) -> {
+            if (!k.equals("password")) {
+                next.put(k, v);
+            }
+        });
+        List<Change> changes = new ArrayList<>(Change.between(visible(current), visible(next), Set.of()));
+        if (input.get("password") instanceof String password) {
+            next.put("passwordHash", encoder.encode(password));
+            changes.add(new Change("password", null, "reset"));
+        }
+        if (changes.isEmpty()) {
+            return current;
+        }
+        boolean wasActiveAdmin = isActiveAdmin(current);
+        if (wasActiveAdmin && !isActiveAdmin(next) && activeAdmins() <= 1) {
+            throw new RecordException.Conflict("This is the last enabled admin; make another user admin first");
+        }
+        long version = RecordMeta.version(current);
+        Document meta = new Document(RecordMeta.of(current)).append("version", version + 1)
+                .append("updatedAt", Date.from(clock.instant())).append("updatedBy", audit.actor().id());
+        next.put(RecordMeta.META, meta);
+        Document saved = audit.record("update", "user", current.get("_id"), changes, version + 1, () -> {
+            Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
+                    Filters.eq(RecordMeta.VERSION, version)), next,
+                    new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+            if (after == null) {
+                throw new RecordException.StaleVersion(version, RecordMeta.version(get(id)));
+            }
+            return after;
+        });
+        if (Boolean.TRUE.equals(current.getBoolean("enabled")) && !Boolean.TRUE.equals(saved.getBoolean("enabled"))) {
+            disabledListeners.forEach(l -> l.disabled(id));
+        }
+        return saved;
+    }
+
+    /** Users in creation order, after {@code cursor} (a user id). */
+    public Page<Document> list(int limit, String cursor) {
+        var query = cursor == null || cursor.isBlank() ? new Document()
+                : Filters.gt("_id", RecordExceptionIds.cursor(cursor));
+        List<Document> page = users.find(query).sort(new Document("_id", 1)).limit(limit + 1)
+                .into(new ArrayList<>());
+        String next = null;
+        if (page.size() > limit) {
+            page = page.subList(0, limit);
+            next = page.get(limit - 1).getObjectId("_id").toHexString();
+        }
+        return new Page<>(page, next);
+    }
+
+    /** The password matches and the user may sign in. */
+    public boolean matches(Document user, String password) {
+        return encoder.matches(password, user.getString("passwordHash"));
+    }
+
+    /** Records a successful sign-in (not a change of the user: no audit event, no new version). */
+    public void signedIn(String id) {
+        if (ObjectId.isValid(id)) {
+            users.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.set("lastLoginAt", Date.from(clock.instant())));
+        }
+    }
+
+    /** The API JSON of a user: never the password hash. */
+    public static Map<String, Object> toJson(Document user) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", user.getObjectId("_id").toHexString());
+        json.put("email", user.getString("email"));
+        json.put("displayName", user.getString("displayName"));
+        json.put("role", user.getString("role"));
+        json.put("enabled", user.getBoolean("enabled"));
+        json.put("createdAt", toInstant(user.get("createdAt")));
+        json.put("lastLoginAt", toInstant(user.get("lastLoginAt")));
+        json.put("version", RecordMeta.version(user));
+        return json;
+    }
+
+    private long activeAdmins() {
+        return users.countDocuments(Filters.and(Filters.eq("role", Role.ADMIN.name()), Filters.eq("enabled", true)));
+    }
+
+    private static boolean isActiveAdmin(Document user) {
+        return Role.ADMIN.name().equals(user.getString("role")) && Boolean.TRUE.equals(user.getBoolean("enabled"));
+    }
+
+    /** What the audit trail shows of a user: everything but bookkeeping and the password hash. */
+    private static Map<String, Object> visible(Document user) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        for (String field : List.of("email", "displayName", "role", "enabled")) {
+            view.put(field, user.get(field));
+        }
+        return view;
+    }
+
+    static String emailKey(String email) {
+        return email.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static Field.Converter role() {
+        return json -> {
+            Role role = Role.parse(json);
+            if (role == null) {
+                throw new Field.InvalidValue("must be one of ADMIN, MEMBER, VIEWER");
+            }
+            return role.name();
+        };
+    }
+
+    private static Field.Converter password() {
+        return json -> {
+            if (!(json instanceof String s)) {
+                throw new Field.InvalidValue("must be a string");
+            }
+            if (s.length() < MIN_PASSWORD) {
+                throw new Field.InvalidValue("must have at least " + MIN_PASSWORD + " characters");
+            }
+            if (s.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+                throw new Field.InvalidValue("must have at most " + MAX_PASSWORD_BYTES + " bytes");
+            }
+            return s;
+        };
+    }
+
+    private static java.time.Instant toInstant(Object value) {
+        return value instanceof Date d ? d.toInstant() : null;
+    }
+
+    /** Cursor parsing with the API's 400 for a malformed one. */
+    private static final class RecordExceptionIds {
+        static ObjectId cursor(String cursor) {
+            if (!ObjectId.isValid(cursor)) {
+                throw new RecordException.BadQuery("cursor is not valid");
+            }
+            return new ObjectId(cursor);
+        }
+    }
+}

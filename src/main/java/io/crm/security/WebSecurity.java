@@ -1,0 +1,232 @@
+package io.crm.security;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.context.WebApplicationContext;
+import org.springframework.web.context.support.WebApplicationContextUtils;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+
+/**
+ * Who may reach what (docs/security.md), as three filter chains:
+ * <ol>
+ * <li>{@code /api/v1/auth/**}, where API tokens are made: HTTP Basic (email:password), a browser session or a Bearer
+ * token, with sign-in attempts rate limited;</li>
+ * <li>the APIs ({@code /api/**}, the legacy {@code /person} paths, the OpenAPI docs): Bearer tokens or a browser
+ * session, roles checked per method;</li>
+ * <li>everything else: the web UI with form login, sessions and CSRF; health, readiness, login and static assets are
+ * public, and so is the separate management server (metrics), which is not exposed publicly.</li>
+ * </ol>
+ * With {@code crm.security.enabled=false} one chain lets everything through as an anonymous admin.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebSecurity {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSecurity.class);
+
+    static final String[] LEGACY_PATHS = {"/person", "/person/**", "/stats"};
+    static final String[] DOC_PATHS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+    static final String[] PUBLIC_PATHS = {"/health", "/ready", "/livez", "/readyz", "/login", "/error",
+            "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico"};
+    /** Who requests act as while authentication is off. */
+    static final CrmUser AUTH_DISABLED_USER = new CrmUser("anonymous", "anonymous@localhost",
+            "anonymous (authentication disabled)", Role.ADMIN, true, null);
+    /** Only our own scripts, styles and images; no inline script, no framing. */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    private final SecurityProperties properties;
+    private final SecurityErrors errors = new SecurityErrors();
+
+    public WebSecurity(SecurityProperties properties) {
+        this.properties = properties;
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain tokenChain(HttpSecurity http, OpaqueTokenIntrospector tokens) throws Exception {
+        if (!properties.enabled()) {
+            return openChain(http.securityMatcher("/api/v1/auth/**"));
+        }
+        common(http.securityMatcher("/api/v1/auth/**"))
+                .httpBasic(basic -> basic.authenticationEntryPoint(errors))
+                .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
+                        .authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()), BasicAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated());
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain apiChain(HttpSecurity http, OpaqueTokenIntrospector tokens) throws Exception {
+        RequestMatcher api = request -> {
+            String path = path(request);
+            return path.startsWith("/api/") || path.equals("/api") || path.equals("/person")
+                    || path.startsWith("/person/") || path.equals("/stats") || path.startsWith("/v3/api-docs")
+                    || path.startsWith("/swagger-ui");
+        };
+        if (!properties.enabled()) {
+            return openChain(http.securityMatcher(api));
+        }
+        common(http.securityMatcher(api))
+                .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
+                        .authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/api").permitAll()
+                        .requestMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit", "/api/v1/audit/**")
+                        .hasRole(Role.ADMIN.name())
+                        // the legacy API's deletes are permanent
+                        .requestMatchers(HttpMethod.DELETE, LEGACY_PATHS).hasRole(Role.ADMIN.name())
+                        .requestMatchers(HttpMethod.GET).hasRole(Role.VIEWER.name())
+                        .requestMatchers(HttpMethod.HEAD).hasRole(Role.VIEWER.name())
+                        .anyRequest().hasRole(Role.MEMBER.name()));
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain webChain(HttpSecurity http, Environment environment, SessionRegistry sessions,
+                                 OpaqueTokenIntrospector tokens) throws Exception {
+        if (!properties.enabled()) {
+            log.warn("""
+
+                    ************************************************************************
+                    *  AUTHENTICATION IS DISABLED (CRM_AUTH_ENABLED=false).                *
+                    *  Anyone who can reach this service can read and change all data.     *
+                    *  Use this for local experiments only, never with real data.          *
+                    ************************************************************************""");
+            return openChain(http);
+        }
+        RequestMatcher managementServer = WebSecurity::onManagementServer;
+        boolean separateManagementPort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
+        common(http)
+                .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
+                        .authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .formLogin(form -> form.loginPage("/login").permitAll())
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
+                .sessionManagement(session -> session.sessionFixation(f -> f.changeSessionId())
+                        .maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?expired"))
+                .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()),
+                        UsernamePasswordAuthenticationFilter.class)
+                .exceptionHandling(ex -> ex
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+                                WebSecurity::wantsHtml)
+                        .defaultAuthenticationEntryPointFor(errors, request -> true)
+                        .accessDeniedHandler(errors))
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers(PUBLIC_PATHS).permitAll();
+                    // the original service's root: a JSON description of the service, no data
+                    auth.requestMatchers(HttpMethod.GET, "/").permitAll();
+                    auth.requestMatchers(EndpointRequest.to("health")).permitAll();
+                    if (separateManagementPort) {
+                        // metrics and the actuator on their own port, which Services and Ingress do not expose
+                        auth.requestMatchers(managementServer).permitAll();
+                    } else if (properties.publicMetrics()) {
+                        auth.requestMatchers(EndpointRequest.toAnyEndpoint()).permitAll();
+                    } else {
+                        auth.requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.ADMIN.name());
+                    }
+                    auth.anyRequest().authenticated();
+                });
+        return http.build();
+    }
+
+    /** Headers, CORS, CSRF and errors every authenticated chain shares. */
+    private HttpSecurity common(HttpSecurity http) throws Exception {
+        return headers(http)
+                .cors(cors -> cors.configurationSource(corsSource()))
+                // Bearer and Basic requests carry their credentials explicitly, so they cannot be forged
+                // cross-site; a request riding on a session cookie must carry the CSRF token.
+                .csrf(csrf -> csrf.requireCsrfProtectionMatcher(WebSecurity::needsCsrf))
+                .exceptionHandling(ex -> ex.authenticationEntryPoint(errors).accessDeniedHandler(errors));
+    }
+
+    private HttpSecurity headers(HttpSecurity http) throws Exception {
+        return http.headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+                .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny));
+    }
+
+    /** Everything allowed, as the anonymous admin: CRM_AUTH_ENABLED=false. */
+    private SecurityFilterChain openChain(HttpSecurity http) throws Exception {
+        headers(http)
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .anonymous(a -> a.principal(AUTH_DISABLED_USER).authorities(Role.ADMIN.authority()))
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+        return http.build();
+    }
+
+    private UrlBasedCorsConfigurationSource corsSource() {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        List<String> origins = properties.allowedOrigins();
+        if (!origins.isEmpty()) {
+            CorsConfiguration cors = new CorsConfiguration();
+            cors.setAllowedOrigins(origins);
+            cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"));
+            cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.IF_MATCH,
+                    "X-Correlation-ID"));
+            cors.setExposedHeaders(List.of(HttpHeaders.ETAG, HttpHeaders.LOCATION, "X-Correlation-ID"));
+            cors.setAllowCredentials(false);
+            source.registerCorsConfiguration("/**", cors);
+        }
+        return source;
+    }
+
+    static boolean needsCsrf(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE")) {
+            return false;
+        }
+        if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
+            return false;
+        }
+        // no cookie, no ambient credentials: nothing a forged request could ride on (it gets 401 instead)
+        return request.getHeader(HttpHeaders.COOKIE) != null || path(request).equals("/login");
+    }
+
+    static boolean wantsHtml(HttpServletRequest request) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        return accept != null && accept.contains("text/html");
+    }
+
+    private static boolean onManagementServer(HttpServletRequest request) {
+        WebApplicationContext context = WebApplicationContextUtils.getWebApplicationContext(
+                request.getServletContext());
+        return context instanceof org.springframework.boot.web.server.context.WebServerApplicationContext server
+                && WebServerApplicationContext.hasServerNamespace(server, "management");
+    }
+
+    static String path(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
+    }
+}
