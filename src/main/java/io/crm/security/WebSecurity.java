@@ -65,8 +65,11 @@ public class WebSecurity {
     private final SecurityProperties properties;
     private final SecurityErrors errors = new SecurityErrors();
 
-    public WebSecurity(SecurityProperties properties) {
+    private final SessionRegistry sessions;
+
+    public WebSecurity(SecurityProperties properties, SessionRegistry sessions) {
         this.properties = properties;
+        this.sessions = sessions;
     }
 
     @Bean
@@ -113,8 +116,7 @@ public class WebSecurity {
 
     @Bean
     @Order(3)
-    SecurityFilterChain webChain(HttpSecurity http, Environment environment, SessionRegistry sessions,
-                                 OpaqueTokenIntrospector tokens) throws Exception {
+    SecurityFilterChain webChain(HttpSecurity http, Environment environment, OpaqueTokenIntrospector tokens) throws Exception {
         if (!properties.enabled()) {
             log.warn("""
 
@@ -129,11 +131,10 @@ public class WebSecurity {
         boolean separateManagementPort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
         common(http)
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
+                        .bearerTokenResolver(WebSecurity::bearerTokenOutsidePublicPaths)
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
-                .sessionManagement(session -> session.sessionFixation(f -> f.changeSessionId())
-                        .maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?expired"))
                 .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()),
                         UsernamePasswordAuthenticationFilter.class)
                 .exceptionHandling(ex -> ex
@@ -162,6 +163,18 @@ public class WebSecurity {
     /** Headers, CORS, CSRF and errors every authenticated chain shares. */
     private HttpSecurity common(HttpSecurity http) throws Exception {
         return headers(http)
+                // every session is registered, so disabling a user can end all of theirs (any chain checks)
+                .sessionManagement(session -> session.sessionFixation(f -> f.changeSessionId())
+                        .maximumSessions(-1).sessionRegistry(sessions).expiredSessionStrategy(event -> {
+                            if (wantsHtml(event.getRequest())) {
+                                event.getResponse().sendRedirect(event.getRequest().getContextPath()
+                                        + "/login?expired");
+                            } else {
+                                errors.commence(event.getRequest(), event.getResponse(),
+                                        new org.springframework.security.authentication
+                                                .CredentialsExpiredException("session ended"));
+                            }
+                        }))
                 .cors(cors -> cors.configurationSource(corsSource()))
                 // Bearer and Basic requests carry their credentials explicitly, so they cannot be forged
                 // cross-site; a request riding on a session cookie must carry the CSRF token.
@@ -200,6 +213,24 @@ public class WebSecurity {
             source.registerCorsConfiguration("/**", cors);
         }
         return source;
+    }
+
+    private static final org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver
+            BEARER = new org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver();
+    private static final RequestMatcher PUBLIC = request -> {
+        String path = path(request);
+        for (String pattern : PUBLIC_PATHS) {
+            if (pattern.endsWith("/**") ? path.startsWith(pattern.substring(0, pattern.length() - 2))
+                    : path.equals(pattern)) {
+                return true;
+            }
+        }
+        return false;
+    };
+
+    /** A stale token sent to a public path (a health check, a stylesheet) is ignored rather than refused. */
+    private static String bearerTokenOutsidePublicPaths(HttpServletRequest request) {
+        return PUBLIC.matches(request) ? null : BEARER.resolve(request);
     }
 
     static boolean needsCsrf(HttpServletRequest request) {

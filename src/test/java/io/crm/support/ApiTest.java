@@ -26,7 +26,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * Spring context yet never see each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "logging.structured.format.console="})
+        properties = {"management.server.port=0", "logging.structured.format.console=",
+                // all tests share 127.0.0.1: the per-address limit is tested on its own (LoginRateLimitFilterTest)
+                "crm.security.rate-limit.per-address=100000"})
 @Import(RecordedCommands.Recording.class)
 public abstract class ApiTest {
 

@@ -1,0 +1,171 @@
+package io.crm.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.crm.support.ApiTest;
+import io.crm.support.Http;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every endpoint against every kind of caller: anonymous, a revoked token, an expired token, and the three roles.
+ * A refused call must be exactly 401 (with a Bearer challenge) or 403; an allowed one must get past security (any
+ * status but 401/403, and never a 5xx).
+ */
+class AuthorizationMatrixTest extends ApiTest {
+
+    /** Who may call an endpoint. */
+    enum Access { PUBLIC, SIGNED_IN, VIEWER, MEMBER, ADMIN }
+
+    enum Caller { ANONYMOUS, REVOKED, EXPIRED, VIEWER, MEMBER, ADMIN }
+
+    record Endpoint(Access access, String method, String path, Object body) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    @Test
+    void everyEndpointAgainstEveryCaller() {
+        String contact = create("/api/v1/contacts", Map.of("name", "Ann", "email", "ann@example.test"));
+        String company = create("/api/v1/companies", Map.of("name", "Acme", "domain", "acme.example"));
+        String deal = create("/api/v1/deals", Map.of("title", "Big deal", "amount", "100.00",
+                "companyId", company));
+        String activity = create("/api/v1/activities", Map.of("type", "note", "subject", "Hello",
+                "contactId", contact));
+        http.post("/person/p-1", Map.of("name", "Legacy One", "email", "one@example.test"));
+        http.post("/person/p-2", Map.of("name", "Legacy Two", "email", "two@example.test"));
+        String someUser = user(Role.VIEWER).getObjectId("_id").toHexString();
+
+        Map<Caller, Http> callers = new LinkedHashMap<>();
+        callers.put(Caller.ANONYMOUS, http.anonymous());
+        String revoked = token(user(Role.ADMIN));
+        tokens.revoke(tokenId(revoked), null);
+        callers.put(Caller.REVOKED, http.anonymous().withToken(revoked));
+        String expired = token(user(Role.ADMIN));
+        mongo.getCollection(ApiTokenService.COLLECTION).updateOne(Filters.eq("tokenHash", ApiTokenService.hash(expired)),
+                Updates.set("expiresAt", Date.from(Instant.now().minusSeconds(60))));
+        callers.put(Caller.EXPIRED, http.anonymous().withToken(expired));
+        callers.put(Caller.VIEWER, as(Role.VIEWER));
+        callers.put(Caller.MEMBER, as(Role.MEMBER));
+        callers.put(Caller.ADMIN, http);
+
+        List<Endpoint> endpoints = new ArrayList<>(List.of(
+                new Endpoint(Access.PUBLIC, "GET", "/health", null),
+                new Endpoint(Access.PUBLIC, "GET", "/ready", null),
+                new Endpoint(Access.PUBLIC, "GET", "/livez", null),
+                new Endpoint(Access.PUBLIC, "GET", "/readyz", null),
+                new Endpoint(Access.PUBLIC, "GET", "/login", null),
+                new Endpoint(Access.PUBLIC, "GET", "/css/app.css", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/v3/api-docs", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/api/v1/auth/me", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/api/v1/auth/tokens", null),
+                new Endpoint(Access.SIGNED_IN, "POST", "/api/v1/auth/tokens", Map.of("name", "matrix")),
+                new Endpoint(Access.SIGNED_IN, "DELETE", "/api/v1/auth/tokens/" + new ObjectId(), null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/pipeline", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/companies/" + company + "/contacts", null),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/users", null),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/users/" + someUser, null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/users", Map.of("email", "x@example.test",
+                        "displayName", "X", "role", "VIEWER", "password", "long enough password")),
+                new Endpoint(Access.ADMIN, "PATCH", "/api/v1/users/" + someUser, Map.of("displayName", "Y")),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/audit", null),
+                new Endpoint(Access.VIEWER, "GET", "/person", null),
+                new Endpoint(Access.VIEWER, "GET", "/person?page=1&limit=5", null),
+                new Endpoint(Access.VIEWER, "GET", "/person/search?q=Legacy", null),
+                new Endpoint(Access.VIEWER, "GET", "/person/p-1", null),
+                new Endpoint(Access.VIEWER, "GET", "/stats", null),
+                new Endpoint(Access.MEMBER, "POST", "/person/p-new", Map.of("name", "New")),
+                new Endpoint(Access.MEMBER, "PUT", "/person/p-1", Map.of("name", "Changed")),
+                new Endpoint(Access.MEMBER, "POST", "/person/bulk", List.of(Map.of("person_id", "b-1"))),
+                new Endpoint(Access.ADMIN, "DELETE", "/person/bulk", List.of("b-1")),
+                new Endpoint(Access.ADMIN, "DELETE", "/person/p-2", null)));
+        record Resource(String path, String id, Map<String, Object> body) {
+        }
+        for (Resource r : List.of(
+                new Resource("contacts", contact, Map.of("name", "Bea")),
+                new Resource("companies", company, Map.of("name", "Beta Ltd")),
+                new Resource("deals", deal, Map.of("title", "Small deal", "companyId", company)),
+                new Resource("activities", activity, Map.of("type", "call", "subject", "Hi", "contactId", contact)))) {
+            String base = "/api/v1/" + r.path();
+            endpoints.add(new Endpoint(Access.VIEWER, "GET", base, null));
+            endpoints.add(new Endpoint(Access.VIEWER, "GET", base + "/" + r.id(), null));
+            endpoints.add(new Endpoint(Access.MEMBER, "POST", base, r.body()));
+            endpoints.add(new Endpoint(Access.MEMBER, "PATCH", base + "/" + r.id(), Map.of()));
+            endpoints.add(new Endpoint(Access.MEMBER, "DELETE", base + "/" + r.id(), null));
+            endpoints.add(new Endpoint(Access.MEMBER, "POST", base + "/" + r.id() + "/restore", Map.of()));
+            if (!r.path().equals("activities")) {
+                endpoints.add(new Endpoint(Access.VIEWER, "GET", base + "/" + r.id() + "/timeline", null));
+            }
+        }
+
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (Endpoint endpoint : endpoints) {
+            for (Map.Entry<Caller, Http> caller : callers.entrySet()) {
+                Http.Response response = call(caller.getValue(), endpoint);
+                checked++;
+                String problem = judge(endpoint.access(), caller.getKey(), response);
+                if (problem != null) {
+                    wrong.add(endpoint + " as " + caller.getKey() + ": " + problem + " (" + response + ")");
+                }
+            }
+        }
+        assertThat(wrong).as("checked %d calls", checked).isEmpty();
+        assertThat(checked).isGreaterThanOrEqualTo(6 * 50);
+    }
+
+    private static String judge(Access access, Caller caller, Http.Response response) {
+        int status = response.status();
+        if (status >= 500) {
+            return "server error";
+        }
+        boolean credentialsBad = caller == Caller.ANONYMOUS || caller == Caller.REVOKED || caller == Caller.EXPIRED;
+        if (access == Access.PUBLIC) {
+            return status >= 200 && status < 300 ? null : "public endpoint refused";
+        }
+        if (credentialsBad) {
+            if (status != 401) {
+                return "expected 401";
+            }
+            return response.header("WWW-Authenticate").filter(h -> h.startsWith("Bearer")).isPresent()
+                    ? null : "401 without a Bearer challenge";
+        }
+        boolean allowed = switch (access) {
+            case PUBLIC, SIGNED_IN, VIEWER -> true;
+            case MEMBER -> caller != Caller.VIEWER;
+            case ADMIN -> caller == Caller.ADMIN;
+        };
+        if (allowed) {
+            return status == 401 || status == 403 ? "expected to be allowed" : null;
+        }
+        if (status != 403) {
+            return "expected 403";
+        }
+        return response.body().contains("\"status\":403") || response.body().contains("\"error\"")
+                ? null : "403 without an error body";
+    }
+
+    private static Http.Response call(Http client, Endpoint endpoint) {
+        return endpoint.body() == null ? client.send(endpoint.method(), endpoint.path(), null, null)
+                : client.send(endpoint.method(), endpoint.path(), "application/json",
+                tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(endpoint.body()));
+    }
+
+    private String tokenId(String token) {
+        Document stored = mongo.getCollection(ApiTokenService.COLLECTION)
+                .find(Filters.eq("tokenHash", ApiTokenService.hash(token))).first();
+        return stored.getObjectId("_id").toHexString();
+    }
+}
