@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.crm.record.JsonValues;
 import io.crm.record.RecordMeta;
+import io.crm.record.Text;
 import org.bson.Document;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -103,6 +104,9 @@ final class LegacyJson {
             return node.booleanValue();
         }
         if (node.isString()) {
+            if (!Text.isWellFormed(node.stringValue())) {
+                throw LegacyException.badRequest("Text at " + label(path) + " is not valid Unicode");
+            }
             return node.stringValue();
         }
         if (node.isIntegralNumber()) {
@@ -127,7 +131,8 @@ final class LegacyJson {
 
     /** Keys become MongoDB field names: {@code $} would be an operator, a dot a path; {@code _crm} is ours. */
     static void checkKey(String key, String path) {
-        if (key.startsWith("$") || key.contains(".") || key.indexOf('\0') >= 0 || key.equals(RecordMeta.META)) {
+        if (key.startsWith("$") || key.contains(".") || key.indexOf('\0') >= 0 || key.equals(RecordMeta.META)
+                || !Text.isWellFormed(key)) {
             throw LegacyException.badRequest("Field name '" + path + "' is not allowed: names must not start with $, "
                     + "contain dots, or be " + RecordMeta.META);
         }

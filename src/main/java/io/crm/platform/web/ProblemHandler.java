@@ -20,6 +20,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import com.mongodb.MongoException;
@@ -44,6 +46,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             problem.setProperty("errors", errors(invalid.errors()));
         }
         return ResponseEntity.status(e.status()).body(problem);
+    }
+
+    /** A body declared multipart that is not (no boundary, cut short): the client's mistake, not ours. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> malformedMultipart(MultipartException e) {
+        if (e instanceof MaxUploadSizeExceededException) {
+            return ResponseEntity.status(413).body(problem(413, "Content too large", "The upload is too large"));
+        }
+        return ResponseEntity.status(400).body(problem(400, "Bad request", "The multipart body is malformed"));
     }
 
     @ExceptionHandler({MongoTimeoutException.class, MongoSocketException.class,
