@@ -1,0 +1,99 @@
+package io.crm.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.crm.audit.Actor;
+import io.crm.audit.Actors;
+import io.crm.audit.AuditLog;
+import io.crm.support.TestMongo;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+
+/** The first admin: from the configured password (or its file), else a generated one logged exactly once. */
+@ExtendWith(OutputCaptureExtension.class)
+class AdminBootstrapTest {
+
+    private static MongoClient client;
+    private MongoDatabase db;
+    private UserService users;
+
+    @BeforeAll
+    static void connect() {
+        client = MongoClients.create(TestMongo.uri("bootstrap_test"));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        db = client.getDatabase("bootstrap_test");
+        db.drop();
+        users = new UserService(db.getCollection(UserService.COLLECTION),
+                PasswordEncoderFactories.createDelegatingPasswordEncoder(),
+                new AuditLog(db.getCollection(AuditLog.COLLECTION), Actors.fixed(Actor.SYSTEM), Clock.systemUTC()),
+                Clock.systemUTC());
+    }
+
+    private AdminBootstrap bootstrap(String password, String file) {
+        return new AdminBootstrap(users, new SecurityProperties(true,
+                new SecurityProperties.Admin("boss@example.test", password, file),
+                new SecurityProperties.Tokens(90, 365, 20), new SecurityProperties.RateLimit(10,
+                java.time.Duration.ofMinutes(5), 30, java.time.Duration.ofMinutes(1)), List.of(), false));
+    }
+
+    @Test
+    void withoutAPasswordOneIsGeneratedAndLoggedOnceInABanner(CapturedOutput output) {
+        bootstrap("", "").bootstrap();
+        Matcher m = Pattern.compile("FIRST ADMIN CREATED[\\s\\S]*?password: (\\S+)").matcher(output.getAll());
+        assertThat(m.find()).isTrue();
+        String password = m.group(1);
+        Document admin = users.byEmail("boss@example.test").orElseThrow();
+        assertThat(admin.getString("role")).isEqualTo("ADMIN");
+        assertThat(users.matches(admin, password)).isTrue();
+
+        bootstrap("", "").bootstrap();
+        assertThat(output.getAll().split(Pattern.quote(password), -1)).hasSize(2);
+        assertThat(users.count()).isEqualTo(1);
+    }
+
+    @Test
+    void aConfiguredPasswordIsUsedAndNeverLogged(CapturedOutput output) {
+        bootstrap("configured password 1", "").bootstrap();
+        Document admin = users.byEmail("boss@example.test").orElseThrow();
+        assertThat(users.matches(admin, "configured password 1")).isTrue();
+        assertThat(output.getAll()).doesNotContain("configured password 1").doesNotContain("FIRST ADMIN CREATED")
+                .contains("first admin boss@example.test created with the configured password");
+    }
+
+    @Test
+    void aPasswordFileWinsOverTheVariable(@TempDir Path dir, CapturedOutput output) throws Exception {
+        Path file = dir.resolve("admin_password");
+        Files.writeString(file, "password from a file\n");
+        bootstrap("ignored password 12", file.toString()).bootstrap();
+        Document admin = users.byEmail("boss@example.test").orElseThrow();
+        assertThat(users.matches(admin, "password from a file")).isTrue();
+        assertThat(output.getAll()).doesNotContain("password from a file");
+    }
+}
