@@ -17,7 +17,6 @@ public final class CompanySchema {
     public static final String NAME_KEY = RecordMeta.META + ".nameKey";
     /** The normalized domain, kept only while the company is live: "unique among live companies". */
     public static final String DOMAIN_KEY = RecordMeta.META + ".domainKey";
-    public static final int MAX_TAGS = 20;
 
     static final Schema SCHEMA = new Schema(List.of(
             Field.required("name", Fields.text(1, 200)),
@@ -30,7 +29,7 @@ public final class CompanySchema {
                     Field.optional("region", Fields.text(1, 100)),
                     Field.optional("postalCode", Fields.text(1, 20)),
                     Field.optional("country", Fields.country())))),
-            Field.optional("tags", Fields.tags(MAX_TAGS))));
+            Field.optional("tags", Fields.tags())));
 
     private static final List<String> FIELDS = List.of("name", "domain", "industry", "phone", "address", "tags");
 

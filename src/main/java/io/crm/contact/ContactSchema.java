@@ -24,7 +24,6 @@ public final class ContactSchema {
     public static final String LEGACY_ID = "person_id";
     public static final String EMAIL_KEY = RecordMeta.META + ".emailKey";
     public static final String NAME_KEY = RecordMeta.META + ".nameKey";
-    public static final int MAX_TAGS = 20;
 
     static final Set<String> RESERVED_ATTRIBUTE_KEYS = Set.of("_id", "id", RecordMeta.META, LEGACY_ID, "externalId",
             "name", "email", "phone", "title", "companyId", "tags", "attributes");
@@ -35,7 +34,7 @@ public final class ContactSchema {
             Field.optional("phone", Fields.phone()),
             Field.optional("title", Fields.text(1, 200)),
             Field.optional("companyId", Fields.objectId()),
-            Field.optional("tags", Fields.tags(MAX_TAGS)),
+            Field.optional("tags", Fields.tags()),
             Field.optional("externalId", Fields.text(1, 200)),
             Field.mergeable("attributes", attributes())));
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.mongodb.client.MongoCursor;
+import io.crm.record.Limits;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -42,7 +43,6 @@ import org.springframework.web.bind.annotation.RestController;
 public class PersonController {
 
     static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
 
     private final PersonService persons;
     private final JsonMapper mapper;
@@ -126,8 +126,8 @@ public class PersonController {
         if (!body.isArray()) {
             throw LegacyException.badRequest("Expected a JSON array of person objects");
         }
-        if (body.size() > PersonService.MAX_BULK_INSERT) {
-            throw LegacyException.badRequest("At most " + PersonService.MAX_BULK_INSERT + " persons per request");
+        if (body.size() > Limits.current().maxBulk()) {
+            throw LegacyException.badRequest("At most " + Limits.current().maxBulk() + " persons per request");
         }
         List<Document> items = new ArrayList<>(body.size());
         int i = 0;
@@ -146,8 +146,8 @@ public class PersonController {
         if (ids == null || !ids.isArray()) {
             throw LegacyException.badRequest("Expected {\"ids\": [person_id, ...]}");
         }
-        if (ids.size() > PersonService.MAX_BULK_DELETE) {
-            throw LegacyException.badRequest("At most " + PersonService.MAX_BULK_DELETE + " ids per request");
+        if (ids.size() > Limits.current().maxBulkDelete()) {
+            throw LegacyException.badRequest("At most " + Limits.current().maxBulkDelete() + " ids per request");
         }
         List<Object> values = new ArrayList<>(ids.size());
         for (JsonNode id : ids.values()) {
@@ -250,12 +250,12 @@ public class PersonController {
         try {
             int value = Integer.parseInt(limit.strip());
             if (value >= 1) {
-                return Math.min(value, MAX_LIMIT);
+                return Math.min(value, Limits.current().maxPageSize());
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw LegacyException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+        throw LegacyException.badRequest("limit must be a whole number from 1 to " + Limits.current().maxPageSize());
     }
 
     static ResponseEntity<Object> json(int status, Object body) {

@@ -38,8 +38,6 @@ public class PersonService {
     /** Not archived; also true of documents the backfill has not adopted yet (written by an original instance). */
     static final Bson LIVE = Filters.ne(RecordMeta.ARCHIVED, true);
     static final int MAX_PERSON_ID = 200;
-    static final int MAX_BULK_INSERT = 100;
-    static final int MAX_BULK_DELETE = 1000;
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
     private static final int UPDATE_ATTEMPTS = 5;
 

@@ -34,7 +34,6 @@ public final class Fields {
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
             .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
-    public static final int MAX_ATTRIBUTES = 50;
     public static final int MAX_ATTRIBUTE_LENGTH = 2000;
 
     private Fields() {
@@ -105,11 +104,11 @@ public final class Fields {
         };
     }
 
-    /** Tags: trimmed, lower-cased, de-duplicated, order kept. */
-    public static Converter tags(int max) {
+    /** Tags: trimmed, lower-cased, de-duplicated, order kept; at most {@link Limits#maxTags()}. */
+    public static Converter tags() {
         return json -> {
             LinkedHashSet<String> tags = new LinkedHashSet<>();
-            for (Object item : list(json, max)) {
+            for (Object item : list(json, Limits.current().maxTags())) {
                 if (!(item instanceof String s) || !TAG.matcher(s.strip()).matches()) {
                     throw new InvalidValue("each tag must be 1 to 50 letters, digits, spaces or _ . : / + -");
                 }
@@ -226,8 +225,9 @@ public final class Fields {
             if (!(json instanceof Map<?, ?> map)) {
                 throw new InvalidValue("must be an object");
             }
-            if (map.size() > MAX_ATTRIBUTES) {
-                throw new InvalidValue("must have at most " + MAX_ATTRIBUTES + " entries");
+            int max = Limits.current().maxAttributes();
+            if (map.size() > max) {
+                throw new InvalidValue("must have at most " + max + " entries");
             }
             Document out = new Document();
             for (Map.Entry<?, ?> e : map.entrySet()) {

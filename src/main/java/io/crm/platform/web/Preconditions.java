@@ -1,12 +1,12 @@
 package io.crm.platform.web;
 
+import io.crm.record.Limits;
 import io.crm.record.RecordException;
 
 /** Reads the request pieces every v1 resource shares: If-Match versions and list limits. */
 public final class Preconditions {
 
     public static final int DEFAULT_LIMIT = 20;
-    public static final int MAX_LIMIT = 100;
 
     private Preconditions() {
     }
@@ -39,12 +39,12 @@ public final class Preconditions {
         }
         try {
             int value = Integer.parseInt(limit.strip());
-            if (value >= 1 && value <= MAX_LIMIT) {
+            if (value >= 1 && value <= Limits.current().maxPageSize()) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new RecordException.BadQuery("limit must be a whole number from 1 to " + MAX_LIMIT);
+        throw new RecordException.BadQuery("limit must be a whole number from 1 to " + Limits.current().maxPageSize());
     }
 }
