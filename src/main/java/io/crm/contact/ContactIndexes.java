@@ -42,7 +42,9 @@ public class ContactIndexes {
                 filtered("contacts_company", "companyId", RecordMeta.CREATED_AT),
                 filtered("contacts_company_updated", "companyId", RecordMeta.UPDATED_AT),
                 // also a company's contacts by name (GET /api/v1/companies/{id}/contacts?sort=name)
-                filtered("contacts_company_name", "companyId", ContactSchema.NAME_KEY)));
+                filtered("contacts_company_name", "companyId", ContactSchema.NAME_KEY),
+                // likely duplicates of a contact (same email, or same name and phone), newest first
+                filtered("contacts_match", ContactSchema.MATCH_KEYS, RecordMeta.CREATED_AT)));
     }
 
     /** Where the audit reconciler finds a contact by id and version. */

@@ -123,7 +123,31 @@ public final class ContactSchema {
             derived.put("emailKey", s.strip().toLowerCase(Locale.ROOT));
         }
         derived.put("search", RecordMeta.searchText(name, email, phone));
+        derived.put(MATCH_KEYS_FIELD, matchKeys(name, email, phone));
         return derived;
+    }
+
+    /** Meta field with the keys that make two contacts likely duplicates (see {@link #matchKeys}). */
+    public static final String MATCH_KEYS_FIELD = "matchKeys";
+    public static final String MATCH_KEYS = RecordMeta.META + "." + MATCH_KEYS_FIELD;
+
+    /**
+     * What likely duplicates share: the same email (case-insensitive), or the same normalized name (case and spacing
+     * ignored) with the same phone digits. Unlike the unique email key these exist on archived contacts and on legacy
+     * duplicates too, so they can be found.
+     */
+    public static List<String> matchKeys(Object name, Object email, Object phone) {
+        List<String> keys = new java.util.ArrayList<>(2);
+        if (email instanceof String e && !e.isBlank()) {
+            keys.add("email:" + e.strip().toLowerCase(Locale.ROOT));
+        }
+        if (name instanceof String n && !n.isBlank() && phone instanceof String p) {
+            String digits = p.replaceAll("[^0-9]", "");
+            if (digits.length() >= 5) {
+                keys.add("namephone:" + n.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ") + "|" + digits);
+            }
+        }
+        return keys;
     }
 
     /** The JSON representation returned by the API. */

@@ -229,6 +229,12 @@ class BadInputCorpusTest extends ApiTest {
             attacks.add(new Attack("GET", "/api/v1/audit?" + query, null, null));
         }
         attacks.add(new Attack("GET", "/api/v1/users?cursor=zzz", null, null));
+        for (String body : List.of("{}", "{\"duplicateId\":1}", "{\"duplicateId\":\"" + contact + "\"}",
+                "{\"duplicateId\":{\"$ne\":null}}", "{\"duplicateId\":\"zzz\"}", "[]", "{\"duplicateId\":\""
+                        + new ObjectId() + "\",\"x\":1}")) {
+            attacks.add(new Attack("POST", "/api/v1/contacts/" + contact + "/merge", JSON, body));
+        }
+        attacks.add(new Attack("GET", "/api/v1/contacts/zzz/duplicates", null, null));
         attacks.add(new Attack("GET", "/api/v1/users?limit=1000", null, null));
 
         // ids in paths

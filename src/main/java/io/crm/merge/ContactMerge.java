@@ -1,0 +1,172 @@
+package io.crm.merge;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import io.crm.activity.ActivityService;
+import io.crm.audit.AuditLog;
+import io.crm.audit.Change;
+import io.crm.contact.ContactSchema;
+import io.crm.contact.ContactService;
+import io.crm.deal.DealService;
+import io.crm.record.Page;
+import io.crm.record.RecordException;
+import io.crm.record.RecordMeta;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Likely duplicate contacts, and merging one into another. A merge keeps one contact, fills its empty fields from the
+ * duplicate (tags and attributes are combined, the kept values win), moves the duplicate's activities and deal links to
+ * it and archives the duplicate, all through the normal services (validation, versions, audit), and records one
+ * {@code merge} event on the kept contact. Each step is idempotent, so a merge cut short is finished by repeating it.
+ */
+@Service
+public class ContactMerge {
+
+    static final int MAX_DUPLICATES = 20;
+    private static final int PAGE = 100;
+
+    private final ContactService contacts;
+    private final ActivityService activities;
+    private final DealService deals;
+    private final AuditLog audit;
+
+    public ContactMerge(ContactService contacts, ActivityService activities, DealService deals, AuditLog audit) {
+        this.contacts = contacts;
+        this.activities = activities;
+        this.deals = deals;
+        this.audit = audit;
+    }
+
+    /** Live contacts sharing an email, or a name and phone, with this one; each with the reason. */
+    public List<Match> duplicates(String id) {
+        Document contact = contacts.get(id);
+        Object keys = RecordMeta.of(contact).get(ContactSchema.MATCH_KEYS_FIELD);
+        List<String> own = keys instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+                : ContactSchema.matchKeys(contact.get("name"), contact.get("email"), contact.get("phone"));
+        if (own.isEmpty()) {
+            return List.of();
+        }
+        List<Match> matches = new ArrayList<>();
+        contacts.store().collection().find(Filters.and(Filters.eq(RecordMeta.ARCHIVED, false),
+                        Filters.in(ContactSchema.MATCH_KEYS, own), Filters.ne("_id", contact.get("_id"))))
+                .sort(Sorts.descending(RecordMeta.CREATED_AT, "_id")).limit(MAX_DUPLICATES)
+                .forEach(other -> matches.add(new Match(other, reason(own, other))));
+        return matches;
+    }
+
+    /** Merges {@code duplicateId} into {@code keptId}; returns the kept contact as it is afterwards. */
+    public Document merge(String keptId, String duplicateId) {
+        if (Objects.equals(keptId, duplicateId)) {
+            throw new RecordException.Invalid("duplicateId", "must be another contact");
+        }
+        Document kept = contacts.get(keptId);
+        Document duplicate;
+        try {
+            duplicate = contacts.get(duplicateId);
+        } catch (RecordException.NotFound e) {
+            throw new RecordException.Invalid("duplicateId", "refers to no live contact");
+        }
+        ObjectId keptOid = kept.getObjectId("_id");
+        ObjectId dupOid = duplicate.getObjectId("_id");
+        int movedActivities = moveActivities(dupOid, keptOid);
+        int movedDeals = moveDeals(dupOid, keptOid);
+        // archived first: that frees the duplicate's unique email for the kept contact
+        contacts.archive(duplicateId, null);
+        Map<String, Object> fill = fill(ContactSchema.toApi(kept), ContactSchema.toApi(duplicate));
+        Document merged = fill.isEmpty() ? contacts.get(keptId) : contacts.update(keptId, fill, null);
+        List<Change> summary = List.of(new Change("mergedFrom", null, duplicateId),
+                new Change("movedActivities", null, movedActivities), new Change("movedDeals", null, movedDeals));
+        return audit.record("merge", contacts.store().entityType(), keptOid, summary, RecordMeta.version(merged),
+                () -> merged);
+    }
+
+    private int moveActivities(ObjectId from, ObjectId to) {
+        int moved = 0;
+        for (int round = 0; round < 10_000; round++) {
+            Page<Document> page = activities.list(new ActivityService.ActivityFilter(false, null, null,
+                    from.toHexString(), null, null, null), null, PAGE, null);
+            if (page.items().isEmpty()) {
+                return moved;
+            }
+            for (Document activity : page.items()) {
+                activities.update(activity.getObjectId("_id").toHexString(),
+                        Map.of("contactId", to.toHexString()), null);
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private int moveDeals(ObjectId from, ObjectId to) {
+        int moved = 0;
+        for (int round = 0; round < 10_000; round++) {
+            Page<Document> page = deals.list(new DealService.DealFilter(false, null, null, null,
+                    from.toHexString()), null, PAGE, null);
+            if (page.items().isEmpty()) {
+                return moved;
+            }
+            for (Document deal : page.items()) {
+                LinkedHashSet<String> ids = new LinkedHashSet<>();
+                for (Object id : deal.getList("contactIds", Object.class, List.of())) {
+                    ids.add(id.equals(from) ? to.toHexString() : String.valueOf(id));
+                }
+                deals.update(deal.getObjectId("_id").toHexString(), Map.of("contactIds", new ArrayList<>(ids)),
+                        null);
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    /** The merge patch that fills the kept contact's gaps from the duplicate. */
+    static Map<String, Object> fill(Document kept, Document duplicate) {
+        Map<String, Object> patch = new LinkedHashMap<>();
+        for (String field : List.of("email", "phone", "title", "companyId", "externalId")) {
+            if (blank(kept.get(field)) && !blank(duplicate.get(field))) {
+                patch.put(field, duplicate.get(field) instanceof ObjectId id ? id.toHexString() : duplicate.get(field));
+            }
+        }
+        LinkedHashSet<Object> tags = new LinkedHashSet<>(kept.getList("tags", Object.class, List.of()));
+        if (tags.addAll(duplicate.getList("tags", Object.class, List.of()))) {
+            patch.put("tags", new ArrayList<>(tags));
+        }
+        if (duplicate.get("attributes") instanceof Map<?, ?> extra) {
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            Map<?, ?> own = kept.get("attributes") instanceof Map<?, ?> m ? m : Map.of();
+            extra.forEach((k, v) -> {
+                if (!own.containsKey(k)) {
+                    attributes.put(String.valueOf(k), v);
+                }
+            });
+            if (!attributes.isEmpty()) {
+                patch.put("attributes", attributes);
+            }
+        }
+        return patch;
+    }
+
+    private static boolean blank(Object value) {
+        return value == null || (value instanceof String s && s.isBlank());
+    }
+
+    private static String reason(List<String> own, Document other) {
+        Object keys = RecordMeta.of(other).get(ContactSchema.MATCH_KEYS_FIELD);
+        List<?> theirs = keys instanceof List<?> l ? l : List.of();
+        return own.stream().filter(theirs::contains).findFirst().map(k -> k.startsWith("email:") ? "email"
+                : "name and phone").orElse("similar");
+    }
+
+    /** A likely duplicate and why. */
+    public record Match(Document contact, String reason) {
+    }
+}
