@@ -2,26 +2,37 @@ package io.crm.record;
 
 import java.util.List;
 
+import io.crm.audit.Refusal;
+
 /**
  * Failures of CRM record operations, each mapped to one HTTP status by the web layer. Kept free of Spring so the
- * domain rules are testable on their own.
+ * domain rules are testable on their own. All of them are raised before anything is written ({@link Refusal}).
  */
-public abstract class RecordException extends RuntimeException implements io.crm.audit.Refusal {
+public abstract class RecordException extends RuntimeException implements Refusal {
 
-    protected RecordException(String message) {
+    private final int status;
+    private final String title;
+
+    protected RecordException(int status, String title, String message) {
         super(message, null, false, false);
+        this.status = status;
+        this.title = title;
     }
 
-    public abstract int status();
+    public int status() {
+        return status;
+    }
 
-    public abstract String title();
+    public String title() {
+        return title;
+    }
 
     /** 400: the body breaks the resource's rules; {@link #errors()} says which fields and why. */
     public static final class Invalid extends RecordException {
         private final List<FieldError> errors;
 
         public Invalid(List<FieldError> errors) {
-            super("The request has invalid fields");
+            super(400, "Validation failed", "The request has invalid fields");
             this.errors = List.copyOf(errors);
         }
 
@@ -32,117 +43,48 @@ public abstract class RecordException extends RuntimeException implements io.crm
         public List<FieldError> errors() {
             return errors;
         }
-
-        @Override
-        public int status() {
-            return 400;
-        }
-
-        @Override
-        public String title() {
-            return "Validation failed";
-        }
     }
 
     /** 400: a query parameter (limit, sort, cursor, filter) is not acceptable. */
     public static final class BadQuery extends RecordException {
         public BadQuery(String message) {
-            super(message);
-        }
-
-        @Override
-        public int status() {
-            return 400;
-        }
-
-        @Override
-        public String title() {
-            return "Bad request";
-        }
-    }
-
-    /** 404: no such record (or a malformed id, which cannot name one). */
-    public static final class NotFound extends RecordException {
-        public NotFound(String what) {
-            super(what + " not found");
-        }
-
-        @Override
-        public int status() {
-            return 404;
-        }
-
-        @Override
-        public String title() {
-            return "Not found";
-        }
-    }
-
-    /** 409: a unique field (email, domain, externalId...) is already taken. */
-    public static final class Duplicate extends RecordException {
-        public Duplicate(String message) {
-            super(message);
-        }
-
-        @Override
-        public int status() {
-            return 409;
-        }
-
-        @Override
-        public String title() {
-            return "Conflict";
-        }
-    }
-
-    /** 409: the change would break a rule about the current state (e.g. removing the last admin). */
-    public static final class Conflict extends RecordException {
-        public Conflict(String message) {
-            super(message);
-        }
-
-        @Override
-        public int status() {
-            return 409;
-        }
-
-        @Override
-        public String title() {
-            return "Conflict";
+            super(400, "Bad request", message);
         }
     }
 
     /** 403: the signed-in user's role does not allow this. */
     public static final class Forbidden extends RecordException {
         public Forbidden(String message) {
-            super(message);
+            super(403, "Forbidden", message);
         }
+    }
 
-        @Override
-        public int status() {
-            return 403;
+    /** 404: no such record (or a malformed id, which cannot name one). */
+    public static final class NotFound extends RecordException {
+        public NotFound(String what) {
+            super(404, "Not found", what + " not found");
         }
+    }
 
-        @Override
-        public String title() {
-            return "Forbidden";
+    /** 409: a unique field (email, domain, externalId...) is already taken. */
+    public static final class Duplicate extends RecordException {
+        public Duplicate(String message) {
+            super(409, "Conflict", message);
+        }
+    }
+
+    /** 409: the change would break a rule about the current state (e.g. removing the last admin). */
+    public static final class Conflict extends RecordException {
+        public Conflict(String message) {
+            super(409, "Conflict", message);
         }
     }
 
     /** 412: the record changed since the version the client based its change on. */
     public static final class StaleVersion extends RecordException {
         public StaleVersion(long expected, long actual) {
-            super("The record is at version " + actual + ", not " + expected + "; reload it and retry");
-        }
-
-        @Override
-        public int status() {
-            return 412;
-        }
-
-        @Override
-        public String title() {
-            return "Precondition failed";
+            super(412, "Precondition failed",
+                    "The record is at version " + actual + ", not " + expected + "; reload it and retry");
         }
     }
 }

@@ -187,7 +187,7 @@ public class UserService {
     /** Users in creation order, after {@code cursor} (a user id). */
     public Page<Document> list(int limit, String cursor) {
         var query = cursor == null || cursor.isBlank() ? new Document()
-                : Filters.gt("_id", RecordExceptionIds.cursor(cursor));
+                : Filters.gt("_id", cursorId(cursor));
         List<Document> page = users.find(query).sort(new Document("_id", 1)).limit(limit + 1)
                 .into(new ArrayList<>());
         String next = null;
@@ -274,13 +274,11 @@ public class UserService {
         return value instanceof Date d ? d.toInstant() : null;
     }
 
-    /** Cursor parsing with the API's 400 for a malformed one. */
-    private static final class RecordExceptionIds {
-        static ObjectId cursor(String cursor) {
-            if (!ObjectId.isValid(cursor)) {
-                throw new RecordException.BadQuery("cursor is not valid");
-            }
-            return new ObjectId(cursor);
+    /** A users page's cursor is the last user's id; a malformed one is a 400. */
+    private static ObjectId cursorId(String cursor) {
+        if (!ObjectId.isValid(cursor)) {
+            throw new RecordException.BadQuery("cursor is not valid");
         }
+        return new ObjectId(cursor);
     }
 }
