@@ -47,8 +47,8 @@ public class SecurityConfiguration {
     UserService userService(MongoTemplate mongo, PasswordEncoder encoder, AuditLog audit, Clock clock,
                             SessionRegistry sessions) {
         UserService users = new UserService(mongo.getCollection(UserService.COLLECTION), encoder, audit, clock);
-        // a disabled user's browser sessions end at once (the token service revokes their tokens)
-        users.onDisabled(userId -> sessions.getAllPrincipals().stream()
+        // a disabled or re-roled user's browser sessions end at once (the token service revokes a disabled user's tokens)
+        users.onAccessChanged(userId -> sessions.getAllPrincipals().stream()
                 .filter(p -> p instanceof CrmUser user && user.id().equals(userId))
                 .forEach(p -> sessions.getAllSessions(p, false).forEach(SessionInformation::expireNow)));
         return users;

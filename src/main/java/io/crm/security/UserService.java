@@ -60,6 +60,7 @@ public class UserService {
     private final AuditLog audit;
     private final Clock clock;
     private final List<UserDisabledListener> disabledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<UserDisabledListener> accessListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UserService(MongoCollection<Document> users, PasswordEncoder encoder, AuditLog audit, Clock clock) {
         this.users = users;
@@ -71,6 +72,14 @@ public class UserService {
     /** Registers what must happen when a user is disabled (end sessions, revoke tokens). */
     public void onDisabled(UserDisabledListener listener) {
         disabledListeners.add(listener);
+    }
+
+    /**
+     * Registers what must happen when a user's access changes (disabled, or another role): signed-in sessions carry
+     * the role they signed in with, so they end and the user signs in again. Tokens read the role on every request.
+     */
+    public void onAccessChanged(UserDisabledListener listener) {
+        accessListeners.add(listener);
     }
 
     /** Told when a user is disabled: their sessions and tokens end at once. */
@@ -178,8 +187,13 @@ public class UserService {
             }
             return after;
         });
-        if (Boolean.TRUE.equals(current.getBoolean("enabled")) && !Boolean.TRUE.equals(saved.getBoolean("enabled"))) {
+        boolean disabled = Boolean.TRUE.equals(current.getBoolean("enabled"))
+                && !Boolean.TRUE.equals(saved.getBoolean("enabled"));
+        if (disabled) {
             disabledListeners.forEach(l -> l.disabled(id));
+        }
+        if (disabled || !java.util.Objects.equals(current.getString("role"), saved.getString("role"))) {
+            accessListeners.forEach(l -> l.disabled(id));
         }
         return saved;
     }

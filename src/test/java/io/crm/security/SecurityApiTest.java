@@ -178,6 +178,19 @@ class SecurityApiTest extends ApiTest {
     }
 
     @Test
+    void aNewRoleEndsTheUsersSessionsSoTheOldRoleIsNotKept() {
+        Document member = user(Role.MEMBER);
+        Session session = Session.signIn(http.anonymous(), member.getString("email"), PASSWORD);
+        assertThat(session.post("/api/v1/contacts", Map.of("name", "Before"), session.csrf()).status()).isEqualTo(201);
+
+        http.patch("/api/v1/users/" + member.getObjectId("_id").toHexString(), Map.of("role", "VIEWER"));
+
+        assertThat(session.post("/api/v1/contacts", Map.of("name", "After"), session.csrf()).status()).isEqualTo(401);
+        Session again = Session.signIn(http.anonymous(), member.getString("email"), PASSWORD);
+        assertThat(again.post("/api/v1/contacts", Map.of("name", "After"), again.csrf()).status()).isEqualTo(403);
+    }
+
+    @Test
     void aBrowserSessionNeedsTheCsrfTokenForChangesATokenDoesNot() {
         Document member = user(Role.MEMBER);
         Session session = Session.signIn(http.anonymous(), member.getString("email"), PASSWORD);
