@@ -1,5 +1,11 @@
 package io.crm.activity;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import io.crm.audit.AuditedCollection;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
@@ -15,8 +21,13 @@ public class ActivityIndexes {
     @Bean
     CollectionIndexes activityCollectionIndexes() {
         // the link filters' createdAt indexes also serve the timelines, newest first
-        return new CollectionIndexes(ActivitySchema.COLLECTION,
+        List<IndexModel> indexes = new ArrayList<>(
                 RecordIndexes.lists("activities", ActivityService.SORTS, ActivityService.FILTERS));
+        // a user's open tasks by due date (the dashboard's "my tasks", ActivityService.openTasksOf)
+        indexes.add(new IndexModel(Indexes.compoundIndex(
+                Indexes.ascending(RecordMeta.ARCHIVED, RecordMeta.OWNER_ID, ActivitySchema.OPEN_KEY),
+                Indexes.descending(ActivitySchema.DUE_KEY, "_id")), new IndexOptions().name("activities_owner_open")));
+        return new CollectionIndexes(ActivitySchema.COLLECTION, indexes);
     }
 
     /** Where the audit reconciler finds a activity by id and version. */

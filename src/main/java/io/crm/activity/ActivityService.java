@@ -1,17 +1,20 @@
 package io.crm.activity;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
 import io.crm.company.CompanySchema;
 import io.crm.contact.ContactSchema;
 import io.crm.deal.DealSchema;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
+import io.crm.record.RecordMeta;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
@@ -66,6 +69,17 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
     @Override
     protected Document derived(Document stored) {
         return ActivitySchema.derived(stored);
+    }
+
+    /**
+     * The open tasks a user owns, soonest due first (undated last): the dashboard's "my tasks". Served by the
+     * activities_owner_open index.
+     */
+    public List<Document> openTasksOf(String ownerId, int limit) {
+        return store.collection()
+                .find(Filters.and(Filters.eq(RecordMeta.ARCHIVED, false), Filters.eq(RecordMeta.OWNER_ID, ownerId),
+                        Filters.eq(ActivitySchema.OPEN_KEY, true)))
+                .sort(Sorts.ascending(ActivitySchema.DUE_KEY, "_id")).limit(limit).into(new ArrayList<>());
     }
 
     private void checkLinks(Document activity, List<String> changed) {

@@ -18,8 +18,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The original service's index: what this is, its version and its endpoints. A browser asking for HTML at {@code /}
- * gets the same JSON until the web UI exists (a UI mapping that produces text/html will then take precedence).
+ * The original service's index: what this is, its version and its endpoints, for every client that does not ask for
+ * HTML. A browser (Accept: text/html) at {@code /} gets the web UI's dashboard instead (io.crm.web.DashboardController
+ * produces text/html, which Spring MVC prefers for such requests); {@code /api} stays JSON for everyone.
  */
 @RestController
 @Tag(name = "legacy persons")

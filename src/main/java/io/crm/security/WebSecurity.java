@@ -22,6 +22,7 @@ import org.springframework.security.config.annotation.web.configurers.HeadersCon
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
@@ -54,6 +55,8 @@ public class WebSecurity {
     static final String[] DOC_PATHS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
     static final String[] PUBLIC_PATHS = {"/health", "/ready", "/livez", "/readyz", "/login", "/error",
             "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico"};
+    /** The web UI's administration pages (users, tokens). */
+    static final String[] UI_ADMIN_PATHS = {"/admin", "/admin/**"};
     /** Who requests act as while authentication is off. */
     static final CrmUser AUTH_DISABLED_USER = new CrmUser("anonymous", "anonymous@localhost",
             "anonymous (authentication disabled)", Role.ADMIN, true, null);
@@ -137,15 +140,17 @@ public class WebSecurity {
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()),
                         UsernamePasswordAuthenticationFilter.class)
+                // an explicit entry point (common() already set one, which would win over "default" ones): the
+                // sign-in page for browsers, a 401 for everything else
                 .exceptionHandling(ex -> ex
-                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
-                                WebSecurity::wantsHtml)
-                        .defaultAuthenticationEntryPointFor(errors, request -> true)
+                        .authenticationEntryPoint(browserOrErrors(new LoginUrlAuthenticationEntryPoint("/login")))
                         .accessDeniedHandler(errors))
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers(PUBLIC_PATHS).permitAll();
-                    // the original service's root: a JSON description of the service, no data
-                    auth.requestMatchers(HttpMethod.GET, "/").permitAll();
+                    // the original service's root: a JSON description of the service, no data; a browser asking
+                    // for HTML there gets the web UI's dashboard, which needs sign-in
+                    auth.requestMatchers(request -> HttpMethod.GET.matches(request.getMethod())
+                            && path(request).equals("/") && !wantsHtml(request)).permitAll();
                     auth.requestMatchers(EndpointRequest.to("health")).permitAll();
                     if (separateManagementPort) {
                         // metrics and the actuator on their own port, which Services and Ingress do not expose
@@ -155,6 +160,10 @@ public class WebSecurity {
                     } else {
                         auth.requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.ADMIN.name());
                     }
+                    // web UI: admin pages for admins; every UI write (form post, htmx, drag and drop) needs MEMBER,
+                    // so a viewer's forged request is refused whatever the page showed
+                    auth.requestMatchers(UI_ADMIN_PATHS).hasRole(Role.ADMIN.name());
+                    auth.requestMatchers(WebSecurity::isWrite).hasRole(Role.MEMBER.name());
                     auth.anyRequest().authenticated();
                 });
         return http.build();
@@ -243,6 +252,21 @@ public class WebSecurity {
         }
         // no cookie, no ambient credentials: nothing a forged request could ride on (it gets 401 instead)
         return request.getHeader(HttpHeaders.COOKIE) != null || path(request).equals("/login");
+    }
+
+    private AuthenticationEntryPoint browserOrErrors(AuthenticationEntryPoint login) {
+        return (request, response, e) -> {
+            if (wantsHtml(request)) {
+                login.commence(request, response, e);
+            } else {
+                errors.commence(request, response, e);
+            }
+        };
+    }
+
+    static boolean isWrite(HttpServletRequest request) {
+        String method = request.getMethod();
+        return !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE"));
     }
 
     static boolean wantsHtml(HttpServletRequest request) {

@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.crm.support.Http;
 
-/** The packaged service started as a real process, as an operator would run it. */
-final class ServiceProcess implements AutoCloseable {
+/** The packaged service started as a real process, as an operator would run it (also used by io.crm.browser). */
+public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 
-    final int port;
+    public final int port;
     final int managementPort;
     final Path log;
     private final Process process;
@@ -30,7 +30,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts the jar (on Java 25 when the machine has it, as in the container) and waits until /ready is 200. */
-    static ServiceProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
+    public static ServiceProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
         String jar = System.getProperty("crm.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("packaged jar not found (" + jar + "): run through `./mvnw verify`");
@@ -51,7 +51,7 @@ final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    Http http() {
+    public Http http() {
         return new Http("http://127.0.0.1:" + port);
     }
 
@@ -60,7 +60,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM (as Kubernetes and docker stop do) and returns the exit code. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -69,7 +69,7 @@ final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String logText() throws IOException {
+    public String logText() throws IOException {
         return Files.readString(log);
     }
 

@@ -31,11 +31,13 @@ class PersonApiTest extends ApiTest {
     private ObjectProvider<BuildProperties> buildProperties;
 
     @Test
-    void rootAndApiDescribeTheServiceAsJsonForEveryClient() {
+    void rootAndApiDescribeTheServiceAsJsonForJsonClientsAndRootIsTheUiForBrowsers() {
         String expectedVersion = LegacyRootController.version(buildProperties.getIfAvailable(),
                 environment.getProperty("spring.application.version"),
                 CrmApplication.class.getPackage().getImplementationVersion());
-        for (String[] request : new String[][] {{"/", "text/html,application/xhtml+xml"}, {"/", "application/json"},
+        // JSON (and any non-HTML) clients get the description, also without a token; a browser asking for HTML
+        // at / gets the web UI instead (below), while /api stays JSON for everyone
+        for (String[] request : new String[][] {{"/", "application/json"}, {"/", "*/*"},
                 {"/api", "*/*"}, {"/api", "text/html"}}) {
             Http.Response root = http.get(request[0], "Accept", request[1]);
             assertThat(root.status()).as(request[0] + " " + request[1]).isEqualTo(200);
@@ -47,6 +49,16 @@ class PersonApiTest extends ApiTest {
             assertThat(json.get("endpoints").get("list_persons").asString()).isEqualTo("GET /person");
             assertThat(json.get("endpoints").get("stats").asString()).isEqualTo("GET /stats");
         }
+        Http.Response anonymousJson = http.anonymous().get("/", "Accept", "application/json");
+        assertThat(anonymousJson.status()).isEqualTo(200);
+        assertThat(anonymousJson.json().get("service").asString()).isEqualTo("CRM REST API");
+        Http.Response anonymousBrowser = http.anonymous().get("/", "Accept", "text/html,application/xhtml+xml");
+        assertThat(anonymousBrowser.status()).isEqualTo(302);
+        assertThat(anonymousBrowser.header("Location").orElseThrow()).endsWith("/login");
+        Http.Response signedInBrowser = http.get("/", "Accept", "text/html,application/xhtml+xml");
+        assertThat(signedInBrowser.status()).isEqualTo(200);
+        assertThat(signedInBrowser.contentType()).startsWith("text/html");
+        assertThat(signedInBrowser.body()).contains("<title>Dashboard · CRM</title>");
         Http.Response post = http.post("/api", Map.of("a", 1));
         assertThat(post.status()).isEqualTo(405);
         assertThat(post.json().get("error").asString()).isEqualTo("Method not allowed");

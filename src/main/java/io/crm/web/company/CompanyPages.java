@@ -1,0 +1,173 @@
+package io.crm.web.company;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.crm.company.CompanySchema;
+import io.crm.company.CompanyService;
+import io.crm.contact.ContactSchema;
+import io.crm.contact.ContactService;
+import io.crm.deal.DealSchema;
+import io.crm.deal.DealService;
+import io.crm.record.Page;
+import io.crm.record.RecordException;
+import io.crm.timeline.TimelineService;
+import io.crm.web.Forms;
+import io.crm.web.Lists;
+import jakarta.servlet.http.HttpServletResponse;
+import org.bson.Document;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Company pages: list with search, detail with contacts, deals and timeline, create/edit, archive/restore. */
+@Controller
+public class CompanyPages {
+
+    static final int PAGE_SIZE = 25;
+    static final List<String> FIELDS = List.of("name", "domain", "industry", "phone");
+
+    private final CompanyService companies;
+    private final ContactService contacts;
+    private final DealService deals;
+    private final TimelineService timeline;
+
+    public CompanyPages(CompanyService companies, ContactService contacts, DealService deals,
+                        TimelineService timeline) {
+        this.companies = companies;
+        this.contacts = contacts;
+        this.deals = deals;
+        this.timeline = timeline;
+    }
+
+    @GetMapping("/companies")
+    public String list(@RequestParam(required = false) String q, @RequestParam(required = false) String tag,
+                       @RequestParam(required = false) String sort,
+                       @RequestParam(required = false) String cursor,
+                       @RequestParam(defaultValue = "false") boolean archived,
+                       @RequestHeader(name = "HX-Request", required = false) String htmx,
+                       Model model, HttpServletResponse response) {
+        response.setHeader("Vary", "HX-Request");
+        String order = sort == null || sort.isBlank() ? "name" : sort;
+        Page<Document> page = companies.list(new CompanyService.CompanyFilter(archived, q, tag, null), order,
+                PAGE_SIZE, cursor);
+        Map<String, String> filters = new LinkedHashMap<>();
+        filters.put("q", q);
+        filters.put("tag", tag);
+        filters.put("archived", archived ? "true" : null);
+        Map<String, String> current = new LinkedHashMap<>(filters);
+        current.put("sort", order);
+        model.addAttribute("companies", page.items().stream().map(CompanySchema::toJson).toList());
+        model.addAttribute("filters", current);
+        model.addAttribute("archived", archived);
+        model.addAttribute("sortLinks", Lists.sortLinks("/companies", filters, order, "name", "createdAt",
+                "updatedAt"));
+        model.addAttribute("moreUrl", page.nextCursor() == null ? null
+                : Lists.url("/companies", current, "cursor", page.nextCursor()));
+        model.addAttribute("exportUrl", Lists.url("/api/v1/companies/export", current));
+        if (htmx != null && cursor != null && !cursor.isBlank()) {
+            return "companies/list :: more";
+        }
+        if (htmx != null) {
+            return "companies/list :: results";
+        }
+        return "companies/list";
+    }
+
+    @GetMapping("/companies/{id}")
+    public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
+        Map<String, Object> company = CompanySchema.toJson(companies.get(id));
+        model.addAttribute("company", company);
+        model.addAttribute("contacts", contacts.list(new ContactService.ContactFilter(false, null, null, id, null),
+                "name", 100, null).items().stream().map(ContactSchema::toJson).toList());
+        model.addAttribute("deals", deals.list(new DealService.DealFilter(false, null, null, id, null),
+                "-updatedAt", 50, null).items().stream().map(DealSchema::toJson).toList());
+        var entries = timeline.ofCompany(id, 50, before);
+        model.addAttribute("timeline", entries.items());
+        model.addAttribute("olderUrl", entries.nextCursor() == null ? null
+                : Lists.url("/companies/" + id, Map.of("before", entries.nextCursor())));
+        model.addAttribute("link", Map.of("field", "companyId", "id", id, "on", "company"));
+        return "companies/detail";
+    }
+
+    @GetMapping("/companies/new")
+    public String newForm(Model model) {
+        return form(model, new LinkedHashMap<>(), Map.of(), null);
+    }
+
+    @GetMapping("/companies/{id}/edit")
+    public String editForm(@PathVariable String id, Model model) {
+        Map<String, Object> values = new LinkedHashMap<>(CompanySchema.toJson(companies.get(id)));
+        values.put("tags", values.get("tags") instanceof List<?> tags
+                ? String.join(", ", tags.stream().map(String::valueOf).toList()) : "");
+        return form(model, values, Map.of(), null);
+    }
+
+    @PostMapping("/companies")
+    public String create(@RequestParam MultiValueMap<String, String> form, Model model,
+                         HttpServletResponse response, RedirectAttributes redirect) {
+        try {
+            Document saved = companies.create(Forms.body(form, FIELDS, false));
+            redirect.addFlashAttribute("notice", "Company created.");
+            return "redirect:/companies/" + saved.getObjectId("_id").toHexString();
+        } catch (RecordException.Invalid invalid) {
+            response.setStatus(400);
+            return form(model, new LinkedHashMap<>(Forms.values(form)), Forms.errors(invalid), null);
+        } catch (RecordException.Duplicate duplicate) {
+            response.setStatus(409);
+            return form(model, new LinkedHashMap<>(Forms.values(form)), Map.of("domain", duplicate.getMessage()),
+                    null);
+        }
+    }
+
+    @PostMapping("/companies/{id}")
+    public String update(@PathVariable String id, @RequestParam MultiValueMap<String, String> form, Model model,
+                         HttpServletResponse response, RedirectAttributes redirect) {
+        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
+        values.put("id", id);
+        try {
+            companies.update(id, Forms.body(form, FIELDS, true), Forms.version(form));
+            redirect.addFlashAttribute("notice", "Company saved.");
+            return "redirect:/companies/" + id;
+        } catch (RecordException.Invalid invalid) {
+            response.setStatus(400);
+            return form(model, values, Forms.errors(invalid), null);
+        } catch (RecordException.Duplicate duplicate) {
+            response.setStatus(409);
+            return form(model, values, Map.of("domain", duplicate.getMessage()), null);
+        } catch (RecordException.StaleVersion stale) {
+            response.setStatus(409);
+            return form(model, values, Map.of(), "Someone else changed this company since you opened the form. "
+                    + "Reload the company to see their changes, then edit again.");
+        }
+    }
+
+    @PostMapping("/companies/{id}/archive")
+    public String archive(@PathVariable String id, RedirectAttributes redirect) {
+        companies.archive(id, null);
+        redirect.addFlashAttribute("notice", "Company archived. You find it under \"Archived\" to restore it.");
+        return "redirect:/companies";
+    }
+
+    @PostMapping("/companies/{id}/restore")
+    public String restore(@PathVariable String id, RedirectAttributes redirect) {
+        companies.restore(id);
+        redirect.addFlashAttribute("notice", "Company restored.");
+        return "redirect:/companies/" + id;
+    }
+
+    private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
+        model.addAttribute("values", values);
+        model.addAttribute("errors", errors);
+        model.addAttribute("conflict", conflict);
+        return "companies/form";
+    }
+}

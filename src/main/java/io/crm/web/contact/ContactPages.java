@@ -1,0 +1,251 @@
+package io.crm.web.contact;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import io.crm.company.CompanySchema;
+import io.crm.company.CompanyService;
+import io.crm.contact.ContactSchema;
+import io.crm.contact.ContactService;
+import io.crm.deal.DealSchema;
+import io.crm.deal.DealService;
+import io.crm.record.Page;
+import io.crm.record.RecordException;
+import io.crm.record.RecordMeta;
+import io.crm.timeline.TimelineService;
+import io.crm.web.Forms;
+import io.crm.web.Lists;
+import jakarta.servlet.http.HttpServletResponse;
+import org.bson.Document;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Contact pages: the searchable list, detail with timeline, create/edit forms, archive/restore and bulk actions. */
+@Controller
+public class ContactPages {
+
+    static final int PAGE_SIZE = 25;
+    static final List<String> FIELDS = List.of("name", "email", "phone", "title", "companyId");
+
+    private final ContactService contacts;
+    private final CompanyService companies;
+    private final DealService deals;
+    private final TimelineService timeline;
+
+    public ContactPages(ContactService contacts, CompanyService companies, DealService deals,
+                        TimelineService timeline) {
+        this.contacts = contacts;
+        this.companies = companies;
+        this.deals = deals;
+        this.timeline = timeline;
+    }
+
+    /**
+     * The list. A full page for a normal request; for htmx (search-as-you-type, filters, "load more") only the
+     * results, or with a cursor only the next rows.
+     */
+    @GetMapping("/contacts")
+    public String list(@RequestParam(required = false) String q, @RequestParam(required = false) String tag,
+                       @RequestParam(required = false) String companyId,
+                       @RequestParam(required = false) String sort,
+                       @RequestParam(required = false) String cursor,
+                       @RequestParam(defaultValue = "false") boolean archived,
+                       @RequestHeader(name = "HX-Request", required = false) String htmx,
+                       Model model, HttpServletResponse response) {
+        response.setHeader("Vary", "HX-Request");
+        String order = sort == null || sort.isBlank() ? "name" : sort;
+        Page<Document> page = contacts.list(new ContactService.ContactFilter(archived, q, tag, companyId, null),
+                order, PAGE_SIZE, cursor);
+        Map<String, String> filters = new LinkedHashMap<>();
+        filters.put("q", q);
+        filters.put("tag", tag);
+        filters.put("companyId", companyId);
+        filters.put("archived", archived ? "true" : null);
+        Map<String, String> current = new LinkedHashMap<>(filters);
+        current.put("sort", order);
+        List<Map<String, Object>> rows = page.items().stream().map(ContactSchema::toJson).toList();
+        model.addAttribute("contacts", rows);
+        model.addAttribute("companyNames", companyNames(rows));
+        model.addAttribute("filters", current);
+        model.addAttribute("archived", archived);
+        model.addAttribute("sortLinks", Lists.sortLinks("/contacts", filters, order, "name", "createdAt",
+                "updatedAt"));
+        model.addAttribute("moreUrl", page.nextCursor() == null ? null
+                : Lists.url("/contacts", current, "cursor", page.nextCursor()));
+        model.addAttribute("exportUrl", Lists.url("/api/v1/contacts/export", current));
+        if (htmx != null && cursor != null && !cursor.isBlank()) {
+            return "contacts/list :: more";
+        }
+        if (htmx != null) {
+            return "contacts/list :: results";
+        }
+        model.addAttribute("companies", companyOptions());
+        return "contacts/list";
+    }
+
+    @GetMapping("/contacts/{id}")
+    public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
+        Document contact = contacts.get(id);
+        Map<String, Object> json = ContactSchema.toJson(contact);
+        model.addAttribute("contact", json);
+        if (json.get("companyId") instanceof String companyId) {
+            companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", CompanySchema.toJson(c)));
+        }
+        model.addAttribute("deals", deals.list(new DealService.DealFilter(false, null, null, null, id),
+                "-updatedAt", 50, null).items().stream().map(DealSchema::toJson).toList());
+        var entries = timeline.ofContact(id, 50, before);
+        model.addAttribute("timeline", entries.items());
+        model.addAttribute("olderUrl", entries.nextCursor() == null ? null
+                : Lists.url("/contacts/" + id, Map.of("before", entries.nextCursor())));
+        model.addAttribute("link", Map.of("field", "contactId", "id", id, "on", "contact"));
+        return "contacts/detail";
+    }
+
+    @GetMapping("/contacts/new")
+    public String newForm(@RequestParam(required = false) String companyId, Model model) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("companyId", companyId);
+        return form(model, values, Map.of(), null);
+    }
+
+    @GetMapping("/contacts/{id}/edit")
+    public String editForm(@PathVariable String id, Model model) {
+        Map<String, Object> json = ContactSchema.toJson(contacts.get(id));
+        Map<String, Object> values = new LinkedHashMap<>(json);
+        values.put("tags", String.join(", ", castList(json.get("tags"))));
+        return form(model, values, Map.of(), null);
+    }
+
+    @PostMapping("/contacts")
+    public String create(@RequestParam MultiValueMap<String, String> form, Model model,
+                         HttpServletResponse response, RedirectAttributes redirect) {
+        try {
+            Document saved = contacts.create(Forms.body(form, FIELDS, false));
+            redirect.addFlashAttribute("notice", "Contact created.");
+            return "redirect:/contacts/" + saved.getObjectId("_id").toHexString();
+        } catch (RecordException.Invalid invalid) {
+            response.setStatus(400);
+            return form(model, new LinkedHashMap<>(Forms.values(form)), Forms.errors(invalid), null);
+        } catch (RecordException.Duplicate duplicate) {
+            response.setStatus(409);
+            return form(model, new LinkedHashMap<>(Forms.values(form)), Map.of("email", duplicate.getMessage()),
+                    null);
+        }
+    }
+
+    @PostMapping("/contacts/{id}")
+    public String update(@PathVariable String id, @RequestParam MultiValueMap<String, String> form, Model model,
+                         HttpServletResponse response, RedirectAttributes redirect) {
+        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
+        values.put("id", id);
+        try {
+            contacts.update(id, Forms.body(form, FIELDS, true), Forms.version(form));
+            redirect.addFlashAttribute("notice", "Contact saved.");
+            return "redirect:/contacts/" + id;
+        } catch (RecordException.Invalid invalid) {
+            response.setStatus(400);
+            return form(model, values, Forms.errors(invalid), null);
+        } catch (RecordException.Duplicate duplicate) {
+            response.setStatus(409);
+            return form(model, values, Map.of("email", duplicate.getMessage()), null);
+        } catch (RecordException.StaleVersion stale) {
+            response.setStatus(409);
+            return form(model, values, Map.of(), "Someone else changed this contact since you opened the form. "
+                    + "Reload the contact to see their changes, then edit again.");
+        }
+    }
+
+    @PostMapping("/contacts/{id}/archive")
+    public String archive(@PathVariable String id, RedirectAttributes redirect) {
+        contacts.archive(id, null);
+        redirect.addFlashAttribute("notice", "Contact archived. You find it under \"Archived\" to restore it.");
+        return "redirect:/contacts";
+    }
+
+    @PostMapping("/contacts/{id}/restore")
+    public String restore(@PathVariable String id, RedirectAttributes redirect) {
+        contacts.restore(id);
+        redirect.addFlashAttribute("notice", "Contact restored.");
+        return "redirect:/contacts/" + id;
+    }
+
+    /** Bulk actions on the selected rows: add a tag, or archive. */
+    @PostMapping("/contacts/bulk")
+    public String bulk(@RequestParam(name = "ids", required = false) List<String> ids,
+                       @RequestParam String action, @RequestParam(required = false) String tag,
+                       RedirectAttributes redirect) {
+        if (ids == null || ids.isEmpty()) {
+            redirect.addFlashAttribute("error", "Select at least one contact first.");
+            return "redirect:/contacts";
+        }
+        List<String> failed = new ArrayList<>();
+        int done = 0;
+        for (String id : ids) {
+            try {
+                switch (action) {
+                    case "archive" -> contacts.archive(id, null);
+                    case "tag" -> {
+                        List<String> tags = Forms.tags(tag);
+                        if (tags.isEmpty()) {
+                            redirect.addFlashAttribute("error", "Type the tag to add.");
+                            return "redirect:/contacts";
+                        }
+                        LinkedHashSet<String> next = new LinkedHashSet<>(castList(
+                                ContactSchema.toJson(contacts.get(id)).get("tags")));
+                        next.addAll(tags.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList());
+                        contacts.update(id, Map.of("tags", new ArrayList<>(next)), null);
+                    }
+                    default -> throw new RecordException.BadQuery("action must be tag or archive");
+                }
+                done++;
+            } catch (RecordException.NotFound | RecordException.Invalid e) {
+                failed.add(id);
+            }
+        }
+        String what = action.equals("archive") ? "archived" : "tagged";
+        redirect.addFlashAttribute("notice", done + (done == 1 ? " contact " : " contacts ") + what + "."
+                + (failed.isEmpty() ? "" : " " + failed.size() + " could not be changed."));
+        return "redirect:/contacts";
+    }
+
+    private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
+        model.addAttribute("values", values);
+        model.addAttribute("errors", errors);
+        model.addAttribute("conflict", conflict);
+        model.addAttribute("companies", companyOptions());
+        return "contacts/form";
+    }
+
+    /** The companies offered in filters and forms (by name; the first 500). */
+    private List<Map<String, Object>> companyOptions() {
+        return companies.list(new CompanyService.CompanyFilter(false, null, null, null), "name", 500, null)
+                .items().stream().map(CompanySchema::toJson).toList();
+    }
+
+    private Map<String, String> companyNames(List<Map<String, Object>> rows) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (Map<String, Object> row : rows) {
+            if (row.get("companyId") instanceof String companyId && !names.containsKey(companyId)) {
+                companies.store().find(companyId).ifPresent(c -> names.put(companyId,
+                        RecordMeta.archived(c) ? c.getString("name") + " (archived)" : c.getString("name")));
+            }
+        }
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castList(Object value) {
+        return value instanceof List<?> list ? (List<String>) list : List.of();
+    }
+}

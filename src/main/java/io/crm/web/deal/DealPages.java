@@ -1,0 +1,217 @@
+package io.crm.web.deal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.crm.company.CompanySchema;
+import io.crm.company.CompanyService;
+import io.crm.contact.ContactSchema;
+import io.crm.contact.ContactService;
+import io.crm.deal.DealSchema;
+import io.crm.deal.DealService;
+import io.crm.record.RecordException;
+import io.crm.record.RecordMeta;
+import io.crm.timeline.TimelineService;
+import io.crm.web.Forms;
+import io.crm.web.Lists;
+import jakarta.servlet.http.HttpServletResponse;
+import org.bson.Document;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The deals board (kanban by pipeline stage, drag and drop), deal detail and create/edit forms. */
+@Controller
+public class DealPages {
+
+    /** Cards shown per column (most recently changed first); the column totals count every deal. */
+    static final int CARDS_PER_STAGE = 100;
+    static final List<String> FIELDS = List.of("title", "amount", "currency", "stage", "companyId",
+            "expectedCloseDate");
+
+    private final DealService deals;
+    private final CompanyService companies;
+    private final ContactService contacts;
+    private final TimelineService timeline;
+
+    public DealPages(DealService deals, CompanyService companies, ContactService contacts,
+                     TimelineService timeline) {
+        this.deals = deals;
+        this.companies = companies;
+        this.contacts = contacts;
+        this.timeline = timeline;
+    }
+
+    @GetMapping("/deals")
+    public String board(@RequestParam(required = false) String conflict, Model model) {
+        Map<String, Map<String, Object>> totals = totals();
+        List<Map<String, Object>> columns = new ArrayList<>();
+        Map<String, String> companyNames = new LinkedHashMap<>();
+        for (String stage : deals.pipeline().stages()) {
+            List<Map<String, Object>> cards = deals.list(new DealService.DealFilter(false, null, stage, null, null),
+                    "-updatedAt", CARDS_PER_STAGE, null).items().stream().map(DealSchema::toJson).toList();
+            for (Map<String, Object> card : cards) {
+                if (card.get("companyId") instanceof String companyId && !companyNames.containsKey(companyId)) {
+                    companies.store().find(companyId).ifPresent(c -> companyNames.put(companyId,
+                            c.getString("name")));
+                }
+            }
+            Map<String, Object> column = new LinkedHashMap<>(totals.get(stage));
+            column.put("cards", cards);
+            column.put("closed", deals.pipeline().isClosed(stage));
+            columns.add(column);
+        }
+        model.addAttribute("columns", columns);
+        model.addAttribute("companyNames", companyNames);
+        model.addAttribute("conflict", conflict);
+        model.addAttribute("exportUrl", "/api/v1/deals/export");
+        return "deals/board";
+    }
+
+    /**
+     * A card dropped on another column: the stage change goes through the same rules as the API, based on the
+     * version the card showed, so a card someone else changed meanwhile is refused (409) instead of overwriting.
+     */
+    @PostMapping("/deals/{id}/stage")
+    @ResponseBody
+    public ResponseEntity<Map<String, Object>> move(@PathVariable String id, @RequestParam String stage,
+                                                    @RequestParam long version) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        try {
+            Document saved = deals.update(id, Map.of("stage", stage), version);
+            body.put("id", id);
+            body.put("stage", saved.getString("stage"));
+            body.put("version", RecordMeta.version(saved));
+            body.put("totals", totals());
+            return ResponseEntity.ok(body);
+        } catch (RecordException.StaleVersion stale) {
+            body.put("error", "conflict");
+            body.put("message", "Someone else changed this deal since the board was loaded, so it was not moved. "
+                    + "The board shows the latest data now; try again.");
+            return ResponseEntity.status(409).body(body);
+        } catch (RecordException.Invalid invalid) {
+            body.put("error", "invalid");
+            body.put("message", String.join("; ", Forms.errors(invalid).values()));
+            return ResponseEntity.status(400).body(body);
+        } catch (RecordException.NotFound gone) {
+            body.put("error", "conflict");
+            body.put("message", "This deal was archived or deleted meanwhile.");
+            return ResponseEntity.status(409).body(body);
+        }
+    }
+
+    /** Per stage: count and amount sums per currency ("EUR" -> "1234.50"). */
+    private Map<String, Map<String, Object>> totals() {
+        Map<String, Map<String, Object>> totals = new LinkedHashMap<>();
+        deals.pipelineTotals().toJson().forEach(t -> totals.put((String) t.get("stage"), t));
+        return totals;
+    }
+
+    @GetMapping("/deals/{id}")
+    public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
+        Map<String, Object> deal = DealSchema.toJson(deals.get(id));
+        model.addAttribute("deal", deal);
+        if (deal.get("companyId") instanceof String companyId) {
+            companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", CompanySchema.toJson(c)));
+        }
+        List<Map<String, Object>> linked = new ArrayList<>();
+        if (deal.get("contactIds") instanceof List<?> ids) {
+            for (Object contactId : ids) {
+                contacts.store().find(String.valueOf(contactId)).ifPresent(c -> linked.add(ContactSchema.toJson(c)));
+            }
+        }
+        model.addAttribute("contacts", linked);
+        var entries = timeline.ofDeal(id, 50, before);
+        model.addAttribute("timeline", entries.items());
+        model.addAttribute("olderUrl", entries.nextCursor() == null ? null
+                : Lists.url("/deals/" + id, Map.of("before", entries.nextCursor())));
+        model.addAttribute("link", Map.of("field", "dealId", "id", id, "on", "deal"));
+        return "deals/detail";
+    }
+
+    @GetMapping("/deals/new")
+    public String newForm(@RequestParam(required = false) String companyId,
+                          @RequestParam(required = false) String contactId, Model model) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("companyId", companyId);
+        values.put("contactId", contactId);
+        values.put("stage", deals.pipeline().defaultStage());
+        return form(model, values, Map.of(), null);
+    }
+
+    @GetMapping("/deals/{id}/edit")
+    public String editForm(@PathVariable String id, Model model) {
+        return form(model, new LinkedHashMap<>(DealSchema.toJson(deals.get(id))), Map.of(), null);
+    }
+
+    @PostMapping("/deals")
+    public String create(@RequestParam MultiValueMap<String, String> form, Model model,
+                         HttpServletResponse response, RedirectAttributes redirect) {
+        Map<String, Object> body = Forms.body(form, FIELDS, false);
+        String contactId = form.getFirst("contactId");
+        if (contactId != null && !contactId.isBlank()) {
+            body.put("contactIds", List.of(contactId.strip()));
+        }
+        try {
+            Document saved = deals.create(body);
+            redirect.addFlashAttribute("notice", "Deal created.");
+            return "redirect:/deals/" + saved.getObjectId("_id").toHexString();
+        } catch (RecordException.Invalid invalid) {
+            response.setStatus(400);
+            return form(model, new LinkedHashMap<>(Forms.values(form)), Forms.errors(invalid), null);
+        }
+    }
+
+    @PostMapping("/deals/{id}")
+    public String update(@PathVariable String id, @RequestParam MultiValueMap<String, String> form, Model model,
+                         HttpServletResponse response, RedirectAttributes redirect) {
+        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
+        values.put("id", id);
+        try {
+            deals.update(id, Forms.body(form, FIELDS, true), Forms.version(form));
+            redirect.addFlashAttribute("notice", "Deal saved.");
+            return "redirect:/deals/" + id;
+        } catch (RecordException.Invalid invalid) {
+            response.setStatus(400);
+            return form(model, values, Forms.errors(invalid), null);
+        } catch (RecordException.StaleVersion stale) {
+            response.setStatus(409);
+            return form(model, values, Map.of(), "Someone else changed this deal since you opened the form. "
+                    + "Reload the deal to see their changes, then edit again.");
+        }
+    }
+
+    @PostMapping("/deals/{id}/archive")
+    public String archive(@PathVariable String id, RedirectAttributes redirect) {
+        deals.archive(id, null);
+        redirect.addFlashAttribute("notice", "Deal archived.");
+        return "redirect:/deals";
+    }
+
+    @PostMapping("/deals/{id}/restore")
+    public String restore(@PathVariable String id, RedirectAttributes redirect) {
+        deals.restore(id);
+        redirect.addFlashAttribute("notice", "Deal restored.");
+        return "redirect:/deals/" + id;
+    }
+
+    private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
+        model.addAttribute("values", values);
+        model.addAttribute("errors", errors);
+        model.addAttribute("conflict", conflict);
+        model.addAttribute("stages", deals.pipeline().stages());
+        model.addAttribute("companies", companies.list(new CompanyService.CompanyFilter(false, null, null, null),
+                "name", 500, null).items().stream().map(CompanySchema::toJson).toList());
+        return "deals/form";
+    }
+}

@@ -1,0 +1,160 @@
+package io.crm.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.crm.e2e.ServiceProcess;
+import io.crm.support.Http;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The packaged service as a real process plus the system's headless Chromium driven by Selenium. The driver and the
+ * browser are the Debian packages (chromium, chromium-driver, installed by scripts/install-test-tools.sh): their paths
+ * are set explicitly so Selenium Manager never downloads anything.
+ */
+final class Browser implements AutoCloseable {
+
+    static final String ADMIN_EMAIL = "admin@crm.local";
+    /** A throwaway password for the test process's own fresh data directory. */
+    static final String PASSWORD = "browser-test-password-1";
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final String CHROMIUM = "/usr/bin/chromium";
+
+    final ServiceProcess service;
+    final String base;
+    final Http api;
+    private final Path profile;
+    final WebDriver driver;
+    final WebDriverWait wait;
+
+    private Browser(ServiceProcess service, Path profile, WebDriver driver) {
+        this.service = service;
+        this.base = "http://127.0.0.1:" + service.port;
+        this.api = service.http().withToken(adminToken(service.http()));
+        this.profile = profile;
+        this.driver = driver;
+        this.wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+    }
+
+    static Browser start(Path dataDir) throws IOException, InterruptedException {
+        for (String tool : new String[] {CHROMEDRIVER.getPath(), CHROMIUM}) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                throw new AssertionError(tool + " is missing: run scripts/install-test-tools.sh (Debian packages "
+                        + "chromium and chromium-driver)");
+            }
+        }
+        ServiceProcess service = ServiceProcess.start(dataDir, Map.of("CRM_ADMIN_EMAIL", ADMIN_EMAIL,
+                "CRM_ADMIN_PASSWORD", PASSWORD));
+        Path profile = Files.createTempDirectory("crm-chromium");
+        try {
+            ChromeDriverService driverService = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM);
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,900");
+            return new Browser(service, profile, new ChromeDriver(driverService, options));
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private static String adminToken(Http http) {
+        String basic = Base64.getEncoder().encodeToString((ADMIN_EMAIL + ":" + PASSWORD).getBytes());
+        Http.Response token = http.post("/api/v1/auth/tokens", Map.of("name", "browser-test"),
+                "Authorization", "Basic " + basic);
+        assertThat(token.status()).as("admin token: %s", token).isEqualTo(201);
+        return token.json().get("token").asString();
+    }
+
+    /** A new user with this role through the API; returns its email (password {@link #PASSWORD}). */
+    String user(String role, String name) {
+        String email = name.toLowerCase().replace(' ', '.') + "@example.test";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email", email);
+        body.put("displayName", name);
+        body.put("role", role);
+        body.put("password", PASSWORD);
+        Http.Response created = api.post("/api/v1/users", body);
+        assertThat(created.status()).as("create user: %s", created).isEqualTo(201);
+        return email;
+    }
+
+    String create(String path, Map<String, ?> body) {
+        Http.Response created = api.post(path, body);
+        assertThat(created.status()).as("POST %s: %s", path, created).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    void open(String path) {
+        driver.get(base + path);
+    }
+
+    /** Signs out whoever is signed in, then signs in through the login form. */
+    void signIn(String email) {
+        driver.manage().deleteAllCookies();
+        open("/login");
+        driver.findElement(By.id("username")).sendKeys(email);
+        driver.findElement(By.id("password")).sendKeys(PASSWORD);
+        driver.findElement(By.cssSelector("form button[type=submit]")).click();
+        wait.until(d -> !d.getCurrentUrl().contains("/login"));
+        wait.until(ExpectedConditions.titleIs("Dashboard · CRM"));
+    }
+
+    WebElement waitFor(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    void size(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    /** Saves a PNG of the current page under target/screenshots/. */
+    void screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    Object script(String js, Object... args) {
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    Object asyncScript(String js, Object... args) {
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(js, args);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            driver.quit();
+        } finally {
+            service.close();
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
