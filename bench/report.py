@@ -181,13 +181,37 @@ def main(path):
 
     # ---- import
     inserts = by_kind["insertmany"]
-    if inserts or by_kind["import_api"]:
-        out.append("### CSV import of 100,000 contacts\n")
+    if inserts or by_kind["import_api"] or by_kind["import"]:
+        sized = inserts or by_kind["import"]
+        rows = sized[0].get("rows", 100000) if sized else 100000
+        out.append(f"### CSV import of {rows:,} contacts\n")
         if inserts:
             rps = med([i["rows_per_s"] for i in inserts])
             out.append(f"- raw insertMany (batches of {inserts[0]['batch']}, {inserts[0]['rows']} rows): median "
                        f"{fmt(rps, 0)} rows/s over {len(inserts)} runs "
                        f"({', '.join(fmt(i['rows_per_s'], 0) for i in inserts)})")
+        imports = [i for i in by_kind["import"] if "rows_per_s" in i]
+        if imports:
+            irps = med([i["rows_per_s"] for i in imports])
+            out.append(f"- CSV import through the API (POST /api/v1/imports, batches of {imports[0]['batch']}, "
+                       f"{imports[0]['rows']} rows, upload to done): median {fmt(irps, 0)} rows/s over "
+                       f"{len(imports)} runs ({', '.join(fmt(i['rows_per_s'], 0) for i in imports)}); server-side "
+                       f"median {fmt(med([i['rows'] / i['server_seconds'] for i in imports]), 0)} rows/s")
+            if inserts:
+                pairs = [100 * i["rows_per_s"] / n["rows_per_s"] for i, n in zip(imports, inserts)]
+                out.append(f"- import / raw insertMany: **{fmt(100 * irps / rps, 0)} %** (target: at least 70 %); "
+                           f"per pair (each import right after its insertMany): "
+                           f"{', '.join(fmt(p, 0) + ' %' for p in pairs)}")
+            if "cpu_ms" in imports[0]:
+                out.append(f"- CPU per 1,000 imported rows: service median "
+                           f"{fmt(med([1000 * i['cpu_ms'] / i['rows'] for i in imports]), 0)} ms, store median "
+                           f"{fmt(med([1000 * i['store_cpu_ms'] / i['rows'] for i in imports]), 0)} ms")
+            bad = [i for i in imports if i.get("failed") or i.get("created") != i["rows"]]
+            if bad:
+                out.append(f"- WARNING: {len(bad)} import run(s) did not create every row")
+        for i in by_kind["import"]:
+            if "error" in i:
+                out.append(f"- CSV import run failed: {i['error']}")
         for i in by_kind["import_api"]:
             out.append(f"- POST /api/v1/imports answered {i['status']}: the import row is pending (no import API yet)")
         out.append("")

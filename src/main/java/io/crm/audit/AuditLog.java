@@ -1,6 +1,7 @@
 package io.crm.audit;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Supplier;
@@ -83,5 +84,66 @@ public class AuditLog {
             log.warn("audit event {} stays pending: {}", eventId.toHexString(), e.getClass().getSimpleName());
         }
         return result;
+    }
+
+    /** One entity's part of a batch of changes of the same kind: its id, changed fields and version after. */
+    public record Entry(Object entityId, List<Change> changes, long version) {
+    }
+
+    /**
+     * The batch form of {@link #record}, step one: writes the events of a batch of changes as {@code pending} with
+     * one insert, before the changes are written. Returns the event ids in the order of {@code entries}; the caller
+     * then reports each change's outcome with {@link #applied} or {@link #discard}.
+     */
+    public List<ObjectId> pending(String action, String entityType, List<Entry> entries) {
+        Actor actor = actors.current();
+        Date at = Date.from(clock.instant());
+        List<ObjectId> ids = new ArrayList<>(entries.size());
+        List<Document> docs = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            ObjectId eventId = new ObjectId();
+            ids.add(eventId);
+            docs.add(new Document("_id", eventId)
+                    .append("at", at)
+                    .append("actorId", actor.id())
+                    .append("actorName", actor.name())
+                    .append("action", action)
+                    .append("entityType", entityType)
+                    .append("entityId", String.valueOf(entry.entityId() instanceof ObjectId id
+                            ? id.toHexString() : entry.entityId()))
+                    .append("version", entry.version())
+                    .append("changes", entry.changes().stream().map(Change::toDocument).toList())
+                    .append("state", PENDING));
+        }
+        if (!docs.isEmpty()) {
+            events.insertMany(docs);
+        }
+        return ids;
+    }
+
+    /** Marks the events of changes that were written as applied (a failure leaves them to the reconciler). */
+    public void applied(List<ObjectId> eventIds) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        try {
+            events.updateMany(Filters.in("_id", eventIds), Updates.set("state", APPLIED));
+        } catch (RuntimeException e) {
+            log.warn("{} audit events stay pending: {}", eventIds.size(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** Removes the events of changes that were certainly not written (refused): they did not happen. */
+    public void discard(List<ObjectId> eventIds) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        try {
+            events.deleteMany(Filters.in("_id", eventIds));
+        } catch (RuntimeException e) {
+            // their entities do not exist, so the reconciler settles them as not-applied
+            log.warn("{} audit events of refused changes stay pending: {}", eventIds.size(),
+                    e.getClass().getSimpleName());
+        }
     }
 }

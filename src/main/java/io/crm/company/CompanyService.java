@@ -50,11 +50,16 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
     }
 
     @Override
+    protected List<UniqueKey> uniqueKeys() {
+        return List.of(new UniqueKey(CompanySchema.DOMAIN_KEY, "domain", DUPLICATE_DOMAIN));
+    }
+
+    @Override
     protected void checkUnique(Document stored, ObjectId self) {
         // the domain key exists only on live companies, so the key alone is the unique index lookup
         if (stored.get("domain") instanceof String domain
                 && store.exists(Filters.eq(CompanySchema.DOMAIN_KEY, domain), self)) {
-            throw new RecordException.Duplicate(DUPLICATE_DOMAIN);
+            throw new RecordException.Duplicate("domain", DUPLICATE_DOMAIN);
         }
     }
 

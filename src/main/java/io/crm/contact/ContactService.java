@@ -68,6 +68,15 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
         checkUnique(stored, self);
     }
 
+    private static final List<UniqueKey> UNIQUE_KEYS = List.of(
+            new UniqueKey(ContactSchema.EMAIL_KEY, "email", "A contact with this email already exists"),
+            new UniqueKey(ContactSchema.LEGACY_ID, "externalId", "A contact with this externalId already exists"));
+
+    @Override
+    protected List<UniqueKey> uniqueKeys() {
+        return UNIQUE_KEYS;
+    }
+
     @Override
     protected void checkUnique(Document stored, ObjectId self) {
         if (stored.get("email") instanceof String email && !email.isBlank()) {
@@ -75,12 +84,12 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
             // index lookup: adding "archived: false" would only make stores without a planner scan.
             Bson sameEmail = Filters.eq(ContactSchema.EMAIL_KEY, email.strip().toLowerCase(Locale.ROOT));
             if (store.exists(sameEmail, self)) {
-                throw new RecordException.Duplicate("A contact with this email already exists");
+                throw new RecordException.Duplicate("email", "A contact with this email already exists");
             }
         }
         if (stored.get(ContactSchema.LEGACY_ID) instanceof String externalId
                 && store.exists(Filters.eq(ContactSchema.LEGACY_ID, externalId), self)) {
-            throw new RecordException.Duplicate("A contact with this externalId already exists");
+            throw new RecordException.Duplicate("externalId", "A contact with this externalId already exists");
         }
     }
 

@@ -68,8 +68,20 @@ public abstract class RecordException extends RuntimeException implements Refusa
 
     /** 409: a unique field (email, domain, externalId...) is already taken. */
     public static final class Duplicate extends RecordException {
+        private final String field;
+
         public Duplicate(String message) {
+            this(null, message);
+        }
+
+        /** @param field the API field whose value is taken (null when unknown), for per-row reports (imports) */
+        public Duplicate(String field, String message) {
             super(409, "Conflict", message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
         }
     }
 

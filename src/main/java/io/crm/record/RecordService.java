@@ -1,7 +1,15 @@
 package io.crm.record;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -47,6 +55,122 @@ public abstract class RecordService<F extends RecordFilter> {
         Document saved = store.insert(stored, meta);
         created(saved);
         return saved;
+    }
+
+    /**
+     * A uniqueness rule among live records as the batch path checks it: the stored path of its key (the path of a
+     * unique index, so one {@code $in} lookup answers for a whole batch), the API field it reports, the message.
+     */
+    public record UniqueKey(String path, String field, String message) {
+    }
+
+    /** The resource's unique keys for batch writes; they must say what {@link #checkUnique} says. None by default. */
+    protected List<UniqueKey> uniqueKeys() {
+        return List.of();
+    }
+
+    /** The unique key stored at {@code path}, if the resource has one. */
+    public java.util.Optional<UniqueKey> uniqueKey(String path) {
+        return uniqueKeys().stream().filter(k -> k.path().equals(path)).findFirst();
+    }
+
+    /** One body's outcome in a batch create: the stored record, or why it was not stored. */
+    public record Outcome(Document saved, RuntimeException error) {
+    }
+
+    /**
+     * Creates many records at once (imports): each body is validated as {@link #create} does; the valid ones are
+     * checked for uniqueness together and stored with one batch write ({@link #insertAll}). One outcome per body.
+     */
+    public List<Outcome> createAll(List<Map<String, Object>> bodies) {
+        List<Outcome> outcomes = new ArrayList<>(bodies.size());
+        List<Document> valid = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (Map<String, Object> body : bodies) {
+            try {
+                valid.add(prepare(body));
+                at.add(outcomes.size());
+                outcomes.add(null);
+            } catch (RecordException e) {
+                outcomes.add(new Outcome(null, e));
+            }
+        }
+        List<RuntimeException> written = insertAll(valid);
+        for (int i = 0; i < valid.size(); i++) {
+            outcomes.set(at.get(i), new Outcome(written.get(i) == null ? valid.get(i) : null, written.get(i)));
+        }
+        return outcomes;
+    }
+
+    /**
+     * The first step of a batch create: the document {@link #create} would store for this body (validated, defaults
+     * applied, references and owner checked, derived meta, an id), not yet checked for uniqueness nor stored.
+     */
+    public Document prepare(Map<String, Object> body) {
+        Map<String, Object> fields = new LinkedHashMap<>(body);
+        String owner = owner(fields);
+        Document stored = newRecord(fields);
+        Document meta = derived(stored);
+        if (owner != null) {
+            meta.put("ownerId", owner);
+        }
+        return store.newDocument(stored, meta);
+    }
+
+    /**
+     * The second step: stores prepared documents as one batch. Uniqueness is checked for the whole batch with one
+     * indexed {@code $in} query per unique key (and within the batch: the first of equal values wins); the unique
+     * indexes stay the real guard against a racing writer. One entry per document: null when stored, else why not.
+     */
+    public List<RuntimeException> insertAll(List<Document> prepared) {
+        return insertAll(prepared, Set.of());
+    }
+
+    /**
+     * {@link #insertAll(List)} for a caller that has just looked up the stored values of some unique keys itself
+     * (an import matching duplicates by email): no second query for those paths, only the check within the batch;
+     * the unique index still refuses a value taken in between.
+     */
+    public List<RuntimeException> insertAll(List<Document> prepared, Set<String> lookedUp) {
+        List<RuntimeException> outcomes = new ArrayList<>(java.util.Collections.nCopies(prepared.size(), null));
+        for (UniqueKey key : uniqueKeys()) {
+            Map<Object, Integer> first = new HashMap<>();
+            for (int i = 0; i < prepared.size(); i++) {
+                Object value = RecordStore.valueAt(prepared.get(i), key.path());
+                if (value != null && outcomes.get(i) == null && first.putIfAbsent(value, i) != null) {
+                    outcomes.set(i, new RecordException.Duplicate(key.field(), key.message()));
+                }
+            }
+            if (first.isEmpty() || lookedUp.contains(key.path())) {
+                continue;
+            }
+            Set<Object> taken = new HashSet<>();
+            store.collection().find(Filters.in(key.path(), first.keySet()))
+                    .projection(Projections.include(key.path()))
+                    .forEach(d -> taken.add(RecordStore.valueAt(d, key.path())));
+            first.forEach((value, i) -> {
+                if (taken.contains(value) && outcomes.get(i) == null) {
+                    outcomes.set(i, new RecordException.Duplicate(key.field(), key.message()));
+                }
+            });
+        }
+        List<Document> insert = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < prepared.size(); i++) {
+            if (outcomes.get(i) == null) {
+                insert.add(prepared.get(i));
+                at.add(i);
+            }
+        }
+        List<RuntimeException> written = store.insertMany(insert);
+        for (int i = 0; i < insert.size(); i++) {
+            if (written.get(i) != null) {
+                outcomes.set(at.get(i), written.get(i));
+            } else {
+                created(insert.get(i));
+            }
+        }
+        return outcomes;
     }
 
     public Document get(String id) {

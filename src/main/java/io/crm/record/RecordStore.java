@@ -12,10 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndReplaceOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import io.crm.audit.AuditLog;
@@ -83,15 +86,7 @@ public class RecordStore {
      * {@code _crm}. The actor creates it and, unless {@code derived} names another owner, owns it.
      */
     public Document insert(Document fields, Document derived) {
-        Document doc = new Document("_id", fields.get("_id") instanceof ObjectId id ? id : new ObjectId());
-        fields.forEach((k, v) -> {
-            if (!k.equals("_id")) {
-                doc.put(k, v);
-            }
-        });
-        Document meta = RecordMeta.forNew(clock.instant(), audit.actor().id());
-        meta.putAll(derived);
-        doc.put(RecordMeta.META, meta);
+        Document doc = newDocument(fields, derived);
         return audit.record("create", entityType, doc.get("_id"), Change.between(null, audited(doc), Set.of()), 1,
                 () -> {
                     try {
@@ -101,6 +96,63 @@ public class RecordStore {
                     }
                     return doc;
                 });
+    }
+
+    /**
+     * The document {@link #insert} would store for these fields and derived meta (version 1, an id, the actor as
+     * creator and owner unless {@code derived} names one), for writes in batches ({@link #insertMany}).
+     */
+    public Document newDocument(Document fields, Document derived) {
+        Document doc = new Document("_id", fields.get("_id") instanceof ObjectId id ? id : new ObjectId());
+        fields.forEach((k, v) -> {
+            if (!k.equals("_id")) {
+                doc.put(k, v);
+            }
+        });
+        Document meta = RecordMeta.forNew(clock.instant(), audit.actor().id());
+        meta.putAll(derived);
+        doc.put(RecordMeta.META, meta);
+        return doc;
+    }
+
+    /**
+     * Inserts a batch of new records (built by {@link #newDocument}) with one unordered insertMany, keeping the audit
+     * promise of {@link #insert}: the batch's events are written first (pending, one insertMany), then the records;
+     * the events of inserted records become applied and those of refused ones (a unique key taken meanwhile) are
+     * removed. Returns one entry per document, in order: null when it was stored, else why it was not. A failure
+     * with no per-document outcome (the database gone) is thrown and leaves the events to the reconciler.
+     */
+    public List<RuntimeException> insertMany(List<Document> docs) {
+        List<RuntimeException> outcomes = new ArrayList<>(java.util.Collections.nCopies(docs.size(), null));
+        if (docs.isEmpty()) {
+            return outcomes;
+        }
+        List<AuditLog.Entry> entries = new ArrayList<>(docs.size());
+        for (Document doc : docs) {
+            entries.add(new AuditLog.Entry(doc.get("_id"), Change.between(null, audited(doc), Set.of()), 1));
+        }
+        List<ObjectId> events = audit.pending("create", entityType, entries);
+        try {
+            collection.insertMany(docs, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                // written, but not as durably as asked: outcomes unknown, the reconciler settles the events
+                throw e;
+            }
+            for (BulkWriteError error : e.getWriteErrors()) {
+                outcomes.set(error.getIndex(), error.getCategory() == ErrorCategory.DUPLICATE_KEY
+                        ? duplicate(error.getMessage())
+                        : new IllegalStateException("not stored: " + error.getMessage()));
+            }
+        }
+        List<ObjectId> applied = new ArrayList<>(docs.size());
+        List<ObjectId> refused = new ArrayList<>();
+        for (int i = 0; i < docs.size(); i++) {
+            (outcomes.get(i) == null ? applied : refused).add(events.get(i));
+        }
+        audit.applied(applied);
+        audit.discard(refused);
+        return outcomes;
     }
 
     /** Deletes a record for good (the legacy API's delete); audited with its last values. */
@@ -230,7 +282,8 @@ public class RecordStore {
         return new Page<>(items, next);
     }
 
-    static Object valueAt(Document doc, String path) {
+    /** The value at a dotted path of a stored document ({@code _crm.emailKey}), null when absent. */
+    public static Object valueAt(Document doc, String path) {
         Object value = doc;
         for (String part : path.split("\\.")) {
             value = value instanceof Document d ? d.get(part) : null;
@@ -242,7 +295,11 @@ public class RecordStore {
         if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
             return e;
         }
-        Matcher m = INDEX_NAME.matcher(String.valueOf(e.getError().getMessage()));
+        return duplicate(e.getError().getMessage());
+    }
+
+    private RecordException.Duplicate duplicate(String serverMessage) {
+        Matcher m = INDEX_NAME.matcher(String.valueOf(serverMessage));
         String index = m.find() ? m.group(1) : "";
         return new RecordException.Duplicate(duplicateMessages.getOrDefault(index,
                 "A " + label.toLowerCase() + " with these unique values already exists"));

@@ -198,6 +198,71 @@ class RecordServiceTest {
                 .isInstanceOf(RecordException.BadQuery.class).hasMessageStartingWith("sort must be one of ");
     }
 
+    @Test
+    void createAllValidatesEachBodyChecksUniquenessForTheWholeBatchAndAuditsEveryStoredRecord() {
+        notes.create(Map.of("title", "Existing", "code", "A1"));
+        calls.clear();
+
+        List<RecordService.Outcome> outcomes = notes.createAll(List.of(
+                Map.of("title", "Taken", "code", "a1"),
+                Map.of("title", ""),
+                Map.of("title", "New", "code", "B2"),
+                Map.of("title", "Same code in the batch", "code", "b2"),
+                Map.of("title", "Plain")));
+
+        assertThat(outcomes.get(0).error()).isInstanceOf(RecordException.Duplicate.class)
+                .hasMessage("A note with this code already exists");
+        assertThat(((RecordException.Duplicate) outcomes.get(0).error()).field()).isEqualTo("code");
+        assertThat(outcomes.get(1).error()).isInstanceOf(RecordException.Invalid.class);
+        assertThat(outcomes.get(3).error()).isInstanceOf(RecordException.Duplicate.class);
+        assertThat(outcomes.get(2).saved().getString("title")).isEqualTo("New");
+        assertThat(outcomes.get(4).saved().getString("title")).isEqualTo("Plain");
+        assertThat(List.of(0, 1, 3)).allSatisfy(i -> assertThat(outcomes.get(i).saved()).isNull());
+        assertThat(calls).containsSubsequence("created(1)", "created(1)");
+        assertThat(calls).filteredOn(c -> c.startsWith("created")).hasSize(2);
+
+        Document stored = notesCollection().find(Filters.eq("title", "New")).first();
+        assertThat(RecordMeta.of(stored).getString("codeKey")).isEqualTo("b2");
+        assertThat(RecordMeta.of(stored).getString("createdBy")).isEqualTo(ALICE.id());
+        assertThat(RecordMeta.version(stored)).isEqualTo(1);
+        // no record without its applied event, and no event without its record
+        List<Document> trail = events().find().into(new ArrayList<>());
+        assertThat(trail).hasSize(3).allSatisfy(e -> {
+            assertThat(e.getString("state")).isEqualTo(AuditLog.APPLIED);
+            assertThat(e.getString("action")).isEqualTo("create");
+            assertThat(notesCollection().countDocuments(Filters.eq("_id", new ObjectId(e.getString("entityId")))))
+                    .isEqualTo(1);
+        });
+        assertThat(trail).filteredOn(e -> e.getString("entityId").equals(id(stored)))
+                .singleElement().satisfies(e -> assertThat(e.getList("changes", Document.class))
+                        .extracting(c -> c.getString("field")).contains("title", "code"));
+    }
+
+    @Test
+    void aBatchRecordRefusedByAUniqueIndexIsNotStoredAndLeavesNoEvent() {
+        notesCollection().createIndex(new Document(RecordMeta.META + ".codeKey", 1),
+                new com.mongodb.client.model.IndexOptions().unique(true).sparse(true));
+        notes.create(Map.of("title", "First", "code", "Z9"));
+        // past the service's pre-check, as a racing writer would be: only the unique index can refuse it
+        Document raced = notes.store().newDocument(new Document("title", "Raced").append("code", "z9"),
+                new Document("codeKey", "z9"));
+        Document fine = notes.store().newDocument(new Document("title", "Fine"), new Document());
+
+        List<RuntimeException> outcomes = notes.store().insertMany(List.of(raced, fine));
+
+        assertThat(outcomes.get(0)).isInstanceOf(RecordException.Duplicate.class);
+        assertThat(outcomes.get(1)).isNull();
+        assertThat(notesCollection().countDocuments()).isEqualTo(2);
+        assertThat(events().countDocuments(Filters.eq("entityId", id(raced)))).isZero();
+        assertThat(events().find(Filters.eq("entityId", id(fine))).first().getString("state"))
+                .isEqualTo(AuditLog.APPLIED);
+        assertThat(events().countDocuments(Filters.eq("state", AuditLog.PENDING))).isZero();
+    }
+
+    private static com.mongodb.client.MongoCollection<Document> notesCollection() {
+        return client.getDatabase("record_service_test").getCollection("notes");
+    }
+
     private static String id(Document record) {
         return record.getObjectId("_id").toHexString();
     }
@@ -260,6 +325,11 @@ class RecordServiceTest {
                     Filters.eq(RecordMeta.ARCHIVED, false)), self)) {
                 throw new RecordException.Duplicate("A note with this code already exists");
             }
+        }
+
+        @Override
+        protected List<UniqueKey> uniqueKeys() {
+            return List.of(new UniqueKey(RecordMeta.META + ".codeKey", "code", "A note with this code already exists"));
         }
 
         @Override
