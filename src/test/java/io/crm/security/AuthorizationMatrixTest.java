@@ -93,7 +93,27 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.MEMBER, "PUT", "/person/p-1", Map.of("name", "Changed")),
                 new Endpoint(Access.MEMBER, "POST", "/person/bulk", List.of(Map.of("person_id", "b-1"))),
                 new Endpoint(Access.ADMIN, "DELETE", "/person/bulk", List.of("b-1")),
-                new Endpoint(Access.ADMIN, "DELETE", "/person/p-2", null)));
+                new Endpoint(Access.ADMIN, "DELETE", "/person/p-2", null),
+                // CSV import and export
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/contacts/export", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/deals/export?stage=lead", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/imports/" + new ObjectId(), null),
+                new Endpoint(Access.MEMBER, "POST", "/api/v1/imports", Map.of()),
+                new Endpoint(Access.MEMBER, "POST", "/api/v1/imports/preview", Map.of()),
+                // the web UI's pages and form posts (a token works there too; browsers use a session)
+                new Endpoint(Access.SIGNED_IN, "GET", "/contacts", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/contacts/" + contact, null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/companies/" + company, null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/deals", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/deals/" + deal, null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/import", null),
+                new Endpoint(Access.MEMBER, "POST", "/contacts", Map.of()),
+                new Endpoint(Access.MEMBER, "POST", "/contacts/" + contact + "/archive", Map.of()),
+                new Endpoint(Access.MEMBER, "POST", "/deals/" + deal + "/stage", Map.of()),
+                new Endpoint(Access.MEMBER, "POST", "/activities", Map.of()),
+                new Endpoint(Access.ADMIN, "GET", "/admin/users", null),
+                new Endpoint(Access.ADMIN, "GET", "/admin/tokens", null),
+                new Endpoint(Access.ADMIN, "POST", "/admin/users", Map.of())));
         record Resource(String path, String id, Map<String, Object> body) {
         }
         for (Resource r : List.of(
