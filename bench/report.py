@@ -39,6 +39,10 @@ def main(path):
                f"{machine.get('wrk')}")
     out.append(f"- N={machine.get('n')}, {machine.get('duration_s')} s per run, connections {machine.get('connections')}, "
                f"{machine.get('repeat')} repeats, JVM memory limit emulated with -XX:MaxRAM={machine.get('mem')}")
+    out.append(f"- authentication: {machine.get('auth', 'off')} (off: CRM_AUTH_ENABLED=false; on: a Bearer API token "
+               f"on every API request)")
+    for a in by_kind["auth_check"]:
+        out.append(f"- auth on verified: anonymous API call {a['anonymous_status']}, with the token {a['bearer_status']}")
     out.append(f"- load average at start {machine.get('loadavg_start')}, at end {end.get('loadavg_end')}")
     for s in by_kind["seed"]:
         out.append(f"- seeding {s.get('seeded')} x (company, contact, deal) through the driver: {s.get('seconds')} s")
@@ -48,44 +52,46 @@ def main(path):
 
     # ---- throughput and latency
     drivers = {(d["op"], d["connections"], d["repeat"]): d for d in by_kind["driver"]}
-    apis = {(a["op"], a["connections"], a["repeat"]): a for a in by_kind["api"] if "error" not in a}
-    conns = sorted({k[1] for k in apis})
+    # results from before the auth switch have no "auth" field: they ran without authentication
+    apis = {(a["op"], a.get("auth", "off"), a["connections"], a["repeat"]): a for a in by_kind["api"]
+            if "error" not in a}
+    conns = sorted({k[2] for k in apis})
+    modes = [m for m in ("off", "on") if any(k[1] == m for k in apis)]
     out.append("### Throughput and latency (medians over repeats; ratio = API / raw driver in the same repeat)\n")
-    out.append("| operation | conns | API req/s | driver req/s | **throughput ratio** | API p99 ms | driver p99 ms "
+    out.append("| operation | auth | conns | API req/s | driver req/s | **throughput ratio** | API p99 ms | driver p99 ms "
                "| **p99 ratio** | API errors | service CPU ms / 1000 req | store CPU ms / 1000 req (API run) "
                "| driver client CPU ms / 1000 ops |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     summary = {}
-    for op in ORDER:
-        for c in conns:
-            reps = sorted(k[2] for k in apis if k[0] == op and k[1] == c)
-            if not reps:
-                continue
-            a_rps, d_rps, ratio, a_p99, d_p99, p99r, cpu, scpu, errors = [], [], [], [], [], [], [], [], 0
-            dcpu = []
-            for r in reps:
-                a = apis[(op, c, r)]
-                d = drivers.get((op, c, r))
-                a_rps.append(a["rps"])
-                a_p99.append(a["p99_ms"])
-                errors += a["errors_status"] + a["errors_timeout"] + a["errors_connect"] + a["errors_read"] \
-                    + a["errors_write"]
-                if a["requests"]:
-                    cpu.append(a["cpu_ms"] * 1000 / a["requests"])
-                    scpu.append(a["store_cpu_ms"] * 1000 / a["requests"])
-                if d:
-                    if d.get("client_cpu_ms") is not None and d["requests"]:
-                        dcpu.append(d["client_cpu_ms"] * 1000 / d["requests"])
-                    d_rps.append(d["rps"])
-                    d_p99.append(d["p99_ms"])
-                    ratio.append(a["rps"] / d["rps"] if d["rps"] else None)
-                    p99r.append(a["p99_ms"] / d["p99_ms"] if d["p99_ms"] else None)
-            row = dict(api=med(a_rps), driver=med(d_rps), ratio=med(ratio), a_p99=med(a_p99), d_p99=med(d_p99),
-                       p99r=med(p99r), errors=errors, cpu=med(cpu), scpu=med(scpu), dcpu=med(dcpu))
-            summary[(op, c)] = row
-            out.append(f"| {LABEL[op]} | {c} | {fmt(row['api'])} | {fmt(row['driver'])} | **{fmt(row['ratio'], 2)}** "
-                       f"| {fmt(row['a_p99'])} | {fmt(row['d_p99'])} | **{fmt(row['p99r'], 2)}** | {errors} "
-                       f"| {fmt(row['cpu'])} | {fmt(row['scpu'])} | {fmt(row['dcpu'])} |")
+    for op, mode, c in [(op, mode, c) for op in ORDER for c in conns for mode in modes]:
+        reps = sorted(k[3] for k in apis if k[0] == op and k[1] == mode and k[2] == c)
+        if not reps:
+            continue
+        a_rps, d_rps, ratio, a_p99, d_p99, p99r, cpu, scpu, errors = [], [], [], [], [], [], [], [], 0
+        dcpu = []
+        for r in reps:
+            a = apis[(op, mode, c, r)]
+            d = drivers.get((op, c, r))
+            a_rps.append(a["rps"])
+            a_p99.append(a["p99_ms"])
+            errors += a["errors_status"] + a["errors_timeout"] + a["errors_connect"] + a["errors_read"] \
+                + a["errors_write"]
+            if a["requests"]:
+                cpu.append(a["cpu_ms"] * 1000 / a["requests"])
+                scpu.append(a["store_cpu_ms"] * 1000 / a["requests"])
+            if d:
+                if d.get("client_cpu_ms") is not None and d["requests"]:
+                    dcpu.append(d["client_cpu_ms"] * 1000 / d["requests"])
+                d_rps.append(d["rps"])
+                d_p99.append(d["p99_ms"])
+                ratio.append(a["rps"] / d["rps"] if d["rps"] else None)
+                p99r.append(a["p99_ms"] / d["p99_ms"] if d["p99_ms"] else None)
+        row = dict(api=med(a_rps), driver=med(d_rps), ratio=med(ratio), a_p99=med(a_p99), d_p99=med(d_p99),
+                   p99r=med(p99r), errors=errors, cpu=med(cpu), scpu=med(scpu), dcpu=med(dcpu))
+        summary[(op, mode, c)] = row
+        out.append(f"| {LABEL[op]} | {mode} | {c} | {fmt(row['api'])} | {fmt(row['driver'])} | **{fmt(row['ratio'], 2)}** "
+                   f"| {fmt(row['a_p99'])} | {fmt(row['d_p99'])} | **{fmt(row['p99r'], 2)}** | {errors} "
+                   f"| {fmt(row['cpu'])} | {fmt(row['scpu'])} | {fmt(row['dcpu'])} |")
     out.append("")
 
     # ---- diagnostics: the store's cost of the exact query shapes the service sends (run.sh --diag)
@@ -102,35 +108,36 @@ def main(path):
             shape, api_vs = [], []
             for r, dg in runs.items():
                 d = drivers.get((op, c, r))
-                a = apis.get((op, c, r))
+                a = apis.get((op, modes[0], c, r)) if modes else None
                 if d and d["rps"]:
                     shape.append(dg["rps"] / d["rps"])
                 if a and dg["rps"]:
                     api_vs.append(a["rps"] / dg["rps"])
-            row = summary.get((op, c), {})
-            out.append(f"| {LABEL[op]} | {variant.replace('diag_', '')} | {c} | {fmt(row.get('driver'))} "
+            row = summary.get((op, modes[0], c), {}) if modes else {}
+            out.append(f"| {LABEL[op]} ({modes[0] if modes else '–'}) | {variant.replace('diag_', '')} | {c} | {fmt(row.get('driver'))} "
                        f"| {fmt(med([dg['rps'] for dg in runs.values()]))} | {fmt(med(shape), 2)} "
                        f"| {fmt(med(api_vs), 2)} |")
         out.append("")
 
     # ---- targets at the best concurrency
     out.append("### Targets at the best concurrency (>= 0.80 of the driver's throughput, p99 < 3x the driver's)\n")
-    out.append("| operation | best conns (API) | API req/s | ratio same conns | ratio vs driver's best | p99 ratio "
+    out.append("| operation | auth | best conns (API) | API req/s | ratio same conns | ratio vs driver's best | p99 ratio "
                "| target |")
-    out.append("|---|---:|---:|---:|---:|---:|---|")
-    for op in ORDER:
-        cands = [(c, summary[(op, c)]) for c in conns if (op, c) in summary and summary[(op, c)]["api"]]
+    out.append("|---|---|---:|---:|---:|---:|---:|---|")
+    for op, mode in [(op, mode) for op in ORDER for mode in modes]:
+        cands = [(c, summary[(op, mode, c)]) for c in conns
+                 if (op, mode, c) in summary and summary[(op, mode, c)]["api"]]
         if not cands:
             continue
         c, row = max(cands, key=lambda x: x[1]["api"])
-        best_driver = max((summary[(op, cc)]["driver"] or 0) for cc in conns if (op, cc) in summary)
+        best_driver = max((summary[(op, mode, cc)]["driver"] or 0) for cc in conns if (op, mode, cc) in summary)
         vs_best = row["api"] / best_driver if best_driver else None
         ok = row["ratio"] is not None and row["ratio"] >= 0.8 and row["p99r"] is not None and row["p99r"] < 3
         if op == "health":
             verdict = "reference (no database work)"
         else:
             verdict = "met" if ok else "MISSED"
-        out.append(f"| {LABEL[op]} | {c} | {fmt(row['api'])} | {fmt(row['ratio'], 2)} | {fmt(vs_best, 2)} "
+        out.append(f"| {LABEL[op]} | {mode} | {c} | {fmt(row['api'])} | {fmt(row['ratio'], 2)} | {fmt(vs_best, 2)} "
                    f"| {fmt(row['p99r'], 2)} | {verdict} |")
     out.append("")
 
@@ -162,19 +169,20 @@ def main(path):
     # ---- memory, GC, CPU
     out.append("### Memory and GC (service process)\n")
     for r in by_kind["service_ready"]:
-        out.append(f"- ready against the standalone store after {r['ms']} ms, RSS {fmt(r['rss_kib'] / 1024, 0)} MiB")
+        out.append(f"- auth {r.get('auth', 'off')}: ready against the standalone store after {r['ms']} ms, RSS {fmt(r['rss_kib'] / 1024, 0)} MiB")
     for r in by_kind["rss_after_warmup"]:
-        out.append(f"- RSS after warm-up: {fmt(r['rss_kib'] / 1024, 0)} MiB (store process: "
+        out.append(f"- auth {r.get('auth', 'off')}: RSS after warm-up: {fmt(r['rss_kib'] / 1024, 0)} MiB (store process: "
                    f"{fmt(r['store_rss_kib'] / 1024, 0)} MiB)")
-    loads = [a.get("rss_max_kib") for a in apis.values() if a.get("rss_max_kib")]
-    if loads:
-        out.append(f"- RSS under load: max {fmt(max(loads) / 1024, 0)} MiB, median of per-run maxima "
-                   f"{fmt(med(loads) / 1024, 0)} MiB")
+    for mode in modes:
+        loads = [a.get("rss_max_kib") for k, a in apis.items() if k[1] == mode and a.get("rss_max_kib")]
+        if loads:
+            out.append(f"- auth {mode}: RSS under load: max {fmt(max(loads) / 1024, 0)} MiB, median of per-run maxima "
+                       f"{fmt(med(loads) / 1024, 0)} MiB")
     for r in by_kind["rss_after_load"]:
-        out.append(f"- RSS after the load: {fmt(r['rss_kib'] / 1024, 0)} MiB (store process: "
+        out.append(f"- auth {r.get('auth', 'off')}: RSS after the load: {fmt(r['rss_kib'] / 1024, 0)} MiB (store process: "
                    f"{fmt(r['store_rss_kib'] / 1024, 0)} MiB)")
     for g in by_kind["gc"]:
-        out.append(f"- GC over the whole run: {g['pauses']} pauses {g['by_kind']}, total {g['total_ms']} ms, "
+        out.append(f"- auth {g.get('auth', 'off')}: GC over the whole run: {g['pauses']} pauses {g['by_kind']}, total {g['total_ms']} ms, "
                    f"max {g['max_ms']} ms, p99 {g['p99_ms']} ms; heap after GC max {g['max_heap_after_gc_mib']} MiB, "
                    f"committed max {g['max_heap_committed_mib']} MiB")
     out.append("")

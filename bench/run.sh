@@ -2,7 +2,12 @@
 # The benchmark harness (issue 8, documented in BENCHMARKS.md). One command:
 #   bench/run.sh [--n 10000] [--duration 10s] [--connections "8 32 128"] [--repeat 3] [--ops "..."]
 #                [--mem 512m] [--startups 5] [--import-rows 100000] [--skip-startup] [--skip-import] [--out DIR]
-#                [--diag] [--driver-warmup 3s] [--warmup 5s]
+#                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both]
+# --auth (default both): "off" runs the service with CRM_AUTH_ENABLED=false; "on" with authentication, a random
+# first-admin password (CRM_ADMIN_PASSWORD_FILE, a 0600 file under $OUT) and an API token made over HTTP Basic that
+# the wrk scripts send as "Authorization: Bearer" (passed in the environment, BENCH_TOKEN; never written to a file
+# in the repository). "both" runs one service per mode against the same store and measures them back to back, right
+# after the same driver run, so both carry a ratio from the same repeat.
 # Starts the standalone store, seeds it through the driver, measures start-to-ready (plain, lazy init, AppCDS,
 # Java 25 AOT cache, Spring AOT, Spring AOT + AOT cache), starts the packaged service on Java 25 with the container's JVM flags, warms it up, then for every
 # repeat x concurrency x operation runs the raw-driver limit and wrk back to back, and finally the CSV-import limit.
@@ -28,6 +33,7 @@ SKIP_STARTUP=false
 SKIP_IMPORT=false
 DIAG=false
 DRIVER_WARMUP=3
+AUTH=both
 OUT=/tmp/crm-bench-$(date +%Y%m%d-%H%M%S)
 
 while [[ $# -gt 0 ]]; do
@@ -46,10 +52,17 @@ while [[ $# -gt 0 ]]; do
     --diag) DIAG=true; shift ;;
     --driver-warmup) DRIVER_WARMUP=${2%s}; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --auth) AUTH=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+
+case "$AUTH" in
+  on|off) MODES=("$AUTH") ;;
+  both) MODES=(off on) ;;
+  *) echo "--auth must be on, off or both" >&2; exit 2 ;;
+esac
 
 seconds() { local d=${1%s}; echo "$d"; }
 DURATION_S=$(seconds "$DURATION")
@@ -109,14 +122,22 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 CLK_TCK=$(getconf CLK_TCK)
 
+busy_ticks() { # CPU ticks of the store and every running service
+  local t pid
+  t=$(cpu_ticks "$STORE_PID")
+  for pid in "${APP_PIDS[@]}"; do t=$((t + $(cpu_ticks "$pid"))); done
+  echo "$t"
+}
+declare -A APP_PIDS=() BASES=()
+
 # Waits (at most 90 s) until the store and the service are idle: a saturated store keeps working through the
 # requests queued by the previous run after its clients are gone, and that must not leak into the next figure.
 quiesce() {
   local deadline=$((SECONDS + 90)) a b
   while ((SECONDS < deadline)); do
-    a=$(( $(cpu_ticks "$STORE_PID") + $(cpu_ticks "${APP_PID:-$STORE_PID}") ))
+    a=$(busy_ticks)
     sleep 0.5
-    b=$(( $(cpu_ticks "$STORE_PID") + $(cpu_ticks "${APP_PID:-$STORE_PID}") ))
+    b=$(busy_ticks)
     # under 10 % of one core over half a second
     (( (b - a) * 200 / CLK_TCK < 10 )) && return 0
   done
@@ -163,7 +184,8 @@ APP_RUN_JAR="$EXTRACTED/$(basename "$APP_JAR")"
   echo "\"cpu\":\"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)\","
   echo "\"java\":\"$("$JAVA" -version 2>&1 | sed -n 2p)\",\"wrk\":\"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)\","
   echo "\"loadavg_start\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"n\":$N,\"duration_s\":$DURATION_S,"
-  echo "\"connections\":\"$CONNECTIONS\",\"repeat\":$REPEAT,\"mem\":\"$MEM\",\"jar\":\"$(basename "$APP_JAR")\"}"
+  echo "\"connections\":\"$CONNECTIONS\",\"repeat\":$REPEAT,\"mem\":\"$MEM\",\"jar\":\"$(basename "$APP_JAR")\","
+  echo "\"auth\":\"${MODES[*]}\"}"
 } | tr -d '\n' >> "$RESULTS"
 echo >> "$RESULTS"
 log "output in $OUT"
@@ -283,41 +305,73 @@ IDS="$OUT/ids"
 log "seeding $N contacts, companies and deals"
 emit "$(driver seed --uri "$URI" --n "$N" --out "$IDS" | sed 's/^{/{"kind":"seed",/')"
 
-# ------------------------------------------------------------------ the service
-APP_PORT=$(free_port)
-MGMT_PORT=$(free_port)
-while [[ $MGMT_PORT == "$APP_PORT" || $MGMT_PORT == "$STORE_PORT" ]]; do MGMT_PORT=$(free_port); done
-GC_LOG="$OUT/gc.log"
-t0=$(now_ms)
-PORT=$APP_PORT MANAGEMENT_PORT=$MGMT_PORT MONGODB_URI="$URI" CRM_AUTH_ENABLED=false \
-  "$JAVA" "${JVM_FLAGS[@]}" "-Xlog:gc:file=$GC_LOG:uptime,level,tags" -jar "$APP_RUN_JAR" > "$OUT/app.log" 2>&1 &
-APP_PID=$!
-PIDS+=("$APP_PID")
-BASE="http://127.0.0.1:$APP_PORT"
-for _ in $(seq 1 600); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/ready") == 200 ]] && break
-  kill -0 "$APP_PID" 2>/dev/null || { log "service exited, see $OUT/app.log"; exit 1; }
-  sleep 0.1
-done
-emit "{\"kind\":\"service_ready\",\"ms\":$(( $(now_ms) - t0 )),\"rss_kib\":$(rss_kib "$APP_PID"),\"store\":\"external\"}"
-log "service ready on $BASE (pid $APP_PID), store pid $STORE_PID"
+# ------------------------------------------------------------------ the service (one per auth mode)
+ADMIN_EMAIL=bench-admin@crm.local
+ADMIN_PASSWORD_FILE="$OUT/admin-password"
+(umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$ADMIN_PASSWORD_FILE")
+BENCH_TOKEN=""
+start_service() { # mode: starts the service with authentication on or off, waits for /ready
+  local mode=$1 port mport t0 pid base
+  port=$(free_port); mport=$(free_port)
+  while [[ $mport == "$port" || $mport == "$STORE_PORT" || $port == "$STORE_PORT" ]]; do
+    port=$(free_port); mport=$(free_port)
+  done
+  local auth_env=(CRM_AUTH_ENABLED=false)
+  [[ $mode == on ]] && auth_env=(CRM_AUTH_ENABLED=true CRM_ADMIN_EMAIL="$ADMIN_EMAIL" \
+    CRM_ADMIN_PASSWORD_FILE="$ADMIN_PASSWORD_FILE")
+  t0=$(now_ms)
+  env PORT="$port" MANAGEMENT_PORT="$mport" MONGODB_URI="$URI" "${auth_env[@]}" \
+    "$JAVA" "${JVM_FLAGS[@]}" "-Xlog:gc:file=$OUT/gc-auth-$mode.log:uptime,level,tags" -jar "$APP_RUN_JAR" \
+    > "$OUT/app-auth-$mode.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 600); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/ready") == 200 ]] && break
+    kill -0 "$pid" 2>/dev/null || { log "service (auth $mode) exited, see $OUT/app-auth-$mode.log"; exit 1; }
+    sleep 0.1
+  done
+  APP_PIDS[$mode]=$pid
+  BASES[$mode]=$base
+  emit "{\"kind\":\"service_ready\",\"auth\":\"$mode\",\"ms\":$(( $(now_ms) - t0 )),\"rss_kib\":$(rss_kib "$pid"),\"store\":\"external\"}"
+  log "service (auth $mode) ready on $base (pid $pid), store pid $STORE_PID"
+  if [[ $mode == on ]]; then
+    # The token over HTTP Basic; curl reads the credentials from stdin, so they never show in a process listing.
+    BENCH_TOKEN=$(printf 'user = "%s:%s"\n' "$ADMIN_EMAIL" "$(<"$ADMIN_PASSWORD_FILE")" |
+      curl -sS --fail -K - -H 'Content-Type: application/json' -d '{"name":"bench","expiresInDays":1}' \
+        "$base/api/v1/auth/tokens" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])') ||
+      { log "could not create an API token (see $OUT/app-auth-on.log)"; exit 1; }
+    # Authentication really is on: an anonymous API call is refused, the token is accepted.
+    local anon with
+    anon=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/contacts?limit=1")
+    with=$(curl -s -o /dev/null -w '%{http_code}' -K - "$base/api/v1/contacts?limit=1" <<< "$(auth_config on)")
+    emit "{\"kind\":\"auth_check\",\"anonymous_status\":$anon,\"bearer_status\":$with}"
+    [[ $anon == 401 && $with == 200 ]] || { log "auth on: anonymous $anon, with token $with (expected 401, 200)"; exit 1; }
+  fi
+}
+# curl config lines (for -K -) carrying the mode's credentials: a Bearer header with auth on, nothing with auth off.
+auth_config() { if [[ $1 == on ]]; then printf 'header = "Authorization: Bearer %s"\n' "$BENCH_TOKEN"; fi; }
+for mode in "${MODES[@]}"; do start_service "$mode"; done
+BASE=${BASES[${MODES[0]}]}
+PROBE_MODE=${MODES[-1]}
 
 # Which operations the service implements right now: each must answer its success status once.
 first_contact=$(head -1 "$IDS/contacts.txt"); first_person=$(head -1 "$IDS/persons.txt"); first_deal=$(head -1 "$IDS/deals.txt")
-probe() { # op -> http status
+probe() { # op -> http status (against the service of PROBE_MODE, with its credentials)
+  local BASE=${BASES[$PROBE_MODE]}
   case "$1" in
-    health) curl -s -o /dev/null -w '%{http_code}' "$BASE/health" ;;
-    person_get) curl -s -o /dev/null -w '%{http_code}' "$BASE/person/$first_person" ;;
-    person_post) curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    health) curl -s -o /dev/null -w '%{http_code}' -K - "$BASE/health" ;;
+    person_get) curl -s -o /dev/null -w '%{http_code}' -K - "$BASE/person/$first_person" ;;
+    person_post) curl -s -o /dev/null -w '%{http_code}' -K - -H 'Content-Type: application/json' \
       -d '{"name":"Probe","email":"probe-p@bench.example"}' "$BASE/person/probe-$RANDOM$RANDOM" ;;
-    contact_get) curl -s -o /dev/null -w '%{http_code}' "$BASE/api/v1/contacts/$first_contact" ;;
-    contact_list) curl -s -o /dev/null -w '%{http_code}' "$BASE/api/v1/contacts?limit=20" ;;
-    contact_search) curl -s -o /dev/null -w '%{http_code}' "$BASE/api/v1/contacts?q=mar&limit=20" ;;
-    contact_post) curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    contact_get) curl -s -o /dev/null -w '%{http_code}' -K - "$BASE/api/v1/contacts/$first_contact" ;;
+    contact_list) curl -s -o /dev/null -w '%{http_code}' -K - "$BASE/api/v1/contacts?limit=20" ;;
+    contact_search) curl -s -o /dev/null -w '%{http_code}' -K - "$BASE/api/v1/contacts?q=mar&limit=20" ;;
+    contact_post) curl -s -o /dev/null -w '%{http_code}' -K - -H 'Content-Type: application/json' \
       -d "{\"name\":\"Probe\",\"email\":\"probe-$RANDOM$RANDOM@bench.example\"}" "$BASE/api/v1/contacts" ;;
-    deal_patch) curl -s -o /dev/null -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' \
+    deal_patch) curl -s -o /dev/null -w '%{http_code}' -K - -X PATCH -H 'Content-Type: application/merge-patch+json' \
       -d '{"amount":"1.50"}' "$BASE/api/v1/deals/$first_deal" ;;
-  esac
+  esac <<< "$(auth_config "$PROBE_MODE")"
 }
 expected() { case "$1" in *_post) echo 201 ;; *) echo 200 ;; esac; }
 ACTIVE=()
@@ -333,23 +387,29 @@ done
 [[ ${#ACTIVE[@]} -gt 0 ]] || { log "no operation available"; exit 1; }
 
 export BENCH_IDS="$IDS" BENCH_WRK_DIR="$BENCH/wrk"
-run_wrk() { # op connections seconds -> JSON line (wrk's done())
-  local threads=2
+run_wrk() { # op connections seconds mode -> JSON line (wrk's done())
+  local threads=2 token=""
   (( $2 < threads )) && threads=$2
-  BENCH_RUN_TAG="$(date +%s%N | tail -c 9)" timeout $(( $3 + 90 )) \
-    wrk -t"$threads" -c"$2" -d"$3s" --timeout 60s -s "$BENCH/wrk/$1.lua" "$BASE" 2>>"$OUT/wrk.err" | grep '^{' | tail -1
+  [[ $4 == on ]] && token=$BENCH_TOKEN
+  BENCH_TOKEN="$token" BENCH_RUN_TAG="$(date +%s%N | tail -c 9)" timeout $(( $3 + 90 )) \
+    wrk -t"$threads" -c"$2" -d"$3s" --timeout 60s -s "$BENCH/wrk/$1.lua" "${BASES[$4]}" 2>>"$OUT/wrk.err" \
+    | grep '^{' | tail -1
 }
 
 # ------------------------------------------------------------------ warm-up
 log "warm-up: ${WARMUP_S}s per operation at 32 connections"
-for op in "${ACTIVE[@]}"; do
-  run_wrk "$op" 32 "$WARMUP_S" > /dev/null || true
-  quiesce
+for mode in "${MODES[@]}"; do
+  for op in "${ACTIVE[@]}"; do
+    run_wrk "$op" 32 "$WARMUP_S" "$mode" > /dev/null || true
+    quiesce
+  done
 done
 driver cleanup --uri "$URI" --ids "$IDS" > /dev/null
 quiesce
-emit "{\"kind\":\"rss_after_warmup\",\"rss_kib\":$(rss_kib "$APP_PID"),\"store_rss_kib\":$(rss_kib "$STORE_PID")}"
-"$JCMD" "$APP_PID" GC.heap_info > "$OUT/heap-after-warmup.txt" 2>&1 || true
+for mode in "${MODES[@]}"; do
+  emit "{\"kind\":\"rss_after_warmup\",\"auth\":\"$mode\",\"rss_kib\":$(rss_kib "${APP_PIDS[$mode]}"),\"store_rss_kib\":$(rss_kib "$STORE_PID")}"
+  "$JCMD" "${APP_PIDS[$mode]}" GC.heap_info > "$OUT/heap-after-warmup-auth-$mode.txt" 2>&1 || true
+done
 
 # ------------------------------------------------------------------ the load: limit and API back to back
 # --diag: driver-only runs of the store work the service really does per request (Driver.java, diag_*), and of
@@ -372,23 +432,26 @@ for r in $(seq 1 "$REPEAT"); do
       # store CPU includes the driver's 1 s warm-up: an upper bound
       [[ -n "$d" ]] && emit "$(with_fields "\"kind\":\"driver\",\"repeat\":$r,\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK ))" "$d")"
       quiesce
-      log "repeat $r, $c connections, $op: wrk"
-      cpu0=$(cpu_ticks "$APP_PID"); scpu0=$(cpu_ticks "$STORE_PID")
-      rss_max=0
-      (while kill -0 "$APP_PID" 2>/dev/null; do rss_kib "$APP_PID"; sleep 0.5; done) > "$OUT/rss-samples.txt" &
-      sampler=$!
-      PIDS+=("$sampler")
-      w=$(run_wrk "$op" "$c" "$DURATION_S" || true)
-      kill "$sampler" 2>/dev/null || true
-      wait "$sampler" 2>/dev/null || true
-      cpu1=$(cpu_ticks "$APP_PID"); scpu1=$(cpu_ticks "$STORE_PID")
-      rss_max=$(sort -n "$OUT/rss-samples.txt" | tail -1)
-      if [[ -n "$w" ]]; then
-        emit "$(with_fields "\"kind\":\"api\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"cpu_ms\":$(( (cpu1 - cpu0) * 1000 / CLK_TCK )),\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),\"rss_max_kib\":${rss_max:-0}" "$w")"
-      else
-        emit "{\"kind\":\"api\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"error\":\"wrk produced no result\"}"
-      fi
-      quiesce
+      for mode in "${MODES[@]}"; do
+        log "repeat $r, $c connections, $op: wrk (auth $mode)"
+        pid=${APP_PIDS[$mode]}
+        cpu0=$(cpu_ticks "$pid"); scpu0=$(cpu_ticks "$STORE_PID")
+        rss_max=0
+        (while kill -0 "$pid" 2>/dev/null; do rss_kib "$pid"; sleep 0.5; done) > "$OUT/rss-samples.txt" &
+        sampler=$!
+        PIDS+=("$sampler")
+        w=$(run_wrk "$op" "$c" "$DURATION_S" "$mode" || true)
+        kill "$sampler" 2>/dev/null || true
+        wait "$sampler" 2>/dev/null || true
+        cpu1=$(cpu_ticks "$pid"); scpu1=$(cpu_ticks "$STORE_PID")
+        rss_max=$(sort -n "$OUT/rss-samples.txt" | tail -1)
+        if [[ -n "$w" ]]; then
+          emit "$(with_fields "\"kind\":\"api\",\"auth\":\"$mode\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"cpu_ms\":$(( (cpu1 - cpu0) * 1000 / CLK_TCK )),\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),\"rss_max_kib\":${rss_max:-0}" "$w")"
+        else
+          emit "{\"kind\":\"api\",\"auth\":\"$mode\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"error\":\"wrk produced no result\"}"
+        fi
+        quiesce
+      done
       if $DIAG; then
         for diag in ${DIAG_OPS[$op]:-}; do
           log "repeat $r, $c connections, $op: driver, $diag"
@@ -406,8 +469,10 @@ for r in $(seq 1 "$REPEAT"); do
   done
 done
 
-emit "{\"kind\":\"rss_after_load\",\"rss_kib\":$(rss_kib "$APP_PID"),\"store_rss_kib\":$(rss_kib "$STORE_PID")}"
-"$JCMD" "$APP_PID" GC.heap_info > "$OUT/heap-after-load.txt" 2>&1 || true
+for mode in "${MODES[@]}"; do
+  emit "{\"kind\":\"rss_after_load\",\"auth\":\"$mode\",\"rss_kib\":$(rss_kib "${APP_PIDS[$mode]}"),\"store_rss_kib\":$(rss_kib "$STORE_PID")}"
+  "$JCMD" "${APP_PIDS[$mode]}" GC.heap_info > "$OUT/heap-after-load-auth-$mode.txt" 2>&1 || true
+done
 
 # ------------------------------------------------------------------ CSV import
 # The service's CSV import (POST /api/v1/imports, multipart) of IMPORT_ROWS generated contacts, polled until done,
@@ -415,9 +480,9 @@ emit "{\"kind\":\"rss_after_load\",\"rss_kib\":$(rss_kib "$APP_PID"),\"store_rss
 # Rows/s counts from sending the upload to seeing status "done" (upload, the file check, validation, duplicate
 # lookups, audit events, batched writes); the server's own figure (createdAt..finishedAt) is kept too.
 if ! $SKIP_IMPORT; then
-  # BENCH_TOKEN: the Bearer token of the run's authenticated mode, if any (none while the service has auth off)
-  import_auth=()
-  if [[ -n ${BENCH_TOKEN:-} ]]; then import_auth=(-H "Authorization: Bearer $BENCH_TOKEN"); fi
+  # the import runs against the first mode's service, with that mode's credentials (read by curl from a pipe, so
+  # the token never shows on a command line)
+  icurl() { curl -K <(auth_config "${MODES[0]}") "$@"; }
   import_field() { # json-text field... -> the fields' values, tab separated
     python3 -c 'import json, sys
 d = json.loads(sys.argv[1])
@@ -430,7 +495,7 @@ d = json.loads(sys.argv[1])
 p = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
 print(round((p(d["finishedAt"]) - p(d["createdAt"])).total_seconds(), 3))' "$1"
   }
-  status=$(curl -s -o /dev/null -w '%{http_code}' "${import_auth[@]}" -F entity=contacts \
+  status=$(icurl -s -o /dev/null -w '%{http_code}' -F entity=contacts \
     -F "file=@/dev/null;filename=empty.csv" "$BASE/api/v1/imports" || echo 000)
   import_ready=false
   if [[ $status == 400 ]]; then
@@ -453,9 +518,9 @@ print(round((p(d["finishedAt"]) - p(d["createdAt"])).total_seconds(), 3))' "$1"
       for (k = 0; k < n; k++) printf "csv%d-%d,Person %d,csv%d-%d@bench.example,+1 555 0100,bench\n", r, k, k, r, k
     }' > "$csv"
     log "CSV import of $IMPORT_ROWS contacts through the API ($i/3, $(du -h "$csv" | cut -f1))"
-    cpu0=$(cpu_ticks "$APP_PID"); scpu0=$(cpu_ticks "$STORE_PID")
+    cpu0=$(cpu_ticks "${APP_PIDS[${MODES[0]}]}"); scpu0=$(cpu_ticks "$STORE_PID")
     t0=$(now_ms)
-    started=$(curl -s "${import_auth[@]}" -F entity=contacts --form-string "mapping=$mapping" \
+    started=$(icurl -s -F entity=contacts --form-string "mapping=$mapping" \
       -F onDuplicate=skip -F "file=@$csv;type=text/csv;filename=contacts.csv" "$BASE/api/v1/imports" || true)
     id=$(import_field "$started" id 2>/dev/null || echo None)
     if [[ -z $id || $id == None ]]; then
@@ -466,12 +531,12 @@ print(round((p(d["finishedAt"]) - p(d["createdAt"])).total_seconds(), 3))' "$1"
     state=running deadline=$((SECONDS + 1800)) polls=0 body=""
     while [[ $state == running ]] && ((SECONDS < deadline)); do
       sleep 0.1
-      body=$(curl -s "${import_auth[@]}" "$BASE/api/v1/imports/$id" || true)
+      body=$(icurl -s "$BASE/api/v1/imports/$id" || true)
       state=$(import_field "$body" status 2>/dev/null || echo unknown)
       polls=$((polls + 1))
     done
     t1=$(now_ms)
-    cpu1=$(cpu_ticks "$APP_PID"); scpu1=$(cpu_ticks "$STORE_PID")
+    cpu1=$(cpu_ticks "${APP_PIDS[${MODES[0]}]}"); scpu1=$(cpu_ticks "$STORE_PID")
     IFS=$'\t' read -r created failed skipped processed < <(import_field "$body" created failed skipped processedRows)
     if [[ $state == "done" ]]; then
       secs=$(awk -v ms=$((t1 - t0)) 'BEGIN {printf "%.3f", ms / 1000}')
@@ -487,8 +552,11 @@ print(round((p(d["finishedAt"]) - p(d["createdAt"])).total_seconds(), 3))' "$1"
 fi
 
 # ------------------------------------------------------------------ GC and the report
-stop_pid "$APP_PID"
-python3 "$BENCH/gc_summary.py" "$GC_LOG" >> "$RESULTS" || true
+for mode in "${MODES[@]}"; do
+  stop_pid "${APP_PIDS[$mode]}"
+  gc=$(python3 "$BENCH/gc_summary.py" "$OUT/gc-auth-$mode.log" || true)
+  [[ -n $gc ]] && emit "$(with_fields "\"auth\":\"$mode\"" "$gc")"
+done
 emit "{\"kind\":\"machine_end\",\"loadavg_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 python3 "$BENCH/report.py" "$RESULTS" > "$OUT/report.md"
 log "done: $OUT/report.md"

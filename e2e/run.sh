@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # End-to-end API test against a running CRM: the compose stack in the pipeline, the packaged jar, a cluster.
 #   e2e/run.sh BASE_URL [BEARER_TOKEN]          e.g. e2e/run.sh http://127.0.0.1:8080
-# First the legacy API exactly as the original service's compose E2E walked it (health, root, list, create
-# person 123, list contains it, get, update, verify, create 456, delete 456, 456 is gone), then the v1 API
-# (contacts, companies, deals with If-Match/412, pipeline). Stops at the first failure (exit 1); the last line
-# is always "N passed, N failed". Needs bash, curl and jq.
+# Authentication (the API needs "Authorization: Bearer <token>"): the token is BEARER_TOKEN or $CRM_TOKEN (an
+# admin's); without one, a token is created over HTTP Basic from $CRM_ADMIN_EMAIL (default admin@crm.local) and
+# $CRM_ADMIN_PASSWORD (or the file named by $CRM_ADMIN_PASSWORD_FILE) and revoked again on exit. A service started
+# with CRM_AUTH_ENABLED=false (its /ready says so) is tested without credentials, checking that it is open.
+# First the authentication checks (anonymous 401 with WWW-Authenticate: Bearer, a VIEWER's read 200 and write 403,
+# a revoked token 401 at once), then the legacy API exactly as the original service's compose E2E walked it
+# (health, root, list, create person 123, list contains it, get, update, verify, create 456, delete 456, 456 is
+# gone), then the v1 API (contacts, companies, deals with If-Match/412, pipeline). Stops at the first failure
+# (exit 1); the last line is always "N passed, N failed". Needs bash, curl and jq. Tokens and passwords are never
+# printed.
 set -uo pipefail
 
 if (($# < 1)) || [[ $1 == -h || $1 == --help ]]; then
-  echo "usage: $0 BASE_URL [BEARER_TOKEN]" >&2
+  echo "usage: $0 BASE_URL [BEARER_TOKEN]   (or CRM_TOKEN, or CRM_ADMIN_EMAIL + CRM_ADMIN_PASSWORD[_FILE])" >&2
   exit 2
 fi
 for tool in curl jq; do
@@ -17,11 +23,25 @@ done
 
 BASE_URL=${1%/}
 TOKEN=${2:-${CRM_TOKEN:-}}
+ADMIN_EMAIL=${CRM_ADMIN_EMAIL:-admin@crm.local}
+ADMIN_PASSWORD=${CRM_ADMIN_PASSWORD:-}
+if [[ -z $ADMIN_PASSWORD && -n ${CRM_ADMIN_PASSWORD_FILE:-} ]]; then
+  ADMIN_PASSWORD=$(<"$CRM_ADMIN_PASSWORD_FILE") || { echo "cannot read CRM_ADMIN_PASSWORD_FILE" >&2; exit 2; }
+fi
 # Unique per run, so the v1 records (unique emails and domains) never collide with an earlier run's.
 RUN_ID="$(date +%s)-$$-${RANDOM}"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Token ids this run created and must revoke on exit (a user may hold only a limited number of tokens).
+OWN_TOKEN_ID=""
+cleanup() {
+  if [[ -n $OWN_TOKEN_ID && -n $TOKEN ]]; then
+    curl -sS -o /dev/null --max-time 10 -X DELETE -K - "${BASE_URL}/api/v1/auth/tokens/${OWN_TOKEN_ID}" \
+      <<<"header = \"Authorization: Bearer ${TOKEN}\"" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 passed=0
 failed=0
@@ -33,19 +53,29 @@ summary() {
 }
 
 # req METHOD PATH [BODY [CONTENT_TYPE]] [-- extra curl args...]: sets STATUS, BODY; headers in $work/headers.
+# Sends $AUTH (a full Authorization header value; default the Bearer token) through curl's config on stdin, so no
+# credential ever shows in a process listing. AUTH=none sends none.
 req() {
   local method=$1 path=$2 data=${3-} ctype=${4:-application/json}
   shift $(($# < 4 ? $# : 4))
   [[ ${1-} == -- ]] && shift
   local args=(-sS -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" --max-time 20
-    -H 'Accept: application/json')
-  [[ -n $TOKEN ]] && args+=(-H "Authorization: Bearer ${TOKEN}")
+    -H 'Accept: application/json' -K -)
+  local auth=${AUTH:-}
+  [[ -z $auth && -n $TOKEN ]] && auth="Bearer ${TOKEN}"
+  [[ $auth == none ]] && auth=""
   [[ -n $data ]] && args+=(-H "Content-Type: ${ctype}" --data-binary "$data")
   : >"$work/body"
-  STATUS=$(curl "${args[@]}" "$@" "${BASE_URL}${path}" 2>"$work/curl-error") || STATUS="000"
+  local config=""
+  [[ -n $auth ]] && config="header = \"Authorization: ${auth}\""
+  STATUS=$(curl "${args[@]}" "$@" "${BASE_URL}${path}" 2>"$work/curl-error" <<<"$config") || STATUS="000"
   BODY=$(cat "$work/body")
 }
 
+# basic EMAIL PASSWORD: the Authorization value of HTTP Basic.
+basic() {
+  printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"
+}
 header() {
   tr -d '\r' <"$work/headers" | awk -v name="$(tr '[:upper:]' '[:lower:]' <<<"$1")" '
     { split($0, kv, ": "); if (tolower(kv[1]) == name) { sub(/^[^:]*: */, ""); value = $0 } }
@@ -88,13 +118,85 @@ check_true() {
   fi
 }
 
-echo "== legacy API (${BASE_URL})"
+echo "== service (${BASE_URL})"
+# The original walk's first step, before anything needs credentials.
+req GET /health
+check "GET /health is healthy" 200 '.status == "healthy" and .service == "CRM API"'
+
+echo "== authentication"
+req GET /ready
+auth_off=$(jq -r 'has("auth")' <<<"$BODY" 2>/dev/null)
+if [[ $auth_off == true ]]; then
+  # CRM_AUTH_ENABLED=false: everything is open, and the service says so.
+  TOKEN=""
+  AUTH=none
+  check "/ready reports that authentication is disabled" 200 '.auth | test("DISABLED")'
+  req GET /api/v1/contacts?limit=1
+  check "authentication off: anonymous API read is allowed" 200 '.items | type == "array"'
+else
+  if [[ -z $TOKEN ]]; then
+    if [[ -z $ADMIN_PASSWORD ]]; then
+      echo "authentication is on: give a token (BEARER_TOKEN, CRM_TOKEN) or CRM_ADMIN_PASSWORD[_FILE]" >&2
+      summary
+      exit 2
+    fi
+    AUTH=$(basic "$ADMIN_EMAIL" "$ADMIN_PASSWORD") req POST /api/v1/auth/tokens "{\"name\":\"e2e-${RUN_ID}\",\"expiresInDays\":1}"
+    check "admin creates an API token over HTTP Basic" 201 '(.token | startswith("crm_")) and (.id | type == "string")'
+    TOKEN=$(jq -r .token <<<"$BODY")
+    OWN_TOKEN_ID=$(jq -r .id <<<"$BODY")
+    BODY=""
+  fi
+  req GET /api/v1/auth/me
+  check "the token signs in as an admin" 200 '.role == "ADMIN"'
+
+  AUTH=none req GET /api/v1/contacts
+  check "anonymous v1 call is 401 problem+json" 401 '.status == 401'
+  check_true "401 carries WWW-Authenticate: Bearer" "$([[ $(header WWW-Authenticate) == Bearer* ]] && echo true)"
+  AUTH=none req GET /person
+  check "anonymous legacy call is 401 with {error}" 401 '.error | type == "string"'
+  check_true "legacy 401 carries WWW-Authenticate: Bearer" "$([[ $(header WWW-Authenticate) == Bearer* ]] && echo true)"
+  AUTH="Bearer crm_not-a-real-token-${RUN_ID}" req GET /api/v1/contacts
+  check "an unknown token is 401" 401
+  AUTH=$(basic "$ADMIN_EMAIL" "wrong-password-${RUN_ID}") req GET /api/v1/contacts
+  check "HTTP Basic is not accepted on the API (tokens only)" 401
+
+  # A viewer: created by the admin, signs in over Basic for its own token, reads but cannot write.
+  viewer_email="e2e-viewer-${RUN_ID}@example.com"
+  viewer_password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')x1"
+  req POST /api/v1/users "{\"email\":\"${viewer_email}\",\"displayName\":\"E2E Viewer\",\"role\":\"VIEWER\",\"password\":\"${viewer_password}\"}"
+  check "admin creates a VIEWER user" 201 ".role == \"VIEWER\" and (has(\"passwordHash\") | not) and (has(\"password\") | not)"
+  viewer_id=$(jq -r .id <<<"$BODY")
+  AUTH=$(basic "$viewer_email" "$viewer_password") req POST /api/v1/auth/tokens '{"name":"e2e-viewer","expiresInDays":1}'
+  check "the viewer creates its own token" 201 '.token | startswith("crm_")'
+  viewer_token=$(jq -r .token <<<"$BODY")
+  viewer_token_id=$(jq -r .id <<<"$BODY")
+  BODY=""
+  AUTH="Bearer ${viewer_token}" req GET "/api/v1/contacts?limit=1"
+  check "VIEWER token: read is 200" 200 '.items | type == "array"'
+  AUTH="Bearer ${viewer_token}" req GET /person
+  check "VIEWER token: legacy read is 200" 200 'type == "array"'
+  AUTH="Bearer ${viewer_token}" req POST /api/v1/contacts "{\"name\":\"Viewer Write ${RUN_ID}\"}"
+  check "VIEWER token: write is 403 problem+json" 403 '.status == 403'
+  AUTH="Bearer ${viewer_token}" req POST "/person/viewer-${RUN_ID}" '{"name":"Viewer Write"}'
+  check "VIEWER token: legacy write is 403" 403
+  AUTH="Bearer ${viewer_token}" req GET /api/v1/users
+  check "VIEWER token: user management is 403" 403
+  AUTH="Bearer ${viewer_token}" req DELETE "/api/v1/auth/tokens/${viewer_token_id}"
+  check "the viewer revokes its token" 204
+  AUTH="Bearer ${viewer_token}" req GET "/api/v1/contacts?limit=1"
+  check "a revoked token is 401 at once" 401 '.status == 401'
+  viewer_token=""
+  # Leave no usable account behind (a run against a shared environment).
+  req PATCH "/api/v1/users/${viewer_id}" '{"enabled":false}' application/merge-patch+json
+  check "admin disables the e2e viewer" 200 '.enabled == false'
+  AUTH=""
+fi
+
+echo "== legacy API"
 # Setup, not a check: remove what an earlier run may have left so that person 123 can be created again.
 req DELETE /person/123
 req DELETE /person/456
 
-req GET /health
-check "GET /health is healthy" 200 '.status == "healthy" and .service == "CRM API"'
 req GET /
 check "GET / describes the service" 200 '.service == "CRM REST API" and (.endpoints | type == "object")'
 req GET /person

@@ -2,6 +2,17 @@
 -- the threads so generated keys never collide, done() prints one JSON line that bench/run.sh parses.
 local ids_dir = os.getenv("BENCH_IDS") or error("BENCH_IDS must name the seed's id directory")
 run_tag = os.getenv("BENCH_RUN_TAG") or tostring(os.time())
+-- bench/run.sh --auth on: the API token, from the environment only (never in a file or on the command line).
+local bench_token = os.getenv("BENCH_TOKEN")
+
+-- Adds "Authorization: Bearer <token>" to a header table when a token is given (auth on); returns the table.
+function with_auth(headers)
+  headers = headers or {}
+  if bench_token and bench_token ~= "" then
+    headers["Authorization"] = "Bearer " .. bench_token
+  end
+  return headers
+end
 
 function load_ids(name)
   local list = {}

@@ -2,3 +2,4 @@
 dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
 wrk.method = "GET"
 wrk.path = "/api/v1/contacts?limit=20"
+with_auth(wrk.headers)

@@ -1,6 +1,6 @@
 -- POST /person/{person_id} with a new person_id and email each time (legacy API)
 dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
-local headers = { ["Content-Type"] = "application/json" }
+local headers = with_auth({ ["Content-Type"] = "application/json" })
 function request()
   local key = next_key("p")
   return wrk.format("POST", "/person/" .. key, headers,

@@ -2,7 +2,9 @@
 --   wrk -t2 -c4 -d120s -s load.lua http://127.0.0.1:PORT -- RUN_TAG ACK_DIR DELAY_MS SEED_COUNT
 -- Every person the service acknowledged (201) is appended to ACK_DIR/acked-<thread>.txt so the rehearsal can
 -- prove afterwards that each acknowledged write is readable. Counts per status code are printed by done() as
--- one "LOAD ..." line that deploy/local/rehearsal.sh parses.
+-- one "LOAD ..." line that deploy/local/rehearsal.sh parses. The API token comes from the environment (CRM_TOKEN),
+-- never from the command line; without it the requests carry no Authorization header (a service with
+-- CRM_AUTH_ENABLED=false).
 
 local threads = {}
 local next_thread = 1
@@ -33,6 +35,11 @@ end
 -- default 2 allows it on loopback) at the higher rates of the long mode.
 local close = { ["Connection"] = "close" }
 local post_headers = { ["Content-Type"] = "application/json", ["Connection"] = "close" }
+local token = os.getenv("CRM_TOKEN")
+if token and token ~= "" then
+  close["Authorization"] = "Bearer " .. token
+  post_headers["Authorization"] = "Bearer " .. token
+end
 
 function delay()
   return delay_ms

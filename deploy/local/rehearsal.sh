@@ -8,6 +8,10 @@
 #   3. database outage  - store stopped for 10 s: /ready 503 within seconds, fast 503s (no 500, no hang),
 #                         recovery without intervention, no acknowledged write lost.
 #   4. persistence      - everything stopped and started again: all data still there.
+# Authentication is on, as in production: the instances get a random first-admin password through
+# CRM_ADMIN_PASSWORD_FILE (a 0600 file in the run directory, like a mounted Secret), the script makes an API token
+# over HTTP Basic, and every API call (seeding, e2e, the wrk load, the checks) sends it as a Bearer header read from
+# a file, so neither secret appears in a command line.
 # usage: deploy/local/rehearsal.sh [--short|--long] [--jar PATH] [--run-dir DIR] [--keep]
 #   --short (default) bounded for the test suite (a few minutes, ~150 req/s); --long: higher rate, longer phases,
 #   three rolling restarts. Loopback only; every process it starts is stopped on exit. Prints a summary and
@@ -28,7 +32,7 @@ while (($#)); do
     --jar) jar=$2; shift ;;
     --run-dir) run_dir=$2; shift ;;
     --keep) keep=1 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -69,6 +73,13 @@ fi
 [[ -n $run_dir ]] || run_dir=$(mktemp -d "${TMPDIR:-/tmp}/crm-rehearsal.XXXXXX")
 mkdir -p "$run_dir/acks"
 run_dir=$(cd "$run_dir" && pwd)
+
+# First-admin credentials of this run (random; the file stands in for a mounted Kubernetes Secret).
+ADMIN_EMAIL=rehearsal-admin@crm.local
+ADMIN_PASSWORD_FILE="$run_dir/admin-password"
+(umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$ADMIN_PASSWORD_FILE")
+# Written once the token exists: "Authorization: Bearer ..." for curl -H @file.
+AUTH_HEADER="$run_dir/auth.header"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 now_ms() { date +%s%3N; }
@@ -166,7 +177,8 @@ start_app() { # start_app N
   if ((n == 1)); then mgmt=$MGMT_PORT_1; else mgmt=$MGMT_PORT_2; fi
   # SerialGC and a small heap: what the JVM picks by itself in a container with <2 CPUs and <2 GB.
   env MONGODB_URI="mongodb://127.0.0.1:${STORE_PORT}/crm_db" PORT="$port" MANAGEMENT_PORT="$mgmt" \
-    CRM_DB_TIMEOUT="${DB_TIMEOUT_S}s" CRM_SHUTDOWN_TIMEOUT=20s CRM_AUTH_ENABLED=false \
+    CRM_DB_TIMEOUT="${DB_TIMEOUT_S}s" CRM_SHUTDOWN_TIMEOUT=20s \
+    CRM_ADMIN_EMAIL="$ADMIN_EMAIL" CRM_ADMIN_PASSWORD_FILE="$ADMIN_PASSWORD_FILE" \
     "$JAVA" -Xmx384m -XX:+UseSerialGC -jar "$jar" >>"$run_dir/app$n.log" 2>&1 &
   pid=$!
   if ((n == 1)); then APP_PID_1=$pid; else APP_PID_2=$pid; fi
@@ -242,7 +254,7 @@ stop_nginx() {
 # ---------------------------------------------------------------- load
 declare -A L=()
 start_load() { # start_load TAG
-  "$(command -v wrk)" -t2 -c"$CONNECTIONS" -d"${LOAD_MAX_S}s" --timeout 10s -s "$here/load.lua" "$PROXY" \
+  CRM_TOKEN="$API_TOKEN" "$(command -v wrk)" -t2 -c"$CONNECTIONS" -d"${LOAD_MAX_S}s" --timeout 10s -s "$here/load.lua" "$PROXY" \
     -- "$1" "$run_dir/acks" "$DELAY_MS" "$SEEDS" >"$run_dir/load-$1.out" 2>&1 &
   LOAD_PID=$!
   LOAD_TAG=$1
@@ -276,7 +288,7 @@ MISSING=0
 ACKED=0
 verify_acked() {
   local out
-  curl -sS --fail --max-time 60 "$PROXY/person" -o "$run_dir/persons.json"
+  curl -sS --fail --max-time 60 -H "@$AUTH_HEADER" "$PROXY/person" -o "$run_dir/persons.json"
   out=$("$here/verify-acked.sh" "$run_dir/acks" "$run_dir/persons.json" || true)
   ACKED=$(sed -n 's/^acked=\([0-9]*\) .*/\1/p' <<<"$out")
   MISSING=$(sed -n 's/.* missing=\([0-9]*\)$/\1/p' <<<"$out")
@@ -312,15 +324,27 @@ wait_ready 1
 wait_ready 2
 start_nginx
 note "topology up in $(($(now_ms) - t0)) ms (store + 2 instances + nginx)"
+# An API token for the whole run, made over HTTP Basic through the proxy (curl reads the credentials from stdin).
+token_json=$(printf 'user = "%s:%s"\n' "$ADMIN_EMAIL" "$(<"$ADMIN_PASSWORD_FILE")" |
+  curl -sS --fail --max-time 20 -K - -H 'Content-Type: application/json' \
+    -d '{"name":"rehearsal","expiresInDays":1}' "$PROXY/api/v1/auth/tokens") || {
+  echo "could not create an API token with the first admin's password" >&2
+  exit 1
+}
+API_TOKEN=$(jq -r .token <<<"$token_json")
+unset token_json
+(umask 077 && printf 'Authorization: Bearer %s\n' "$API_TOKEN" >"$AUTH_HEADER")
+anon_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$PROXY/person")
+assert "authentication is on: an anonymous API call through the proxy is 401 (${anon_code})" "${anon_code} == 401"
 for i in $(seq 1 "$SEEDS"); do
-  curl -sS --fail --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
+  curl -sS --fail --max-time 10 -o /dev/null -H "@$AUTH_HEADER" -H 'Content-Type: application/json' \
     -d "{\"name\":\"Seed $i\",\"email\":\"seed$i@example.com\"}" "$PROXY/person/seed-$i"
 done
 
 # ---------------------------------------------------------------- 0. end-to-end through the proxy
 log "== 0. e2e/run.sh through nginx"
 e2e_rc=0
-"$root/e2e/run.sh" "$PROXY" >"$run_dir/e2e.out" 2>&1 || e2e_rc=$?
+CRM_TOKEN="$API_TOKEN" "$root/e2e/run.sh" "$PROXY" >"$run_dir/e2e.out" 2>&1 || e2e_rc=$?
 note "e2e through the proxy: $(tail -n 1 "$run_dir/e2e.out") (exit ${e2e_rc})"
 ((e2e_rc == 0)) || grep '^FAIL\|^  ' "$run_dir/e2e.out" >&2 || true
 assert "e2e: legacy and v1 API checks pass through nginx" "${e2e_rc} == 0"
@@ -413,10 +437,10 @@ poll_not_ready "$APP_PORT_2" >"$run_dir/not-ready-2" &
 poll2=$!
 # Probes through the proxy, meanwhile: fast 503 problem+json from the v1 API, 503 from the legacy API.
 sleep 0.5
-curl -s -o "$run_dir/probe-v1.json" -w '%{http_code} %{content_type} %{time_total}\n' --max-time 30 \
+curl -s -o "$run_dir/probe-v1.json" -w '%{http_code} %{content_type} %{time_total}\n' --max-time 30 -H "@$AUTH_HEADER" \
   "$PROXY/api/v1/contacts" >"$run_dir/probe-v1.txt" &
 probe1=$!
-curl -s -o "$run_dir/probe-legacy.json" -w '%{http_code} %{time_total}\n' --max-time 30 \
+curl -s -o "$run_dir/probe-legacy.json" -w '%{http_code} %{time_total}\n' --max-time 30 -H "@$AUTH_HEADER" \
   "$PROXY/person/seed-1" >"$run_dir/probe-legacy.txt" &
 probe2=$!
 wait "$poll1" "$poll2" "$probe1" "$probe2" || true
@@ -469,7 +493,7 @@ assert "outage: all ${ACKED} acknowledged POSTs readable (missing ${MISSING})" "
 
 # ---------------------------------------------------------------- 4. persistence
 log "== 4. full stop and start"
-snapshot() { curl -sS --fail --max-time 60 "$PROXY/person" | jq -c 'map({person_id, name, email, phone}) | sort_by(.person_id)'; }
+snapshot() { curl -sS --fail --max-time 60 -H "@$AUTH_HEADER" "$PROXY/person" | jq -c 'map({person_id, name, email, phone}) | sort_by(.person_id)'; }
 before=$(snapshot)
 count_before=$(jq length <<<"$before")
 t0=$(now_ms)
@@ -494,6 +518,17 @@ assert "persistence: all ${count_before} people back after the restart (${count_
   "${count_before} > ${SEEDS} && ${same} == 1"
 verify_acked
 assert "persistence: all ${ACKED} acknowledged POSTs readable (missing ${MISSING})" "${MISSING} == 0"
+
+# ---------------------------------------------------------------- secrets
+leaks=0
+for f in "$run_dir"/app1.log "$run_dir"/app2.log "$run_dir"/nginx-access.log "$run_dir"/nginx-error.log; do
+  [[ -f $f ]] || continue
+  if grep -qF -e "$(<"$ADMIN_PASSWORD_FILE")" -e "$API_TOKEN" "$f"; then
+    leaks=$((leaks + 1))
+    log "secret found in $f"
+  fi
+done
+assert "no log contains the admin password or the API token (${leaks} files do)" "${leaks} == 0"
 
 # ---------------------------------------------------------------- summary
 note "rehearsal took $((($(now_ms) - t_start) / 1000)) s"

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.crm.support.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,26 +21,33 @@ class ExternalStoreIT {
     @TempDir
     Path dataDir;
 
+    @TempDir
+    Path dbDir;
+
     @Test
     void followsTheDatabaseThroughAnOutage() throws Exception {
-        MongoServer db = new MongoServer(new MemoryBackend());
+        String dbFile = dbDir.resolve("external.mv").toString();
+        MongoServer db = new MongoServer(new H2Backend(dbFile));
         db.bind("127.0.0.1", 0);
         int dbPort = db.getLocalAddress().getPort();
         String uri = "mongodb://127.0.0.1:" + dbPort;
+        String password = ServiceProcess.randomPassword();
         try (ServiceProcess service = ServiceProcess.start(dataDir,
-                Map.of("MONGO_URI", uri, "CRM_DB_TIMEOUT", "1s"))) {
-            Http http = service.http();
+                ServiceProcess.withAdmin(password, Map.of("MONGO_URI", uri, "CRM_DB_TIMEOUT", "1s")))) {
+            Http http = service.api(password);
             assertThat(service.logText()).contains("Store: MongoDB at 127.0.0.1:" + dbPort + "/crm_db")
                     .doesNotContain("embedded MongoDB-wire store in");
             assertThat(http.post("/person/1", Map.of("name", "Before Outage")).status()).isEqualTo(201);
 
             db.shutdownNow();
             long start = System.nanoTime();
-            Http.Response ready = awaitStatus(http, "/ready", 503, Duration.ofSeconds(10));
+            // Probes carry no credentials (a token check would itself need the database).
+            Http probe = http.anonymous();
+            Http.Response ready = awaitStatus(probe, "/ready", 503, Duration.ofSeconds(10));
             assertThat(ready.json().get("status").asString()).isEqualTo("not ready");
             assertThat(ready.json().get("database").asString()).isEqualTo("disconnected");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            assertThat(http.get("/health").status()).isEqualTo(200);
+            assertThat(probe.get("/health").status()).isEqualTo(200);
 
             long callStart = System.nanoTime();
             Http.Response v1 = http.get("/api/v1/contacts");
@@ -51,12 +58,13 @@ class ExternalStoreIT {
             assertThat(legacy.status()).isEqualTo(503);
             assertThat(legacy.json().has("error")).isTrue();
 
-            MongoServer back = new MongoServer(new MemoryBackend());
+            MongoServer back = new MongoServer(new H2Backend(dbFile));
             back.bind("127.0.0.1", dbPort);
             try {
-                awaitStatus(http, "/ready", 200, Duration.ofSeconds(20));
+                awaitStatus(probe, "/ready", 200, Duration.ofSeconds(20));
                 assertThat(http.post("/person/2", Map.of("name", "After Outage")).status()).isEqualTo(201);
                 assertThat(http.get("/person/2").status()).isEqualTo(200);
+                assertThat(http.anonymous().get("/person/2").status()).isEqualTo(401);
             } finally {
                 assertThat(service.terminate(Duration.ofSeconds(30))).isZero();
                 back.shutdownNow();

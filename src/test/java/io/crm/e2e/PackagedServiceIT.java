@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * End to end against the packaged jar as a real process on the embedded store: the original service's compose E2E
- * walk of the legacy API, then the v1 API, then a graceful SIGTERM with a request in flight, then a restart that finds
- * the data again.
+ * End to end against the packaged jar as a real process on the embedded store, authenticated as an operator's script
+ * is (the first admin from CRM_ADMIN_EMAIL / CRM_ADMIN_PASSWORD, an API token over HTTP Basic, then Bearer): the
+ * original service's compose E2E walk of the legacy API, then the v1 API, then a graceful SIGTERM with a request in
+ * flight, then a restart that finds the data (and the admin) again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackagedServiceIT {
@@ -36,14 +37,18 @@ class PackagedServiceIT {
     @Test
     @Order(1)
     void legacyWalkThenV1ThenGracefulStopThenRestart() throws Exception {
-        try (ServiceProcess service = ServiceProcess.start(dataDir, Map.of())) {
-            Http http = service.http();
+        String password = ServiceProcess.randomPassword();
+        try (ServiceProcess service = ServiceProcess.start(dataDir, ServiceProcess.withAdmin(password, Map.of()))) {
+            assertThat(service.http().get("/person").status()).as("anonymous").isEqualTo(401);
+            String token = service.token(ServiceProcess.ADMIN_EMAIL, password);
+            Http http = service.http().withToken(token);
             legacyWalk(http);
             v1Walk(http);
-            inFlightRequestSurvivesSigterm(service);
+            inFlightRequestSurvivesSigterm(service, http, token);
+            assertThat(service.logText()).doesNotContain(password);
         }
-        try (ServiceProcess restarted = ServiceProcess.start(dataDir, Map.of())) {
-            Http.Response john = restarted.http().get("/person/123");
+        try (ServiceProcess restarted = ServiceProcess.start(dataDir, ServiceProcess.withAdmin(password, Map.of()))) {
+            Http.Response john = restarted.api(password).get("/person/123");
             assertThat(john.status()).isEqualTo(200);
             assertThat(john.json().get("phone").asString()).isEqualTo("555-9999");
             assertThat(restarted.logText()).contains("embedded MongoDB-wire store");
@@ -138,8 +143,8 @@ class PackagedServiceIT {
     }
 
     /** SIGTERM while a large response streams: the response completes, then the process exits 0. */
-    private static void inFlightRequestSurvivesSigterm(ServiceProcess service) throws Exception {
-        Http http = service.http();
+    private static void inFlightRequestSurvivesSigterm(ServiceProcess service, Http http, String token)
+            throws Exception {
         int batches = 30;
         for (int b = 0; b < batches; b++) {
             List<Map<String, Object>> people = new ArrayList<>();
@@ -151,7 +156,8 @@ class PackagedServiceIT {
         }
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<InputStream> streaming = client.send(
-                HttpRequest.newBuilder(URI.create(http.base() + "/person")).build(),
+                HttpRequest.newBuilder(URI.create(http.base() + "/person"))
+                        .header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         byte[] first;
         try (InputStream body = streaming.body()) {

@@ -2,10 +2,14 @@ package io.crm.e2e;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +20,10 @@ import io.crm.support.Http;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The first admin's email the tests configure (CRM_ADMIN_EMAIL). */
+    static final String ADMIN_EMAIL = "e2e-admin@crm.test";
 
     public final int port;
     final int managementPort;
@@ -42,6 +50,8 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("MONGODB_URI");
         builder.environment().remove("MONGO_URI");
+        // Only what the test names: no admin or auth settings leak in from the caller's environment.
+        builder.environment().keySet().removeIf(name -> name.startsWith("CRM_"));
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
         builder.environment().put("CRM_DATA_DIR", dataDir.toString());
@@ -51,8 +61,43 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /** A random password for a test run (never a constant, so a leak into the log cannot pass unnoticed). */
+    static String randomPassword() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return "pw-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The environment of an instance whose first admin is {@link #ADMIN_EMAIL} with this password, plus {@code more}. */
+    static Map<String, String> withAdmin(String password, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(more);
+        env.put("CRM_ADMIN_EMAIL", ADMIN_EMAIL);
+        env.put("CRM_ADMIN_PASSWORD", password);
+        return env;
+    }
+
+    /** An anonymous client (no credentials). */
     public Http http() {
         return new Http("http://127.0.0.1:" + port);
+    }
+
+    /** A new API token made over HTTP Basic, as an operator's script does; fails unless the service answers 201. */
+    String token(String email, String password) {
+        Http.Response created = http().post("/api/v1/auth/tokens", Map.of("name", "e2e", "expiresInDays", 1),
+                "Authorization", basic(email, password));
+        if (created.status() != 201) {
+            throw new AssertionError("POST /api/v1/auth/tokens as " + email + " -> " + created);
+        }
+        return created.json().get("token").asString();
+    }
+
+    /** A client sending a fresh Bearer token of the admin with this password. */
+    Http api(String password) {
+        return http().withToken(token(ADMIN_EMAIL, password));
+    }
+
+    static String basic(String email, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((email + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     long pid() {

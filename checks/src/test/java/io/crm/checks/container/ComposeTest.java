@@ -139,12 +139,51 @@ class ComposeTest {
                 problems.add(name + " has no memory limit");
             }
         }
-        // Secrets only by reference: every credential value must come from the environment (.env).
+        // Secrets only by reference: every credential value must come from the environment (.env), or be the path of
+        // a mounted compose secret (*_FILE: /run/secrets/...).
         Pattern literalSecret = Pattern.compile(
                 "(?m)^\\s*-?\\s*[A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*\\s*[:=]\\s*(?![\"']?\\$\\{)\\S+");
         Matcher m = literalSecret.matcher(composeYaml);
         while (m.find()) {
-            problems.add("literal credential in compose file: " + m.group());
+            if (!m.group().strip().matches("[A-Z_]+_FILE:\\s*/run/secrets/[\\w.-]+")) {
+                problems.add("literal credential in compose file: " + m.group());
+            }
+        }
+        problems.addAll(adminSecretViolations(compose));
+        return problems;
+    }
+
+    /**
+     * The first admin's password reaches the app as a compose secret file named by CRM_ADMIN_PASSWORD_FILE (as the
+     * Kubernetes Secret does), never as an environment value; CRM_ADMIN_EMAIL is required.
+     */
+    static List<String> adminSecretViolations(JsonNode compose) {
+        List<String> problems = new ArrayList<>();
+        JsonNode app = compose.path("services").path("app");
+        JsonNode env = app.path("environment");
+        if (env.has("CRM_ADMIN_PASSWORD")) {
+            problems.add("app gets CRM_ADMIN_PASSWORD as an environment value: use the secret file");
+        }
+        if (!env.path("CRM_ADMIN_EMAIL").asString("").startsWith("${CRM_ADMIN_EMAIL:?")) {
+            problems.add("app must require CRM_ADMIN_EMAIL: " + env.path("CRM_ADMIN_EMAIL"));
+        }
+        String file = env.path("CRM_ADMIN_PASSWORD_FILE").asString("");
+        Matcher path = Pattern.compile("^/run/secrets/([\\w.-]+)$").matcher(file);
+        if (!path.matches()) {
+            problems.add("app must get CRM_ADMIN_PASSWORD_FILE=/run/secrets/<secret>: " + file);
+            return problems;
+        }
+        String mounted = null;
+        for (JsonNode secret : app.path("secrets")) {
+            String target = secret.isString() ? secret.asString() : secret.path("target").asString(secret.path("source").asString(""));
+            if (target.equals(path.group(1))) {
+                mounted = secret.isString() ? secret.asString() : secret.path("source").asString("");
+            }
+        }
+        if (mounted == null) {
+            problems.add("no compose secret is mounted at " + file);
+        } else if (compose.path("secrets").path(mounted).path("file").asString("").isEmpty()) {
+            problems.add("top-level secret " + mounted + " must be defined from a file");
         }
         return problems;
     }
@@ -165,6 +204,18 @@ class ComposeTest {
                 .anySatisfy(p -> assertThat(p).contains("mongo:7.0.x"));
         assertThat(stackViolations(compose.replace("          memory: 128m", "          cpus: \"0.5\"")))
                 .anySatisfy(p -> assertThat(p).contains("nginx has no memory limit"));
+        // The admin password wiring: unmounted secret, a plain environment value, an undefined secret.
+        String unmounted = compose.replace("    secrets:\n      - source: crm_admin_password\n        target: crm_admin_password\n", "");
+        assertThat(unmounted).isNotEqualTo(compose);
+        assertThat(stackViolations(unmounted)).anySatisfy(p -> assertThat(p).contains("no compose secret is mounted"));
+        assertThat(stackViolations(compose.replace("      CRM_ADMIN_PASSWORD_FILE: /run/secrets/crm_admin_password",
+                "      CRM_ADMIN_PASSWORD: ${CRM_ADMIN_PASSWORD}")))
+                .anySatisfy(p -> assertThat(p).contains("as an environment value"));
+        assertThat(stackViolations(compose.replace("      CRM_ADMIN_PASSWORD_FILE: /run/secrets/crm_admin_password",
+                "      CRM_ADMIN_PASSWORD_FILE: /etc/admin-password")))
+                .anySatisfy(p -> assertThat(p).contains("literal credential"));
+        assertThat(stackViolations(compose.replace("    file: ${CRM_ADMIN_SECRET_FILE:-./secrets/crm-admin-password}",
+                "    external: true"))).anySatisfy(p -> assertThat(p).contains("defined from a file"));
     }
 
     @Test

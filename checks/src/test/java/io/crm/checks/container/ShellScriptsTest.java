@@ -3,17 +3,23 @@ package io.crm.checks.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import io.crm.checks.Repo;
 import io.crm.checks.Shellcheck;
 import io.crm.checks.Tools;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,5 +99,58 @@ class ShellScriptsTest {
         Tools.Result lost = Tools.run(tmp, TIMEOUT, List.of(Tools.require("bash"), script, acks.toString(), persons.toString()));
         assertThat(lost.exitCode()).isNotZero();
         assertThat(lost.output()).contains("acked=3 missing=1", "p-2");
+    }
+
+    /**
+     * e2e/run.sh against a stand-in service with authentication on (its /ready has no "auth" field): without any
+     * credentials it stops with exit 2 and says what to give; with an admin password it asks for a token over HTTP
+     * Basic with exactly those credentials, and a refusal is a failed check.
+     */
+    @Test
+    void e2eAuthenticatesOverBasicAndRefusesToRunWithoutCredentials() throws IOException {
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            String body;
+            int status;
+            switch (path) {
+                case "/health" -> { status = 200; body = "{\"status\":\"healthy\",\"service\":\"CRM API\"}"; }
+                case "/ready" -> { status = 200; body = "{\"status\":\"ready\",\"database\":\"connected\"}"; }
+                default -> {
+                    authorizations.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+                    status = 401;
+                    body = "{\"status\":401,\"title\":\"Unauthorized\"}";
+                }
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            List<String> command = List.of(Tools.require("bash"), Repo.root().resolve("e2e/run.sh").toString(), base);
+            Tools.Result none = Tools.run(Repo.root(), TIMEOUT,
+                    Map.of("CRM_TOKEN", "", "CRM_ADMIN_PASSWORD", "", "CRM_ADMIN_PASSWORD_FILE", ""), command);
+            assertThat(none.exitCode()).as(none.output()).isEqualTo(2);
+            assertThat(none.output()).contains("give a token");
+            assertThat(none.output().strip().lines().reduce((a, b) -> b)).contains("1 passed, 0 failed");
+            assertThat(authorizations).isEmpty();
+
+            Path passwordFile = tmp.resolve("admin-password");
+            Files.writeString(passwordFile, "s3cret-Pa55word\n");
+            Tools.Result refused = Tools.run(Repo.root(), TIMEOUT, Map.of("CRM_TOKEN", "", "CRM_ADMIN_PASSWORD", "",
+                    "CRM_ADMIN_EMAIL", "ops@example.com", "CRM_ADMIN_PASSWORD_FILE", passwordFile.toString()), command);
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.output()).contains("FAIL admin creates an API token over HTTP Basic")
+                    .doesNotContain("s3cret-Pa55word");
+            assertThat(authorizations).containsExactly("/api/v1/auth/tokens Basic " + Base64.getEncoder()
+                    .encodeToString("ops@example.com:s3cret-Pa55word".getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            server.stop(0);
+        }
     }
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * ci.yml's image and end-to-end jobs against the files they drive, as they exist: the image the image job tags is
  * the one compose.yaml runs (name crm-app, tag = commit SHA through CRM_TAG), every variable compose requires gets
  * a value in CI (no .env is committed: the job must create one or set it), and e2e/run.sh is pointed at the port
- * nginx publishes. Written by different people, so nothing else ties them together before a real pipeline run.
+ * nginx publishes, with the first admin's credentials: a random password made for the run in the file compose mounts
+ * as the admin secret, and the same file and email given to e2e/run.sh. Written by different people, so nothing else
+ * ties them together before a real pipeline run.
  */
 class CiComposeWiringTest {
 
@@ -172,8 +174,44 @@ class CiComposeWiringTest {
                 out.add("e2e/run.sh calls port " + urlPort + " (= " + resolved + ") but nginx publishes " + port);
             }
         }
+        out.addAll(adminCredentialViolations(compose, e2eEnv, script));
         if (!in.e2eScriptExecutable()) {
             out.add("e2e/run.sh is missing or not executable");
+        }
+        return out;
+    }
+
+    /** The admin secret file compose mounts gets a random password in the job, and e2e/run.sh signs in with it. */
+    static List<String> adminCredentialViolations(Map<String, Object> compose, Map<String, Object> e2eEnv, String script) {
+        List<String> out = new ArrayList<>();
+        Map<String, Object> appEnv = map(map(map(compose.get("services")).get("app")).get("environment"));
+        String mountedAt = str(appEnv.get("CRM_ADMIN_PASSWORD_FILE"));
+        String secretName = mountedAt == null ? null : mountedAt.replaceFirst("^/run/secrets/", "");
+        String fileSpec = secretName == null ? null : str(map(map(compose.get("secrets")).get(secretName)).get("file"));
+        if (fileSpec == null) {
+            out.add("compose mounts no admin password secret file (CRM_ADMIN_PASSWORD_FILE -> secrets." + secretName + ".file)");
+            return out;
+        }
+        Matcher var = Pattern.compile("^\\$\\{(\\w+):-([^}]+)}$").matcher(fileSpec);
+        String hostFile = var.matches() ? (e2eEnv.containsKey(var.group(1)) ? str(e2eEnv.get(var.group(1))) : var.group(2))
+                : fileSpec;
+        hostFile = hostFile.replaceFirst("^\\./", "");
+        Matcher generated = Pattern.compile("(?m)^.*(openssl rand|/dev/urandom).*>\\s*(?:\\./)?"
+                + Pattern.quote(hostFile) + "\\s*$").matcher(script);
+        if (!generated.find()) {
+            out.add("e2e job does not write a random admin password to " + hostFile + " (the compose secret file)");
+        }
+        Matcher call = Pattern.compile("(?m)^.*e2e/run\\.sh.*$").matcher(script);
+        String line = call.find() ? call.group() : "";
+        boolean passesFile = line.matches(".*\\bCRM_ADMIN_PASSWORD_FILE=(?:\\./)?" + Pattern.quote(hostFile) + "\\s.*")
+                || ("./" + hostFile).equals(str(e2eEnv.get("CRM_ADMIN_PASSWORD_FILE")))
+                || hostFile.equals(str(e2eEnv.get("CRM_ADMIN_PASSWORD_FILE")));
+        if (!passesFile) {
+            out.add("e2e/run.sh is not given CRM_ADMIN_PASSWORD_FILE=" + hostFile + ": " + line.strip());
+        }
+        // The step shell sees the job env only, not compose's .env: the email must be set where both read it.
+        if (String.valueOf(appEnv.get("CRM_ADMIN_EMAIL")).contains("${CRM_ADMIN_EMAIL") && !e2eEnv.containsKey("CRM_ADMIN_EMAIL")) {
+            out.add("e2e job env must set CRM_ADMIN_EMAIL (compose's admin and e2e/run.sh's sign-in must agree)");
         }
         return out;
     }
@@ -206,6 +244,12 @@ class CiComposeWiringTest {
                 .anySatisfy(v -> assertThat(v).contains("--no-build"));
         assertThat(violations(withCi(in, "compose.yaml -f compose.test.yaml down -v",
                 "compose.yaml down -v"))).anySatisfy(v -> assertThat(v).contains("must all use"));
+        assertThat(violations(withCi(in, "          openssl rand -hex 24 > secrets/crm-admin-password\n", "")))
+                .anySatisfy(v -> assertThat(v).contains("does not write a random admin password"));
+        assertThat(violations(withCi(in, "CRM_ADMIN_PASSWORD_FILE=secrets/crm-admin-password e2e/run.sh", "e2e/run.sh")))
+                .anySatisfy(v -> assertThat(v).contains("is not given CRM_ADMIN_PASSWORD_FILE"));
+        assertThat(violations(withCi(in, "      CRM_ADMIN_EMAIL: e2e-admin@example.com\n", "")))
+                .anySatisfy(v -> assertThat(v).contains("must set CRM_ADMIN_EMAIL"));
         Inputs renamed = new Inputs(in.ci(), in.compose().replace("${CRM_IMAGE:-crm-app}", "${CRM_IMAGE:-crm}"),
                 in.composeTest(), in.envExample(), true);
         assertThat(violations(renamed)).anySatisfy(v -> assertThat(v).contains("would run image crm"));

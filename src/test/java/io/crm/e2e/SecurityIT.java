@@ -1,0 +1,173 @@
+package io.crm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.crm.support.Http;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Authentication of the packaged jar as operators meet it (issue 3): the generated first-admin password, secrets kept
+ * out of the process log through a whole session, and the explicit opt-out. The log is read from the process's own
+ * output file, in the default (ECS JSON) format the containers use.
+ */
+class SecurityIT {
+
+    private static final String BANNER = "FIRST ADMIN CREATED";
+    /** The generated password inside the banner (the ECS message carries the banner's newlines as \n). */
+    private static final Pattern GENERATED = Pattern.compile("password: ([A-Za-z0-9_-]{16,})");
+
+    @Test
+    void firstStartWithoutAPasswordLogsAGeneratedOneOnceAndARestartLogsNone(@TempDir Path dataDir) throws Exception {
+        String password;
+        try (ServiceProcess first = ServiceProcess.start(dataDir, Map.of("CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL))) {
+            String log = first.logText();
+            List<String> bannerLines = log.lines().filter(l -> l.contains(BANNER)).toList();
+            assertThat(bannerLines).as("one banner").hasSize(1);
+            Matcher m = GENERATED.matcher(bannerLines.get(0));
+            assertThat(m.find()).as("password in the banner: " + bannerLines.get(0)).isTrue();
+            password = m.group(1);
+            assertThat(bannerLines.get(0)).contains(ServiceProcess.ADMIN_EMAIL);
+            assertThat(occurrences(log, password)).as("the password is logged exactly once").isEqualTo(1);
+
+            // It is the admin's password: Basic sign-in makes a token, the token reaches the admin-only user API.
+            Http admin = first.http().withToken(first.token(ServiceProcess.ADMIN_EMAIL, password));
+            assertThat(admin.get("/api/v1/auth/me").json().get("role").asString()).isEqualTo("ADMIN");
+            assertThat(admin.get("/api/v1/users").status()).isEqualTo(200);
+            assertThat(first.http().post("/api/v1/auth/tokens", Map.of("name", "x"),
+                    "Authorization", ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, password + "x")).status())
+                    .isEqualTo(401);
+            assertThat(occurrences(first.logText(), password)).as("still exactly once after sign-ins").isEqualTo(1);
+            assertThat(first.terminate(Duration.ofSeconds(30))).isZero();
+        }
+        try (ServiceProcess restarted = ServiceProcess.start(dataDir,
+                Map.of("CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL))) {
+            // Same admin, same password; nothing new generated, nothing logged.
+            assertThat(restarted.api(password).get("/api/v1/auth/me").status()).isEqualTo(200);
+            String log = restarted.logText();
+            assertThat(log).doesNotContain(BANNER).doesNotContain(password).doesNotContainPattern(GENERATED);
+            assertThat(restarted.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
+    void noPasswordOrTokenEverReachesTheLog(@TempDir Path dataDir, @TempDir Path secrets) throws Exception {
+        String password = ServiceProcess.randomPassword();
+        List<String> secretsUsed = new ArrayList<>(List.of(password,
+                ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, password).substring("Basic ".length())));
+        List<Path> logs = new ArrayList<>();
+        try (ServiceProcess service = ServiceProcess.start(dataDir, ServiceProcess.withAdmin(password, Map.of()))) {
+            logs.add(service.log);
+            Http anonymous = service.http();
+            // Wrong passwords, on the token endpoint (rate limited, counted) and on the API (no Basic there).
+            for (int i = 0; i < 3; i++) {
+                String wrong = ServiceProcess.randomPassword();
+                secretsUsed.add(wrong);
+                assertThat(anonymous.post("/api/v1/auth/tokens", Map.of("name", "x"),
+                        "Authorization", ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, wrong)).status()).isEqualTo(401);
+            }
+            assertThat(anonymous.get("/api/v1/contacts",
+                    "Authorization", ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, password)).status()).isEqualTo(401);
+            String bogus = "crm_" + ServiceProcess.randomPassword();
+            secretsUsed.add(bogus);
+            assertThat(anonymous.withToken(bogus).get("/api/v1/contacts").status()).isEqualTo(401);
+
+            String token = service.token(ServiceProcess.ADMIN_EMAIL, password);
+            Http.Response secondCreated = anonymous.post("/api/v1/auth/tokens", Map.of("name", "to-revoke"),
+                    "Authorization", ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, password));
+            assertThat(secondCreated.status()).isEqualTo(201);
+            String second = secondCreated.json().get("token").asString();
+            String secondId = secondCreated.json().get("id").asString();
+            secretsUsed.add(token);
+            secretsUsed.add(second);
+            Http admin = anonymous.withToken(token);
+            // Many Bearer calls: reads, writes, client errors, the legacy API.
+            for (int i = 0; i < 20; i++) {
+                assertThat(admin.post("/person/p" + i, Map.of("name", "Person " + i)).status()).isEqualTo(201);
+                assertThat(admin.get("/person/p" + i).status()).isEqualTo(200);
+            }
+            String contact = admin.post("/api/v1/contacts", Map.of("name", "Log Check")).json().get("id").asString();
+            assertThat(admin.patch("/api/v1/contacts/" + contact, Map.of("title", "Buyer")).status()).isEqualTo(200);
+            assertThat(admin.get("/api/v1/contacts?q=Log").status()).isEqualTo(200);
+            assertThat(admin.get("/api/v1/contacts/000000000000000000000000").status()).isEqualTo(404);
+            assertThat(admin.send("POST", "/api/v1/contacts", "application/json", "{broken").status()).isEqualTo(400);
+            // A user whose password travels in a request body (and into the audit trail, without it).
+            String memberPassword = ServiceProcess.randomPassword();
+            secretsUsed.add(memberPassword);
+            assertThat(admin.post("/api/v1/users", Map.of("email", "member@crm.test", "displayName", "Member",
+                    "role", "MEMBER", "password", memberPassword)).status()).isEqualTo(201);
+            String memberToken = service.token("member@crm.test", memberPassword);
+            secretsUsed.add(memberToken);
+            assertThat(anonymous.withToken(memberToken).get("/api/v1/contacts").status()).isEqualTo(200);
+
+            // A revoked token is refused at once.
+            Http secondClient = anonymous.withToken(second);
+            assertThat(secondClient.get("/api/v1/contacts").status()).isEqualTo(200);
+            assertThat(admin.delete("/api/v1/auth/tokens/" + secondId).status()).isEqualTo(204);
+            assertThat(secondClient.get("/api/v1/contacts").status()).isEqualTo(401);
+            assertThat(admin.get("/api/v1/contacts").status()).as("the other token still works").isEqualTo(200);
+            assertThat(service.terminate(Duration.ofSeconds(30))).isZero();
+        }
+
+        // Second start, a new database: the first admin's password from a mounted secret file (trailing newline
+        // as `kubectl create secret --from-file` and editors leave it).
+        String filePassword = ServiceProcess.randomPassword();
+        secretsUsed.add(filePassword);
+        Path file = secrets.resolve("admin-password");
+        Files.writeString(file, filePassword + "\n");
+        try (ServiceProcess fromFile = ServiceProcess.start(dataDir.resolve("second"), Map.of(
+                "CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL, "CRM_ADMIN_PASSWORD_FILE", file.toString()))) {
+            logs.add(fromFile.log);
+            String token = fromFile.token(ServiceProcess.ADMIN_EMAIL, filePassword);
+            secretsUsed.add(token);
+            assertThat(fromFile.http().withToken(token).get("/api/v1/auth/me").json().get("role").asString())
+                    .isEqualTo("ADMIN");
+            assertThat(fromFile.logText()).contains("created with the configured password").doesNotContain(BANNER);
+            assertThat(fromFile.terminate(Duration.ofSeconds(30))).isZero();
+        }
+
+        for (Path log : logs) {
+            String text = Files.readString(log);
+            // Not vacuous: the log did record this session (start-up and request lines).
+            assertThat(text.lines().count()).as(log + " has content").isGreaterThan(10);
+            assertThat(text).contains("/api/v1/auth/tokens");
+            for (String secret : secretsUsed) {
+                assertThat(text).as("a secret in " + log).doesNotContain(secret);
+            }
+        }
+    }
+
+    @Test
+    void authenticationCanBeSwitchedOffLoudly(@TempDir Path dataDir) throws Exception {
+        try (ServiceProcess open = ServiceProcess.start(dataDir, Map.of("CRM_AUTH_ENABLED", "false"))) {
+            Http anonymous = open.http();
+            assertThat(anonymous.get("/api/v1/contacts").status()).isEqualTo(200);
+            assertThat(anonymous.post("/person/open", Map.of("name", "Anyone")).status()).isEqualTo(201);
+            assertThat(anonymous.delete("/person/open").status()).isEqualTo(200);
+            Http.Response ready = anonymous.get("/ready");
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.json().get("auth").asString()).contains("DISABLED");
+            String log = open.logText();
+            assertThat(log).contains("AUTHENTICATION IS DISABLED (CRM_AUTH_ENABLED=false)")
+                    .contains("\"level\":\"WARN\"").doesNotContain(BANNER);
+            assertThat(open.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+}
