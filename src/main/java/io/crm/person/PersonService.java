@@ -101,7 +101,20 @@ public class PersonService {
     }
 
     Document get(String personId) {
-        Document found = persons().find(Filters.and(byPersonId(personId), LIVE)).sort(Sorts.ascending("_id")).first();
+        // point lookups on the person_id index, one per stored form of the id (text, and a number for digits), in
+        // _id order: the first live one, as the original's find_one found the first
+        Document found = null;
+        for (Object value : personIdForms(personId)) {
+            for (Document candidate : persons().find(Filters.eq(ContactSchema.LEGACY_ID, value))
+                    .sort(Sorts.ascending("_id"))) {
+                if (!RecordMeta.archived(candidate)) {
+                    if (found == null || compareIds(candidate.get("_id"), found.get("_id")) < 0) {
+                        found = candidate;
+                    }
+                    break;
+                }
+            }
+        }
         if (found == null) {
             throw LegacyException.notFound();
         }
@@ -258,9 +271,14 @@ public class PersonService {
     }
 
     private void requireNewPersonId(String personId, ObjectId self) {
-        Bson query = self == null ? byPersonId(personId) : Filters.and(byPersonId(personId), Filters.ne("_id", self));
-        if (persons().find(query).projection(Projections.include("_id")).first() != null) {
-            throw LegacyException.conflict("A person with person_id '" + personId + "' already exists");
+        for (Object value : personIdForms(personId)) {
+            // a point lookup on the person_id index; at most two documents even in legacy data with duplicates
+            for (Document other : persons().find(Filters.eq(ContactSchema.LEGACY_ID, value))
+                    .projection(Projections.include("_id")).limit(2)) {
+                if (!other.get("_id").equals(self)) {
+                    throw LegacyException.conflict("A person with person_id '" + personId + "' already exists");
+                }
+            }
         }
     }
 
@@ -268,6 +286,20 @@ public class PersonService {
      * person_id as the path gives it. Documents the original's bulk insert wrote with a JSON number as person_id are
      * found by the same digits.
      */
+    static List<Object> personIdForms(String personId) {
+        return INTEGER.matcher(personId).matches() ? List.of(personId, Long.parseLong(personId)) : List.of(personId);
+    }
+
+    /** Orders ids as MongoDB's sort does for the ids legacy data has: ObjectIds by value, others by their text. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareIds(Object a, Object b) {
+        if (a instanceof Comparable ca && a.getClass().equals(b.getClass())) {
+            return ca.compareTo(b);
+        }
+        // different BSON types: MongoDB orders numbers and strings before ObjectIds
+        return (a instanceof ObjectId ? 1 : 0) - (b instanceof ObjectId ? 1 : 0);
+    }
+
     static Bson byPersonId(String personId) {
         if (INTEGER.matcher(personId).matches()) {
             return Filters.in(ContactSchema.LEGACY_ID, personId, Long.parseLong(personId));
