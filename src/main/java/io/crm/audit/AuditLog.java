@@ -55,18 +55,9 @@ public class AuditLog {
      */
     public <T> T record(String action, String entityType, Object entityId, List<Change> changes, long version,
                         Supplier<T> write) {
-        Actor actor = actors.current();
         ObjectId eventId = new ObjectId();
-        events.insertOne(new Document("_id", eventId)
-                .append("at", Date.from(clock.instant()))
-                .append("actorId", actor.id())
-                .append("actorName", actor.name())
-                .append("action", action)
-                .append("entityType", entityType)
-                .append("entityId", String.valueOf(entityId instanceof ObjectId id ? id.toHexString() : entityId))
-                .append("version", version)
-                .append("changes", changes.stream().map(Change::toDocument).toList())
-                .append("state", PENDING));
+        events.insertOne(pendingEvent(eventId, actors.current(), Date.from(clock.instant()), action, entityType,
+                new Entry(entityId, changes, version)));
         T result;
         try {
             result = write.get();
@@ -103,22 +94,27 @@ public class AuditLog {
         for (Entry entry : entries) {
             ObjectId eventId = new ObjectId();
             ids.add(eventId);
-            docs.add(new Document("_id", eventId)
-                    .append("at", at)
-                    .append("actorId", actor.id())
-                    .append("actorName", actor.name())
-                    .append("action", action)
-                    .append("entityType", entityType)
-                    .append("entityId", String.valueOf(entry.entityId() instanceof ObjectId id
-                            ? id.toHexString() : entry.entityId()))
-                    .append("version", entry.version())
-                    .append("changes", entry.changes().stream().map(Change::toDocument).toList())
-                    .append("state", PENDING));
+            docs.add(pendingEvent(eventId, actor, at, action, entityType, entry));
         }
         if (!docs.isEmpty()) {
             events.insertMany(docs);
         }
         return ids;
+    }
+
+    private static Document pendingEvent(ObjectId eventId, Actor actor, Date at, String action, String entityType,
+                                         Entry entry) {
+        Object entityId = entry.entityId();
+        return new Document("_id", eventId)
+                .append("at", at)
+                .append("actorId", actor.id())
+                .append("actorName", actor.name())
+                .append("action", action)
+                .append("entityType", entityType)
+                .append("entityId", String.valueOf(entityId instanceof ObjectId id ? id.toHexString() : entityId))
+                .append("version", entry.version())
+                .append("changes", entry.changes().stream().map(Change::toDocument).toList())
+                .append("state", PENDING);
     }
 
     /** Marks the events of changes that were written as applied (a failure leaves them to the reconciler). */

@@ -28,6 +28,8 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.session.ConcurrentSessionFilter;
+import org.springframework.security.web.session.SessionInformationExpiredEvent;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.context.support.WebApplicationContextUtils;
@@ -81,7 +83,7 @@ public class WebSecurity {
         if (!properties.enabled()) {
             return openChain(http.securityMatcher("/api/v1/auth/**"));
         }
-        common(http.securityMatcher("/api/v1/auth/**"))
+        stateless(common(http.securityMatcher("/api/v1/auth/**")))
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
@@ -102,7 +104,7 @@ public class WebSecurity {
         if (!properties.enabled()) {
             return openChain(http.securityMatcher(api));
         }
-        common(http.securityMatcher(api))
+        stateless(common(http.securityMatcher(api)))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .authorizeHttpRequests(auth -> auth
@@ -133,6 +135,9 @@ public class WebSecurity {
         RequestMatcher managementServer = WebSecurity::onManagementServer;
         boolean separateManagementPort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
         common(http)
+                // sessions start here (form login) and are registered, so disabling a user can end all of theirs
+                .sessionManagement(session -> session.sessionFixation(f -> f.changeSessionId())
+                        .maximumSessions(-1).sessionRegistry(sessions).expiredSessionStrategy(this::sessionEnded))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .bearerTokenResolver(WebSecurity::bearerTokenOutsidePublicPaths)
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
@@ -169,21 +174,28 @@ public class WebSecurity {
         return http.build();
     }
 
+    /**
+     * The API chains: a request with a token (or Basic credentials) gets no session, since a session per API call
+     * costs memory and CPU for nothing; one that comes with a browser session is still served, and turned away once
+     * that session was ended (a disabled user).
+     */
+    private HttpSecurity stateless(HttpSecurity http) {
+        return http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                .addFilter(new ConcurrentSessionFilter(sessions, this::sessionEnded));
+    }
+
+    private void sessionEnded(SessionInformationExpiredEvent event) throws java.io.IOException {
+        if (wantsHtml(event.getRequest())) {
+            event.getResponse().sendRedirect(event.getRequest().getContextPath() + "/login?expired");
+        } else {
+            errors.commence(event.getRequest(), event.getResponse(),
+                    new org.springframework.security.authentication.CredentialsExpiredException("session ended"));
+        }
+    }
+
     /** Headers, CORS, CSRF and errors every authenticated chain shares. */
     private HttpSecurity common(HttpSecurity http) throws Exception {
         return headers(http)
-                // every session is registered, so disabling a user can end all of theirs (any chain checks)
-                .sessionManagement(session -> session.sessionFixation(f -> f.changeSessionId())
-                        .maximumSessions(-1).sessionRegistry(sessions).expiredSessionStrategy(event -> {
-                            if (wantsHtml(event.getRequest())) {
-                                event.getResponse().sendRedirect(event.getRequest().getContextPath()
-                                        + "/login?expired");
-                            } else {
-                                errors.commence(event.getRequest(), event.getResponse(),
-                                        new org.springframework.security.authentication
-                                                .CredentialsExpiredException("session ended"));
-                            }
-                        }))
                 .cors(cors -> cors.configurationSource(corsSource()))
                 // Bearer and Basic requests carry their credentials explicitly, so they cannot be forged
                 // cross-site; a request riding on a session cookie must carry the CSRF token.

@@ -100,6 +100,15 @@ class SecurityApiTest extends ApiTest {
     }
 
     @Test
+    void tokenRequestsAreStatelessNoSessionIsMadeForThem() {
+        for (Http.Response response : new Http.Response[]{http.get("/api/v1/contacts"), http.get("/person"),
+                http.get("/api/v1/auth/tokens"), http.post("/api/v1/contacts", Map.of("name", "Stateless"))}) {
+            assertThat(response.status()).isLessThan(300);
+            assertThat(response.header("Set-Cookie")).as("a session cookie").isEmpty();
+        }
+    }
+
+    @Test
     void membersRevokeOnlyTheirOwnTokensAdminsAnyone() {
         Document member = user(Role.MEMBER);
         Http memberClient = http.anonymous().withToken(token(member));
