@@ -11,9 +11,8 @@ import io.crm.contact.ContactService;
 import io.crm.deal.DealSchema;
 import io.crm.deal.DealService;
 import io.crm.record.Page;
-import io.crm.record.RecordException;
 import io.crm.timeline.TimelineService;
-import io.crm.web.Forms;
+import io.crm.web.RecordForms;
 import io.crm.web.Lists;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.Document;
@@ -40,12 +39,15 @@ public class CompanyPages {
     private final DealService deals;
     private final TimelineService timeline;
 
+    private final RecordForms forms;
+
     public CompanyPages(CompanyService companies, ContactService contacts, DealService deals,
                         TimelineService timeline) {
         this.companies = companies;
         this.contacts = contacts;
         this.deals = deals;
         this.timeline = timeline;
+        this.forms = new RecordForms(companies, "Company", "/companies", FIELDS, "domain", "Company archived. You find it under \"Archived\" to restore it.", this::form);
     }
 
     @GetMapping("/companies")
@@ -114,54 +116,23 @@ public class CompanyPages {
     @PostMapping("/companies")
     public String create(@RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        try {
-            Document saved = companies.create(Forms.body(form, FIELDS, false));
-            redirect.addFlashAttribute("notice", "Company created.");
-            return "redirect:/companies/" + saved.getObjectId("_id").toHexString();
-        } catch (RecordException.Invalid invalid) {
-            response.setStatus(400);
-            return form(model, new LinkedHashMap<>(Forms.values(form)), Forms.errors(invalid), null);
-        } catch (RecordException.Duplicate duplicate) {
-            response.setStatus(409);
-            return form(model, new LinkedHashMap<>(Forms.values(form)), Map.of("domain", duplicate.getMessage()),
-                    null);
-        }
+        return forms.create(forms.body(form), form, model, response, redirect);
     }
 
     @PostMapping("/companies/{id}")
     public String update(@PathVariable String id, @RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
-        values.put("id", id);
-        try {
-            companies.update(id, Forms.body(form, FIELDS, true), Forms.version(form));
-            redirect.addFlashAttribute("notice", "Company saved.");
-            return "redirect:/companies/" + id;
-        } catch (RecordException.Invalid invalid) {
-            response.setStatus(400);
-            return form(model, values, Forms.errors(invalid), null);
-        } catch (RecordException.Duplicate duplicate) {
-            response.setStatus(409);
-            return form(model, values, Map.of("domain", duplicate.getMessage()), null);
-        } catch (RecordException.StaleVersion stale) {
-            response.setStatus(409);
-            return form(model, values, Map.of(), "Someone else changed this company since you opened the form. "
-                    + "Reload the company to see their changes, then edit again.");
-        }
+        return forms.update(id, form, model, response, redirect);
     }
 
     @PostMapping("/companies/{id}/archive")
     public String archive(@PathVariable String id, RedirectAttributes redirect) {
-        companies.archive(id, null);
-        redirect.addFlashAttribute("notice", "Company archived. You find it under \"Archived\" to restore it.");
-        return "redirect:/companies";
+        return forms.archive(id, redirect);
     }
 
     @PostMapping("/companies/{id}/restore")
     public String restore(@PathVariable String id, RedirectAttributes redirect) {
-        companies.restore(id);
-        redirect.addFlashAttribute("notice", "Company restored.");
-        return "redirect:/companies/" + id;
+        return forms.restore(id, redirect);
     }
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {

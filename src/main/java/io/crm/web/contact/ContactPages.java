@@ -17,6 +17,7 @@ import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
 import io.crm.timeline.TimelineService;
 import io.crm.web.Forms;
+import io.crm.web.RecordForms;
 import io.crm.web.Lists;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.Document;
@@ -43,12 +44,15 @@ public class ContactPages {
     private final DealService deals;
     private final TimelineService timeline;
 
+    private final RecordForms forms;
+
     public ContactPages(ContactService contacts, CompanyService companies, DealService deals,
                         TimelineService timeline) {
         this.contacts = contacts;
         this.companies = companies;
         this.deals = deals;
         this.timeline = timeline;
+        this.forms = new RecordForms(contacts, "Contact", "/contacts", FIELDS, "email", "Contact archived. You find it under \"Archived\" to restore it.", this::form);
     }
 
     /**
@@ -130,54 +134,23 @@ public class ContactPages {
     @PostMapping("/contacts")
     public String create(@RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        try {
-            Document saved = contacts.create(Forms.body(form, FIELDS, false));
-            redirect.addFlashAttribute("notice", "Contact created.");
-            return "redirect:/contacts/" + saved.getObjectId("_id").toHexString();
-        } catch (RecordException.Invalid invalid) {
-            response.setStatus(400);
-            return form(model, new LinkedHashMap<>(Forms.values(form)), Forms.errors(invalid), null);
-        } catch (RecordException.Duplicate duplicate) {
-            response.setStatus(409);
-            return form(model, new LinkedHashMap<>(Forms.values(form)), Map.of("email", duplicate.getMessage()),
-                    null);
-        }
+        return forms.create(forms.body(form), form, model, response, redirect);
     }
 
     @PostMapping("/contacts/{id}")
     public String update(@PathVariable String id, @RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
-        values.put("id", id);
-        try {
-            contacts.update(id, Forms.body(form, FIELDS, true), Forms.version(form));
-            redirect.addFlashAttribute("notice", "Contact saved.");
-            return "redirect:/contacts/" + id;
-        } catch (RecordException.Invalid invalid) {
-            response.setStatus(400);
-            return form(model, values, Forms.errors(invalid), null);
-        } catch (RecordException.Duplicate duplicate) {
-            response.setStatus(409);
-            return form(model, values, Map.of("email", duplicate.getMessage()), null);
-        } catch (RecordException.StaleVersion stale) {
-            response.setStatus(409);
-            return form(model, values, Map.of(), "Someone else changed this contact since you opened the form. "
-                    + "Reload the contact to see their changes, then edit again.");
-        }
+        return forms.update(id, form, model, response, redirect);
     }
 
     @PostMapping("/contacts/{id}/archive")
     public String archive(@PathVariable String id, RedirectAttributes redirect) {
-        contacts.archive(id, null);
-        redirect.addFlashAttribute("notice", "Contact archived. You find it under \"Archived\" to restore it.");
-        return "redirect:/contacts";
+        return forms.archive(id, redirect);
     }
 
     @PostMapping("/contacts/{id}/restore")
     public String restore(@PathVariable String id, RedirectAttributes redirect) {
-        contacts.restore(id);
-        redirect.addFlashAttribute("notice", "Contact restored.");
-        return "redirect:/contacts/" + id;
+        return forms.restore(id, redirect);
     }
 
     /** Bulk actions on the selected rows: add a tag, or archive. */

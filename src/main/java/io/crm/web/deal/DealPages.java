@@ -15,6 +15,7 @@ import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
 import io.crm.timeline.TimelineService;
 import io.crm.web.Forms;
+import io.crm.web.RecordForms;
 import io.crm.web.Lists;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.Document;
@@ -44,12 +45,15 @@ public class DealPages {
     private final ContactService contacts;
     private final TimelineService timeline;
 
+    private final RecordForms forms;
+
     public DealPages(DealService deals, CompanyService companies, ContactService contacts,
                      TimelineService timeline) {
         this.deals = deals;
         this.companies = companies;
         this.contacts = contacts;
         this.timeline = timeline;
+        this.forms = new RecordForms(deals, "Deal", "/deals", FIELDS, null, "Deal archived.", this::form);
     }
 
     @GetMapping("/deals")
@@ -157,52 +161,28 @@ public class DealPages {
     @PostMapping("/deals")
     public String create(@RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        Map<String, Object> body = Forms.body(form, FIELDS, false);
+        Map<String, Object> body = forms.body(form);
         String contactId = form.getFirst("contactId");
         if (contactId != null && !contactId.isBlank()) {
             body.put("contactIds", List.of(contactId.strip()));
         }
-        try {
-            Document saved = deals.create(body);
-            redirect.addFlashAttribute("notice", "Deal created.");
-            return "redirect:/deals/" + saved.getObjectId("_id").toHexString();
-        } catch (RecordException.Invalid invalid) {
-            response.setStatus(400);
-            return form(model, new LinkedHashMap<>(Forms.values(form)), Forms.errors(invalid), null);
-        }
+        return forms.create(body, form, model, response, redirect);
     }
 
     @PostMapping("/deals/{id}")
     public String update(@PathVariable String id, @RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
-        values.put("id", id);
-        try {
-            deals.update(id, Forms.body(form, FIELDS, true), Forms.version(form));
-            redirect.addFlashAttribute("notice", "Deal saved.");
-            return "redirect:/deals/" + id;
-        } catch (RecordException.Invalid invalid) {
-            response.setStatus(400);
-            return form(model, values, Forms.errors(invalid), null);
-        } catch (RecordException.StaleVersion stale) {
-            response.setStatus(409);
-            return form(model, values, Map.of(), "Someone else changed this deal since you opened the form. "
-                    + "Reload the deal to see their changes, then edit again.");
-        }
+        return forms.update(id, form, model, response, redirect);
     }
 
     @PostMapping("/deals/{id}/archive")
     public String archive(@PathVariable String id, RedirectAttributes redirect) {
-        deals.archive(id, null);
-        redirect.addFlashAttribute("notice", "Deal archived.");
-        return "redirect:/deals";
+        return forms.archive(id, redirect);
     }
 
     @PostMapping("/deals/{id}/restore")
     public String restore(@PathVariable String id, RedirectAttributes redirect) {
-        deals.restore(id);
-        redirect.addFlashAttribute("notice", "Deal restored.");
-        return "redirect:/deals/" + id;
+        return forms.restore(id, redirect);
     }
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {

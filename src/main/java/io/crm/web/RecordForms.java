@@ -1,0 +1,115 @@
+package io.crm.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.crm.record.RecordException;
+import io.crm.record.RecordService;
+import jakarta.servlet.http.HttpServletResponse;
+import org.bson.Document;
+
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The form posts every record page shares (create, edit, archive, restore) over the record's service: a saved form
+ * redirects to the record with a notice; a refused one shows the form again with the service's messages next to the
+ * fields (400 invalid, 409 duplicate or edited meanwhile).
+ */
+public final class RecordForms {
+
+    /** Shows a record's form with values, field errors and an optional message about a conflicting edit. */
+    @FunctionalInterface
+    public interface FormView {
+        String render(Model model, Map<String, Object> values, Map<String, String> errors, String conflict);
+    }
+
+    private final RecordService<?> service;
+    private final String label;
+    private final String path;
+    private final List<String> fields;
+    private final String uniqueField;
+    private final String archivedNotice;
+    private final FormView view;
+
+    /**
+     * @param label          what a record is called ("Contact")
+     * @param path           where the records' pages are ("/contacts")
+     * @param fields         the form fields that become the body
+     * @param uniqueField    the field a duplicate error belongs to (null when the record has none)
+     * @param archivedNotice the notice after archiving
+     */
+    public RecordForms(RecordService<?> service, String label, String path, List<String> fields, String uniqueField,
+                       String archivedNotice, FormView view) {
+        this.service = service;
+        this.label = label;
+        this.path = path;
+        this.fields = fields;
+        this.uniqueField = uniqueField;
+        this.archivedNotice = archivedNotice;
+        this.view = view;
+    }
+
+    /** The create body the form gives (pages may add to it before {@link #create}). */
+    public Map<String, Object> body(MultiValueMap<String, String> form) {
+        return Forms.body(form, fields, false);
+    }
+
+    public String create(Map<String, Object> body, MultiValueMap<String, String> form, Model model,
+                         HttpServletResponse response, RedirectAttributes redirect) {
+        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
+        try {
+            Document saved = service.create(body);
+            redirect.addFlashAttribute("notice", label + " created.");
+            return "redirect:" + path + "/" + saved.getObjectId("_id").toHexString();
+        } catch (RecordException e) {
+            return refused(e, values, model, response);
+        }
+    }
+
+    public String update(String id, MultiValueMap<String, String> form, Model model, HttpServletResponse response,
+                         RedirectAttributes redirect) {
+        Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
+        values.put("id", id);
+        try {
+            service.update(id, Forms.body(form, fields, true), Forms.version(form));
+            redirect.addFlashAttribute("notice", label + " saved.");
+            return "redirect:" + path + "/" + id;
+        } catch (RecordException e) {
+            return refused(e, values, model, response);
+        }
+    }
+
+    public String archive(String id, RedirectAttributes redirect) {
+        service.archive(id, null);
+        redirect.addFlashAttribute("notice", archivedNotice);
+        return "redirect:" + path;
+    }
+
+    public String restore(String id, RedirectAttributes redirect) {
+        service.restore(id);
+        redirect.addFlashAttribute("notice", label + " restored.");
+        return "redirect:" + path + "/" + id;
+    }
+
+    private String refused(RecordException e, Map<String, Object> values, Model model, HttpServletResponse response) {
+        String thing = label.toLowerCase(Locale.ROOT);
+        if (e instanceof RecordException.Invalid invalid) {
+            response.setStatus(400);
+            return view.render(model, values, Forms.errors(invalid), null);
+        }
+        if (e instanceof RecordException.Duplicate duplicate && uniqueField != null) {
+            response.setStatus(409);
+            return view.render(model, values, Map.of(uniqueField, duplicate.getMessage()), null);
+        }
+        if (e instanceof RecordException.StaleVersion) {
+            response.setStatus(409);
+            return view.render(model, values, Map.of(), "Someone else changed this " + thing + " since you opened "
+                    + "the form. Reload the " + thing + " to see their changes, then edit again.");
+        }
+        throw e;
+    }
+}
