@@ -54,7 +54,6 @@ public class WebSecurity {
     private static final Logger log = LoggerFactory.getLogger(WebSecurity.class);
 
     static final String[] LEGACY_PATHS = {"/person", "/person/**", "/stats"};
-    static final String[] DOC_PATHS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
     static final String[] PUBLIC_PATHS = {"/health", "/ready", "/livez", "/readyz", "/login", "/error",
             "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico"};
     /** The web UI's administration pages (users, tokens). */
@@ -121,7 +120,8 @@ public class WebSecurity {
 
     @Bean
     @Order(3)
-    SecurityFilterChain webChain(HttpSecurity http, Environment environment, OpaqueTokenIntrospector tokens) throws Exception {
+    SecurityFilterChain webChain(HttpSecurity http, Environment environment, OpaqueTokenIntrospector tokens)
+            throws Exception {
         if (!properties.enabled()) {
             log.warn("""
 
