@@ -12,6 +12,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
+import io.crm.record.RecordStore;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
@@ -73,7 +74,7 @@ public class AuditReconciler {
             return entity == null ? AuditLog.APPLIED : AuditLog.NOT_APPLIED;
         }
         long version = event.get("version") instanceof Number n ? n.longValue() : 0;
-        if (entity == null || versionOf(entity, where.versionPath()) < version) {
+        if (entity == null || version(entity, where.versionPath()) < version) {
             return AuditLog.NOT_APPLIED;
         }
         Document claimed = audit.collection().find(Filters.and(Filters.eq("entityId", entityId),
@@ -82,11 +83,7 @@ public class AuditReconciler {
         return claimed == null ? AuditLog.APPLIED : AuditLog.NOT_APPLIED;
     }
 
-    private static long versionOf(Document entity, String path) {
-        Object value = entity;
-        for (String part : path.split("\\.")) {
-            value = value instanceof Document d ? d.get(part) : null;
-        }
-        return value instanceof Number n ? n.longValue() : 0;
+    private static long version(Document entity, String path) {
+        return RecordStore.valueAt(entity, path) instanceof Number n ? n.longValue() : 0;
     }
 }

@@ -25,6 +25,7 @@ import io.crm.audit.AuditLog;
 import io.crm.audit.Change;
 import io.crm.record.Field;
 import io.crm.record.Fields;
+import io.crm.record.JsonValues;
 import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
@@ -181,15 +182,11 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         json.put("id", token.getObjectId("_id").toHexString());
         json.put("name", token.getString("name"));
         json.put("userId", token.getString("userId"));
-        json.put("createdAt", instant(token.get("createdAt")));
-        json.put("expiresAt", instant(token.get("expiresAt")));
-        json.put("lastUsedAt", instant(token.get("lastUsedAt")));
-        json.put("revokedAt", instant(token.get("revokedAt")));
+        json.put("createdAt", JsonValues.toJson(token.get("createdAt")));
+        json.put("expiresAt", JsonValues.toJson(token.get("expiresAt")));
+        json.put("lastUsedAt", JsonValues.toJson(token.get("lastUsedAt")));
+        json.put("revokedAt", JsonValues.toJson(token.get("revokedAt")));
         return json;
-    }
-
-    private static Instant instant(Object value) {
-        return value instanceof Date d ? d.toInstant() : null;
     }
 
     private static Field.Converter days(int max) {

@@ -22,6 +22,7 @@ import io.crm.audit.AuditLog;
 import io.crm.audit.Change;
 import io.crm.record.Field;
 import io.crm.record.Fields;
+import io.crm.record.JsonValues;
 import io.crm.record.Page;
 import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
@@ -233,8 +234,8 @@ public class UserService {
         json.put("displayName", user.getString("displayName"));
         json.put("role", user.getString("role"));
         json.put("enabled", user.getBoolean("enabled"));
-        json.put("createdAt", toInstant(user.get("createdAt")));
-        json.put("lastLoginAt", toInstant(user.get("lastLoginAt")));
+        json.put("createdAt", JsonValues.toJson(user.get("createdAt")));
+        json.put("lastLoginAt", JsonValues.toJson(user.get("lastLoginAt")));
         json.put("version", RecordMeta.version(user));
         return json;
     }
@@ -283,10 +284,6 @@ public class UserService {
             }
             return s;
         };
-    }
-
-    private static java.time.Instant toInstant(Object value) {
-        return value instanceof Date d ? d.toInstant() : null;
     }
 
     /** A users page's cursor is the last user's id; a malformed one is a 400. */

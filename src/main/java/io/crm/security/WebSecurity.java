@@ -1,5 +1,6 @@
 package io.crm.security;
 
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,6 +31,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.session.ConcurrentSessionFilter;
 import org.springframework.security.web.session.SessionInformationExpiredEvent;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.context.support.WebApplicationContextUtils;
@@ -238,16 +241,8 @@ public class WebSecurity {
 
     private static final org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver
             BEARER = new org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver();
-    private static final RequestMatcher PUBLIC = request -> {
-        String path = path(request);
-        for (String pattern : PUBLIC_PATHS) {
-            if (pattern.endsWith("/**") ? path.startsWith(pattern.substring(0, pattern.length() - 2))
-                    : path.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
-    };
+    private static final RequestMatcher PUBLIC = new OrRequestMatcher(Arrays.stream(PUBLIC_PATHS)
+            .map(pattern -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(pattern)).toList());
 
     /** A stale token sent to a public path (a health check, a stylesheet) is ignored rather than refused. */
     private static String bearerTokenOutsidePublicPaths(HttpServletRequest request) {
@@ -255,11 +250,7 @@ public class WebSecurity {
     }
 
     static boolean needsCsrf(HttpServletRequest request) {
-        String method = request.getMethod();
-        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE")) {
-            return false;
-        }
-        if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
+        if (!isWrite(request) || request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
             return false;
         }
         // no cookie, no ambient credentials: nothing a forged request could ride on (it gets 401 instead)
