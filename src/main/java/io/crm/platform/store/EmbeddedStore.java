@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 /**
  * The embedded MongoDB-wire server with its file-backed (H2 MVStore) backend. Used when no MongoDB URI is configured
@@ -35,7 +34,7 @@ public final class EmbeddedStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
         }
         Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
-        MongoServer server = new MongoServer(new H2Backend(file.toString()));
+        MongoServer server = new MongoServer(new PlannedH2Backend(file.toString()));
         server.bind(host, port);
         return new EmbeddedStore(server, server.getLocalAddress(), file);
     }

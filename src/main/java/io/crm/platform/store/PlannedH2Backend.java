@@ -1,0 +1,96 @@
+package io.crm.platform.store;
+
+import java.util.List;
+
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * The H2 (MVStore) backend of the embedded store, with one planner change: a filter that binds every key of a unique
+ * index ({@code _id} included) with an equality is answered by that index and the rest of the filter applied to the
+ * documents it finds ({@link KeyLookup}), as MongoDB does. Without it a versioned replace
+ * ({@code {_id, _crm.version}}) or a lookup with an archived condition reads every document of the collection.
+ *
+ * <p>The file layout is H2Backend's own (same map names), so data written before this class existed opens unchanged.
+ */
+final class PlannedH2Backend extends H2Backend {
+
+    PlannedH2Backend(String fileName) {
+        super(fileName);
+    }
+
+    PlannedH2Backend(MVStore store) {
+        super(store);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new PlannedDatabase(databaseName, getMvStore(), getCursorRegistry());
+    }
+
+    /*
+     * An inner class on purpose: H2Database opens the existing collections from its constructor, i.e. before a field
+     * of this subclass would be assigned, and the enclosing backend (whose MVStore is set before any database is
+     * opened) is available there because javac assigns the outer instance before calling the super constructor.
+     */
+    private final class PlannedDatabase extends H2Database {
+
+        PlannedDatabase(String databaseName, MVStore store, CursorRegistry cursors) {
+            super(databaseName, store, cursors);
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String namespace = getFullCollectionNamespace(collectionName);
+            MVStore store = getMvStore();
+            // The map names H2Database uses, so files written by the plain backend keep their data.
+            MVMap<Object, Document> data = store.openMap("databases." + namespace);
+            MVMap<String, Object> meta = store.openMap("meta." + namespace);
+            return new PlannedCollection(this, collectionName, options, data, meta, cursorRegistry);
+        }
+    }
+
+    private static final class PlannedCollection extends H2Collection {
+
+        PlannedCollection(MongoDatabase database, String name, CollectionOptions options,
+                MVMap<Object, Document> data, MVMap<String, Object> meta, CursorRegistry cursors) {
+            super(database, name, options, data, meta, cursors);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document projection) {
+            List<Index<Object>> indexes = getIndexes();
+            for (Index<Object> index : indexes) {
+                if (index.canHandle(query)) {
+                    return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+                }
+            }
+            for (Index<Object> index : indexes) {
+                if (!index.isUnique()) {
+                    continue;
+                }
+                List<String> keys = index.getKeys().stream().map(IndexKey::getKey).toList();
+                Document lookup = KeyLookup.boundKeys(query, keys).filter(index::canHandle).orElse(null);
+                if (lookup != null) {
+                    // matchDocuments applies the whole query to each document found, then sorts and pages.
+                    return matchDocuments(query, index.getPositions(lookup), orderBy, skip, limit, batchSize,
+                            projection);
+                }
+            }
+            return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+        }
+    }
+}
