@@ -32,11 +32,15 @@ COPY --from=build --chown=10001:10001 /workspace/extracted/spring-boot-loader/ .
 COPY --from=build --chown=10001:10001 /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=build --chown=10001:10001 /workspace/extracted/application/ ./
 # Only /tmp is writable when the root filesystem is read-only; the embedded store (used when no MONGODB_URI is set)
-# therefore keeps its files there. Heap follows the container memory limit.
+# therefore keeps its files there. The heap follows the container memory limit (BENCHMARKS.md, "Memory"): at most
+# 60 % of it, the rest is for metaspace, code and threads; an initial 20 % because the Serial collector (what a
+# container under 1792 MiB gets) sizes its young generation from the initial heap and, started from the AOT cache,
+# never resizes it: a tiny young generation promoted garbage into the old one until the whole heap was resident
+# (RSS 600 MiB under a 512 MiB limit). Freed native memory (JIT arenas) goes back to the OS every 5 s.
 ENV PORT=5000 \
     MANAGEMENT_PORT=8081 \
     CRM_DATA_DIR=/tmp/crm-data \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=20 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 # Java 25 AOT cache (JEP 483/514): a training run at build time (the context starts against the embedded store,
 # then exits) records the classes loaded and linked, so the real start skips that work. Measured on a busy 2-core
 # machine: ~30% less CPU to reach ready (8.4-9.9 s -> 6.0-6.7 s CPU); see docs/operations.md. Same JDK, same

@@ -86,7 +86,8 @@ class DockerfileTest {
         "org.opencontainers.image.revision=|org.example.revision=|org.opencontainers.image.revision",
         "FROM eclipse-temurin:25.0.3_9-jre-noble|FROM eclipse-temurin:25.0.3_9-jdk-noble|JRE image",
         "--layers --launcher|--launcher|--layers --launcher",
-        "-XX:MaxRAMPercentage=75|-Xmx512m|MaxRAMPercentage",
+        "-XX:MaxRAMPercentage=60|-XX:MaxRAMPercentage=75|MaxRAMPercentage",
+        "-XX:InitialRAMPercentage=20 |-Xmn4m |InitialRAMPercentage",
         "FROM eclipse-temurin:25.0.3_9-jdk-noble AS build|FROM eclipse-temurin:latest AS build|pinned",
     })
     void eachPromiseIsCheckedOnAPlantedError(String from, String to, String expectedProblem) throws IOException {
