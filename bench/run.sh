@@ -67,9 +67,12 @@ esac
 seconds() { local d=${1%s}; echo "$d"; }
 DURATION_S=$(seconds "$DURATION")
 WARMUP_S=$(seconds "$WARMUP")
-# The container's JVM settings (Dockerfile JAVA_TOOL_OPTIONS) plus MaxRAM standing in for the pod's memory limit:
-# the JVM sizes its heap (75 %) and picks its GC (Serial below ~1.8 GB) from it exactly as under a cgroup limit.
-JVM_FLAGS=(-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError "-XX:MaxRAM=$MEM")
+# The container's JVM settings, read from the Dockerfile's JAVA_TOOL_OPTIONS (one source of truth), plus MaxRAM
+# standing in for the pod's memory limit: the JVM sizes its heap and picks its GC (Serial below ~1.8 GB) from it
+# exactly as under a cgroup limit.
+read -r -a IMAGE_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
+((${#IMAGE_FLAGS[@]} > 0)) || { echo "no JAVA_TOOL_OPTIONS in $ROOT/Dockerfile" >&2; exit 1; }
+JVM_FLAGS=("${IMAGE_FLAGS[@]}" "-XX:MaxRAM=$MEM")
 # MaxRAM does not change the GC choice, a cgroup limit does: under 1792 MiB the JVM is not "server class" and uses
 # the Serial collector, so say so explicitly to get what the container gets.
 mem_mib() { local m=${1,,}; case "$m" in *g) echo $(( ${m%g} * 1024 )) ;; *m) echo "${m%m}" ;; *) echo $(( m / 1048576 )) ;; esac; }
@@ -310,6 +313,13 @@ ADMIN_EMAIL=bench-admin@crm.local
 ADMIN_PASSWORD_FILE="$OUT/admin-password"
 (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$ADMIN_PASSWORD_FILE")
 BENCH_TOKEN=""
+# The image starts from a Java 25 AOT cache made by a training run at build time (Dockerfile), so the service here
+# does too: it changes memory (the Serial collector's young generation is never resized, BENCHMARKS.md "Memory").
+SERVICE_AOT=()
+training_run -XX:AOTCacheOutput="$OUT/service.aot" -jar "$APP_RUN_JAR"
+if [[ -f "$OUT/service.aot" ]]; then SERVICE_AOT=("-XX:AOTCache=$OUT/service.aot")
+else log "no AOT cache from the training run (train.log): the service starts without one"; fi
+emit "{\"kind\":\"service_flags\",\"flags\":\"${JVM_FLAGS[*]} ${SERVICE_AOT[*]:-}\"}"
 start_service() { # mode: starts the service with authentication on or off, waits for /ready
   local mode=$1 port mport t0 pid base
   port=$(free_port); mport=$(free_port)
@@ -321,7 +331,8 @@ start_service() { # mode: starts the service with authentication on or off, wait
     CRM_ADMIN_PASSWORD_FILE="$ADMIN_PASSWORD_FILE")
   t0=$(now_ms)
   env PORT="$port" MANAGEMENT_PORT="$mport" MONGODB_URI="$URI" "${auth_env[@]}" \
-    "$JAVA" "${JVM_FLAGS[@]}" "-Xlog:gc:file=$OUT/gc-auth-$mode.log:uptime,level,tags" -jar "$APP_RUN_JAR" \
+    "$JAVA" "${JVM_FLAGS[@]}" "${SERVICE_AOT[@]}" "-Xlog:gc:file=$OUT/gc-auth-$mode.log:uptime,level,tags" \
+    -jar "$APP_RUN_JAR" \
     > "$OUT/app-auth-$mode.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
@@ -509,6 +520,11 @@ print(round((p(d["finishedAt"]) - p(d["createdAt"])).total_seconds(), 3))' "$1"
   for i in 1 2 3; do
     log "raw insertMany of $IMPORT_ROWS contacts ($i/3)"
     emit "$(driver insertmany --uri "$URI" --n "$IMPORT_ROWS" --batch 1000 | grep '^{' | sed 's/^{/{"kind":"insertmany",/')"
+    quiesce
+    # the same documents into the contacts' own collection, whose unique indexes an import maintains too
+    log "raw insertMany of $IMPORT_ROWS contacts into the contacts collection ($i/3)"
+    emit "$(driver insertmany --uri "$URI" --n "$IMPORT_ROWS" --batch 1000 --into persons | grep '^{' |
+      sed 's/^{/{"kind":"insertmany_contacts",/')"
     quiesce
     $import_ready || continue
     csv="$OUT/import-$i.csv"

@@ -75,7 +75,7 @@ public final class Driver {
                     Double.parseDouble(opts.getOrDefault("warmup", "1")), Path.of(require(opts, "ids")));
             case "cleanup" -> cleanup(uri, Path.of(require(opts, "ids")));
             case "insertmany" -> insertMany(uri, Integer.parseInt(opts.getOrDefault("n", "100000")),
-                    Integer.parseInt(opts.getOrDefault("batch", "1000")));
+                    Integer.parseInt(opts.getOrDefault("batch", "1000")), opts.getOrDefault("into", "bench_import"));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
@@ -424,15 +424,28 @@ public final class Driver {
 
     // ---------------------------------------------------------------- insertMany (the CSV import limit)
 
-    static void insertMany(String uri, int n, int batchSize) {
+    /**
+     * The import's limit: the same contact documents written with insertMany, either into a collection of their own
+     * (only the _id index) or into "persons", the contacts' collection with the service's unique indexes (email,
+     * externalId), which an import has to maintain too; the rows written there are deleted again afterwards.
+     */
+    static void insertMany(String uri, int n, int batchSize, String into) {
         try (MongoClient client = client(uri, 2)) {
-            MongoCollection<Document> target = database(client, uri).getCollection("bench_import");
-            target.drop();
+            MongoCollection<Document> target = database(client, uri).getCollection(into);
+            boolean scratch = !into.equals("persons");
+            if (scratch) {
+                target.drop();
+            }
             // documents built before the clock starts: this measures the store, not document building
             List<Document> docs = new ArrayList<>(n);
+            List<ObjectId> ids = new ArrayList<>(n);
             Instant now = Instant.now();
+            String run = Long.toString(System.nanoTime(), 36);
             for (int i = 0; i < n; i++) {
-                docs.add(contact("imp-" + i, "imp" + i + "@bench.example", name(i), null, now));
+                Document doc = contact("imp-" + run + "-" + i, "imp" + run + "-" + i + "@bench.example", name(i),
+                        null, now);
+                docs.add(doc);
+                ids.add(doc.getObjectId("_id"));
             }
             long start = System.nanoTime();
             for (int from = 0; from < n; from += batchSize) {
@@ -440,10 +453,17 @@ public final class Driver {
                         new InsertManyOptions().ordered(true));
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            long stored = target.countDocuments();
-            target.drop();
-            System.out.printf(Locale.ROOT, "{\"op\":\"insertmany\",\"rows\":%d,\"stored\":%d,\"batch\":%d,"
-                    + "\"seconds\":%.3f,\"rows_per_s\":%.1f}%n", n, stored, batchSize, secs, n / secs);
+            long stored = target.countDocuments(Filters.in("_id", ids));
+            if (scratch) {
+                target.drop();
+            } else {
+                for (int from = 0; from < n; from += batchSize) {
+                    target.deleteMany(Filters.in("_id", ids.subList(from, Math.min(n, from + batchSize))));
+                }
+            }
+            System.out.printf(Locale.ROOT, "{\"op\":\"insertmany\",\"into\":\"%s\",\"rows\":%d,\"stored\":%d,"
+                    + "\"batch\":%d,\"seconds\":%.3f,\"rows_per_s\":%.1f}%n", into, n, stored, batchSize, secs,
+                    n / secs);
         }
     }
 
