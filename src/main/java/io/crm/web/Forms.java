@@ -53,6 +53,11 @@ public final class Forms {
         return new ArrayList<>(Arrays.stream(text.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList());
     }
 
+    /** ["vip", "lead"] to "vip, lead", for a form's tags field; anything but a list is no tags. */
+    public static String tagText(Object tags) {
+        return tags instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList()) : "";
+    }
+
     /** Field errors by field name, for showing each next to its input. */
     public static Map<String, String> errors(RecordException.Invalid invalid) {
         Map<String, String> errors = new LinkedHashMap<>();

@@ -27,6 +27,14 @@ public final class RecordForms {
         String render(Model model, Map<String, Object> values, Map<String, String> errors, String conflict);
     }
 
+    /** The model every record form shows: the values, field errors and a conflicting edit's message. */
+    public static void formModel(Model model, Map<String, Object> values, Map<String, String> errors,
+                                 String conflict) {
+        model.addAttribute("values", values);
+        model.addAttribute("errors", errors);
+        model.addAttribute("conflict", conflict);
+    }
+
     private final RecordService<?> service;
     private final String label;
     private final String path;

@@ -12,6 +12,7 @@ import io.crm.deal.DealSchema;
 import io.crm.deal.DealService;
 import io.crm.record.Page;
 import io.crm.timeline.TimelineService;
+import io.crm.web.Forms;
 import io.crm.web.RecordForms;
 import io.crm.web.Lists;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,6 +34,8 @@ public class CompanyPages {
 
     static final int PAGE_SIZE = 25;
     static final List<String> FIELDS = List.of("name", "domain", "industry", "phone");
+    private static final Lists.ListView LIST = new Lists.ListView("/companies", "companies/list",
+            List.of("name", "createdAt", "updatedAt"));
 
     private final CompanyService companies;
     private final ContactService contacts;
@@ -65,23 +68,9 @@ public class CompanyPages {
         filters.put("q", q);
         filters.put("tag", tag);
         filters.put("archived", archived ? "true" : null);
-        Map<String, String> current = new LinkedHashMap<>(filters);
-        current.put("sort", order);
         model.addAttribute("companies", page.items().stream().map(CompanySchema::toJson).toList());
-        model.addAttribute("filters", current);
         model.addAttribute("archived", archived);
-        model.addAttribute("sortLinks", Lists.sortLinks("/companies", filters, order, "name", "createdAt",
-                "updatedAt"));
-        model.addAttribute("moreUrl", page.nextCursor() == null ? null
-                : Lists.url("/companies", current, "cursor", page.nextCursor()));
-        model.addAttribute("exportUrl", Lists.url("/api/v1/companies/export", current));
-        if (htmx != null && cursor != null && !cursor.isBlank()) {
-            return "companies/list :: more";
-        }
-        if (htmx != null) {
-            return "companies/list :: results";
-        }
-        return "companies/list";
+        return LIST.render(model, filters, order, page.nextCursor(), cursor, htmx);
     }
 
     @GetMapping("/companies/{id}")
@@ -92,10 +81,7 @@ public class CompanyPages {
                 "name", 100, null).items().stream().map(ContactSchema::toJson).toList());
         model.addAttribute("deals", deals.list(new DealService.DealFilter(false, null, null, id, null),
                 "-updatedAt", 50, null).items().stream().map(DealSchema::toJson).toList());
-        var entries = timeline.ofCompany(id, 50, before);
-        model.addAttribute("timeline", entries.items());
-        model.addAttribute("olderUrl", entries.nextCursor() == null ? null
-                : Lists.url("/companies/" + id, Map.of("before", entries.nextCursor())));
+        Lists.timeline(model, "/companies/" + id, timeline.ofCompany(id, 50, before));
         model.addAttribute("link", Map.of("field", "companyId", "id", id, "on", "company"));
         return "companies/detail";
     }
@@ -108,8 +94,7 @@ public class CompanyPages {
     @GetMapping("/companies/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
         Map<String, Object> values = new LinkedHashMap<>(CompanySchema.toJson(companies.get(id)));
-        values.put("tags", values.get("tags") instanceof List<?> tags
-                ? String.join(", ", tags.stream().map(String::valueOf).toList()) : "");
+        values.put("tags", Forms.tagText(values.get("tags")));
         return form(model, values, Map.of(), null);
     }
 
@@ -136,9 +121,13 @@ public class CompanyPages {
     }
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
-        model.addAttribute("values", values);
-        model.addAttribute("errors", errors);
-        model.addAttribute("conflict", conflict);
+        RecordForms.formModel(model, values, errors, conflict);
         return "companies/form";
+    }
+
+    /** The companies offered in the contact and deal forms and filters (by name; the first 500). */
+    public static List<Map<String, Object>> options(CompanyService companies) {
+        return companies.list(new CompanyService.CompanyFilter(false, null, null, null), "name", 500, null)
+                .items().stream().map(CompanySchema::toJson).toList();
     }
 }

@@ -19,6 +19,7 @@ import io.crm.timeline.TimelineService;
 import io.crm.web.Forms;
 import io.crm.web.RecordForms;
 import io.crm.web.Lists;
+import io.crm.web.company.CompanyPages;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.Document;
 
@@ -38,6 +39,8 @@ public class ContactPages {
 
     static final int PAGE_SIZE = 25;
     static final List<String> FIELDS = List.of("name", "email", "phone", "title", "companyId");
+    private static final Lists.ListView LIST = new Lists.ListView("/contacts", "contacts/list",
+            List.of("name", "createdAt", "updatedAt"));
 
     private final ContactService contacts;
     private final CompanyService companies;
@@ -76,26 +79,15 @@ public class ContactPages {
         filters.put("tag", tag);
         filters.put("companyId", companyId);
         filters.put("archived", archived ? "true" : null);
-        Map<String, String> current = new LinkedHashMap<>(filters);
-        current.put("sort", order);
         List<Map<String, Object>> rows = page.items().stream().map(ContactSchema::toJson).toList();
         model.addAttribute("contacts", rows);
         model.addAttribute("companyNames", companyNames(rows));
-        model.addAttribute("filters", current);
         model.addAttribute("archived", archived);
-        model.addAttribute("sortLinks", Lists.sortLinks("/contacts", filters, order, "name", "createdAt",
-                "updatedAt"));
-        model.addAttribute("moreUrl", page.nextCursor() == null ? null
-                : Lists.url("/contacts", current, "cursor", page.nextCursor()));
-        model.addAttribute("exportUrl", Lists.url("/api/v1/contacts/export", current));
-        if (htmx != null && cursor != null && !cursor.isBlank()) {
-            return "contacts/list :: more";
+        if (htmx == null) {
+            // the filter's company choices are on the whole page only, not in the rows htmx swaps in
+            model.addAttribute("companies", CompanyPages.options(companies));
         }
-        if (htmx != null) {
-            return "contacts/list :: results";
-        }
-        model.addAttribute("companies", companyOptions());
-        return "contacts/list";
+        return LIST.render(model, filters, order, page.nextCursor(), cursor, htmx);
     }
 
     @GetMapping("/contacts/{id}")
@@ -108,10 +100,7 @@ public class ContactPages {
         }
         model.addAttribute("deals", deals.list(new DealService.DealFilter(false, null, null, null, id),
                 "-updatedAt", 50, null).items().stream().map(DealSchema::toJson).toList());
-        var entries = timeline.ofContact(id, 50, before);
-        model.addAttribute("timeline", entries.items());
-        model.addAttribute("olderUrl", entries.nextCursor() == null ? null
-                : Lists.url("/contacts/" + id, Map.of("before", entries.nextCursor())));
+        Lists.timeline(model, "/contacts/" + id, timeline.ofContact(id, 50, before));
         model.addAttribute("link", Map.of("field", "contactId", "id", id, "on", "contact"));
         return "contacts/detail";
     }
@@ -125,9 +114,8 @@ public class ContactPages {
 
     @GetMapping("/contacts/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
-        Map<String, Object> json = ContactSchema.toJson(contacts.get(id));
-        Map<String, Object> values = new LinkedHashMap<>(json);
-        values.put("tags", String.join(", ", castList(json.get("tags"))));
+        Map<String, Object> values = new LinkedHashMap<>(ContactSchema.toJson(contacts.get(id)));
+        values.put("tags", Forms.tagText(values.get("tags")));
         return form(model, values, Map.of(), null);
     }
 
@@ -193,17 +181,9 @@ public class ContactPages {
     }
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
-        model.addAttribute("values", values);
-        model.addAttribute("errors", errors);
-        model.addAttribute("conflict", conflict);
-        model.addAttribute("companies", companyOptions());
+        RecordForms.formModel(model, values, errors, conflict);
+        model.addAttribute("companies", CompanyPages.options(companies));
         return "contacts/form";
-    }
-
-    /** The companies offered in filters and forms (by name; the first 500). */
-    private List<Map<String, Object>> companyOptions() {
-        return companies.list(new CompanyService.CompanyFilter(false, null, null, null), "name", 500, null)
-                .items().stream().map(CompanySchema::toJson).toList();
     }
 
     private Map<String, String> companyNames(List<Map<String, Object>> rows) {

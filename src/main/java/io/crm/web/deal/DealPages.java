@@ -17,6 +17,7 @@ import io.crm.timeline.TimelineService;
 import io.crm.web.Forms;
 import io.crm.web.RecordForms;
 import io.crm.web.Lists;
+import io.crm.web.company.CompanyPages;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.Document;
 
@@ -135,10 +136,7 @@ public class DealPages {
             }
         }
         model.addAttribute("contacts", linked);
-        var entries = timeline.ofDeal(id, 50, before);
-        model.addAttribute("timeline", entries.items());
-        model.addAttribute("olderUrl", entries.nextCursor() == null ? null
-                : Lists.url("/deals/" + id, Map.of("before", entries.nextCursor())));
+        Lists.timeline(model, "/deals/" + id, timeline.ofDeal(id, 50, before));
         model.addAttribute("link", Map.of("field", "dealId", "id", id, "on", "deal"));
         return "deals/detail";
     }
@@ -186,12 +184,9 @@ public class DealPages {
     }
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
-        model.addAttribute("values", values);
-        model.addAttribute("errors", errors);
-        model.addAttribute("conflict", conflict);
+        RecordForms.formModel(model, values, errors, conflict);
         model.addAttribute("stages", deals.pipeline().stages());
-        model.addAttribute("companies", companies.list(new CompanyService.CompanyFilter(false, null, null, null),
-                "name", 500, null).items().stream().map(CompanySchema::toJson).toList());
+        model.addAttribute("companies", CompanyPages.options(companies));
         return "deals/form";
     }
 }
