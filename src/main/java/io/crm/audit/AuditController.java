@@ -9,18 +9,21 @@ import com.mongodb.client.model.Filters;
 import io.crm.platform.web.Preconditions;
 import io.crm.record.JsonValues;
 import io.crm.record.RecordException;
+import io.crm.security.Access;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The audit trail for admins (the security rules restrict /api/v1/audit to ADMIN), newest first. */
+/** The audit trail for admins (the request rules restrict /api/v1/audit to ADMIN, and so does method security), newest first. */
 @RestController
+@PreAuthorize(Access.ADMIN)
 @Tag(name = "audit")
 public class AuditController {
 

@@ -12,6 +12,9 @@ import java.util.Map;
 
 import io.crm.platform.web.ProblemHandler;
 import io.crm.record.RecordException;
+import io.crm.security.CrmUser;
+import io.crm.security.CurrentUser;
+import io.crm.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
@@ -85,18 +88,24 @@ public class ImportController {
     @GetMapping("/{id}")
     @Operation(summary = "An import's progress and result")
     public Map<String, Object> status(@PathVariable String id) {
-        return ImportService.toJson(imports.status(id));
+        return ImportService.toJson(visible(id));
     }
 
     @GetMapping(path = "/{id}/errors.csv", produces = "text/csv")
     @Operation(summary = "An import's row errors as CSV: row,field,message (row: 1-based data row)")
     public void errors(@PathVariable String id, HttpServletResponse response) throws IOException {
-        imports.status(id); // 404 before anything is written
+        Document status = visible(id); // 404 before anything is written
         response.setContentType("text/csv; charset=utf-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"import-" + id + "-errors.csv\"");
         try (Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)) {
-            imports.writeErrors(id, out);
+            imports.writeErrors(status, out);
         }
+    }
+
+    /** The import, if the signed-in user started it or is an admin. */
+    private Document visible(String id) {
+        CrmUser user = CurrentUser.get();
+        return imports.status(id, user.id(), user.role() == Role.ADMIN);
     }
 
     @ExceptionHandler(ImportService.Busy.class)

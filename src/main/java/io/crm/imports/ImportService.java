@@ -205,10 +205,14 @@ public class ImportService {
         return columns;
     }
 
-    /** The import's status document, or 404; an import whose runner stopped reporting is shown as failed. */
-    Document status(String id) {
+    /**
+     * The import's status document, or 404; an import whose runner stopped reporting is shown as failed. An import
+     * (file name, rows in error, the data echoed in its messages) is its creator's: others get the same 404 as for an
+     * import that does not exist, unless {@code everyone} (admins).
+     */
+    Document status(String id, String viewerId, boolean everyone) {
         Document status = ObjectId.isValid(id) ? imports.find(Filters.eq("_id", new ObjectId(id))).first() : null;
-        if (status == null) {
+        if (status == null || !(everyone || viewerId.equals(status.getString("createdBy")))) {
             throw new RecordException.NotFound("Import");
         }
         if ("running".equals(status.getString("status")) && status.get("heartbeatAt") instanceof Date beat
@@ -241,8 +245,7 @@ public class ImportService {
     }
 
     /** errors.csv: {@code row,field,message}, by row, streamed from the index. */
-    void writeErrors(String id, Writer out) throws IOException {
-        Document status = status(id);
+    void writeErrors(Document status, Writer out) throws IOException {
         CsvWriter csv = new CsvWriter(out);
         csv.row(List.of("row", "field", "message"));
         for (Document error : errors.find(Filters.eq("importId", status.getObjectId("_id")))

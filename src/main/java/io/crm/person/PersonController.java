@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.mongodb.client.MongoCursor;
+import io.crm.platform.web.PathSet;
 import io.crm.record.Limits;
+import io.crm.security.Access;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -113,6 +116,7 @@ public class PersonController {
     }
 
     @DeleteMapping("/person/{person_id}")
+    @PreAuthorize(Access.ADMIN)
     @Operation(summary = "Delete a person (a real delete, as the original)")
     public ResponseEntity<Object> delete(@PathVariable("person_id") String personId) {
         persons.delete(personId);
@@ -139,6 +143,7 @@ public class PersonController {
     }
 
     @DeleteMapping("/person/bulk")
+    @PreAuthorize(Access.ADMIN)
     @Operation(summary = "Delete the persons with the given person_ids: {\"ids\": [...]}")
     public ResponseEntity<Object> bulkDelete(HttpServletRequest request) throws IOException {
         JsonNode body = body(request);
@@ -179,16 +184,17 @@ public class PersonController {
         return unmatched(request);
     }
 
+    private static final PathSet COLLECTION_PATHS = PathSet.exactly("/person", "/stats");
+    private static final PathSet ITEM_PATHS = PathSet.exactly("/person/{id}");
+
     /** Separate from the exact paths: a mapping matching a request with two patterns would outrank the endpoints. */
     @Hidden
     @RequestMapping("/person/**")
     public ResponseEntity<Object> unmatched(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
         String allowed = null;
-        if (path.equals("/person") || path.equals("/stats")) {
+        if (COLLECTION_PATHS.matches(request)) {
             allowed = "GET, HEAD";
-        } else if (path.startsWith("/person/") && path.length() > "/person/".length()
-                && path.indexOf('/', "/person/".length()) < 0) {
+        } else if (ITEM_PATHS.matches(request)) {
             allowed = "GET, HEAD, POST, PUT, DELETE";
         }
         if (allowed == null) {

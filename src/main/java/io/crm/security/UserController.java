@@ -11,6 +11,7 @@ import org.bson.Document;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,8 +21,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** User management for admins (the security rules restrict /api/v1/users to ADMIN). */
+/** User management for admins (the request rules restrict /api/v1/users to ADMIN, and so does method security). */
 @RestController
+@PreAuthorize(Access.ADMIN)
 @RequestMapping("/api/v1/users")
 @Tag(name = "users")
 public class UserController {

@@ -1,8 +1,9 @@
 package io.crm.security;
 
-import java.util.Arrays;
 import java.util.List;
 
+import io.crm.platform.web.PathSet;
+import io.crm.platform.web.Paths;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.config.Customizer;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
@@ -31,13 +33,12 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.session.ConcurrentSessionFilter;
 import org.springframework.security.web.session.SessionInformationExpiredEvent;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.context.support.WebApplicationContextUtils;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.servlet.mvc.condition.ProducesRequestCondition;
 
 /**
  * Who may reach what (docs/security.md), as three filter chains:
@@ -52,15 +53,11 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * With {@code crm.security.enabled=false} one chain lets everything through as an anonymous admin.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
 public class WebSecurity {
 
     private static final Logger log = LoggerFactory.getLogger(WebSecurity.class);
 
-    static final String[] LEGACY_PATHS = {"/person", "/person/**", "/stats"};
-    static final String[] PUBLIC_PATHS = {"/health", "/ready", "/livez", "/readyz", "/login", "/error",
-            "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico"};
-    /** The web UI's administration pages (users, tokens). */
-    static final String[] UI_ADMIN_PATHS = {"/admin", "/admin/**"};
     /** Who requests act as while authentication is off. */
     static final CrmUser AUTH_DISABLED_USER = new CrmUser("anonymous", "anonymous@localhost",
             "anonymous (authentication disabled)", Role.ADMIN, true, null);
@@ -83,9 +80,9 @@ public class WebSecurity {
     @Order(1)
     SecurityFilterChain tokenChain(HttpSecurity http, OpaqueTokenIntrospector tokens) throws Exception {
         if (!properties.enabled()) {
-            return openChain(http.securityMatcher("/api/v1/auth/**"));
+            return openChain(http.securityMatcher(Paths.TOKENS::matches));
         }
-        stateless(common(http.securityMatcher("/api/v1/auth/**")))
+        stateless(common(http.securityMatcher(Paths.TOKENS::matches)))
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
@@ -97,12 +94,7 @@ public class WebSecurity {
     @Bean
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, OpaqueTokenIntrospector tokens) throws Exception {
-        RequestMatcher api = request -> {
-            String path = path(request);
-            return path.startsWith("/api/") || path.equals("/api") || path.equals("/person")
-                    || path.startsWith("/person/") || path.equals("/stats") || path.startsWith("/v3/api-docs")
-                    || path.startsWith("/swagger-ui");
-        };
+        RequestMatcher api = Paths.API::matches;
         if (!properties.enabled()) {
             return openChain(http.securityMatcher(api));
         }
@@ -110,11 +102,11 @@ public class WebSecurity {
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/api").permitAll()
-                        .requestMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit", "/api/v1/audit/**")
-                        .hasRole(Role.ADMIN.name())
+                        .requestMatchers(WebSecurity::isServiceDescription).permitAll()
+                        .requestMatchers(Paths.ADMIN_API::matches).hasRole(Role.ADMIN.name())
                         // the legacy API's deletes are permanent
-                        .requestMatchers(HttpMethod.DELETE, LEGACY_PATHS).hasRole(Role.ADMIN.name())
+                        .requestMatchers(request -> HttpMethod.DELETE.matches(request.getMethod())
+                                && Paths.LEGACY.matches(request)).hasRole(Role.ADMIN.name())
                         .requestMatchers(HttpMethod.GET).hasRole(Role.VIEWER.name())
                         .requestMatchers(HttpMethod.HEAD).hasRole(Role.VIEWER.name())
                         .anyRequest().hasRole(Role.MEMBER.name()));
@@ -154,11 +146,10 @@ public class WebSecurity {
                         .authenticationEntryPoint(browserOrErrors(new LoginUrlAuthenticationEntryPoint("/login")))
                         .accessDeniedHandler(errors))
                 .authorizeHttpRequests(auth -> {
-                    auth.requestMatchers(PUBLIC_PATHS).permitAll();
+                    auth.requestMatchers(Paths.PUBLIC::matches).permitAll();
                     // the original service's root: a JSON description of the service, no data; a browser asking
                     // for HTML there gets the web UI's dashboard, which needs sign-in
-                    auth.requestMatchers(request -> HttpMethod.GET.matches(request.getMethod())
-                            && path(request).equals("/") && !wantsHtml(request)).permitAll();
+                    auth.requestMatchers(WebSecurity::isServiceDescription).permitAll();
                     auth.requestMatchers(EndpointRequest.to("health")).permitAll();
                     if (separateManagementPort) {
                         // metrics and the actuator on their own port, which Services and Ingress do not expose
@@ -170,7 +161,7 @@ public class WebSecurity {
                     }
                     // web UI: admin pages for admins; every UI write (form post, htmx, drag and drop) needs MEMBER,
                     // so a viewer's forged request is refused whatever the page showed
-                    auth.requestMatchers(UI_ADMIN_PATHS).hasRole(Role.ADMIN.name());
+                    auth.requestMatchers(Paths.UI_ADMIN::matches).hasRole(Role.ADMIN.name());
                     auth.requestMatchers(WebSecurity::isWrite).hasRole(Role.MEMBER.name());
                     auth.anyRequest().authenticated();
                 });
@@ -241,12 +232,40 @@ public class WebSecurity {
 
     private static final org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver
             BEARER = new org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver();
-    private static final RequestMatcher PUBLIC = new OrRequestMatcher(Arrays.stream(PUBLIC_PATHS)
-            .map(pattern -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(pattern)).toList());
 
     /** A stale token sent to a public path (a health check, a stylesheet) is ignored rather than refused. */
     private static String bearerTokenOutsidePublicPaths(HttpServletRequest request) {
-        return PUBLIC.matches(request) ? null : BEARER.resolve(request);
+        return Paths.PUBLIC.matches(request) ? null : BEARER.resolve(request);
+    }
+
+    /**
+     * The original service's root ({@code /}, and {@code /api}): a JSON description of the service, open to anyone.
+     * {@code /} also serves the web UI's dashboard, to whoever signed in: which of the two a request reaches is decided
+     * here by MVC's own content negotiation, so an anonymous request can never reach the dashboard.
+     */
+    static boolean isServiceDescription(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (!(method.equals("GET") || method.equals("HEAD"))) {
+            return false;
+        }
+        if (API_ROOT.matches(request)) {
+            return true;
+        }
+        return Paths.ROOT.matches(request) && !servedAsHtml(request);
+    }
+
+    private static final PathSet API_ROOT = PathSet.of("/api");
+    private static final ProducesRequestCondition HTML = new ProducesRequestCondition(MediaType.TEXT_HTML_VALUE);
+    private static final ProducesRequestCondition JSON = new ProducesRequestCondition();
+
+    /** Whether MVC would pick a {@code text/html} handler over one that produces anything, for this Accept header. */
+    static boolean servedAsHtml(HttpServletRequest request) {
+        try {
+            ProducesRequestCondition html = HTML.getMatchingCondition(request);
+            return html != null && html.compareTo(JSON.getMatchingCondition(request), request) < 0;
+        } finally {
+            ProducesRequestCondition.clearMediaTypesAttribute(request);
+        }
     }
 
     static boolean needsCsrf(HttpServletRequest request) {
@@ -254,7 +273,7 @@ public class WebSecurity {
             return false;
         }
         // no cookie, no ambient credentials: nothing a forged request could ride on (it gets 401 instead)
-        return request.getHeader(HttpHeaders.COOKIE) != null || path(request).equals("/login");
+        return request.getHeader(HttpHeaders.COOKIE) != null || Paths.LOGIN.matches(request);
     }
 
     private AuthenticationEntryPoint browserOrErrors(AuthenticationEntryPoint login) {
@@ -282,9 +301,5 @@ public class WebSecurity {
                 request.getServletContext());
         return context instanceof org.springframework.boot.web.server.context.WebServerApplicationContext server
                 && WebServerApplicationContext.hasServerNamespace(server, "management");
-    }
-
-    static String path(HttpServletRequest request) {
-        return request.getRequestURI().substring(request.getContextPath().length());
     }
 }

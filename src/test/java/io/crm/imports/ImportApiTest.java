@@ -21,6 +21,7 @@ import io.crm.support.Http;
 import io.crm.support.RecordedCommands;
 import org.bson.BsonDocument;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -332,7 +333,7 @@ class ImportApiTest extends ApiTest {
     }
 
     @Test
-    void aViewerMayWatchButNotImport() {
+    void aViewerMayNotImportAndOnlyTheCreatorAndAdminsSeeAnImport() {
         Http viewer = as(Role.VIEWER);
         String csv = "name\nAnn\n";
         assertThat(upload(viewer, "/api/v1/imports", fields("entity", "contacts"), csv).status()).isEqualTo(403);
@@ -345,8 +346,20 @@ class ImportApiTest extends ApiTest {
         assertThat(started.status()).isEqualTo(202);
         String id = started.json().get("id").asString();
         waitDone(id);
-        assertThat(viewer.get("/api/v1/imports/" + id).status()).isEqualTo(200);
-        assertThat(viewer.get("/api/v1/imports/" + id + "/errors.csv").status()).isEqualTo(200);
+        // an import (file name, the rows in error) is its creator's: others get the 404 of an unknown id
+        assertThat(member.get("/api/v1/imports/" + id).status()).isEqualTo(200);
+        assertThat(member.get("/api/v1/imports/" + id + "/errors.csv").status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/imports/" + id).status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/imports/" + id + "/errors.csv").status()).isEqualTo(200);
+        for (Http other : List.of(viewer, as(Role.MEMBER))) {
+            Http.Response status = other.get("/api/v1/imports/" + id);
+            assertThat(status.status()).isEqualTo(404);
+            assertThat(status.body()).isEqualTo(other.get("/api/v1/imports/" + new ObjectId()).body()
+                    .replaceAll("/api/v1/imports/[0-9a-f]{24}", "/api/v1/imports/" + id));
+            Http.Response errors = other.get("/api/v1/imports/" + id + "/errors.csv");
+            assertThat(errors.status()).isEqualTo(404);
+            assertThat(errors.body()).doesNotContain("row,field,message");
+        }
         assertThat(mongo.getCollection("persons").countDocuments()).isEqualTo(1);
     }
 

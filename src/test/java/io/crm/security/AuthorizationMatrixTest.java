@@ -135,6 +135,7 @@ class AuthorizationMatrixTest extends ApiTest {
 
         List<String> wrong = new ArrayList<>();
         int checked = 0;
+        int spelled = 0;
         for (Endpoint endpoint : endpoints) {
             for (Map.Entry<Caller, Http> caller : callers.entrySet()) {
                 Http.Response response = call(caller.getValue(), endpoint);
@@ -143,10 +144,37 @@ class AuthorizationMatrixTest extends ApiTest {
                 if (problem != null) {
                     wrong.add(endpoint + " as " + caller.getKey() + ": " + problem + " (" + response + ")");
                 }
+                // every other spelling of the same path: the same decision, or refused outright with 400
+                Decision canonical = Decision.of(response.status());
+                if (canonical == Decision.REJECTED) {
+                    canonical = Decision.PASSED; // refused by the handler (an empty body, say): past security
+                }
+                for (Map.Entry<String, String> spelling : PathSpellings.of(endpoint.path()).entrySet()) {
+                    Endpoint respelled = new Endpoint(endpoint.access(), endpoint.method(), spelling.getValue(),
+                            endpoint.body());
+                    Http.Response other = call(caller.getValue(), respelled);
+                    spelled++;
+                    Decision decision = Decision.of(other.status());
+                    if (decision != Decision.REJECTED && decision != canonical) {
+                        wrong.add(respelled + " (" + spelling.getKey() + ") as " + caller.getKey() + ": " + decision
+                                + " where " + endpoint.path() + " is " + canonical + " (" + other + ")");
+                    }
+                }
             }
         }
-        assertThat(wrong).as("checked %d calls", checked).isEmpty();
+        assertThat(wrong).as("checked %d calls and %d respelled ones", checked, spelled).isEmpty();
         assertThat(checked).isGreaterThanOrEqualTo(6 * 50);
+        assertThat(spelled).isGreaterThanOrEqualTo(checked * 8);
+    }
+
+    /** What security decided, as far as a client can tell. */
+    enum Decision {
+        REJECTED, UNAUTHENTICATED, FORBIDDEN, PASSED, SERVER_ERROR;
+
+        static Decision of(int status) {
+            return status == 400 ? REJECTED : status == 401 ? UNAUTHENTICATED : status == 403 ? FORBIDDEN
+                    : status >= 500 ? SERVER_ERROR : PASSED;
+        }
     }
 
     private static String judge(Access access, Caller caller, Http.Response response) {

@@ -45,7 +45,7 @@ public class DatabaseUnavailableFilter extends OncePerRequestFilter {
         response.resetBuffer();
         response.setHeader(HttpHeaders.RETRY_AFTER, "5");
         // the same words each API uses for an outage met in a controller
-        ErrorBodies.write(request, response, 503, "Service unavailable", ErrorBodies.isLegacy(request)
+        ErrorBodies.write(request, response, 503, "Service unavailable", Paths.isLegacy(request)
                 ? "Database unavailable, retry shortly" : "The database is not reachable right now; retry shortly");
     }
 

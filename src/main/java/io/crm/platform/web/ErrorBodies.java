@@ -15,16 +15,11 @@ public final class ErrorBodies {
     private ErrorBodies() {
     }
 
-    public static boolean isLegacy(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.equals("/person") || path.startsWith("/person/") || path.equals("/stats");
-    }
-
     public static void write(HttpServletRequest request, HttpServletResponse response, int status, String title,
                              String detail) throws IOException {
         response.setStatus(status);
         String body;
-        if (isLegacy(request)) {
+        if (Paths.isLegacy(request)) {
             response.setContentType("application/json");
             body = "{\"error\":\"" + escape(detail) + "\"}";
         } else {

@@ -28,7 +28,7 @@ public class JsonErrorReportValve extends ErrorReportValve {
         }
         // the raw request line: for a refused path nothing was decoded or mapped
         String uri = String.valueOf(request.getCoyoteRequest().requestURI());
-        boolean legacy = uri.equals("/person") || uri.startsWith("/person/") || uri.equals("/stats");
+        boolean legacy = Paths.LEGACY.matchesRaw(uri);
         HttpStatus known = HttpStatus.resolve(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String detail = "The request could not be processed: " + title.toLowerCase();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.crm.record.RecordException;
+import io.crm.security.Access;
 import io.crm.security.ApiTokenService;
 import io.crm.security.CurrentUser;
 import io.crm.security.Role;
@@ -17,6 +18,7 @@ import org.bson.Document;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,11 +26,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Administration (ADMIN only, by the security rules on /admin/**): users (invite with a one-time password, change
+ * Administration (ADMIN only, by the request rules on /admin/** and by method security): users (invite with a one-time password, change
  * role, disable) and API tokens (create shows the secret once, revoke). The services keep their rules (the last
  * admin stays, disabling ends sessions and tokens).
  */
 @Controller
+@PreAuthorize(Access.ADMIN)
 public class AdminPages {
 
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -1,0 +1,38 @@
+package io.crm.platform.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * The service's path vocabulary, declared once: the security chains, the error bodies (and Tomcat's error valve) and
+ * the legacy controller all ask these sets, which match the decoded path MVC routes (see {@link PathSet}). Any other
+ * spelling of a path either gets the same decision or is refused by the firewall with 400.
+ */
+public final class Paths {
+
+    /** The original Flask service's API: {@code {"error"}} bodies, its own status codes. */
+    public static final PathSet LEGACY = PathSet.of("/person", "/person/**", "/stats");
+    /** Where API tokens are made and listed: HTTP Basic is accepted here, and only here. */
+    public static final PathSet TOKENS = PathSet.of("/api/v1/auth", "/api/v1/auth/**");
+    /** Admin-only API resources. */
+    public static final PathSet ADMIN_API = PathSet.of("/api/v1/users", "/api/v1/users/**", "/api/v1/audit",
+            "/api/v1/audit/**");
+    /** Every API path (stateless, token or session, problem+json or legacy errors), the OpenAPI docs included. */
+    public static final PathSet API = PathSet.of("/api", "/api/**", "/v3/api-docs", "/v3/api-docs/**",
+            "/swagger-ui.html", "/swagger-ui/**").and(LEGACY);
+    /** Open to anyone: probes, the sign-in page, static assets, the error page. */
+    public static final PathSet PUBLIC = PathSet.of("/health", "/ready", "/livez", "/readyz", "/login", "/error",
+            "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico");
+    /** The sign-in form's page and its post. */
+    public static final PathSet LOGIN = PathSet.of("/login");
+    /** The web UI's administration pages (users, tokens). */
+    public static final PathSet UI_ADMIN = PathSet.of("/admin", "/admin/**");
+    /** The original service's root, a JSON description of the service (the web UI's dashboard for browsers). */
+    public static final PathSet ROOT = PathSet.of("/");
+
+    private Paths() {
+    }
+
+    public static boolean isLegacy(HttpServletRequest request) {
+        return LEGACY.matches(request);
+    }
+}
