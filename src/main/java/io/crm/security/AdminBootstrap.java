@@ -57,8 +57,9 @@ class AdminBootstrap implements ApplicationRunner {
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         }
         try {
+            // a generated password was in the log: it is a one-time one, changed at the first sign-in
             users.create(Map.of("email", admin.email(), "displayName", "Administrator", "role", Role.ADMIN.name(),
-                    "password", password));
+                    "password", password), generated);
         } catch (RecordException.Duplicate raced) {
             return; // another replica created it first
         }
@@ -68,8 +69,9 @@ class AdminBootstrap implements ApplicationRunner {
                     ==================== FIRST ADMIN CREATED ====================
                       email:    {}
                       password: {}
-                    This password is shown only now. Sign in and change it, or
-                    set CRM_ADMIN_PASSWORD / CRM_ADMIN_PASSWORD_FILE next time.
+                    This password is shown only now, and works once: sign in
+                    and choose a new one (or set CRM_ADMIN_PASSWORD /
+                    CRM_ADMIN_PASSWORD_FILE before the first start).
                     =============================================================""", admin.email(), password);
         } else {
             log.info("first admin {} created with the configured password", admin.email());

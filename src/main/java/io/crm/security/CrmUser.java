@@ -24,21 +24,34 @@ public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal,
     private final String displayName;
     private final Role role;
     private final boolean enabled;
+    private final boolean passwordChangeRequired;
     private String passwordHash;
 
     public CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash) {
+        this(id, email, displayName, role, enabled, passwordHash, false);
+    }
+
+    private CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash,
+                    boolean passwordChangeRequired) {
         this.id = id;
         this.email = email;
         this.displayName = displayName;
         this.role = role;
         this.enabled = enabled;
         this.passwordHash = passwordHash;
+        this.passwordChangeRequired = passwordChangeRequired;
     }
 
     static CrmUser of(Document user) {
         return new CrmUser(user.getObjectId("_id").toHexString(), user.getString("email"),
                 user.getString("displayName"), Role.parse(user.getString("role")),
-                Boolean.TRUE.equals(user.getBoolean("enabled")), user.getString("passwordHash"));
+                Boolean.TRUE.equals(user.getBoolean("enabled")), user.getString("passwordHash"),
+                Boolean.TRUE.equals(user.getBoolean(UserService.PASSWORD_CHANGE_REQUIRED)));
+    }
+
+    /** Signed in with a one-time password (set by an admin, or generated for the first admin): must choose one. */
+    public boolean passwordChangeRequired() {
+        return passwordChangeRequired;
     }
 
     public String id() {

@@ -12,6 +12,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class TokenController {
 
     private final ApiTokenService tokens;
+    private final UserService users;
 
-    public TokenController(ApiTokenService tokens) {
+    public TokenController(ApiTokenService tokens, UserService users) {
         this.tokens = tokens;
+        this.users = users;
     }
 
     @GetMapping("/me")
@@ -43,13 +47,34 @@ public class TokenController {
         json.put("email", user.email());
         json.put("displayName", user.displayName());
         json.put("role", user.role().name());
+        json.put("mustChangePassword", user.passwordChangeRequired());
         return json;
     }
 
     @PostMapping(path = "/tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a personal API token {name, expiresInDays?}; the token is in this response only")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
+        refuseTokens("create API tokens");
         return ResponseEntity.status(HttpStatus.CREATED).body(tokens.create(CurrentUser.get().id(), body));
+    }
+
+    @PostMapping(path = "/password", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Change your password {currentPassword, newPassword}; ends your sessions (your tokens stay)")
+    public ResponseEntity<Void> changePassword(@RequestBody Map<String, Object> body) {
+        refuseTokens("change the password");
+        users.changeOwnPassword(CurrentUser.get().id(), body);
+        return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * Credentials are made with credentials: a token may not mint another (one that would outlive its own
+     * revocation) nor change the password it was made under. HTTP Basic or a browser session only.
+     */
+    private static void refuseTokens(String what) {
+        if (SecurityContextHolder.getContext().getAuthentication() instanceof BearerTokenAuthentication) {
+            throw new RecordException.Forbidden("An API token cannot " + what
+                    + ": sign in with your password (HTTP Basic) or in the browser");
+        }
     }
 
     @GetMapping("/tokens")

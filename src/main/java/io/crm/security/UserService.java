@@ -41,6 +41,8 @@ public class UserService {
 
     public static final String COLLECTION = "users";
     public static final String EMAIL_KEY = "emailKey";
+    /** Set while the password is a one-time one, chosen by someone else: the user must change it to get in. */
+    public static final String PASSWORD_CHANGE_REQUIRED = "mustChangePassword";
     static final int MIN_PASSWORD = 12;
     /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
     static final int MAX_PASSWORD_BYTES = 72;
@@ -70,14 +72,15 @@ public class UserService {
         this.clock = clock;
     }
 
-    /** Registers what must happen when a user is disabled (end sessions, revoke tokens). */
+    /** Registers what must happen when a user is disabled or their password reset (revoke tokens). */
     public void onDisabled(UserDisabledListener listener) {
         disabledListeners.add(listener);
     }
 
     /**
-     * Registers what must happen when a user's access changes (disabled, or another role): signed-in sessions carry
-     * the role they signed in with, so they end and the user signs in again. Tokens read the role on every request.
+     * Registers what must happen when a user's access changes (disabled, another role, a new password): signed-in
+     * sessions carry the role they signed in with, so they end and the user signs in again. Tokens read the role on
+     * every request.
      */
     public void onAccessChanged(UserDisabledListener listener) {
         accessListeners.add(listener);
@@ -116,8 +119,16 @@ public class UserService {
         return Optional.ofNullable(users.find(Filters.eq(EMAIL_KEY, emailKey(email))).first());
     }
 
-    /** Creates a user from an API body {email, displayName, role, password}. */
+    /**
+     * Creates a user from an API body {email, displayName, role, password}. A password that an admin chose is a
+     * one-time one: the user changes it at their first sign-in.
+     */
     public Document create(Map<String, Object> body) {
+        return create(body, true);
+    }
+
+    /** Creates a user; {@code oneTimePassword}: the user must change it before doing anything else. */
+    public Document create(Map<String, Object> body, boolean oneTimePassword) {
         Document input = CREATE.create(body);
         ObjectId id = new ObjectId();
         Date now = Date.from(clock.instant());
@@ -129,6 +140,7 @@ public class UserService {
                 .append("role", input.getString("role"))
                 .append("passwordHash", encoder.encode(input.getString("password")))
                 .append("enabled", true)
+                .append(PASSWORD_CHANGE_REQUIRED, oneTimePassword)
                 .append("createdAt", now)
                 .append("lastLoginAt", null)
                 .append(RecordMeta.META, new Document("version", 1L).append("archived", false)
@@ -152,8 +164,9 @@ public class UserService {
     }
 
     /**
-     * Changes role, enabled, display name or password. Disabling ends the user's sessions and tokens; the last enabled
-     * admin cannot lose the role or be disabled.
+     * Changes role, enabled, display name or password (an admin's reset: a one-time password). Disabling or a reset
+     * ends the user's sessions and tokens, a new role their sessions; the last enabled admin cannot lose the role or
+     * be disabled.
      */
     public Document update(String id, Map<String, Object> patch) {
         Document current = get(id);
@@ -165,8 +178,10 @@ public class UserService {
             }
         });
         List<Change> changes = new ArrayList<>(Change.between(visible(current), visible(next), Set.of()));
-        if (input.get("password") instanceof String password) {
-            next.put("passwordHash", encoder.encode(password));
+        boolean reset = input.get("password") instanceof String;
+        if (reset) {
+            next.put("passwordHash", encoder.encode(input.getString("password")));
+            next.put(PASSWORD_CHANGE_REQUIRED, true);
             changes.add(new Change("password", null, "reset"));
         }
         if (changes.isEmpty()) {
@@ -191,12 +206,46 @@ public class UserService {
         });
         boolean disabled = Boolean.TRUE.equals(current.getBoolean("enabled"))
                 && !Boolean.TRUE.equals(saved.getBoolean("enabled"));
-        if (disabled) {
+        if (disabled || reset) {
             disabledListeners.forEach(l -> l.disabled(id));
         }
-        if (disabled || !java.util.Objects.equals(current.getString("role"), saved.getString("role"))) {
+        if (disabled || reset || !java.util.Objects.equals(current.getString("role"), saved.getString("role"))) {
             accessListeners.forEach(l -> l.disabled(id));
         }
+        return saved;
+    }
+
+    /**
+     * A user changes their own password, proving the current one (a stolen session alone cannot lock the owner out).
+     * Their sessions end, here and on every replica; their API tokens stay (an admin's reset revokes those too).
+     */
+    public Document changeOwnPassword(String id, Map<String, Object> body) {
+        Document current = get(id);
+        Object given = body.get("currentPassword");
+        if (!(given instanceof String currentPassword) || !matches(current, currentPassword)) {
+            throw new RecordException.Invalid("currentPassword", "is not your current password");
+        }
+        String password = (String) PATCH.patch(new Document(), Map.of("password", body.getOrDefault("newPassword",
+                ""))).get("password");
+        if (matches(current, password)) {
+            throw new RecordException.Invalid("newPassword", "must differ from the current password");
+        }
+        long version = RecordMeta.version(current);
+        Document meta = new Document(RecordMeta.of(current)).append("version", version + 1)
+                .append("updatedAt", Date.from(clock.instant())).append("updatedBy", audit.actor().id());
+        Document next = new Document(current).append("passwordHash", encoder.encode(password))
+                .append(PASSWORD_CHANGE_REQUIRED, false).append(RecordMeta.META, meta);
+        Document saved = audit.record("update", "user", current.get("_id"),
+                List.of(new Change("password", null, "changed")), version + 1, () -> {
+                    Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
+                            Filters.eq(RecordMeta.VERSION, version)), next,
+                            new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+                    if (after == null) {
+                        throw new RecordException.StaleVersion(version, RecordMeta.version(get(id)));
+                    }
+                    return after;
+                });
+        accessListeners.forEach(l -> l.disabled(id));
         return saved;
     }
 
@@ -234,6 +283,7 @@ public class UserService {
         json.put("displayName", user.getString("displayName"));
         json.put("role", user.getString("role"));
         json.put("enabled", user.getBoolean("enabled"));
+        json.put(PASSWORD_CHANGE_REQUIRED, Boolean.TRUE.equals(user.getBoolean(PASSWORD_CHANGE_REQUIRED)));
         json.put("createdAt", JsonValues.toJson(user.get("createdAt")));
         json.put("lastLoginAt", JsonValues.toJson(user.get("lastLoginAt")));
         json.put("version", RecordMeta.version(user));

@@ -18,15 +18,22 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
@@ -66,6 +73,14 @@ public class WebSecurity {
             + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
+    /** What only a password or a browser session may change: API tokens and the password itself. */
+    private static final PathSet CREDENTIALS = PathSet.of("/api/v1/auth/tokens", "/api/v1/auth/password",
+            "/account/password");
+    /** Signed in, and not with an API token. */
+    private static final AuthorizationManager<RequestAuthorizationContext> CREDENTIALS_ONLY = AuthorizationManagers
+            .allOf(AuthenticatedAuthorizationManager.authenticated(), (authentication, context) ->
+                    new AuthorizationDecision(!(authentication.get() instanceof BearerTokenAuthentication)));
+
     private final SecurityProperties properties;
     private final SecurityErrors errors = new SecurityErrors();
 
@@ -87,7 +102,11 @@ public class WebSecurity {
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()), BasicAuthenticationFilter.class)
-                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated());
+                .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
+                // credentials are made with credentials: a token may not mint another or change the password
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers(WebSecurity::changesCredentials).access(CREDENTIALS_ONLY)
+                        .anyRequest().authenticated());
         return http.build();
     }
 
@@ -101,6 +120,7 @@ public class WebSecurity {
         stateless(common(http.securityMatcher(api)))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(WebSecurity::isServiceDescription).permitAll()
                         .requestMatchers(Paths.ADMIN_API::matches).hasRole(Role.ADMIN.name())
@@ -140,6 +160,7 @@ public class WebSecurity {
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()),
                         UsernamePasswordAuthenticationFilter.class)
+                .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
                 // an explicit entry point (common() already set one, which would win over "default" ones): the
                 // sign-in page for browsers, a 401 for everything else
                 .exceptionHandling(ex -> ex
@@ -162,6 +183,9 @@ public class WebSecurity {
                     // web UI: admin pages for admins; every UI write (form post, htmx, drag and drop) needs MEMBER,
                     // so a viewer's forged request is refused whatever the page showed
                     auth.requestMatchers(Paths.UI_ADMIN::matches).hasRole(Role.ADMIN.name());
+                    // except one's own account (the password): every role has one
+                    auth.requestMatchers(WebSecurity::changesCredentials).access(CREDENTIALS_ONLY);
+                    auth.requestMatchers(Paths.ACCOUNT::matches).authenticated();
                     auth.requestMatchers(WebSecurity::isWrite).hasRole(Role.MEMBER.name());
                     auth.anyRequest().authenticated();
                 });
@@ -266,6 +290,11 @@ public class WebSecurity {
         } finally {
             ProducesRequestCondition.clearMediaTypesAttribute(request);
         }
+    }
+
+    /** Creates a token or sets a password: credentials are made with credentials, never with a token. */
+    static boolean changesCredentials(HttpServletRequest request) {
+        return isWrite(request) && CREDENTIALS.matches(request);
     }
 
     static boolean needsCsrf(HttpServletRequest request) {

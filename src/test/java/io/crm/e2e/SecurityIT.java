@@ -29,6 +29,7 @@ class SecurityIT {
     @Test
     void firstStartWithoutAPasswordLogsAGeneratedOneOnceAndARestartLogsNone(@TempDir Path dataDir) throws Exception {
         String password;
+        String chosen;
         try (ServiceProcess first = ServiceProcess.start(dataDir, Map.of("CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL))) {
             String log = first.logText();
             List<String> bannerLines = log.lines().filter(l -> l.contains(BANNER)).toList();
@@ -39,8 +40,15 @@ class SecurityIT {
             assertThat(bannerLines.get(0)).contains(ServiceProcess.ADMIN_EMAIL);
             assertThat(occurrences(log, password)).as("the password is logged exactly once").isEqualTo(1);
 
-            // It is the admin's password: Basic sign-in makes a token, the token reaches the admin-only user API.
-            Http admin = first.http().withToken(first.token(ServiceProcess.ADMIN_EMAIL, password));
+            // It is the admin's one-time password: it signs in only to choose a new one, which then makes a token
+            // that reaches the admin-only user API.
+            String basic = ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, password);
+            assertThat(first.http().post("/api/v1/auth/tokens", Map.of("name", "x"), "Authorization", basic)
+                    .status()).isEqualTo(403);
+            chosen = ServiceProcess.randomPassword();
+            assertThat(first.http().post("/api/v1/auth/password", Map.of("currentPassword", password,
+                    "newPassword", chosen), "Authorization", basic).status()).isEqualTo(204);
+            Http admin = first.http().withToken(first.token(ServiceProcess.ADMIN_EMAIL, chosen));
             assertThat(admin.get("/api/v1/auth/me").json().get("role").asString()).isEqualTo("ADMIN");
             assertThat(admin.get("/api/v1/users").status()).isEqualTo(200);
             assertThat(first.http().post("/api/v1/auth/tokens", Map.of("name", "x"),
@@ -51,8 +59,8 @@ class SecurityIT {
         }
         try (ServiceProcess restarted = ServiceProcess.start(dataDir,
                 Map.of("CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL))) {
-            // Same admin, same password; nothing new generated, nothing logged.
-            assertThat(restarted.api(password).get("/api/v1/auth/me").status()).isEqualTo(200);
+            // Same admin with the password they chose; nothing new generated, nothing logged.
+            assertThat(restarted.api(chosen).get("/api/v1/auth/me").status()).isEqualTo(200);
             String log = restarted.logText();
             assertThat(log).doesNotContain(BANNER).doesNotContain(password).doesNotContainPattern(GENERATED);
             assertThat(restarted.terminate(Duration.ofSeconds(30))).isZero();

@@ -102,7 +102,7 @@ class LegacyStartupTest {
     void client() {
         String id = users.byEmail("startup-admin@example.test").orElseGet(() -> users.create(Map.of(
                 "email", "startup-admin@example.test", "displayName", "Admin", "role", "ADMIN",
-                "password", "correct horse battery staple"))).getObjectId("_id").toHexString();
+                "password", "correct horse battery staple"), false)).getObjectId("_id").toHexString();
         http = new Http("http://127.0.0.1:" + port).withToken(
                 (String) tokens.create(id, Map.of("name", "test")).get("token"));
     }

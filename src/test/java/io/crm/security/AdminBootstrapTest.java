@@ -72,6 +72,7 @@ class AdminBootstrapTest {
         Document admin = users.byEmail("boss@example.test").orElseThrow();
         assertThat(admin.getString("role")).isEqualTo("ADMIN");
         assertThat(users.matches(admin, password)).isTrue();
+        assertThat(admin.getBoolean(UserService.PASSWORD_CHANGE_REQUIRED)).as("a one-time password").isTrue();
 
         bootstrap("", "").bootstrap();
         assertThat(output.getAll().split(Pattern.quote(password), -1)).hasSize(2);
@@ -83,6 +84,7 @@ class AdminBootstrapTest {
         bootstrap("configured password 1", "").bootstrap();
         Document admin = users.byEmail("boss@example.test").orElseThrow();
         assertThat(users.matches(admin, "configured password 1")).isTrue();
+        assertThat(admin.getBoolean(UserService.PASSWORD_CHANGE_REQUIRED)).as("the operator's choice").isFalse();
         assertThat(output.getAll()).doesNotContain("configured password 1").doesNotContain("FIRST ADMIN CREATED")
                 .contains("first admin boss@example.test created with the configured password");
     }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class AuthorizationMatrixTest extends ApiTest {
 
-    /** Who may call an endpoint. */
-    enum Access { PUBLIC, SIGNED_IN, VIEWER, MEMBER, ADMIN }
+    /** Who may call an endpoint; CREDENTIALS: a password or a browser session, never a token. */
+    enum Access { PUBLIC, SIGNED_IN, VIEWER, MEMBER, ADMIN, CREDENTIALS }
 
     enum Caller { ANONYMOUS, REVOKED, EXPIRED, VIEWER, MEMBER, ADMIN }
 
@@ -71,7 +71,9 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.SIGNED_IN, "GET", "/v3/api-docs", null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/api/v1/auth/me", null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/api/v1/auth/tokens", null),
-                new Endpoint(Access.SIGNED_IN, "POST", "/api/v1/auth/tokens", Map.of("name", "matrix")),
+                new Endpoint(Access.CREDENTIALS, "POST", "/api/v1/auth/tokens", Map.of("name", "matrix")),
+                new Endpoint(Access.CREDENTIALS, "POST", "/api/v1/auth/password", Map.of("currentPassword",
+                        "wrong", "newPassword", "long enough password")),
                 new Endpoint(Access.SIGNED_IN, "DELETE", "/api/v1/auth/tokens/" + new ObjectId(), null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/pipeline", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/companies/" + company + "/contacts", null),
@@ -107,6 +109,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.SIGNED_IN, "GET", "/deals", null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/deals/" + deal, null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/import", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/account/password", null),
+                new Endpoint(Access.CREDENTIALS, "POST", "/account/password", Map.of()),
                 new Endpoint(Access.MEMBER, "POST", "/contacts", Map.of()),
                 new Endpoint(Access.MEMBER, "POST", "/contacts/" + contact + "/archive", Map.of()),
                 new Endpoint(Access.MEMBER, "POST", "/deals/" + deal + "/stage", Map.of()),
@@ -197,6 +201,7 @@ class AuthorizationMatrixTest extends ApiTest {
             case PUBLIC, SIGNED_IN, VIEWER -> true;
             case MEMBER -> caller != Caller.VIEWER;
             case ADMIN -> caller == Caller.ADMIN;
+            case CREDENTIALS -> false;
         };
         if (allowed) {
             return status == 401 || status == 403 ? "expected to be allowed" : null;

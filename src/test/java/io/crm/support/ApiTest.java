@@ -82,7 +82,7 @@ public abstract class ApiTest {
     protected Document user(Role role) {
         String name = role.name().toLowerCase(java.util.Locale.ROOT);
         return users.create(Map.of("email", name + "-" + new org.bson.types.ObjectId() + "@example.test",
-                "displayName", "Test " + name, "role", role.name(), "password", PASSWORD));
+                "displayName", "Test " + name, "role", role.name(), "password", PASSWORD), false);
     }
 
     /** A fresh API token of this user. */

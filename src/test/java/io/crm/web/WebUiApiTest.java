@@ -202,7 +202,17 @@ class WebUiApiTest extends ApiTest {
         assertThat(password.find()).isTrue();
         // shown once only
         assertThat(admin.get("/admin/users").body()).doesNotContain(password.group(1));
-        WebSession hire = WebSession.signIn(http.base(), "new.hire@example.test", password.group(1));
+        // the one-time password leads to choosing one's own, then to signing in with it
+        WebSession once = WebSession.signIn(http.base(), "new.hire@example.test", password.group(1));
+        Http.Response first = once.get("/");
+        assertThat(first.status()).isEqualTo(302);
+        assertThat(first.header("Location").orElse("")).endsWith("/account/password");
+        assertThat(once.get("/account/password").body()).contains("one-time password");
+        String own = "my very own passphrase";
+        Http.Response changed = once.post("/account/password", Map.of("currentPassword", password.group(1),
+                "newPassword", own, "confirmPassword", own), true);
+        assertThat(changed.header("Location").orElse("")).endsWith("/login?changed");
+        WebSession hire = WebSession.signIn(http.base(), "new.hire@example.test", own);
         assertThat(hire.get("/").body()).contains("New Hire", "viewer");
 
         Http.Response token = admin.post("/admin/tokens", Map.of("name", "ci", "expiresInDays", "7"), true);

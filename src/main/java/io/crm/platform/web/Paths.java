@@ -26,6 +26,8 @@ public final class Paths {
     public static final PathSet LOGIN = PathSet.of("/login");
     /** The web UI's administration pages (users, tokens). */
     public static final PathSet UI_ADMIN = PathSet.of("/admin", "/admin/**");
+    /** The signed-in user's own account pages (the password). */
+    public static final PathSet ACCOUNT = PathSet.of("/account", "/account/**");
     /** The original service's root, a JSON description of the service (the web UI's dashboard for browsers). */
     public static final PathSet ROOT = PathSet.of("/");
 
