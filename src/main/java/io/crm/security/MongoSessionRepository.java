@@ -163,8 +163,8 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
     }
 
     /** Removes expired sessions; several replicas doing it at once is harmless. */
-    @Scheduled(fixedDelayString = "${crm.security.sessions.cleanup-every:5m}",
-            initialDelayString = "${crm.security.sessions.cleanup-every:5m}")
+    @Scheduled(fixedDelayString = "${crm.security.cleanup-every:5m}",
+            initialDelayString = "${crm.security.cleanup-every:5m}")
     public long deleteExpired() {
         return sessions.deleteMany(Filters.lt(EXPIRE_AT, Date.from(clock.instant()))).getDeletedCount();
     }

@@ -20,7 +20,8 @@ import org.springframework.session.config.annotation.web.http.EnableSpringHttpSe
 import org.springframework.session.security.SpringSessionBackedSessionRegistry;
 
 /**
- * Browser sessions shared by all replicas: Spring Session over {@link MongoSessionRepository}, and Spring Security's
+ * What must hold across replicas: sign-in throttling counters ({@link LoginThrottle}) and browser sessions shared by
+ * all replicas: Spring Session over {@link MongoSessionRepository}, and Spring Security's
  * session registry on top of it, so ending a user's sessions works whichever replica serves their next request.
  * Boot's session auto-configuration registers the session filter and applies {@code server.servlet.session.*}
  * (cookie {@code CRM_SESSION}: HttpOnly, SameSite=Lax, Secure on TLS; the timeout, {@code CRM_SESSION_TIMEOUT}).
@@ -40,6 +41,18 @@ class SessionConfiguration {
     @Bean
     SessionRegistry sessionRegistry(MongoSessionRepository sessions) {
         return new SpringSessionBackedSessionRegistry<>(sessions);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(MongoTemplate mongo, SecurityProperties properties, Clock clock) {
+        return new LoginThrottle(mongo.getCollection(LoginThrottle.COLLECTION), properties.rateLimit(), clock);
+    }
+
+    @Bean
+    CollectionIndexes loginThrottleIndexes() {
+        return new CollectionIndexes(LoginThrottle.COLLECTION, List.of(
+                new IndexModel(Indexes.ascending(LoginThrottle.EXPIRE_AT),
+                        new IndexOptions().name("login_throttle_expiry").expireAfter(0L, TimeUnit.SECONDS))));
     }
 
     @Bean

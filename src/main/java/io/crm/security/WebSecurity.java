@@ -73,10 +73,12 @@ public class WebSecurity {
     private final SecurityErrors errors = new SecurityErrors();
 
     private final SessionRegistry sessions;
+    private final LoginThrottle loginThrottle;
 
-    public WebSecurity(SecurityProperties properties, SessionRegistry sessions) {
+    public WebSecurity(SecurityProperties properties, SessionRegistry sessions, LoginThrottle loginThrottle) {
         this.properties = properties;
         this.sessions = sessions;
+        this.loginThrottle = loginThrottle;
     }
 
     @Bean
@@ -89,7 +91,7 @@ public class WebSecurity {
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()), BasicAuthenticationFilter.class)
+                .addFilterBefore(new LoginRateLimitFilter(loginThrottle), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated());
         return http.build();
     }
@@ -146,7 +148,7 @@ public class WebSecurity {
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
-                .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()),
+                .addFilterBefore(new LoginRateLimitFilter(loginThrottle),
                         UsernamePasswordAuthenticationFilter.class)
                 // an explicit entry point (common() already set one, which would win over "default" ones): the
                 // sign-in page for browsers, a 401 for everything else
