@@ -20,16 +20,27 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Personal API tokens: create (the secret is shown once), list without secrets, revoke at once. */
+/**
+ * Personal API tokens: create (the secret is shown once), list without secrets, revoke at once; and signing out
+ * of every browser session.
+ */
 @RestController
 @RequestMapping("/api/v1/auth")
 @Tag(name = "auth")
 public class TokenController {
 
     private final ApiTokenService tokens;
+    private final MongoSessionRepository sessions;
 
-    public TokenController(ApiTokenService tokens) {
+    public TokenController(ApiTokenService tokens, MongoSessionRepository sessions) {
         this.tokens = tokens;
+        this.sessions = sessions;
+    }
+
+    @DeleteMapping("/sessions")
+    @Operation(summary = "Sign out everywhere: ends all your browser sessions, on every replica (tokens stay valid)")
+    public Map<String, Object> signOutEverywhere() {
+        return Map.of("ended", sessions.endAllOf(CurrentUser.get().id()));
     }
 
     @GetMapping("/me")

@@ -105,6 +105,34 @@ class SharedSessionsTest extends ApiTest {
     }
 
     @Test
+    void signingOutEverywhereEndsAllOfTheCallersSessionsAndNoOneElses() {
+        Document member = user(Role.MEMBER);
+        Document other = user(Role.MEMBER);
+        SecurityApiTest.Session first = SecurityApiTest.Session.signIn(http.anonymous(), member.getString("email"),
+                PASSWORD);
+        SecurityApiTest.Session second = SecurityApiTest.Session.signIn(http.anonymous(), member.getString("email"),
+                PASSWORD);
+        SecurityApiTest.Session bystander = SecurityApiTest.Session.signIn(http.anonymous(),
+                other.getString("email"), PASSWORD);
+        // from a session it is a change like any other: it needs the CSRF token
+        assertThat(http.anonymous().delete("/api/v1/auth/sessions", "Cookie", first.cookie()).status())
+                .isEqualTo(403);
+        Http.Response ended = http.anonymous().delete("/api/v1/auth/sessions", "Cookie", first.cookie(),
+                "X-CSRF-TOKEN", first.csrf());
+        assertThat(ended.status()).isEqualTo(200);
+        assertThat(ended.json().get("ended").asInt()).isEqualTo(2);
+        assertThat(first.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(second.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(bystander.get("/api/v1/auth/me").status()).isEqualTo(200);
+        // with a token too (a script signing its owner out of every browser)
+        SecurityApiTest.Session third = SecurityApiTest.Session.signIn(http.anonymous(), member.getString("email"),
+                PASSWORD);
+        assertThat(http.anonymous().withToken(token(member)).delete("/api/v1/auth/sessions").json().get("ended")
+                .asInt()).isEqualTo(1);
+        assertThat(third.get("/api/v1/auth/me").status()).isEqualTo(401);
+    }
+
+    @Test
     void anUnreadableStoredSessionIsTreatedAsAbsentNotAnError() {
         Document member = user(Role.MEMBER);
         SecurityApiTest.Session session = SecurityApiTest.Session.signIn(http.anonymous(), member.getString("email"),
