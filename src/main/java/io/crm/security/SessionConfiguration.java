@@ -16,6 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.session.config.annotation.web.http.EnableSpringHttpSession;
 import org.springframework.session.security.SpringSessionBackedSessionRegistry;
 
@@ -36,6 +38,19 @@ class SessionConfiguration {
         Duration idle = timeout.getIfAvailable(() -> () -> Duration.ofHours(8)).getTimeout();
         return new MongoSessionRepository(mongo.getCollection(MongoSessionRepository.COLLECTION),
                 idle == null ? Duration.ofHours(8) : idle, clock);
+    }
+
+    /**
+     * The page to return to after signing in is remembered only for a browser's page request: remembering any other
+     * anonymous request (a script, a probe, an attack) would store a session document for each.
+     * Spring Security's chains pick this bean up.
+     */
+    @Bean
+    RequestCache requestCache() {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setRequestMatcher(request -> "GET".equals(request.getMethod()) && WebSecurity.wantsHtml(request)
+                && request.getHeader("X-Requested-With") == null && request.getHeader("HX-Request") == null);
+        return cache;
     }
 
     @Bean
