@@ -179,6 +179,7 @@ start_app() { # start_app N
   env MONGODB_URI="mongodb://127.0.0.1:${STORE_PORT}/crm_db" PORT="$port" MANAGEMENT_PORT="$mgmt" \
     CRM_DB_TIMEOUT="${DB_TIMEOUT_S}s" CRM_SHUTDOWN_TIMEOUT=20s \
     CRM_ADMIN_EMAIL="$ADMIN_EMAIL" CRM_ADMIN_PASSWORD_FILE="$ADMIN_PASSWORD_FILE" \
+    CRM_TRUSTED_PROXIES='127\.0\.0\.1' \
     "$JAVA" -Xmx384m -XX:+UseSerialGC -jar "$jar" >>"$run_dir/app$n.log" 2>&1 &
   pid=$!
   if ((n == 1)); then APP_PID_1=$pid; else APP_PID_2=$pid; fi

@@ -19,6 +19,9 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
  */
 public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal, CredentialsContainer {
 
+    /** Stored in browser sessions (MongoSessionRepository): change it when the fields change incompatibly. */
+    private static final long serialVersionUID = 1L;
+
     private final String id;
     private final String email;
     private final String displayName;

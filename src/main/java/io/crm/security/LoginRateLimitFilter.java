@@ -2,45 +2,37 @@ package io.crm.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.crm.platform.web.ErrorBodies;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Slows password guessing: every sign-in attempt (form login, or HTTP Basic on token creation) takes one token from
- * the account's bucket and one from the client address's bucket (Bucket4j); an empty bucket answers 429 with
- * Retry-After before the password is even checked. Buckets live in a bounded cache, so a flood of made-up account
- * names cannot exhaust memory. Per instance: behind N replicas an attacker gets at most N times the rate.
+ * Slows password guessing (see {@link LoginThrottle}): a sign-in attempt (form login, or HTTP Basic on token
+ * creation) is let through or answered 429 with Retry-After before the password is even checked, and its outcome
+ * (signed in or not) is recorded once the chain returns. The client address is the connection's, or the one a
+ * trusted proxy forwarded ({@code CRM_TRUSTED_PROXIES}); counters are shared by every replica and both chains.
  */
 final class LoginRateLimitFilter extends OncePerRequestFilter {
 
-    private final SecurityProperties.RateLimit limits;
-    private final Cache<String, Bucket> accounts;
-    private final Cache<String, Bucket> addresses;
+    private static final Logger log = LoggerFactory.getLogger(LoginRateLimitFilter.class);
 
-    LoginRateLimitFilter(SecurityProperties.RateLimit limits) {
-        this.limits = limits;
-        this.accounts = cache(limits.accountPeriod());
-        this.addresses = cache(limits.addressPeriod());
-    }
+    private final LoginThrottle throttle;
 
-    private static Cache<String, Bucket> cache(Duration period) {
-        return Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(period.multipliedBy(2)).build();
+    LoginRateLimitFilter(LoginThrottle throttle) {
+        this.throttle = throttle;
     }
 
     @Override
@@ -51,20 +43,33 @@ final class LoginRateLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        ConsumptionProbe byAddress = addresses.get(request.getRemoteAddr(),
-                k -> bucket(limits.perAddress(), limits.addressPeriod())).tryConsumeAndReturnRemaining(1);
-        ConsumptionProbe byAccount = byAddress.isConsumed()
-                ? accounts.get(account, k -> bucket(limits.perAccount(), limits.accountPeriod()))
-                .tryConsumeAndReturnRemaining(1)
-                : byAddress;
-        if (!byAccount.isConsumed()) {
-            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(byAccount.getNanosToWaitForRefill()) + 1);
+        LoginThrottle.Attempt attempt = throttle.begin(account, request.getRemoteAddr());
+        if (attempt.refused()) {
+            long seconds = Math.max(1, (attempt.retryAfter().toMillis() + 999) / 1000);
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
             ErrorBodies.write(request, response, 429, "Too many requests",
                     "Too many sign-in attempts; retry in " + seconds + " s");
             return;
         }
-        chain.doFilter(request, response);
+        boolean signedIn = false;
+        try {
+            chain.doFilter(request, response);
+            // the authentication filters behind this one have put the result in the context by now
+            Authentication result = SecurityContextHolder.getContext().getAuthentication();
+            signedIn = result != null && result.isAuthenticated()
+                    && !(result instanceof AnonymousAuthenticationToken);
+        } finally {
+            try {
+                if (signedIn) {
+                    throttle.succeeded(attempt);
+                } else {
+                    throttle.failed(attempt);
+                }
+            } catch (RuntimeException e) {
+                // the answer is already written; a counter that could not be updated must not turn it into an error
+                log.warn("Could not record a sign-in outcome: {}", e.toString());
+            }
+        }
     }
 
     /** The account a sign-in attempt names (lower-cased), or null when the request is not a sign-in attempt. */
@@ -85,10 +90,5 @@ final class LoginRateLimitFilter extends OncePerRequestFilter {
             return username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
         }
         return null;
-    }
-
-    private static Bucket bucket(int capacity, Duration period) {
-        return Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period)
-                .build()).build();
     }
 }

@@ -22,16 +22,12 @@ import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.session.SessionInformation;
-import org.springframework.security.core.session.SessionRegistry;
-import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
-import org.springframework.security.web.session.HttpSessionEventPublisher;
 
 /** The security domain's beans: users, tokens, roles, sessions, and the actor every audited change names. */
 @Configuration(proxyBeanMethods = false)
@@ -45,12 +41,11 @@ public class SecurityConfiguration {
 
     @Bean
     UserService userService(MongoTemplate mongo, PasswordEncoder encoder, AuditLog audit, Clock clock,
-                            SessionRegistry sessions) {
+                            MongoSessionRepository sessions) {
         UserService users = new UserService(mongo.getCollection(UserService.COLLECTION), encoder, audit, clock);
-        // a disabled or re-roled user's browser sessions end at once (the token service revokes a disabled user's tokens)
-        users.onAccessChanged(userId -> sessions.getAllPrincipals().stream()
-                .filter(p -> p instanceof CrmUser user && user.id().equals(userId))
-                .forEach(p -> sessions.getAllSessions(p, false).forEach(SessionInformation::expireNow)));
+        // a disabled or re-roled user's browser sessions end at once, on every replica (the shared session store);
+        // the token service revokes a disabled user's tokens
+        users.onAccessChanged(sessions::endAllOf);
         return users;
     }
 
@@ -93,16 +88,6 @@ public class SecurityConfiguration {
     RoleHierarchy roleHierarchy() {
         return RoleHierarchyImpl.withDefaultRolePrefix().role("ADMIN").implies("MEMBER")
                 .role("MEMBER").implies("VIEWER").build();
-    }
-
-    @Bean
-    SessionRegistry sessionRegistry() {
-        return new SessionRegistryImpl();
-    }
-
-    @Bean
-    static HttpSessionEventPublisher httpSessionEventPublisher() {
-        return new HttpSessionEventPublisher();
     }
 
     @Bean

@@ -32,11 +32,31 @@ public record SecurityProperties(@DefaultValue("true") boolean enabled,
                          @DefaultValue("20") int maxPerUser) {
     }
 
-    /** Login and token-creation attempts allowed per account and per client address, per period. */
-    public record RateLimit(@DefaultValue("10") int perAccount,
-                            @DefaultValue("5m") Duration accountPeriod,
+    /**
+     * Sign-in throttling (LoginThrottle): failures per account and client address before delays start, the first
+     * delay (doubling per further failure) and the longest, how long a pair's failures are remembered; failures per
+     * client address across accounts, and per account from all addresses, per period.
+     */
+    public record RateLimit(@DefaultValue("5") int failuresBeforeDelay,
+                            @DefaultValue("15s") Duration firstDelay,
+                            @DefaultValue("15m") Duration maxDelay,
+                            @DefaultValue("24h") Duration forgetAfter,
                             @DefaultValue("30") int perAddress,
-                            @DefaultValue("1m") Duration addressPeriod) {
+                            @DefaultValue("10m") Duration addressPeriod,
+                            @DefaultValue("100") int perAccount,
+                            @DefaultValue("1h") Duration accountPeriod) {
+
+        public RateLimit {
+            if (failuresBeforeDelay < 1 || perAddress < 1 || perAccount < 1) {
+                throw new IllegalArgumentException("CRM_LOGIN_LIMIT_FAILURES, CRM_LOGIN_LIMIT_PER_ADDRESS and "
+                        + "CRM_LOGIN_LIMIT_PER_ACCOUNT must be at least 1");
+            }
+            for (Duration d : new Duration[] {firstDelay, maxDelay, forgetAfter, addressPeriod, accountPeriod}) {
+                if (d.isNegative() || d.toMillis() < 1) {
+                    throw new IllegalArgumentException("CRM_LOGIN_LIMIT_* durations must be positive");
+                }
+            }
+        }
     }
 
     public List<String> allowedOrigins() {

@@ -23,7 +23,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Personal API tokens: create (the secret is shown once), list without secrets, revoke at once. */
+/**
+ * Personal API tokens: create (the secret is shown once), list without secrets, revoke at once; and signing out
+ * of every browser session.
+ */
 @RestController
 @PreAuthorize(Access.VIEWER)
 @RequestMapping("/api/v1/auth")
@@ -32,10 +35,18 @@ public class TokenController {
 
     private final ApiTokenService tokens;
     private final UserService users;
+    private final MongoSessionRepository sessions;
 
-    public TokenController(ApiTokenService tokens, UserService users) {
+    public TokenController(ApiTokenService tokens, UserService users, MongoSessionRepository sessions) {
         this.tokens = tokens;
         this.users = users;
+        this.sessions = sessions;
+    }
+
+    @DeleteMapping("/sessions")
+    @Operation(summary = "Sign out everywhere: ends all your browser sessions, on every replica (tokens stay valid)")
+    public Map<String, Object> signOutEverywhere() {
+        return Map.of("ended", sessions.endAllOf(CurrentUser.get().id()));
     }
 
     @GetMapping("/me")

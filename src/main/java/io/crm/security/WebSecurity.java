@@ -85,10 +85,12 @@ public class WebSecurity {
     private final SecurityErrors errors = new SecurityErrors();
 
     private final SessionRegistry sessions;
+    private final LoginThrottle loginThrottle;
 
-    public WebSecurity(SecurityProperties properties, SessionRegistry sessions) {
+    public WebSecurity(SecurityProperties properties, SessionRegistry sessions, LoginThrottle loginThrottle) {
         this.properties = properties;
         this.sessions = sessions;
+        this.loginThrottle = loginThrottle;
     }
 
     @Bean
@@ -101,7 +103,7 @@ public class WebSecurity {
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()), BasicAuthenticationFilter.class)
+                .addFilterBefore(new LoginRateLimitFilter(loginThrottle), BasicAuthenticationFilter.class)
                 .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
                 // credentials are made with credentials: a token may not mint another or change the password
                 .authorizeHttpRequests(auth -> auth
@@ -158,7 +160,7 @@ public class WebSecurity {
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
-                .addFilterBefore(new LoginRateLimitFilter(properties.rateLimit()),
+                .addFilterBefore(new LoginRateLimitFilter(loginThrottle),
                         UsernamePasswordAuthenticationFilter.class)
                 .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
                 // an explicit entry point (common() already set one, which would win over "default" ones): the

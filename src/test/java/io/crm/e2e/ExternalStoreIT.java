@@ -38,6 +38,9 @@ class ExternalStoreIT {
             assertThat(service.logText()).contains("Store: MongoDB at 127.0.0.1:" + dbPort + "/crm_db")
                     .doesNotContain("embedded MongoDB-wire store in");
             assertThat(http.post("/person/1", Map.of("name", "Before Outage")).status()).isEqualTo(201);
+            // a browser session (stored in the database too)
+            String session = signIn(service.http(), ServiceProcess.ADMIN_EMAIL, password);
+            assertThat(service.http().get("/api/v1/auth/me", "Cookie", session).status()).isEqualTo(200);
 
             db.shutdownNow();
             long start = System.nanoTime();
@@ -57,6 +60,9 @@ class ExternalStoreIT {
             Http.Response legacy = http.get("/person");
             assertThat(legacy.status()).isEqualTo(503);
             assertThat(legacy.json().has("error")).isTrue();
+            // the session cannot be read: 503 as well, not an error or a sign-out
+            Http.Response withSession = service.http().get("/api/v1/contacts", "Cookie", session);
+            assertThat(withSession.status()).isEqualTo(503);
 
             MongoServer back = new MongoServer(new H2Backend(dbFile));
             back.bind("127.0.0.1", dbPort);
@@ -70,6 +76,24 @@ class ExternalStoreIT {
                 back.shutdownNow();
             }
         }
+    }
+
+    /** Form login with the CSRF token of the login page; the session cookie. */
+    private static String signIn(Http http, String email, String password) {
+        Http.Response page = http.get("/login");
+        String cookie = page.header("Set-Cookie").orElseThrow().split(";", 2)[0];
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+                .matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        Http.Response login = http.send("POST", "/login", "application/x-www-form-urlencoded",
+                "username=" + enc(email) + "&password=" + enc(password) + "&_csrf=" + enc(csrf.group(1)),
+                "Cookie", cookie);
+        assertThat(login.status()).isEqualTo(302);
+        return login.header("Set-Cookie").orElseThrow().split(";", 2)[0];
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static Http.Response awaitStatus(Http http, String path, int status, Duration timeout)

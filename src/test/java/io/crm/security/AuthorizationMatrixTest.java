@@ -75,6 +75,7 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.CREDENTIALS, "POST", "/api/v1/auth/password", Map.of("currentPassword",
                         "wrong", "newPassword", "long enough password")),
                 new Endpoint(Access.SIGNED_IN, "DELETE", "/api/v1/auth/tokens/" + new ObjectId(), null),
+                new Endpoint(Access.SIGNED_IN, "DELETE", "/api/v1/auth/sessions", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/pipeline", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/companies/" + company + "/contacts", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/contacts/" + contact + "/duplicates", null),

@@ -1,0 +1,84 @@
+package io.crm.security;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import io.crm.platform.store.CollectionIndexes;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.session.autoconfigure.SessionTimeout;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.session.config.annotation.web.http.EnableSpringHttpSession;
+import org.springframework.session.security.SpringSessionBackedSessionRegistry;
+
+/**
+ * What must hold across replicas: sign-in throttling counters ({@link LoginThrottle}) and browser sessions shared by
+ * all replicas: Spring Session over {@link MongoSessionRepository}, and Spring Security's
+ * session registry on top of it, so ending a user's sessions works whichever replica serves their next request.
+ * Boot's session auto-configuration registers the session filter and applies {@code server.servlet.session.*}
+ * (cookie {@code CRM_SESSION}: HttpOnly, SameSite=Lax, Secure on TLS; the timeout, {@code CRM_SESSION_TIMEOUT}).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableSpringHttpSession
+class SessionConfiguration {
+
+    @Bean
+    MongoSessionRepository sessionRepository(MongoTemplate mongo, ObjectProvider<SessionTimeout> timeout,
+                                             Clock clock) {
+        Duration idle = timeout.getIfAvailable(() -> () -> Duration.ofHours(8)).getTimeout();
+        return new MongoSessionRepository(mongo.getCollection(MongoSessionRepository.COLLECTION),
+                idle == null ? Duration.ofHours(8) : idle, clock);
+    }
+
+    /**
+     * The page to return to after signing in is remembered only for a browser's page request: remembering any other
+     * anonymous request (a script, a probe, an attack) would store a session document for each.
+     * Spring Security's chains pick this bean up.
+     */
+    @Bean
+    RequestCache requestCache() {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setRequestMatcher(request -> "GET".equals(request.getMethod()) && WebSecurity.wantsHtml(request)
+                && request.getHeader("X-Requested-With") == null && request.getHeader("HX-Request") == null);
+        return cache;
+    }
+
+    @Bean
+    SessionRegistry sessionRegistry(MongoSessionRepository sessions) {
+        return new SpringSessionBackedSessionRegistry<>(sessions);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(MongoTemplate mongo, SecurityProperties properties, Clock clock) {
+        return new LoginThrottle(mongo.getCollection(LoginThrottle.COLLECTION), properties.rateLimit(), clock);
+    }
+
+    @Bean
+    CollectionIndexes loginThrottleIndexes() {
+        return new CollectionIndexes(LoginThrottle.COLLECTION, List.of(
+                new IndexModel(Indexes.ascending(LoginThrottle.EXPIRE_AT),
+                        new IndexOptions().name("login_throttle_expiry").expireAfter(0L, TimeUnit.SECONDS))));
+    }
+
+    @Bean
+    CollectionIndexes sessionCollectionIndexes() {
+        return new CollectionIndexes(MongoSessionRepository.COLLECTION, List.of(
+                new IndexModel(Indexes.ascending(MongoSessionRepository.PRINCIPAL, MongoSessionRepository.EXPIRE_AT),
+                        new IndexOptions().name("sessions_principal")),
+                new IndexModel(Indexes.ascending(MongoSessionRepository.USER_ID),
+                        new IndexOptions().name("sessions_user")),
+                // MongoDB removes expired sessions itself; MongoSessionRepository.deleteExpired covers other stores
+                new IndexModel(Indexes.ascending(MongoSessionRepository.EXPIRE_AT),
+                        new IndexOptions().name("sessions_expiry").expireAfter(0L, TimeUnit.SECONDS))));
+    }
+}
