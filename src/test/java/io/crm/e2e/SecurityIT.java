@@ -109,10 +109,16 @@ class SecurityIT {
             assertThat(admin.get("/api/v1/contacts/000000000000000000000000").status()).isEqualTo(404);
             assertThat(admin.send("POST", "/api/v1/contacts", "application/json", "{broken").status()).isEqualTo(400);
             // A user whose password travels in a request body (and into the audit trail, without it).
+            String oneTime = ServiceProcess.randomPassword();
             String memberPassword = ServiceProcess.randomPassword();
+            secretsUsed.add(oneTime);
             secretsUsed.add(memberPassword);
             assertThat(admin.post("/api/v1/users", Map.of("email", "member@crm.test", "displayName", "Member",
-                    "role", "MEMBER", "password", memberPassword)).status()).isEqualTo(201);
+                    "role", "MEMBER", "password", oneTime)).status()).isEqualTo(201);
+            // the member replaces the admin's one-time password with their own
+            assertThat(anonymous.post("/api/v1/auth/password", Map.of("currentPassword", oneTime,
+                    "newPassword", memberPassword), "Authorization", ServiceProcess.basic("member@crm.test", oneTime))
+                    .status()).isEqualTo(204);
             String memberToken = service.token("member@crm.test", memberPassword);
             secretsUsed.add(memberToken);
             assertThat(anonymous.withToken(memberToken).get("/api/v1/contacts").status()).isEqualTo(200);
