@@ -67,6 +67,10 @@ public final class EmbeddedStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create the store's socket directory", e);
         }
         Path socket = dir.resolve(SOCKET_NAME);
+        // Also on a JVM exit that skips close() (e.g. the image's AOT training run, -Dspring.context.exit):
+        // deleteOnExit works in reverse order, so the socket goes before its directory.
+        dir.toFile().deleteOnExit();
+        socket.toFile().deleteOnExit();
         PlannedH2Backend backend = new PlannedH2Backend(file.toString());
         DomainSocketServer server;
         try {

@@ -34,7 +34,8 @@ class PrivateStoreTransportTest {
     void privateStoreOpensNoTcpListenerAndItsSocketIsOwnerOnly() throws IOException {
         Set<Long> before = tcpListenersOfThisProcess();
         try (EmbeddedStore store = EmbeddedStore.startPrivate(dataDir)) {
-            assertThat(tcpListenersOfThisProcess()).as("LISTEN sockets of this process").isEqualTo(before);
+            // No new one; another test's server in this JVM may close one meanwhile, so not "equal".
+            assertThat(tcpListenersOfThisProcess()).as("LISTEN sockets of this process").isSubsetOf(before);
             assertThat(store.address()).isNull();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.socket())))
                     .isEqualTo("rw-------");
@@ -52,7 +53,9 @@ class PrivateStoreTransportTest {
         // Control for the test above: the same check does see the developer tool's TCP listener.
         Set<Long> before = tcpListenersOfThisProcess();
         try (EmbeddedStore store = EmbeddedStore.start(dataDir, "127.0.0.1", 0)) {
-            assertThat(tcpListenersOfThisProcess()).hasSize(before.size() + 1);
+            Set<Long> added = new HashSet<>(tcpListenersOfThisProcess());
+            added.removeAll(before);
+            assertThat(added).hasSize(1);
         }
     }
 
