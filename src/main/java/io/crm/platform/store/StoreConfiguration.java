@@ -30,10 +30,11 @@ public class StoreConfiguration {
             log.info("Store: MongoDB at {}", ConnectionStrings.describe(cs));
             return () -> cs;
         }
-        EmbeddedStore store = EmbeddedStore.start(properties.dataDir(), "127.0.0.1", 0);
+        // No TCP port: the store has no authentication, so it is reachable only through a socket of this user.
+        EmbeddedStore store = EmbeddedStore.startPrivate(properties.dataDir());
         ConnectionString cs = new ConnectionString(store.connectionString(mongo.defaultDatabase()));
-        log.warn("Store: embedded MongoDB-wire store in {} (for evaluation and small data only; "
-                + "set MONGODB_URI to use a real MongoDB)", store.file());
+        log.warn("Store: embedded MongoDB-wire store in {}, on socket {} (for evaluation and small data only; "
+                + "set MONGODB_URI to use a real MongoDB)", store.file(), store.socket());
         return new EmbeddedConnectionDetails(store, cs);
     }
 

@@ -7,6 +7,10 @@ import java.util.concurrent.CountDownLatch;
  * Runs only the embedded MongoDB-wire store, as its own process: {@code --store-only --port=27017 --data-dir=DIR
  * [--host=127.0.0.1]}. Used by the local rehearsal and the benchmarks so the application talks to its store over the
  * real protocol, as it would to MongoDB. Stops cleanly (flushing its file) on SIGTERM.
+ *
+ * <p>A developer tool: it listens on TCP without authentication, so every local process (any user) can read and
+ * write its data. Run it on a machine of your own with throw-away data; the application's own embedded store is
+ * reachable through a private socket only ({@link EmbeddedStore#startPrivate}).
  */
 public final class StoreLauncher {
 
@@ -25,6 +29,8 @@ public final class StoreLauncher {
         }, "store-shutdown"));
         System.out.printf("embedded store listening on %s:%d, data in %s%n", store.address().getHostString(),
                 store.address().getPort(), store.file());
+        System.out.println("WARNING: no authentication: every local user can read and write this store "
+                + "(developer tool; the application's own embedded store uses a private socket)");
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -67,7 +67,7 @@ class KustomizeTest {
             String image = (String) Yq.get(app, "spec.template.spec.containers.0.image");
             assertThat(image).matches(".+\\.dkr\\.ecr\\..+/crm-app:[0-9a-f]{40}");
             Map<String, Object> svc = find(objs, "Service", "crm-app");
-            assertThat(Yq.get(svc, "spec.type")).isEqualTo("LoadBalancer");
+            assertThat(Yq.get(svc, "spec.type")).isEqualTo("ClusterIP");
             assertThat(Yq.get(svc, "spec.ports.0.port")).isEqualTo(80);
             assertThat(Yq.get(app, "spec.template.spec.containers.0.ports.0.containerPort")).isEqualTo(5000);
             assertThat(Yq.get(app, "spec.template.spec.containers.0.readinessProbe.httpGet.path"))

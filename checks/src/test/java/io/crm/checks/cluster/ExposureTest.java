@@ -1,0 +1,317 @@
+package io.crm.checks.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.google.gson.Gson;
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1IngressTLS;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPort;
+import io.kubernetes.client.openapi.models.V1Service;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.crm.checks.Scratch;
+
+/**
+ * How the API is exposed, in every render (kustomize base/dev/prod, the chart with each values file): the app
+ * Services are ClusterIP (no load balancer, no node port), the NetworkPolicies that select the API pods admit the API
+ * port only from the ingress controller's namespace (and the chart's helm test pod) and the management port only from
+ * the monitoring namespace, and production puts a TLS Ingress in front of the app Service. The rendered objects are
+ * read through the Kubernetes Java models, so selectors, named ports and port ranges mean what the API server says.
+ */
+class ExposureTest {
+
+    static final int API_PORT = 5000;
+    static final int MANAGEMENT_PORT = 8081;
+    static final String INGRESS_NAMESPACE = "ingress-nginx";
+    static final String METRICS_NAMESPACE = "monitoring";
+    static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+    static final String COMPONENT = "app.kubernetes.io/component";
+
+    private static final Gson PLAIN = new Gson();
+
+    static <T> T model(Map<String, Object> obj, Class<T> type) {
+        return JSON.deserialize(PLAIN.toJson(obj), type);
+    }
+
+    static List<Map<String, Object>> ofKind(List<Map<String, Object>> objs, String kind) {
+        return objs.stream().filter(o -> kind.equals(o.get("kind"))).toList();
+    }
+
+    /** Everything wrong with the exposure of the API in one render; {@code prod} also requires the TLS Ingress. */
+    static List<String> problems(List<Map<String, Object>> objs, boolean prod) {
+        List<String> out = new ArrayList<>();
+        V1Deployment app = ofKind(objs, "Deployment").stream().map(o -> model(o, V1Deployment.class))
+                .filter(d -> "api".equals(labels(d.getSpec().getTemplate().getMetadata().getLabels()).get(COMPONENT)))
+                .findFirst().orElse(null);
+        if (app == null) {
+            out.add("no API Deployment (component api)");
+            return out;
+        }
+        Map<String, String> podLabels = app.getSpec().getTemplate().getMetadata().getLabels();
+        List<V1ContainerPort> containerPorts = app.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts();
+
+        List<V1Service> services = new ArrayList<>();
+        for (Map<String, Object> o : ofKind(objs, "Service")) {
+            V1Service svc = model(o, V1Service.class);
+            if (svc.getSpec().getSelector() != null && selects(svc.getSpec().getSelector(), podLabels)) {
+                services.add(svc);
+                String type = Objects.requireNonNullElse(svc.getSpec().getType(), "ClusterIP");
+                if (!"ClusterIP".equals(type)) {
+                    out.add("Service " + svc.getMetadata().getName() + " of the API pods is " + type
+                            + ", must be ClusterIP (the API is reached through the TLS Ingress)");
+                }
+            }
+        }
+
+        boolean isolated = false;
+        boolean apiFromIngress = false;
+        boolean metricsFromMonitoring = false;
+        for (Map<String, Object> o : ofKind(objs, "NetworkPolicy")) {
+            V1NetworkPolicy np = model(o, V1NetworkPolicy.class);
+            String name = np.getMetadata().getName();
+            if (!selects(np.getSpec().getPodSelector(), podLabels)) {
+                continue;
+            }
+            List<String> types = np.getSpec().getPolicyTypes();
+            if (types == null || types.contains("Ingress")) {
+                isolated = true;
+            }
+            for (V1NetworkPolicyIngressRule rule : nullToEmpty(np.getSpec().getIngress())) {
+                boolean api = covers(rule, API_PORT, containerPorts);
+                boolean metrics = covers(rule, MANAGEMENT_PORT, containerPorts);
+                if (!api && !metrics) {
+                    continue;
+                }
+                List<V1NetworkPolicyPeer> from = nullToEmpty(rule.getFrom());
+                if (from.isEmpty()) {
+                    out.add("NetworkPolicy " + name + " admits " + (api ? "port " + API_PORT : "port " + MANAGEMENT_PORT)
+                            + " from every source");
+                    continue;
+                }
+                for (V1NetworkPolicyPeer peer : from) {
+                    boolean ingressController = fromNamespace(peer, INGRESS_NAMESPACE);
+                    boolean prometheus = fromNamespace(peer, METRICS_NAMESPACE);
+                    if (api && !ingressController && !isHelmTestPod(peer)) {
+                        out.add("NetworkPolicy " + name + " admits port " + API_PORT + " from " + describe(peer)
+                                + " (only namespace " + INGRESS_NAMESPACE + " and the helm test pod may)");
+                    }
+                    if (metrics && !prometheus) {
+                        out.add("NetworkPolicy " + name + " admits port " + MANAGEMENT_PORT + " from "
+                                + describe(peer) + " (only namespace " + METRICS_NAMESPACE + " may)");
+                    }
+                    apiFromIngress |= api && ingressController;
+                    metricsFromMonitoring |= metrics && prometheus;
+                }
+            }
+        }
+        if (!isolated) {
+            out.add("no NetworkPolicy isolates the API pods for ingress: every source reaches every port");
+        }
+        if (!apiFromIngress) {
+            out.add("no NetworkPolicy admits port " + API_PORT + " from namespace " + INGRESS_NAMESPACE);
+        }
+        if (!metricsFromMonitoring) {
+            out.add("no NetworkPolicy admits port " + MANAGEMENT_PORT + " from namespace " + METRICS_NAMESPACE
+                    + " (Prometheus)");
+        }
+
+        if (prod) {
+            List<String> serviceNames = services.stream().map(s -> s.getMetadata().getName()).toList();
+            boolean tlsIngress = ofKind(objs, "Ingress").stream().map(o -> model(o, V1Ingress.class))
+                    .anyMatch(ing -> !nullToEmpty(ing.getSpec().getTls()).isEmpty()
+                            && nullToEmpty(ing.getSpec().getTls()).stream().map(V1IngressTLS::getSecretName)
+                                    .allMatch(Objects::nonNull)
+                            && nullToEmpty(ing.getSpec().getRules()).stream()
+                                    .flatMap(r -> r.getHttp() == null ? java.util.stream.Stream.empty()
+                                            : r.getHttp().getPaths().stream())
+                                    .anyMatch(p -> p.getBackend().getService() != null
+                                            && serviceNames.contains(p.getBackend().getService().getName())));
+            if (!tlsIngress) {
+                out.add("no Ingress with TLS routes to the API Service " + serviceNames);
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> labels(Map<String, String> labels) {
+        return labels == null ? Map.of() : labels;
+    }
+
+    static <T> List<T> nullToEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    /**
+     * matchLabels must all be on the pod. matchExpressions are taken to match: that can only over-count the
+     * policies that admit traffic, which makes this check stricter, never laxer.
+     */
+    static boolean selects(V1LabelSelector selector, Map<String, String> podLabels) {
+        if (selector == null) {
+            return true;
+        }
+        return labels(selector.getMatchLabels()).entrySet().stream()
+                .allMatch(e -> e.getValue().equals(podLabels.get(e.getKey())));
+    }
+
+    static boolean selects(Map<String, String> serviceSelector, Map<String, String> podLabels) {
+        return !serviceSelector.isEmpty() && serviceSelector.entrySet().stream()
+                .allMatch(e -> e.getValue().equals(podLabels.get(e.getKey())));
+    }
+
+    /** Whether the rule admits {@code port}: no ports means all; a named port is resolved on the container. */
+    static boolean covers(V1NetworkPolicyIngressRule rule, int port, List<V1ContainerPort> containerPorts) {
+        List<V1NetworkPolicyPort> ports = nullToEmpty(rule.getPorts());
+        if (ports.isEmpty()) {
+            return true;
+        }
+        for (V1NetworkPolicyPort p : ports) {
+            IntOrString value = p.getPort();
+            if (value == null) {
+                return true; // protocol only: every port
+            }
+            int number;
+            if (value.isInteger()) {
+                number = value.getIntValue();
+            } else {
+                number = nullToEmpty(containerPorts).stream().filter(c -> value.getStrValue().equals(c.getName()))
+                        .map(V1ContainerPort::getContainerPort).findFirst().orElse(-1);
+            }
+            int end = p.getEndPort() != null ? p.getEndPort() : number;
+            if (number <= port && port <= end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A peer that is exactly "pods of namespace NAME" (any pod selector in it narrows further, which is fine). */
+    static boolean fromNamespace(V1NetworkPolicyPeer peer, String namespace) {
+        return peer.getIpBlock() == null && peer.getNamespaceSelector() != null
+                && namespace.equals(labels(peer.getNamespaceSelector().getMatchLabels()).get(NAMESPACE_NAME_LABEL))
+                && nullToEmpty(peer.getNamespaceSelector().getMatchExpressions()).isEmpty();
+    }
+
+    /** The chart's helm test pod: same namespace (no namespaceSelector), selected by its component label. */
+    static boolean isHelmTestPod(V1NetworkPolicyPeer peer) {
+        return peer.getIpBlock() == null && peer.getNamespaceSelector() == null && peer.getPodSelector() != null
+                && "test".equals(labels(peer.getPodSelector().getMatchLabels()).get(COMPONENT));
+    }
+
+    static String describe(V1NetworkPolicyPeer peer) {
+        return PLAIN.toJson(JSON.getGson().toJsonTree(peer));
+    }
+
+    static boolean isProd(String source) {
+        return source.contains("prod");
+    }
+
+    @Test
+    void everyRenderExposesTheApiOnlyThroughTheIngress() {
+        List<String> out = new ArrayList<>();
+        int checked = 0;
+        for (Rendering.Render render : Rendering.all().values()) {
+            if (ofKind(render.objects(), "Deployment").isEmpty()) {
+                continue; // sealed secrets, argocd, policies, logging: no API workload
+            }
+            checked++;
+            problems(render.objects(), isProd(render.source())).forEach(p -> out.add(render.source() + ": " + p));
+        }
+        assertThat(checked).as("renders with the API").isGreaterThanOrEqualTo(6);
+        assertThat(out).isEmpty();
+    }
+
+    @Test
+    void plantedLoadBalancerInProdValuesFails(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        Path chart = copy.resolve("charts/crm");
+        Scratch.write(chart.resolve("values-prod.yaml"),
+                Scratch.read(chart.resolve("values-prod.yaml")) + "service:\n  type: LoadBalancer\n");
+        // The chart's schema refuses it already; with the schema entry removed the render shows the exposure.
+        Scratch.plant(chart.resolve("values.schema.json"), "\"enum\": [\n            \"ClusterIP\"\n          ]",
+                "\"enum\": [\n            \"ClusterIP\",\n            \"LoadBalancer\"\n          ]");
+        var objs = Rendering.renderHelm(chart, chart.resolve("values-prod.yaml")).objects();
+        assertThat(problems(objs, true)).singleElement().asString()
+                .contains("Service crm-app of the API pods is LoadBalancer");
+    }
+
+    @Test
+    void plantedLoadBalancerIsRefusedByTheChartSchema(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        Path chart = copy.resolve("charts/crm");
+        Scratch.write(chart.resolve("values-prod.yaml"),
+                Scratch.read(chart.resolve("values-prod.yaml")) + "service:\n  type: NodePort\n");
+        assertThatThrownBy(() -> Rendering.helmTemplate(chart, chart.resolve("values-prod.yaml")))
+                .hasMessageContaining("/service/type");
+    }
+
+    @Test
+    void plantedPolicyAdmittingTheApiPortFromEverywhereFails(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        Rendering.prepareDevEnv(copy);
+        // The stage-1 rule this change removed: port 5000 with no "from", i.e. from every source.
+        Scratch.plant(copy.resolve("kustomize/base/networkpolicies.yaml"), """
+                  ingress:
+                    - from:
+                        - namespaceSelector:
+                            matchLabels:
+                              kubernetes.io/metadata.name: ingress-nginx
+                      ports:
+                        - port: 5000
+                """, """
+                  ingress:
+                    - ports:
+                        - port: 5000
+                """);
+        var objs = Rendering.renderKustomize(copy, "kustomize/overlays/prod").objects();
+        assertThat(problems(objs, true)).contains(
+                "NetworkPolicy crm-app-from-ingress-nginx admits port 5000 from every source",
+                "no NetworkPolicy admits port 5000 from namespace ingress-nginx");
+    }
+
+    @Test
+    void plantedChartPolicyErrorsFail(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        Path chart = copy.resolve("charts/crm");
+        // Any namespace (an empty namespaceSelector) on the API port, and metrics open to the ingress namespace.
+        Scratch.plant(chart.resolve("templates/networkpolicy.yaml"), """
+                        - namespaceSelector:
+                            matchLabels:
+                              kubernetes.io/metadata.name: {{ .Values.networkPolicy.ingressNamespace }}
+                """, """
+                        - namespaceSelector: {}
+                """);
+        Scratch.plant(chart.resolve("values-prod.yaml"), "ingress:\n", "networkPolicy:\n  metricsNamespace: "
+                + INGRESS_NAMESPACE + "\ningress:\n");
+        var objs = Rendering.renderHelm(chart, chart.resolve("values-prod.yaml")).objects();
+        assertThat(String.join("\n", problems(objs, true)))
+                .contains("admits port 5000 from {\"namespaceSelector\":{\"matchExpressions\":[],\"matchLabels\":{}}}")
+                .contains("admits port 8081 from")
+                .contains("no NetworkPolicy admits port 5000 from namespace ingress-nginx")
+                .contains("no NetworkPolicy admits port 8081 from namespace monitoring");
+    }
+
+    @Test
+    void plantedMissingTlsIngressFails(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        Path chart = copy.resolve("charts/crm");
+        Scratch.plant(chart.resolve("values-prod.yaml"), "ingress:\n  enabled: true\n", "ingress:\n  enabled: false\n");
+        var objs = Rendering.renderHelm(chart, chart.resolve("values-prod.yaml")).objects();
+        assertThat(problems(objs, true)).singleElement().asString().startsWith("no Ingress with TLS");
+    }
+}
