@@ -191,19 +191,7 @@ public class UserService {
         if (wasActiveAdmin && !isActiveAdmin(next) && activeAdmins() <= 1) {
             throw new RecordException.Conflict("This is the last enabled admin; make another user admin first");
         }
-        long version = RecordMeta.version(current);
-        Document meta = new Document(RecordMeta.of(current)).append("version", version + 1)
-                .append("updatedAt", Date.from(clock.instant())).append("updatedBy", audit.actor().id());
-        next.put(RecordMeta.META, meta);
-        Document saved = audit.record("update", "user", current.get("_id"), changes, version + 1, () -> {
-            Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
-                    Filters.eq(RecordMeta.VERSION, version)), next,
-                    new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
-            if (after == null) {
-                throw new RecordException.StaleVersion(version, RecordMeta.version(get(id)));
-            }
-            return after;
-        });
+        Document saved = replace(current, next, changes);
         boolean disabled = Boolean.TRUE.equals(current.getBoolean("enabled"))
                 && !Boolean.TRUE.equals(saved.getBoolean("enabled"));
         if (disabled || reset) {
@@ -225,28 +213,37 @@ public class UserService {
         if (!(given instanceof String currentPassword) || !matches(current, currentPassword)) {
             throw new RecordException.Invalid("currentPassword", "is not your current password");
         }
-        String password = (String) PATCH.patch(new Document(), Map.of("password", body.getOrDefault("newPassword",
-                ""))).get("password");
+        Map<String, Object> proposed = new java.util.HashMap<>();
+        proposed.put("password", body.get("newPassword"));
+        String password = (String) PATCH.patch(new Document(), proposed).get("password");
+        if (password == null) {
+            throw new RecordException.Invalid("newPassword", "is required");
+        }
         if (matches(current, password)) {
             throw new RecordException.Invalid("newPassword", "must differ from the current password");
         }
-        long version = RecordMeta.version(current);
-        Document meta = new Document(RecordMeta.of(current)).append("version", version + 1)
-                .append("updatedAt", Date.from(clock.instant())).append("updatedBy", audit.actor().id());
         Document next = new Document(current).append("passwordHash", encoder.encode(password))
-                .append(PASSWORD_CHANGE_REQUIRED, false).append(RecordMeta.META, meta);
-        Document saved = audit.record("update", "user", current.get("_id"),
-                List.of(new Change("password", null, "changed")), version + 1, () -> {
-                    Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
-                            Filters.eq(RecordMeta.VERSION, version)), next,
-                            new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
-                    if (after == null) {
-                        throw new RecordException.StaleVersion(version, RecordMeta.version(get(id)));
-                    }
-                    return after;
-                });
+                .append(PASSWORD_CHANGE_REQUIRED, false);
+        Document saved = replace(current, next, List.of(new Change("password", null, "changed")));
         accessListeners.forEach(l -> l.disabled(id));
         return saved;
+    }
+
+    /** Writes the next version of a user, audited; a concurrent change in between is a 409 (stale version). */
+    private Document replace(Document current, Document next, List<Change> changes) {
+        long version = RecordMeta.version(current);
+        next.put(RecordMeta.META, new Document(RecordMeta.of(current)).append("version", version + 1)
+                .append("updatedAt", Date.from(clock.instant())).append("updatedBy", audit.actor().id()));
+        return audit.record("update", "user", current.get("_id"), changes, version + 1, () -> {
+            Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
+                    Filters.eq(RecordMeta.VERSION, version)), next,
+                    new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+            if (after == null) {
+                throw new RecordException.StaleVersion(version, RecordMeta.version(get(
+                        current.getObjectId("_id").toHexString())));
+            }
+            return after;
+        });
     }
 
     /** Users in creation order, after {@code cursor} (a user id). */
