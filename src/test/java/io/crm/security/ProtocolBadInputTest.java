@@ -35,7 +35,7 @@ class ProtocolBadInputTest extends ApiTest {
     record Bad(String method, String target, String contentType, String body, String... headers) {
         @Override
         public String toString() {
-            return method + " " + target + (contentType == null ? "" : " [" + contentType + "]")
+            return method + " " + (target.length() > 120 ? target.substring(0, 120) + "..." : target) + (contentType == null ? "" : " [" + contentType + "]")
                     + (body == null ? "" : " " + body) + (headers.length == 0 ? "" : " " + String.join(" ", headers));
         }
     }
@@ -54,6 +54,10 @@ class ProtocolBadInputTest extends ApiTest {
                 new Bad("GET", "/person/search?q=%", null, null),
                 new Bad("GET", "/person/search?q=%ED%A0%80", null, null), // an encoded lone surrogate
                 new Bad("GET", "/stats?x=%%", null, null),
+                new Bad("GET", "/person?=", null, null),
+                new Bad("GET", "/api/v1/companies?archived=false&=%00", null, null),
+                new Bad("GET", "/api/v1/contacts?" + "a=1&".repeat(1001), null, null), // over Tomcat's count
+                new Bad("GET", "/person/search?" + "q=1&".repeat(1001), null, null),
                 new Bad("POST", "/person/p-2?x=%", JSON, "{\"name\":\"x\"}"),
                 new Bad("PATCH", "/api/v1/contacts/" + contact + "?x=%", "application/merge-patch+json",
                         "{\"name\":\"x\"}")));

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.crm.record.FieldError;
 import io.crm.record.RecordException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return respond(problem(413, "Content too large", "The upload is too large"), new HttpHeaders());
         }
         return respond(problem(400, "Bad request", "The multipart body is malformed"), new HttpHeaders());
+    }
+
+    /**
+     * Parameters Tomcat cannot parse that the query string filter does not see: a form body's, or more parameters
+     * than the container allows.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> malformedParameters(InvalidParameterException e) {
+        return respond(problem(400, "Bad request", "The request parameters are malformed or too many"),
+                new HttpHeaders());
     }
 
     @ExceptionHandler({MongoTimeoutException.class, MongoSocketException.class,

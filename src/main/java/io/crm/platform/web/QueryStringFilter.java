@@ -18,8 +18,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses a query string that is not well-formed with a 400 in the API's error shape, once for every endpoint: a
- * {@code %} not followed by two hex digits, or escapes that do not decode to UTF-8 text. Tomcat would otherwise
- * fail on the first parameter read (a 500), or never notice when the endpoint reads no parameters.
+ * {@code %} not followed by two hex digits, escapes that do not decode to UTF-8 text, or a parameter without a name
+ * ({@code =x}). Tomcat would otherwise fail on the first parameter read (a 500), or never notice when the endpoint
+ * reads no parameters.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -31,14 +32,20 @@ public class QueryStringFilter extends OncePerRequestFilter {
         String query = request.getQueryString();
         if (query != null && !isWellFormed(query)) {
             ErrorBodies.write(request, response, 400, "Bad request",
-                    "The query string is malformed: percent-encoding must be %XX and decode to UTF-8 text");
+                    "The query string is malformed: parameters need a name, and percent-encoding must be %XX and "
+                            + "decode to UTF-8 text");
             return;
         }
         chain.doFilter(request, response);
     }
 
-    /** Whether the raw query string's percent-escapes are complete and, decoded, are valid UTF-8. */
+    /** Whether every parameter has a name and the raw query's percent-escapes are complete and valid UTF-8. */
     static boolean isWellFormed(String query) {
+        for (String parameter : query.split("&")) {
+            if (parameter.startsWith("=")) {
+                return false; // an empty chunk (a&&b) is skipped by Tomcat, a nameless one fails it
+            }
+        }
         byte[] raw = query.getBytes(StandardCharsets.UTF_8);
         ByteBuffer decoded = ByteBuffer.allocate(raw.length);
         for (int i = 0; i < raw.length; i++) {
