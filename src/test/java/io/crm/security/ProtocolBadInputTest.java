@@ -135,6 +135,18 @@ class ProtocolBadInputTest extends ApiTest {
         assertThat(wrong).isEmpty();
     }
 
+    @Test
+    void aWriteWithAnAcceptHeaderItCannotAnswerIsRefusedBeforeAnythingIsStored() {
+        List<Bad> bad = new ArrayList<>();
+        for (String accept : List.of("OOCyR", "text/plain", "application/xml", "text/*;q=2", "image/png, text/csv")) {
+            bad.add(new Bad("POST", "/api/v1/contacts", JSON, "{\"name\":\"Accept\"}", "Accept", accept));
+            bad.add(new Bad("PATCH", "/api/v1/contacts/" + contact, "application/merge-patch+json",
+                    "{\"name\":\"Changed\"}", "Accept", accept));
+            bad.add(new Bad("DELETE", "/api/v1/contacts/" + contact, null, null, "Accept", accept));
+        }
+        refused(406, bad);
+    }
+
     private void refused(int status, List<Bad> bad) {
         Map<String, List<Document>> before = BadResponses.snapshot(mongo);
         List<String> wrong = new ArrayList<>();
