@@ -1,6 +1,7 @@
 package io.crm.platform.web;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -113,6 +114,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             if (isLegacyRequest()) {
                 return legacy(problem, headers);
             }
+            setInstance(problem);
             headers = withContentType(headers, MediaType.APPLICATION_PROBLEM_JSON);
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
@@ -123,6 +125,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (isLegacyRequest()) {
             return legacy(problem, headers);
         }
+        setInstance(problem);
         return ResponseEntity.status(problem.getStatus())
                 .headers(withContentType(headers, MediaType.APPLICATION_PROBLEM_JSON)).body(problem);
     }
@@ -145,6 +148,26 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     private static ResponseEntity<Object> legacy(ProblemDetail problem, HttpHeaders headers) {
         return ResponseEntity.status(problem.getStatus()).headers(withContentType(headers, MediaType.APPLICATION_JSON))
                 .body(Map.of("error", String.valueOf(problem.getDetail())));
+    }
+
+    /**
+     * The request's path as the problem's {@code instance}, with the characters Tomcat lets through unencoded
+     * (server.tomcat.relaxed-path-chars) percent-encoded: Spring MVC's own {@code URI.create} of the raw path would
+     * fail on them and turn the answer into a 500.
+     */
+    private static void setInstance(ProblemDetail problem) {
+        if (problem.getInstance() == null
+                && RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes current) {
+            StringBuilder path = new StringBuilder();
+            for (byte b : current.getRequest().getRequestURI().getBytes(StandardCharsets.UTF_8)) {
+                if (b < 0x21 || b > 0x7e || "\"<>\\^`{|}[]".indexOf(b) >= 0) {
+                    path.append('%').append(String.format("%02X", b & 0xFF));
+                } else {
+                    path.append((char) b);
+                }
+            }
+            problem.setInstance(URI.create(path.toString()));
+        }
     }
 
     private static boolean isLegacyRequest() {
