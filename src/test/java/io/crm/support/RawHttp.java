@@ -30,6 +30,23 @@ public final class RawHttp {
 
     /** The request target goes on the request line exactly as given; headers as name, value pairs. */
     public Http.Response send(String method, String target, String contentType, byte[] body, String... headers) {
+        byte[] head = head(method, target, contentType, body, headers);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head);
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            return parse(socket.getInputStream().readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + target + " failed", e);
+        }
+    }
+
+    /** The request line and headers {@link #send} writes, up to and including the blank line. */
+    public byte[] head(String method, String target, String contentType, byte[] body, String... headers) {
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
         List<String> given = new ArrayList<>();
@@ -49,19 +66,8 @@ public final class RawHttp {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
         head.append("\r\n");
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            // ISO-8859-1: every char below 256 is the byte the caller meant (header and target bytes as given)
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                out.write(body);
-            }
-            out.flush();
-            return parse(socket.getInputStream().readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + target + " failed", e);
-        }
+        // ISO-8859-1: every char below 256 is the byte the caller meant (header and target bytes as given)
+        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     public Http.Response send(String method, String target, String contentType, String body, String... headers) {
