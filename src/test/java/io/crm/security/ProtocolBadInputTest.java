@@ -35,7 +35,8 @@ class ProtocolBadInputTest extends ApiTest {
     record Bad(String method, String target, String contentType, String body, String... headers) {
         @Override
         public String toString() {
-            return method + " " + (target.length() > 120 ? target.substring(0, 120) + "..." : target) + (contentType == null ? "" : " [" + contentType + "]")
+            return method + " " + (target.length() > 120 ? target.substring(0, 120) + "..." : target)
+                    + (contentType == null ? "" : " [" + contentType + "]")
                     + (body == null ? "" : " " + body) + (headers.length == 0 ? "" : " " + String.join(" ", headers));
         }
     }
@@ -105,7 +106,8 @@ class ProtocolBadInputTest extends ApiTest {
         // unencoded characters Tomcat lets through: no such record, in the API's shape (the error's instance encoded)
         refused(404, List.of(new Bad("GET", "/api/v1/contacts/a|b", null, null),
                 new Bad("GET", "/api/v1/deals/{x}^", null, null), new Bad("GET", "/person/a|b", null, null)));
-        refused(405, List.of(new Bad("TRACE", "/api/v1/contacts", null, null), new Bad("TRACE", "/person", null, null)));
+        refused(405, List.of(new Bad("TRACE", "/api/v1/contacts", null, null),
+                new Bad("TRACE", "/person", null, null)));
     }
 
     @Test

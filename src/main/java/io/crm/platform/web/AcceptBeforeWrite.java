@@ -45,7 +45,8 @@ public class AcceptBeforeWrite implements WebMvcConfigurer {
                     } catch (InvalidMediaTypeException e) {
                         throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON));
                     }
-                    if (!accepted.isEmpty() && accepted.stream().noneMatch(t -> t.isCompatibleWith(MediaType.APPLICATION_JSON)
+                    if (!accepted.isEmpty() && accepted.stream().noneMatch(t ->
+                            t.isCompatibleWith(MediaType.APPLICATION_JSON)
                             || t.isCompatibleWith(ANY_JSON))) {
                         throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON));
                     }
