@@ -7,6 +7,7 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import io.crm.record.RecordException;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,12 @@ public class LegacyErrorHandler {
     @ExceptionHandler(RecordException.class)
     ResponseEntity<Object> record(RecordException e) {
         return error(e.status(), e.getMessage());
+    }
+
+    /** More query parameters than the container parses (the query string filter has checked their syntax). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> malformedParameters(InvalidParameterException e) {
+        return error(400, "The request parameters are malformed or too many");
     }
 
     @ExceptionHandler({MongoTimeoutException.class, MongoSocketException.class,

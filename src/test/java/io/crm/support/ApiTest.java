@@ -69,8 +69,9 @@ public abstract class ApiTest {
         RecordedCommands.assertIndexServed(test.getTestClass().map(Class::getName).orElse("(unknown)"));
     }
 
+    /** Also called by the property-based tests (jqwik), which do not run Jupiter's lifecycle. */
     @BeforeEach
-    void freshDatabase() {
+    protected void freshDatabase() {
         RecordedCommands.ignoreCurrentThread();
         mongo.getDb().drop();
         indexes.afterSingletonsInstantiated();
