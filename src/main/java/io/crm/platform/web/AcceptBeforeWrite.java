@@ -38,7 +38,7 @@ public class AcceptBeforeWrite implements WebMvcConfigurer {
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
                     throws HttpMediaTypeNotAcceptableException {
                 if (handler instanceof HandlerMethod method && !READS.contains(request.getMethod())
-                        && answersJson(method) && !ErrorBodies.isLegacy(request)) {
+                        && answersJson(method) && !Paths.isLegacy(request)) {
                     List<MediaType> accepted;
                     try {
                         accepted = MediaType.parseMediaTypes(Collections.list(request.getHeaders(HttpHeaders.ACCEPT)));

@@ -48,7 +48,7 @@ public class ApiErrorController extends BasicErrorController {
         };
         String detail = "The request could not be processed: " + status.getReasonPhrase().toLowerCase();
         Map<String, Object> body = new LinkedHashMap<>();
-        if (ErrorBodies.isLegacy(original)) {
+        if (Paths.isLegacy(original)) {
             body.put("error", detail);
             return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
         }

@@ -172,7 +172,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static boolean isLegacyRequest() {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes current
-                && ErrorBodies.isLegacy(current.getRequest());
+                && Paths.isLegacy(current.getRequest());
     }
 
     public static ProblemDetail problem(int status, String title, String detail) {
