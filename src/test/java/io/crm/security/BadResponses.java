@@ -70,13 +70,9 @@ final class BadResponses {
         return null;
     }
 
-    /**
-     * The legacy API's paths as the service tells them (io.crm.platform.web.ErrorBodies#isLegacy): on the raw path,
-     * before any decoding or normalising, so {@code /person;x=y} is not one.
-     */
+    /** The legacy API's paths, by the service's one rule ({@code /person;x=y} is one: MVC routes it there). */
     static boolean isLegacy(String target) {
-        String path = target.split("\\?", 2)[0];
-        return path.equals("/person") || path.startsWith("/person/") || path.equals("/stats");
+        return io.crm.platform.web.Paths.LEGACY.matchesRaw(target.split("\\?", 2)[0]);
     }
 
     /** Every collection's documents, sorted by id, without the fields reads may touch (token and sign-in use). */
