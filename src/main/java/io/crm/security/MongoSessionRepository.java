@@ -59,6 +59,8 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
 
     private static final Logger log = LoggerFactory.getLogger(MongoSessionRepository.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The longest a session without a signed-in user is kept idle. */
+    static final Duration ANONYMOUS_IDLE = Duration.ofMinutes(30);
 
     private final MongoCollection<Document> sessions;
     private final Duration maxInactive;
@@ -246,8 +248,16 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
         return context instanceof SecurityContext security ? security.getAuthentication() : null;
     }
 
+    /**
+     * The idle deadline. A session nobody signed in to (the sign-in page's CSRF token, a remembered page) keeps at
+     * most {@link #ANONYMOUS_IDLE}: a bot fetching the sign-in page in a loop cannot fill the collection for hours.
+     */
     private static Date expireAt(Session session) {
-        return Date.from(session.getLastAccessedTime().plus(session.getMaxInactiveInterval()));
+        Duration idle = session.getMaxInactiveInterval();
+        if (authentication(session) == null && idle.compareTo(ANONYMOUS_IDLE) > 0) {
+            idle = ANONYMOUS_IDLE;
+        }
+        return Date.from(session.getLastAccessedTime().plus(idle));
     }
 
     /** A session as loaded: what is stored, and whether anything but the access time changed since. */

@@ -173,6 +173,19 @@ class SharedSessionsTest extends ApiTest {
     }
 
     @Test
+    void aSessionNobodySignedInToIsKeptHalfAnHourNotTheSignedInTimeout() {
+        Http.Response loginPage = http.anonymous().get("/login");
+        String cookie = loginPage.header("Set-Cookie").orElseThrow().split(";", 2)[0];
+        String id = new String(java.util.Base64.getDecoder().decode(cookie.substring("CRM_SESSION=".length())),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Document stored = sessions().find(Filters.eq("_id", id)).first();
+        assertThat(stored).isNotNull();
+        long idle = stored.getDate("expireAt").getTime() - stored.getDate("accessed").getTime();
+        assertThat(idle).isEqualTo(MongoSessionRepository.ANONYMOUS_IDLE.toMillis());
+        assertThat(stored.containsKey("principal")).isFalse();
+    }
+
+    @Test
     void tokenAndBasicCallsCreateNoSession() {
         Document member = user(Role.MEMBER);
         assertThat(http.get("/api/v1/contacts").header("Set-Cookie")).isEmpty();
