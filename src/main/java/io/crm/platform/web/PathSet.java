@@ -52,8 +52,26 @@ public final class PathSet {
 
     /** Whether the request's path, as MVC sees it, is in this set. */
     public boolean matches(HttpServletRequest request) {
-        return matches(() -> RequestPath.parse(request.getRequestURI(), request.getContextPath())
-                .pathWithinApplication());
+        return matches(() -> parsed(request));
+    }
+
+    /**
+     * The request's path, parsed once per request and URI (a forward or error dispatch has another URI): every
+     * chain, rule and error body asks, several times per request.
+     */
+    private static PathContainer parsed(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        if (request.getAttribute(PARSED) instanceof Parsed cached && cached.uri().equals(uri)) {
+            return cached.path();
+        }
+        PathContainer path = RequestPath.parse(uri, request.getContextPath()).pathWithinApplication();
+        request.setAttribute(PARSED, new Parsed(uri, path));
+        return path;
+    }
+
+    private static final String PARSED = PathSet.class.getName() + ".parsed";
+
+    private record Parsed(String uri, PathContainer path) {
     }
 
     /** Whether a raw (still encoded) request path, with no context path, is in this set. */
