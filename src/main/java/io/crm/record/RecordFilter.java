@@ -23,6 +23,10 @@ public interface RecordFilter {
         List<Bson> and = new ArrayList<>();
         and.add(Filters.eq(RecordMeta.ARCHIVED, archived));
         if (q != null && !q.isBlank()) {
+            if (q.indexOf('\0') >= 0) {
+                // a MongoDB regex is a C string: a NUL cannot be sent (the driver fails), and no stored text has one
+                throw new RecordException.BadQuery("q must not contain NUL characters");
+            }
             and.add(Filters.regex(RecordMeta.SEARCH, Pattern.quote(q.strip().toLowerCase(Locale.ROOT))));
         }
         return and;
