@@ -11,6 +11,7 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -97,6 +98,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> unexpected(Exception e) {
         log.error("unhandled error", e);
         return respond(problem(500, "Internal error", "The request could not be completed"), new HttpHeaders());
+    }
+
+    /**
+     * A parameter of the wrong type ({@code ?archived=maybe}, or repeated with values that do not convert): the
+     * default detail names Java types ({@code java.lang.String[]}); this one names the parameter.
+     */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        String name = ex.getPropertyName() == null ? "a parameter" : "'" + ex.getPropertyName() + "'";
+        return respond(problem(400, "Bad request", "The value of " + name + " is not valid"), headers);
     }
 
     @Override
