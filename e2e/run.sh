@@ -160,12 +160,18 @@ else
   AUTH=$(basic "$ADMIN_EMAIL" "wrong-password-${RUN_ID}") req GET /api/v1/contacts
   check "HTTP Basic is not accepted on the API (tokens only)" 401
 
-  # A viewer: created by the admin, signs in over Basic for its own token, reads but cannot write.
+  # A viewer: created by the admin with a one-time password, chooses its own over Basic, then signs in over Basic
+  # for its own token, reads but cannot write.
   viewer_email="e2e-viewer-${RUN_ID}@example.com"
+  viewer_one_time="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')x1"
   viewer_password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')x1"
-  req POST /api/v1/users "{\"email\":\"${viewer_email}\",\"displayName\":\"E2E Viewer\",\"role\":\"VIEWER\",\"password\":\"${viewer_password}\"}"
-  check "admin creates a VIEWER user" 201 ".role == \"VIEWER\" and (has(\"passwordHash\") | not) and (has(\"password\") | not)"
+  req POST /api/v1/users "{\"email\":\"${viewer_email}\",\"displayName\":\"E2E Viewer\",\"role\":\"VIEWER\",\"password\":\"${viewer_one_time}\"}"
+  check "admin creates a VIEWER user" 201 ".role == \"VIEWER\" and .mustChangePassword and (has(\"passwordHash\") | not) and (has(\"password\") | not)"
   viewer_id=$(jq -r .id <<<"$BODY")
+  AUTH=$(basic "$viewer_email" "$viewer_one_time") req POST /api/v1/auth/tokens '{"name":"e2e-viewer","expiresInDays":1}'
+  check "the admin's one-time password makes no token" 403
+  AUTH=$(basic "$viewer_email" "$viewer_one_time") req POST /api/v1/auth/password "{\"currentPassword\":\"${viewer_one_time}\",\"newPassword\":\"${viewer_password}\"}"
+  check "the viewer chooses its own password" 204
   AUTH=$(basic "$viewer_email" "$viewer_password") req POST /api/v1/auth/tokens '{"name":"e2e-viewer","expiresInDays":1}'
   check "the viewer creates its own token" 201 '.token | startswith("crm_")'
   viewer_token=$(jq -r .token <<<"$BODY")
