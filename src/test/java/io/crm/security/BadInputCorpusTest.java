@@ -316,20 +316,7 @@ class BadInputCorpusTest extends ApiTest {
      * the sign-in throttle's counters: counting the corpus's failed sign-ins is their job.
      */
     private Map<String, List<Document>> snapshot() {
-        Map<String, List<Document>> all = new TreeMap<>();
-        for (String name : mongo.getDb().listCollectionNames()) {
-            if (name.equals(LoginThrottle.COLLECTION)) {
-                continue;
-            }
-            List<Document> docs = mongo.getCollection(name).find().sort(new Document("_id", 1))
-                    .into(new ArrayList<>());
-            docs.forEach(d -> {
-                d.remove("lastUsedAt");
-                d.remove("lastLoginAt");
-            });
-            all.put(name, docs);
-        }
-        return all;
+        return BadResponses.snapshot(mongo);
     }
 
     private static String manyTags(int n) {

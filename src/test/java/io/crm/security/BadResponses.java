@@ -75,10 +75,16 @@ final class BadResponses {
         return io.crm.platform.web.Paths.LEGACY.matchesRaw(target.split("\\?", 2)[0]);
     }
 
-    /** Every collection's documents, sorted by id, without the fields reads may touch (token and sign-in use). */
+    /**
+     * Every collection's documents, sorted by id, without the fields reads may touch (token and sign-in use) and
+     * without the sign-in throttle's counters, which a refused sign-in is meant to change.
+     */
     static Map<String, List<Document>> snapshot(MongoTemplate mongo) {
         Map<String, List<Document>> all = new TreeMap<>();
         for (String name : mongo.getDb().listCollectionNames()) {
+            if (name.equals(LoginThrottle.COLLECTION)) {
+                continue;
+            }
             List<Document> docs = mongo.getCollection(name).find().sort(new Document("_id", 1))
                     .into(new ArrayList<>());
             docs.forEach(d -> {
