@@ -36,9 +36,11 @@ COPY --from=build --chown=10001:10001 /workspace/extracted/application/ ./
 # 60 % of it, the rest is for metaspace, code and threads; an initial 20 % because the Serial collector (what a
 # container under 1792 MiB gets) sizes its young generation from the initial heap and, started from the AOT cache,
 # never resizes it: a tiny young generation promoted garbage into the old one until the whole heap was resident
-# (RSS 600 MiB under a 512 MiB limit). Freed native memory (JIT arenas) goes back to the OS every 5 s.
+# (RSS 600 MiB under a 512 MiB limit). Freed native memory (JIT arenas) goes back to the OS every 5 s. Logs are ECS
+# JSON here (a log pipeline reads them), plain text when the jar runs in a terminal.
 ENV PORT=5000 \
     MANAGEMENT_PORT=8081 \
+    CRM_LOG_FORMAT=ecs \
     CRM_DATA_DIR=/tmp/crm-data \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=20 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 # Java 25 AOT cache (JEP 483/514): a training run at build time (the context starts against the embedded store,

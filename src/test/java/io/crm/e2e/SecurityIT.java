@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -14,30 +15,35 @@ import java.util.regex.Pattern;
 import io.crm.support.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
- * Authentication of the packaged jar as operators meet it (issue 3): the generated first-admin password, secrets kept
- * out of the process log through a whole session, and the explicit opt-out. The log is read from the process's own
- * output file, in the default (ECS JSON) format the containers use.
+ * Authentication of the packaged jar as operators meet it: the generated first-admin password (in the plain banner a
+ * person reads in a terminal, and as one JSON event in the format the containers set), secrets kept out of the
+ * process log through a whole session, and the explicit opt-out. The log is read from the process's own output file.
  */
 class SecurityIT {
 
     private static final String BANNER = "FIRST ADMIN CREATED";
-    /** The generated password inside the banner (the ECS message carries the banner's newlines as \n). */
-    private static final Pattern GENERATED = Pattern.compile("password: ([A-Za-z0-9_-]{16,})");
+    /** The plain banner: a line naming it, then the email and the generated password on lines of their own. */
+    private static final Pattern GENERATED = Pattern.compile(
+            "=+ " + BANNER + " =+\\R\\s+email:\\s+(\\S+)\\R\\s+password: ([A-Za-z0-9_-]{16,})\\R");
+    private static final Map<String, String> JSON_LOGS = Map.of("CRM_LOG_FORMAT", "ecs");
 
     @Test
     void firstStartWithoutAPasswordLogsAGeneratedOneOnceAndARestartLogsNone(@TempDir Path dataDir) throws Exception {
         String password;
         String chosen;
+        // no CRM_LOG_FORMAT: the plain console format of a person running the jar
         try (ServiceProcess first = ServiceProcess.start(dataDir, Map.of("CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL))) {
             String log = first.logText();
-            List<String> bannerLines = log.lines().filter(l -> l.contains(BANNER)).toList();
-            assertThat(bannerLines).as("one banner").hasSize(1);
-            Matcher m = GENERATED.matcher(bannerLines.get(0));
-            assertThat(m.find()).as("password in the banner: " + bannerLines.get(0)).isTrue();
-            password = m.group(1);
-            assertThat(bannerLines.get(0)).contains(ServiceProcess.ADMIN_EMAIL);
+            assertThat(log.lines()).as("plain text, not JSON").noneMatch(line -> line.startsWith("{"));
+            assertThat(occurrences(log, BANNER)).as("one banner").isEqualTo(1);
+            Matcher m = GENERATED.matcher(log);
+            assertThat(m.find()).as("email and password in the banner:\n" + log).isTrue();
+            assertThat(m.group(1)).isEqualTo(ServiceProcess.ADMIN_EMAIL);
+            password = m.group(2);
             assertThat(occurrences(log, password)).as("the password is logged exactly once").isEqualTo(1);
 
             // It is the admin's one-time password: it signs in only to choose a new one, which then makes a token
@@ -68,12 +74,49 @@ class SecurityIT {
     }
 
     @Test
+    void inTheContainersJsonFormatTheBannerIsOneEventWithThePasswordInItsOwnField(@TempDir Path dataDir)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(JSON_LOGS);
+        env.put("CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL);
+        try (ServiceProcess service = ServiceProcess.start(dataDir, env)) {
+            String log = service.logText();
+            List<JsonNode> events = log.lines().map(SecurityIT::json).toList();
+            List<JsonNode> banners = events.stream()
+                    .filter(e -> e.path("message").asString().contains(BANNER)).toList();
+            assertThat(banners).as("one banner event").hasSize(1);
+            JsonNode banner = banners.get(0);
+            String password = banner.path("crm").path("admin").path("password").asString();
+            assertThat(password).matches("[A-Za-z0-9_-]{16,}");
+            assertThat(banner.path("crm").path("admin").path("email").asString())
+                    .isEqualTo(ServiceProcess.ADMIN_EMAIL);
+            assertThat(banner.path("log").path("level").asString()).isEqualTo("WARN");
+            assertThat(banner.path("message").asString()).doesNotContain(password).doesNotContain("\n");
+            assertThat(occurrences(log, password)).as("only in that field").isEqualTo(1);
+            // the field holds the working one-time password
+            assertThat(service.http().post("/api/v1/auth/password", Map.of("currentPassword", password,
+                    "newPassword", ServiceProcess.randomPassword()),
+                    "Authorization", ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, password)).status())
+                    .isEqualTo(204);
+            assertThat(service.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    /** One log line as JSON; a line that is not JSON fails the test, so the format is clean throughout. */
+    private static JsonNode json(String line) {
+        try {
+            return Http.JSON.readTree(line);
+        } catch (JacksonException e) {
+            throw new AssertionError("not a JSON log line: " + line, e);
+        }
+    }
+
+    @Test
     void noPasswordOrTokenEverReachesTheLog(@TempDir Path dataDir, @TempDir Path secrets) throws Exception {
         String password = ServiceProcess.randomPassword();
         List<String> secretsUsed = new ArrayList<>(List.of(password,
                 ServiceProcess.basic(ServiceProcess.ADMIN_EMAIL, password).substring("Basic ".length())));
         List<Path> logs = new ArrayList<>();
-        try (ServiceProcess service = ServiceProcess.start(dataDir, ServiceProcess.withAdmin(password, Map.of()))) {
+        try (ServiceProcess service = ServiceProcess.start(dataDir, ServiceProcess.withAdmin(password, JSON_LOGS))) {
             logs.add(service.log);
             Http anonymous = service.http();
             // Wrong passwords, on the token endpoint (rate limited, counted) and on the API (no Basic there).
@@ -138,7 +181,7 @@ class SecurityIT {
         secretsUsed.add(filePassword);
         Path file = secrets.resolve("admin-password");
         Files.writeString(file, filePassword + "\n");
-        try (ServiceProcess fromFile = ServiceProcess.start(dataDir.resolve("second"), Map.of(
+        try (ServiceProcess fromFile = ServiceProcess.start(dataDir.resolve("second"), Map.of("CRM_LOG_FORMAT", "ecs",
                 "CRM_ADMIN_EMAIL", ServiceProcess.ADMIN_EMAIL, "CRM_ADMIN_PASSWORD_FILE", file.toString()))) {
             logs.add(fromFile.log);
             String token = fromFile.token(ServiceProcess.ADMIN_EMAIL, filePassword);
@@ -162,7 +205,8 @@ class SecurityIT {
 
     @Test
     void authenticationCanBeSwitchedOffLoudly(@TempDir Path dataDir) throws Exception {
-        try (ServiceProcess open = ServiceProcess.start(dataDir, Map.of("CRM_AUTH_ENABLED", "false"))) {
+        try (ServiceProcess open = ServiceProcess.start(dataDir, Map.of("CRM_AUTH_ENABLED", "false",
+                "CRM_LOG_FORMAT", "ecs"))) {
             Http anonymous = open.http();
             assertThat(anonymous.get("/api/v1/contacts").status()).isEqualTo(200);
             assertThat(anonymous.post("/person/open", Map.of("name", "Anyone")).status()).isEqualTo(201);
