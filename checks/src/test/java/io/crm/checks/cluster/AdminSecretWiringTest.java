@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The first admin's password (issue 3) in every render of the API Deployment, kustomize and Helm: the container gets
+ * The first admin's password in every render of the API Deployment, kustomize and Helm: the container gets
  * CRM_ADMIN_PASSWORD_FILE naming a file inside a read-only mount of a Secret volume, that Secret (Secret,
  * SealedSecret, or the operator's existingSecret) has the key the file is projected from, the password is never an
  * environment value, CRM_ADMIN_EMAIL is set, and authentication is not switched off. The pieces live in four files

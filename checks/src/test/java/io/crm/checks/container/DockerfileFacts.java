@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * What the image must promise (issue 5), read from the Dockerfile's instructions: multi-stage, JRE final stage,
- * numeric non-root user, exec-form entrypoint, health check, port, OCI labels, layered jar extraction.
+ * What the image must promise, read from the Dockerfile's instructions: multi-stage, JRE final stage,
+ * numeric non-root user, exec-form entrypoint, health check, port, OCI labels, layered jar extraction, ECS logs.
  * {@link #violations(String)} lists every broken promise; empty means the Dockerfile keeps them all.
  */
 final class DockerfileFacts {
@@ -126,6 +126,10 @@ final class DockerfileFacts {
         }
         if (!env.contains("-XX:InitialRAMPercentage=20")) {
             problems.add("JAVA_TOOL_OPTIONS with -XX:InitialRAMPercentage=20 missing");
+        }
+        // The service logs plain text unless told otherwise; a container's log is read by a pipeline, not a person.
+        if (!env.matches("(?s).*\\bCRM_LOG_FORMAT=ecs\\b.*")) {
+            problems.add("ENV CRM_LOG_FORMAT=ecs missing (structured logs in the container)");
         }
         for (Instruction i : all) {
             if (i.keyword().equals("FROM") && (i.args().contains(":latest") || !i.args().split("\\s+")[0].contains(":"))) {

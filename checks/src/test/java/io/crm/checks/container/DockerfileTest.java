@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The image definition: two linters (hadolint is not obtainable here) and the promises of issue 5. */
+/** The image definition: two linters (hadolint is not obtainable here) and what the image promises (DockerfileFacts). */
 class DockerfileTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
@@ -88,6 +88,7 @@ class DockerfileTest {
         "--layers --launcher|--launcher|--layers --launcher",
         "-XX:MaxRAMPercentage=60|-XX:MaxRAMPercentage=75|MaxRAMPercentage",
         "-XX:InitialRAMPercentage=20 |-Xmn4m |InitialRAMPercentage",
+        "CRM_LOG_FORMAT=ecs|CRM_LOG_FORMAT=|CRM_LOG_FORMAT=ecs",
         "FROM eclipse-temurin:25.0.3_9-jdk-noble AS build|FROM eclipse-temurin:latest AS build|pinned",
     })
     void eachPromiseIsCheckedOnAPlantedError(String from, String to, String expectedProblem) throws IOException {

@@ -110,7 +110,10 @@ class NginxConfigTest {
         assertThat(nginxTest(conf).exitCode()).isNotZero();
     }
 
-    /** Proxy behaviour promised by issue 5; empty when the shared configuration keeps it all. */
+    /**
+     * Proxy behaviour the deployment relies on (passive health, safe retries, keepalive, timeouts, size limit); empty
+     * when the shared configuration keeps it all.
+     */
     static List<String> proxyViolations(String httpText, String serverText, String upstreamText, String composeText) {
         String httpConf = directives(httpText);
         String serverConf = directives(serverText);
