@@ -35,7 +35,7 @@ public class ContactIndexes {
                 sorted("contacts_updated", RecordMeta.UPDATED_AT),
                 sorted("contacts_name", ContactSchema.NAME_KEY),
                 // one filter (tag or companyId) in every sort order, so each such list is an index walk; found
-                // missing by the index-coverage check (IndexCoverageApiTest, issue 8)
+                // missing by the index-coverage check (IndexCoverageApiTest)
                 filtered("contacts_tag", "tags", RecordMeta.CREATED_AT),
                 filtered("contacts_tag_updated", "tags", RecordMeta.UPDATED_AT),
                 filtered("contacts_tag_name", "tags", ContactSchema.NAME_KEY),

@@ -19,7 +19,7 @@ import com.mongodb.MongoClientSettings;
 
 /**
  * Decides whether a MongoDB command is served by a declared index, the way MongoDB's planner would use one
- * (mongo-java-server ignores non-unique indexes, so it cannot tell us). The rule, from issue 8:
+ * (mongo-java-server ignores non-unique indexes, so it cannot tell us). The rule:
  * <ul>
  *   <li>the filter's equality fields, then its sort fields, form a prefix of an index's key pattern (the sort in the
  *   index's direction or exactly reversed; range, regex and {@code $or} conditions are residual filters applied

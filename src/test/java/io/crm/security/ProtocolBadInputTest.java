@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input at the protocol level (issue 13, item 7): malformed query strings, paths, headers and numbers, sent byte
+ * Bad input at the protocol level: malformed query strings, paths, headers and numbers, sent byte
  * for byte so that nothing is repaired on the way. Each must be a 4xx in the API's own error shape, never a 500 or
  * a silently changed value, and must leave the database as it was.
  */

@@ -57,7 +57,7 @@ public abstract class ApiTest {
         registry.add("crm.mongodb.uri", () -> TestMongo.uri("crm_test"));
     }
 
-    /** Index coverage (issue 8): what the service sends to MongoDB during this class is recorded... */
+    /** Index coverage (every query served by a declared index): what the service sends to MongoDB during this class is recorded... */
     @BeforeAll
     static void recordServiceCommands(TestInfo test) {
         RecordedCommands.startClass(test.getTestClass().map(Class::getName).orElse("(unknown)"));

@@ -126,7 +126,7 @@ public final class RecordedCommands {
             coverage.check(r.example()).forEach(v -> problems.add(v + "  [" + r.example().toJson() + "]"));
         }
         if (!problems.isEmpty()) {
-            throw new AssertionError("Index coverage (issue 8): during " + testClass + " the service sent "
+            throw new AssertionError("Index coverage (every query needs a declared index): during " + testClass + " the service sent "
                     + problems.size() + " quer" + (problems.size() == 1 ? "y" : "ies")
                     + " that no declared index serves; declare an index (a CollectionIndexes bean) or change the "
                     + "query:\n  " + String.join("\n  ", problems));
