@@ -46,7 +46,12 @@ public final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         Path log = Files.createTempFile("crm-e2e", ".log");
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar));
+        List<String> command = new ArrayList<>(List.of(java()));
+        if (command.get(0).equals(JAVA_25.toString())) {
+            // as the image does: the embedded store's socket library may use native access and Unsafe on Java 25
+            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        }
+        command.addAll(List.of("-jar", jar));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("MONGODB_URI");
         builder.environment().remove("MONGO_URI");
