@@ -55,7 +55,7 @@ while [[ $# -gt 0 ]]; do
     --driver-warmup) DRIVER_WARMUP=${2%s}; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --auth) AUTH=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
