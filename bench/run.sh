@@ -299,11 +299,13 @@ start_service() { # mode: starts the service with authentication on or off, wait
   PIDS+=("$pid")
   base="http://127.0.0.1:$port"
   local rc=0
-  wait_http "$base/ready" 60 "$pid" || rc=$?
+  # A safety bound, not a measurement (start-up is measured above): as generous as the rehearsal's, because a JVM
+  # start on a loaded 2-core machine can take minutes.
+  wait_http "$base/ready" 180 "$pid" || rc=$?
   case $rc in
     0) ;;
     2) log "service (auth $mode) exited, see $OUT/app-auth-$mode.log"; exit 1 ;;
-    *) log "service (auth $mode) not ready within 60 s, see $OUT/app-auth-$mode.log"; exit 1 ;;
+    *) log "service (auth $mode) not ready within 180 s, see $OUT/app-auth-$mode.log"; exit 1 ;;
   esac
   APP_PIDS[$mode]=$pid
   BASES[$mode]=$base
