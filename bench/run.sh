@@ -16,6 +16,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=SCRIPTDIR/../scripts/lib/common.sh
+. "$ROOT/scripts/lib/common.sh"
 BENCH="$ROOT/bench"
 JAVA=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JCMD="$(dirname "$JAVA")/jcmd"
@@ -53,7 +55,7 @@ while [[ $# -gt 0 ]]; do
     --driver-warmup) DRIVER_WARMUP=${2%s}; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --auth) AUTH=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -81,44 +83,13 @@ if (( $(mem_mib "$MEM") < 1792 )); then JVM_FLAGS+=(-XX:+UseSerialGC); fi
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
+LOG_FILE="$OUT/run.log"
 
 # ------------------------------------------------------------------ process bookkeeping
 PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]:-}"; do
-    if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
-  done
-  for pid in "${PIDS[@]:-}"; do
-    [[ -n "$pid" ]] || continue
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-}
+cleanup() { stop_pids 10 "${PIDS[@]:-}"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-stop_pid() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_tcp() { # port timeout_s
-  local deadline=$((SECONDS + $2))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
-
-now_ms() { date +%s%3N; }
 
 # CPU ticks (utime + stime, in 1/CLK_TCK s) of a process
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -154,17 +125,12 @@ with_fields() { # prepends JSON fields ($1) to the object on the first line of $
 emit() { echo "$1" >> "$RESULTS"; }
 
 # ------------------------------------------------------------------ prerequisites
-command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk (or scripts/install-test-tools.sh)" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "python3 missing" >&2; exit 1; }
+require_tools wrk python3 curl
 [[ -x "$JAVA" ]] || { echo "Java 25 not found at $JAVA (set BENCH_JAVA)" >&2; exit 1; }
-APP_JAR=""
-for jar in "$ROOT"/target/crm-*.jar; do
-  [[ -f $jar && $jar != *-plain.jar ]] && { APP_JAR=$jar; break; }
-done
-if [[ -z "$APP_JAR" ]]; then
+if ! APP_JAR=$(packaged_jar "$ROOT"); then
   log "building the service jar"
   (cd "$ROOT" && ./mvnw -B -q -o package -DskipTests)
-  APP_JAR=$(find "$ROOT/target" -maxdepth 1 -name 'crm-*.jar' | sort | head -1)
+  APP_JAR=$(packaged_jar "$ROOT")
 fi
 # a private copy: other builds may rewrite target/ while the benchmark runs
 cp "$APP_JAR" "$OUT/"
@@ -199,8 +165,8 @@ log "output in $OUT"
 startup_once() { # variant java-args... (the launch: -jar X, or -cp Y Main)
   local variant=$1; shift
   local port mport data t0 t1 pid
-  port=$(free_port); mport=$(free_port)
-  while [[ $mport == "$port" ]]; do mport=$(free_port); done
+  take_port port
+  take_port mport
   data=$(mktemp -d "$OUT/start-data.XXXX")
   local logfile="$OUT/start-$variant-$i.log"
   t0=$(now_ms)
@@ -208,13 +174,8 @@ startup_once() { # variant java-args... (the launch: -jar X, or -cp Y Main)
     "$JAVA" "${JVM_FLAGS[@]}" "$@" > "$logfile" 2>&1 &
   pid=$!
   PIDS+=("$pid")
-  local deadline=$((SECONDS + 60)) ok=false
-  while ((SECONDS < deadline)) && kill -0 "$pid" 2>/dev/null; do
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ready" 2>/dev/null) == 200 ]]; then
-      ok=true; break
-    fi
-    sleep 0.02
-  done
+  local ok=false
+  wait_http "http://127.0.0.1:$port/ready" 60 "$pid" 0.02 && ok=true
   t1=$(now_ms)
   local rss; rss=$(rss_kib "$pid")
   stop_pid "$pid"
@@ -233,7 +194,9 @@ startup_once() { # variant java-args... (the launch: -jar X, or -cp Y Main)
 
 training_run() { # java-args...: runs the context to refresh and exits (Spring's training-run switch)
   local port mport data
-  port=$(free_port); mport=$(free_port); data=$(mktemp -d "$OUT/train-data.XXXX")
+  take_port port
+  take_port mport
+  data=$(mktemp -d "$OUT/train-data.XXXX")
   PORT=$port MANAGEMENT_PORT=$mport CRM_DATA_DIR=$data CRM_LOG_FORMAT='' timeout 180 \
     "$JAVA" "${JVM_FLAGS[@]}" -Dspring.context.exit=onRefresh "$@" >> "$OUT/train.log" 2>&1 || true
   rm -rf "$data"
@@ -298,11 +261,11 @@ if ! $SKIP_STARTUP; then
 fi
 
 # ------------------------------------------------------------------ store + seed
-STORE_PORT=$(free_port)
+take_port STORE_PORT
 "$JAVA" -jar "$APP_JAR" --store-only --port="$STORE_PORT" --data-dir="$OUT/store" > "$OUT/store.log" 2>&1 &
 STORE_PID=$!
 PIDS+=("$STORE_PID")
-wait_tcp "$STORE_PORT" 60 || { log "store did not start"; exit 1; }
+wait_port "$STORE_PORT" 60 "$STORE_PID" || { log "store did not start, see $OUT/store.log"; exit 1; }
 URI="mongodb://127.0.0.1:$STORE_PORT/crm_db"
 IDS="$OUT/ids"
 log "seeding $N contacts, companies and deals"
@@ -311,7 +274,7 @@ emit "$(driver seed --uri "$URI" --n "$N" --out "$IDS" | sed 's/^{/{"kind":"seed
 # ------------------------------------------------------------------ the service (one per auth mode)
 ADMIN_EMAIL=bench-admin@crm.local
 ADMIN_PASSWORD_FILE="$OUT/admin-password"
-(umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$ADMIN_PASSWORD_FILE")
+(umask 077 && random_secret 24 > "$ADMIN_PASSWORD_FILE")
 BENCH_TOKEN=""
 # The image starts from a Java 25 AOT cache made by a training run at build time (Dockerfile), so the service here
 # does too: it changes memory (the Serial collector's young generation is never resized, BENCHMARKS.md "Memory").
@@ -322,10 +285,8 @@ else log "no AOT cache from the training run (train.log): the service starts wit
 emit "{\"kind\":\"service_flags\",\"flags\":\"${JVM_FLAGS[*]} ${SERVICE_AOT[*]:-}\"}"
 start_service() { # mode: starts the service with authentication on or off, waits for /ready
   local mode=$1 port mport t0 pid base
-  port=$(free_port); mport=$(free_port)
-  while [[ $mport == "$port" || $mport == "$STORE_PORT" || $port == "$STORE_PORT" ]]; do
-    port=$(free_port); mport=$(free_port)
-  done
+  take_port port
+  take_port mport
   local auth_env=(CRM_AUTH_ENABLED=false)
   [[ $mode == on ]] && auth_env=(CRM_AUTH_ENABLED=true CRM_ADMIN_EMAIL="$ADMIN_EMAIL" \
     CRM_ADMIN_PASSWORD_FILE="$ADMIN_PASSWORD_FILE")
@@ -337,11 +298,15 @@ start_service() { # mode: starts the service with authentication on or off, wait
   pid=$!
   PIDS+=("$pid")
   base="http://127.0.0.1:$port"
-  for _ in $(seq 1 600); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/ready") == 200 ]] && break
-    kill -0 "$pid" 2>/dev/null || { log "service (auth $mode) exited, see $OUT/app-auth-$mode.log"; exit 1; }
-    sleep 0.1
-  done
+  local rc=0
+  # A safety bound, not a measurement (start-up is measured above): as generous as the rehearsal's, because a JVM
+  # start on a loaded 2-core machine can take minutes.
+  wait_http "$base/ready" 180 "$pid" || rc=$?
+  case $rc in
+    0) ;;
+    2) log "service (auth $mode) exited, see $OUT/app-auth-$mode.log"; exit 1 ;;
+    *) log "service (auth $mode) not ready within 180 s, see $OUT/app-auth-$mode.log"; exit 1 ;;
+  esac
   APP_PIDS[$mode]=$pid
   BASES[$mode]=$base
   emit "{\"kind\":\"service_ready\",\"auth\":\"$mode\",\"ms\":$(( $(now_ms) - t0 )),\"rss_kib\":$(rss_kib "$pid"),\"store\":\"external\"}"

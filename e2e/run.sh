@@ -17,9 +17,9 @@ if (($# < 1)) || [[ $1 == -h || $1 == --help ]]; then
   echo "usage: $0 BASE_URL [BEARER_TOKEN]   (or CRM_TOKEN, or CRM_ADMIN_EMAIL + CRM_ADMIN_PASSWORD[_FILE])" >&2
   exit 2
 fi
-for tool in curl jq; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "$tool is required (Debian package $tool)" >&2; exit 2; }
-done
+# shellcheck source=SCRIPTDIR/../scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+require_tools curl jq
 
 BASE_URL=${1%/}
 TOKEN=${2:-${CRM_TOKEN:-}}
@@ -163,8 +163,8 @@ else
   # A viewer: created by the admin with a one-time password, chooses its own over Basic, then signs in over Basic
   # for its own token, reads but cannot write.
   viewer_email="e2e-viewer-${RUN_ID}@example.com"
-  viewer_one_time="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')x1"
-  viewer_password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')x1"
+  viewer_one_time="$(random_secret 18)x1"
+  viewer_password="$(random_secret 18)x1"
   req POST /api/v1/users "{\"email\":\"${viewer_email}\",\"displayName\":\"E2E Viewer\",\"role\":\"VIEWER\",\"password\":\"${viewer_one_time}\"}"
   check "admin creates a VIEWER user" 201 ".role == \"VIEWER\" and .mustChangePassword and (has(\"passwordHash\") | not) and (has(\"password\") | not)"
   viewer_id=$(jq -r .id <<<"$BODY")

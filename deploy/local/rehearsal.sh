@@ -20,6 +20,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
+. "$root/scripts/lib/common.sh"
 
 mode=short
 jar=""
@@ -49,14 +51,9 @@ LOAD_MAX_S=600          # wrk's own upper bound; each scenario stops it earlier 
 READY_TIMEOUT_S=180
 DB_TIMEOUT_S=3          # CRM_DB_TIMEOUT given to the instances
 
-for tool in curl jq wrk nginx; do
-  command -v "$tool" >/dev/null 2>&1 || {
-    echo "$tool not found: run scripts/install-test-tools.sh (Debian packages curl jq wrk nginx)" >&2
-    exit 2
-  }
-done
+require_tools curl jq wrk nginx
 if [[ -z $jar ]]; then
-  jar=$(find "$root/target" -maxdepth 1 -name 'crm-*.jar' 2>/dev/null | sort | head -n 1)
+  jar=$(packaged_jar "$root" || true)
 fi
 if [[ -z $jar || ! -f $jar ]]; then
   echo "no packaged jar (target/crm-*.jar): build it with ./mvnw -B -q package -DskipTests" >&2
@@ -77,35 +74,17 @@ run_dir=$(cd "$run_dir" && pwd)
 # First-admin credentials of this run (random; the file stands in for a mounted Kubernetes Secret).
 ADMIN_EMAIL=rehearsal-admin@crm.local
 ADMIN_PASSWORD_FILE="$run_dir/admin-password"
-(umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$ADMIN_PASSWORD_FILE")
+(umask 077 && random_secret 24 >"$ADMIN_PASSWORD_FILE")
 # Written once the token exists: "Authorization: Bearer ..." for curl -H @file.
 AUTH_HEADER="$run_dir/auth.header"
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
-now_ms() { date +%s%3N; }
-
 # ---------------------------------------------------------------- ports
-used_ports=" "
-free_port() { # prints a loopback port nobody listens on and that this run has not taken yet
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 25000))
-    [[ $used_ports == *" $port "* ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
-}
-# One at a time: free_port runs in a subshell, so the caller records each choice.
-STORE_PORT=$(free_port); used_ports+="$STORE_PORT "
-APP_PORT_1=$(free_port); used_ports+="$APP_PORT_1 "
-APP_PORT_2=$(free_port); used_ports+="$APP_PORT_2 "
-MGMT_PORT_1=$(free_port); used_ports+="$MGMT_PORT_1 "
-MGMT_PORT_2=$(free_port); used_ports+="$MGMT_PORT_2 "
-PROXY_PORT=$(free_port); used_ports+="$PROXY_PORT "
+take_port STORE_PORT
+take_port APP_PORT_1
+take_port APP_PORT_2
+take_port MGMT_PORT_1
+take_port MGMT_PORT_2
+take_port PROXY_PORT
 PROXY="http://127.0.0.1:${PROXY_PORT}"
 
 # ---------------------------------------------------------------- processes
@@ -114,18 +93,6 @@ APP_PID_1=""
 APP_PID_2=""
 NGINX_PID=""
 LOAD_PID=""
-
-stop_pid() { # stop_pid PID [grace seconds]: SIGTERM, then SIGKILL after the grace period
-  local pid=$1 grace=${2:-30}
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 $((grace * 10))); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -142,16 +109,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_port() { # wait_port PORT SECONDS PID
-  local port=$1 seconds=$2 pid=$3
-  for _ in $(seq 1 $((seconds * 10))); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 
 start_store() {
   "$JAVA" -Xmx512m -XX:+UseSerialGC -jar "$jar" --store-only --port="$STORE_PORT" --data-dir="$run_dir/store-data" \
@@ -187,21 +144,17 @@ start_app() { # start_app N
 
 READY_MS=0
 wait_ready() { # wait_ready N: sets READY_MS (time since the call), fails when the process dies or times out
-  local n=$1 port pid t0 code
+  local n=$1 port pid t0 rc=0
   port=$(app_port "$n")
   pid=$(app_pid "$n")
   t0=$(now_ms)
-  while (($(now_ms) - t0 < READY_TIMEOUT_S * 1000)); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:${port}/ready" || true)
-    if [[ $code == 200 ]]; then
-      READY_MS=$(($(now_ms) - t0))
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || { echo "instance $n exited, see $run_dir/app$n.log" >&2; tail -n 30 "$run_dir/app$n.log" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "instance $n not ready after ${READY_TIMEOUT_S}s" >&2
-  return 1
+  wait_http "http://127.0.0.1:${port}/ready" "$READY_TIMEOUT_S" "$pid" 0.2 || rc=$?
+  case $rc in
+    0) READY_MS=$(($(now_ms) - t0)) ;;
+    2) echo "instance $n exited, see $run_dir/app$n.log" >&2; tail -n 30 "$run_dir/app$n.log" >&2 ;;
+    *) echo "instance $n not ready after ${READY_TIMEOUT_S}s" >&2 ;;
+  esac
+  return "$rc"
 }
 
 STOP_MS=0
