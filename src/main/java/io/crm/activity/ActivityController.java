@@ -2,6 +2,7 @@ package io.crm.activity;
 
 import java.util.Map;
 
+import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.RecordEndpoints;
 import io.crm.record.RecordException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -28,8 +29,8 @@ public class ActivityController {
 
     private final RecordEndpoints<ActivityService.ActivityFilter> activities;
 
-    public ActivityController(ActivityService activities) {
-        this.activities = new RecordEndpoints<>(activities, ActivitySchema::toJson);
+    public ActivityController(ActivityService activities, LimitsProperties limits) {
+        this.activities = new RecordEndpoints<>(activities, ActivitySchema::toJson, limits);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -9,12 +9,13 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.platform.store.CollectionIndexes;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -27,13 +28,13 @@ public class AuditConfiguration {
 
     @Bean
     AuditReconciler auditReconciler(AuditLog audit, MongoTemplate mongo, List<AuditedCollection> collections,
-                                    Clock clock, @Value("${crm.audit.settle-after:2m}") Duration settleAfter) {
-        return new AuditReconciler(audit, mongo.getDb(), collections, clock, settleAfter);
+                                    Clock clock, AuditProperties properties) {
+        return new AuditReconciler(audit, mongo.getDb(), collections, clock, properties.settleAfter());
     }
 
     @Bean
-    ReconcileSchedule auditReconcileSchedule(AuditReconciler reconciler) {
-        return new ReconcileSchedule(reconciler);
+    ReconcileSchedule auditReconcileSchedule(AuditReconciler reconciler, AuditProperties properties) {
+        return new ReconcileSchedule(reconciler, properties.reconcileEvery());
     }
 
     /** Every query on audit events is served by one of these (see docs/indexes.md). */
@@ -51,17 +52,25 @@ public class AuditConfiguration {
                 new IndexModel(Indexes.ascending("state", "at"), new IndexOptions().name("audit_state"))));
     }
 
-    /** Settles pending events once a minute (the first run a minute after start). */
-    static final class ReconcileSchedule {
+    /**
+     * Settles pending events every {@code crm.audit.reconcile-every} (the first run that long after start). Registered
+     * here rather than with {@code @Scheduled} so the interval comes from the bound, validated {@link AuditProperties}.
+     */
+    static final class ReconcileSchedule implements SchedulingConfigurer {
 
         private final AuditReconciler reconciler;
+        private final Duration every;
 
-        ReconcileSchedule(AuditReconciler reconciler) {
+        ReconcileSchedule(AuditReconciler reconciler, Duration every) {
             this.reconciler = reconciler;
+            this.every = every;
         }
 
-        @Scheduled(initialDelayString = "${crm.audit.reconcile-every:60s}",
-                fixedDelayString = "${crm.audit.reconcile-every:60s}")
+        @Override
+        public void configureTasks(ScheduledTaskRegistrar registrar) {
+            registrar.addFixedDelayTask(new FixedDelayTask(this::run, every, every));
+        }
+
         void run() {
             try {
                 reconciler.reconcile();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.mongodb.client.model.Filters;
+import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.Preconditions;
 import io.crm.record.JsonValues;
 import io.crm.record.RecordException;
@@ -28,9 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class AuditController {
 
     private final AuditLog audit;
+    private final LimitsProperties limits;
 
-    public AuditController(AuditLog audit) {
+    public AuditController(AuditLog audit, LimitsProperties limits) {
         this.audit = audit;
+        this.limits = limits;
     }
 
     @GetMapping("/api/v1/audit")
@@ -40,7 +43,7 @@ public class AuditController {
                                     @RequestParam(required = false) String actorId,
                                     @RequestParam(required = false) String cursor,
                                     @RequestParam(required = false) String limit) {
-        int size = Preconditions.limit(limit);
+        int size = Preconditions.limit(limit, limits.maxPageSize());
         List<Bson> and = new ArrayList<>();
         if (given(actorId)) {
             if (given(entityType) || given(entityId)) {

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
+import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.RecordEndpoints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -31,10 +32,10 @@ public class CompanyController {
     private final RecordEndpoints<CompanyService.CompanyFilter> companies;
     private final RecordEndpoints<ContactService.ContactFilter> contacts;
 
-    public CompanyController(CompanyService companies, ContactService contacts) {
+    public CompanyController(CompanyService companies, ContactService contacts, LimitsProperties limits) {
         this.service = companies;
-        this.companies = new RecordEndpoints<>(companies, CompanySchema::toJson);
-        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson);
+        this.companies = new RecordEndpoints<>(companies, CompanySchema::toJson, limits);
+        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson, limits);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

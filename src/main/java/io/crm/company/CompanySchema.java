@@ -18,22 +18,25 @@ public final class CompanySchema {
     /** The normalized domain, kept only while the company is live: "unique among live companies". */
     public static final String DOMAIN_KEY = RecordMeta.META + ".domainKey";
 
-    static final Schema SCHEMA = new Schema(List.of(
-            Field.required("name", Fields.text(1, 200)),
-            Field.optional("domain", Fields.hostname()),
-            Field.optional("industry", Fields.text(1, 100)),
-            Field.optional("phone", Fields.phone()),
-            Field.mergeable("address", Fields.object(List.of(
-                    Field.optional("street", Fields.text(1, 200)),
-                    Field.optional("city", Fields.text(1, 100)),
-                    Field.optional("region", Fields.text(1, 100)),
-                    Field.optional("postalCode", Fields.text(1, 20)),
-                    Field.optional("country", Fields.country())))),
-            Field.optional("tags", Fields.tags())));
-
     private static final List<String> FIELDS = List.of("name", "domain", "industry", "phone", "address", "tags");
 
     private CompanySchema() {
+    }
+
+    /** The company fields, with the configured limit on tags ({@code crm.limits.max-tags}). */
+    static Schema schema(int maxTags) {
+        return new Schema(List.of(
+                Field.required("name", Fields.text(1, 200)),
+                Field.optional("domain", Fields.hostname()),
+                Field.optional("industry", Fields.text(1, 100)),
+                Field.optional("phone", Fields.phone()),
+                Field.mergeable("address", Fields.object(List.of(
+                        Field.optional("street", Fields.text(1, 200)),
+                        Field.optional("city", Fields.text(1, 100)),
+                        Field.optional("region", Fields.text(1, 100)),
+                        Field.optional("postalCode", Fields.text(1, 20)),
+                        Field.optional("country", Fields.country())))),
+                Field.optional("tags", Fields.tags(maxTags))));
     }
 
     /** The stored fields of a validated document: an address whose every part was removed is no address. */

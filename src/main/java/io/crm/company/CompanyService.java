@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.model.Filters;
+import io.crm.platform.web.LimitsProperties;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
+import io.crm.record.Schema;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -29,19 +31,22 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
             "domain", "domain");
     static final String DUPLICATE_DOMAIN = "A company with this domain already exists";
 
-    public CompanyService(MongoTemplate mongo, RecordContext context) {
+    private final Schema schema;
+
+    public CompanyService(MongoTemplate mongo, RecordContext context, LimitsProperties limits) {
         super(new RecordStore(mongo.getCollection(CompanySchema.COLLECTION), "Company",
                 Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), context), SORTS);
+        this.schema = CompanySchema.schema(limits.maxTags());
     }
 
     @Override
     protected Document newRecord(Map<String, Object> body) {
-        return CompanySchema.normalized(CompanySchema.SCHEMA.create(body));
+        return CompanySchema.normalized(schema.create(body));
     }
 
     @Override
     protected Document patched(Document current, Map<String, Object> patch) {
-        return CompanySchema.normalized(CompanySchema.SCHEMA.patch(CompanySchema.fields(current), patch));
+        return CompanySchema.normalized(schema.patch(CompanySchema.fields(current), patch));
     }
 
     @Override

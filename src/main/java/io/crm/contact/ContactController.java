@@ -2,6 +2,7 @@ package io.crm.contact;
 
 import java.util.Map;
 
+import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.RecordEndpoints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -27,8 +28,8 @@ public class ContactController {
 
     private final RecordEndpoints<ContactService.ContactFilter> contacts;
 
-    public ContactController(ContactService contacts) {
-        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson);
+    public ContactController(ContactService contacts, LimitsProperties limits) {
+        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson, limits);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -28,21 +28,24 @@ public final class ContactSchema {
     static final Set<String> RESERVED_ATTRIBUTE_KEYS = Set.of("_id", "id", RecordMeta.META, LEGACY_ID, "externalId",
             "name", "email", "phone", "title", "companyId", "tags", "attributes");
 
-    static final Schema SCHEMA = new Schema(List.of(
-            Field.required("name", Fields.text(1, 200)),
-            Field.optional("email", Fields.email()),
-            Field.optional("phone", Fields.phone()),
-            Field.optional("title", Fields.text(1, 200)),
-            Field.optional("companyId", Fields.objectId()),
-            Field.optional("tags", Fields.tags()),
-            Field.optional("externalId", Fields.text(1, 200)),
-            Field.mergeable("attributes", attributes())));
-
     private ContactSchema() {
     }
 
-    private static Field.Converter attributes() {
-        Field.Converter flat = Fields.attributes();
+    /** The contact fields, with the configured limits on tags and attributes ({@code crm.limits.*}). */
+    static Schema schema(int maxTags, int maxAttributes) {
+        return new Schema(List.of(
+                Field.required("name", Fields.text(1, 200)),
+                Field.optional("email", Fields.email()),
+                Field.optional("phone", Fields.phone()),
+                Field.optional("title", Fields.text(1, 200)),
+                Field.optional("companyId", Fields.objectId()),
+                Field.optional("tags", Fields.tags(maxTags)),
+                Field.optional("externalId", Fields.text(1, 200)),
+                Field.mergeable("attributes", attributes(maxAttributes))));
+    }
+
+    private static Field.Converter attributes(int max) {
+        Field.Converter flat = Fields.attributes(max);
         return json -> {
             Document attributes = (Document) flat.convert(json);
             for (String key : attributes.keySet()) {

@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.model.Filters;
+import io.crm.platform.web.LimitsProperties;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
+import io.crm.record.Schema;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -26,25 +28,28 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
     public static final Map<String, String> SORTS = sortsBy("name", ContactSchema.NAME_KEY);
 
     private final References references;
+    private final Schema schema;
 
-    public ContactService(MongoTemplate mongo, References references, RecordContext context) {
+    public ContactService(MongoTemplate mongo, References references, RecordContext context,
+                          LimitsProperties limits) {
         super(new RecordStore(mongo.getCollection(ContactSchema.COLLECTION), "Contact", Map.of(
                 ContactIndexes.EMAIL_UNIQUE, "A contact with this email already exists",
                 ContactIndexes.EXTERNAL_ID_UNIQUE, "A contact with this externalId already exists"),
                 Set.of("emailKey"), context), SORTS);
         this.references = references;
+        this.schema = ContactSchema.schema(limits.maxTags(), limits.maxAttributes());
     }
 
     @Override
     protected Document newRecord(Map<String, Object> body) {
-        Document api = ContactSchema.SCHEMA.create(body);
+        Document api = schema.create(body);
         checkReferences(api);
         return ContactSchema.toStored(api);
     }
 
     @Override
     protected Document patched(Document current, Map<String, Object> patch) {
-        Document api = ContactSchema.SCHEMA.patch(ContactSchema.toApi(current), patch);
+        Document api = schema.patch(ContactSchema.toApi(current), patch);
         if (patch.containsKey("companyId")) {
             checkReferences(api);
         }

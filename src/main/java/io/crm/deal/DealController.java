@@ -2,6 +2,7 @@ package io.crm.deal;
 
 import java.util.Map;
 
+import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.RecordEndpoints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -27,8 +28,8 @@ public class DealController {
 
     private final RecordEndpoints<DealService.DealFilter> deals;
 
-    public DealController(DealService deals) {
-        this.deals = new RecordEndpoints<>(deals, DealSchema::toJson);
+    public DealController(DealService deals, LimitsProperties limits) {
+        this.deals = new RecordEndpoints<>(deals, DealSchema::toJson, limits);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

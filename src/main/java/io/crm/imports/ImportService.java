@@ -30,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -62,26 +61,20 @@ public class ImportService {
     private final ThreadPoolExecutor executor;
 
     public ImportService(MongoTemplate mongo, ImportTargets targets, Actors actors, Clock clock,
-                         @Value("${crm.imports.max-rows:200000}") long maxRows,
-                         @Value("${crm.imports.max-columns:200}") int maxColumns,
-                         @Value("${crm.imports.max-cell-length:10000}") int maxCellLength,
-                         @Value("${crm.imports.batch-size:500}") int batchSize,
-                         @Value("${crm.imports.max-errors:100000}") int maxErrors,
-                         @Value("${crm.imports.concurrency:2}") int concurrency,
-                         @Value("${crm.imports.queue:4}") int queue,
-                         @Value("${crm.imports.stale-after:15m}") Duration staleAfter) {
+                         ImportProperties properties) {
         this.imports = mongo.getCollection(COLLECTION);
         this.errors = mongo.getCollection(ERRORS);
         this.targets = targets;
         this.actors = actors;
         this.clock = clock;
-        this.limits = new CsvFile.Limits(maxRows, maxColumns, maxCellLength);
-        this.batchSize = batchSize;
-        this.maxErrors = maxErrors;
-        this.staleAfter = staleAfter;
+        this.limits = new CsvFile.Limits(properties.maxRows(), properties.maxColumns(), properties.maxCellLength());
+        this.batchSize = properties.batchSize();
+        this.maxErrors = properties.maxErrors();
+        this.staleAfter = properties.staleAfter();
+        int concurrency = properties.concurrency();
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queue), r -> {
+                new ArrayBlockingQueue<>(properties.queue()), r -> {
                     Thread t = new Thread(r, "crm-import-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;

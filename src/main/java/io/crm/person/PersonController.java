@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.mongodb.client.MongoCursor;
+import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.PathSet;
-import io.crm.record.Limits;
 import io.crm.security.Access;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
@@ -51,9 +51,11 @@ public class PersonController {
     private final JsonMapper mapper;
     /** One write per person into the response buffer, without a network flush after each. */
     private final ObjectWriter streamWriter;
+    private final LimitsProperties limits;
 
-    public PersonController(PersonService persons, JsonMapper mapper) {
+    public PersonController(PersonService persons, JsonMapper mapper, LimitsProperties limits) {
         this.persons = persons;
+        this.limits = limits;
         this.mapper = mapper;
         this.streamWriter = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     }
@@ -69,7 +71,7 @@ public class PersonController {
             return json(200, LegacyJson.view(persons.byId(id)));
         }
         if (page != null || limit != null) {
-            return json(200, persons.page(page(page), limit(limit)));
+            return json(200, persons.page(page(page), limit(limit, limits.maxPageSize())));
         }
         stream(persons.all(), response);
         return null;
@@ -130,8 +132,8 @@ public class PersonController {
         if (!body.isArray()) {
             throw LegacyException.badRequest("Expected a JSON array of person objects");
         }
-        if (body.size() > Limits.current().maxBulk()) {
-            throw LegacyException.badRequest("At most " + Limits.current().maxBulk() + " persons per request");
+        if (body.size() > limits.maxBulk()) {
+            throw LegacyException.badRequest("At most " + limits.maxBulk() + " persons per request");
         }
         List<Document> items = new ArrayList<>(body.size());
         int i = 0;
@@ -151,8 +153,8 @@ public class PersonController {
         if (ids == null || !ids.isArray()) {
             throw LegacyException.badRequest("Expected {\"ids\": [person_id, ...]}");
         }
-        if (ids.size() > Limits.current().maxBulkDelete()) {
-            throw LegacyException.badRequest("At most " + Limits.current().maxBulkDelete() + " ids per request");
+        if (ids.size() > limits.maxBulkDelete()) {
+            throw LegacyException.badRequest("At most " + limits.maxBulkDelete() + " ids per request");
         }
         List<Object> values = new ArrayList<>(ids.size());
         for (JsonNode id : ids.values()) {
@@ -246,22 +248,22 @@ public class PersonController {
     }
 
     /**
-     * Default 20. More than 100 is served as 100 rather than refused, so a script asking for more still works; the
-     * page's "limit" says which limit applied.
+     * Default 20. More than {@code maxPageSize} (crm.limits.max-page-size) is served as that rather than refused, so
+     * a script asking for more still works; the page's "limit" says which limit applied.
      */
-    static int limit(String limit) {
+    static int limit(String limit, int maxPageSize) {
         if (limit == null) {
             return DEFAULT_LIMIT;
         }
         try {
             int value = Integer.parseInt(limit.strip());
             if (value >= 1) {
-                return Math.min(value, Limits.current().maxPageSize());
+                return Math.min(value, maxPageSize);
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw LegacyException.badRequest("limit must be a whole number from 1 to " + Limits.current().maxPageSize());
+        throw LegacyException.badRequest("limit must be a whole number from 1 to " + maxPageSize);
     }
 
     static ResponseEntity<Object> json(int status, Object body) {

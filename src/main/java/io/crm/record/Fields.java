@@ -104,11 +104,11 @@ public final class Fields {
         };
     }
 
-    /** Tags: trimmed, lower-cased, de-duplicated, order kept; at most {@link Limits#maxTags()}. */
-    public static Converter tags() {
+    /** Tags: trimmed, lower-cased, de-duplicated, order kept; at most {@code max} ({@code crm.limits.max-tags}). */
+    public static Converter tags(int max) {
         return json -> {
             LinkedHashSet<String> tags = new LinkedHashSet<>();
-            for (Object item : list(json, Limits.current().maxTags())) {
+            for (Object item : list(json, max)) {
                 if (!(item instanceof String s) || !TAG.matcher(s.strip()).matches()) {
                     throw new InvalidValue("each tag must be 1 to 50 letters, digits, spaces or _ . : / + -");
                 }
@@ -219,13 +219,12 @@ public final class Fields {
         };
     }
 
-    /** A flat object of extra fields: scalar values only, safe keys, bounded size. */
-    public static Converter attributes() {
+    /** A flat object of extra fields: scalar values only, safe keys, at most {@code max} of them. */
+    public static Converter attributes(int max) {
         return json -> {
             if (!(json instanceof Map<?, ?> map)) {
                 throw new InvalidValue("must be an object");
             }
-            int max = Limits.current().maxAttributes();
             if (map.size() > max) {
                 throw new InvalidValue("must have at most " + max + " entries");
             }

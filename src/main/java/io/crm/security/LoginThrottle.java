@@ -18,7 +18,6 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 
-import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * Sign-in throttling shared by every replica, in one collection ({@value #COLLECTION}) of atomic counters:
@@ -113,9 +112,7 @@ public class LoginThrottle {
         return delay.compareTo(limits.maxDelay()) > 0 ? limits.maxDelay() : delay;
     }
 
-    /** Removes counters past their window; several replicas doing it at once is harmless. */
-    @Scheduled(fixedDelayString = "${crm.security.cleanup-every:5m}",
-            initialDelayString = "${crm.security.cleanup-every:5m}")
+    /** Removes counters past their window (every crm.security.cleanup-every); several replicas doing it at once is harmless. */
     public long deleteExpired() {
         return counters.deleteMany(Filters.lt(EXPIRE_AT, Date.from(clock.instant()))).getDeletedCount();
     }

@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.core.ConfigurableObjectInputStream;
 import org.springframework.core.serializer.support.SerializingConverter;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -164,9 +163,7 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
         return sessions.updateMany(Filters.eq(USER_ID, userId), Updates.set(ENDED, true)).getModifiedCount();
     }
 
-    /** Removes expired sessions; several replicas doing it at once is harmless. */
-    @Scheduled(fixedDelayString = "${crm.security.cleanup-every:5m}",
-            initialDelayString = "${crm.security.cleanup-every:5m}")
+    /** Removes expired sessions (every crm.security.cleanup-every); several replicas doing it at once is harmless. */
     public long deleteExpired() {
         return sessions.deleteMany(Filters.lt(EXPIRE_AT, Date.from(clock.instant()))).getDeletedCount();
     }

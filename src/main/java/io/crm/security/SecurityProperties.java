@@ -3,33 +3,44 @@ package io.crm.security;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code crm.security.*}: see README "Configuration" and docs/security.md.
+ * {@code crm.security.*}: see README "Configuration" and docs/security.md. Defaults live in application.yaml only; a
+ * missing or out-of-range value stops startup naming the property.
  *
  * @param enabled       false turns authentication off (local experiments only; loudly warned)
  * @param publicMetrics when the management port is the public one, whether metrics are open without a login
+ * @param cleanupEvery  how often expired sessions and sign-in throttling counters are removed
  */
+@Validated
 @ConfigurationProperties("crm.security")
-public record SecurityProperties(@DefaultValue("true") boolean enabled,
-                                 @DefaultValue Admin admin,
-                                 @DefaultValue Tokens tokens,
-                                 @DefaultValue RateLimit rateLimit,
-                                 @DefaultValue("") List<String> corsAllowedOrigins,
-                                 @DefaultValue("false") boolean publicMetrics) {
+public record SecurityProperties(@NotNull Boolean enabled,
+                                 @NotNull @Valid Admin admin,
+                                 @NotNull @Valid Tokens tokens,
+                                 @NotNull @Valid RateLimit rateLimit,
+                                 @NotNull List<String> corsAllowedOrigins,
+                                 @NotNull Boolean publicMetrics,
+                                 @NotNull @DurationMin(millis = 1) Duration cleanupEvery) {
 
     /** The first admin, created when there are no users. An empty password means: generate one and log it once. */
-    public record Admin(@DefaultValue("admin@crm.local") String email,
-                        @DefaultValue("") String password,
-                        @DefaultValue("") String passwordFile) {
+    public record Admin(@NotNull String email,
+                        @NotNull String password,
+                        @NotNull String passwordFile) {
     }
 
-    /** API token lifetimes: the default when a request names none, and the longest allowed. */
-    public record Tokens(@DefaultValue("90") int defaultExpiresInDays,
-                         @DefaultValue("365") int maxExpiresInDays,
-                         @DefaultValue("20") int maxPerUser) {
+    /** API token lifetimes: the default when a request names none, and the longest allowed; tokens per user. */
+    public record Tokens(@NotNull @Positive Integer defaultExpiresInDays,
+                         @NotNull @Positive Integer maxExpiresInDays,
+                         @NotNull @PositiveOrZero Integer maxPerUser) {
     }
 
     /**
@@ -37,26 +48,14 @@ public record SecurityProperties(@DefaultValue("true") boolean enabled,
      * delay (doubling per further failure) and the longest, how long a pair's failures are remembered; failures per
      * client address across accounts, and per account from all addresses, per period.
      */
-    public record RateLimit(@DefaultValue("5") int failuresBeforeDelay,
-                            @DefaultValue("15s") Duration firstDelay,
-                            @DefaultValue("15m") Duration maxDelay,
-                            @DefaultValue("24h") Duration forgetAfter,
-                            @DefaultValue("30") int perAddress,
-                            @DefaultValue("10m") Duration addressPeriod,
-                            @DefaultValue("100") int perAccount,
-                            @DefaultValue("1h") Duration accountPeriod) {
-
-        public RateLimit {
-            if (failuresBeforeDelay < 1 || perAddress < 1 || perAccount < 1) {
-                throw new IllegalArgumentException("CRM_LOGIN_LIMIT_FAILURES, CRM_LOGIN_LIMIT_PER_ADDRESS and "
-                        + "CRM_LOGIN_LIMIT_PER_ACCOUNT must be at least 1");
-            }
-            for (Duration d : new Duration[] {firstDelay, maxDelay, forgetAfter, addressPeriod, accountPeriod}) {
-                if (d.isNegative() || d.toMillis() < 1) {
-                    throw new IllegalArgumentException("CRM_LOGIN_LIMIT_* durations must be positive");
-                }
-            }
-        }
+    public record RateLimit(@NotNull @Min(1) Integer failuresBeforeDelay,
+                            @NotNull @DurationMin(millis = 1) Duration firstDelay,
+                            @NotNull @DurationMin(millis = 1) Duration maxDelay,
+                            @NotNull @DurationMin(millis = 1) Duration forgetAfter,
+                            @NotNull @Min(1) Integer perAddress,
+                            @NotNull @DurationMin(millis = 1) Duration addressPeriod,
+                            @NotNull @Min(1) Integer perAccount,
+                            @NotNull @DurationMin(millis = 1) Duration accountPeriod) {
     }
 
     public List<String> allowedOrigins() {

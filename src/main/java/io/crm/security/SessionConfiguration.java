@@ -3,6 +3,7 @@ package io.crm.security;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import com.mongodb.client.model.IndexModel;
@@ -10,11 +11,12 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.platform.store.CollectionIndexes;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.session.autoconfigure.SessionTimeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
@@ -32,12 +34,22 @@ import org.springframework.session.security.SpringSessionBackedSessionRegistry;
 @EnableSpringHttpSession
 class SessionConfiguration {
 
+    /** The idle timeout is server.servlet.session.timeout (CRM_SESSION_TIMEOUT, default in application.yaml). */
     @Bean
-    MongoSessionRepository sessionRepository(MongoTemplate mongo, ObjectProvider<SessionTimeout> timeout,
-                                             Clock clock) {
-        Duration idle = timeout.getIfAvailable(() -> () -> Duration.ofHours(8)).getTimeout();
-        return new MongoSessionRepository(mongo.getCollection(MongoSessionRepository.COLLECTION),
-                idle == null ? Duration.ofHours(8) : idle, clock);
+    MongoSessionRepository sessionRepository(MongoTemplate mongo, SessionTimeout timeout, Clock clock) {
+        Duration idle = Objects.requireNonNull(timeout.getTimeout(), "server.servlet.session.timeout must be set");
+        return new MongoSessionRepository(mongo.getCollection(MongoSessionRepository.COLLECTION), idle, clock);
+    }
+
+    /** Removes expired sessions and sign-in counters every crm.security.cleanup-every (the first run that late). */
+    @Bean
+    SchedulingConfigurer securityCleanup(MongoSessionRepository sessions, LoginThrottle throttle,
+                                         SecurityProperties properties) {
+        Duration every = properties.cleanupEvery();
+        return registrar -> {
+            registrar.addFixedDelayTask(new FixedDelayTask(sessions::deleteExpired, every, every));
+            registrar.addFixedDelayTask(new FixedDelayTask(throttle::deleteExpired, every, every));
+        };
     }
 
     /**

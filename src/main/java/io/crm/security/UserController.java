@@ -3,6 +3,7 @@ package io.crm.security;
 import java.net.URI;
 import java.util.Map;
 
+import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.Preconditions;
 import io.crm.platform.web.RecordResponses;
 import io.swagger.v3.oas.annotations.Operation;
@@ -29,16 +30,19 @@ import org.springframework.web.bind.annotation.RestController;
 public class UserController {
 
     private final UserService users;
+    private final LimitsProperties limits;
 
-    public UserController(UserService users) {
+    public UserController(UserService users, LimitsProperties limits) {
         this.users = users;
+        this.limits = limits;
     }
 
     @GetMapping
     @Operation(summary = "Users in creation order (cursor-paged)")
     public Map<String, Object> list(@RequestParam(required = false) String limit,
                                     @RequestParam(required = false) String cursor) {
-        return RecordResponses.page(users.list(Preconditions.limit(limit), cursor), UserService::toJson);
+        return RecordResponses.page(users.list(Preconditions.limit(limit, limits.maxPageSize()), cursor),
+                UserService::toJson);
     }
 
     @GetMapping("/{id}")

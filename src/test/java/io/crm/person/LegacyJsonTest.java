@@ -99,14 +99,14 @@ class LegacyJsonTest {
     void pageAndLimitParameters() {
         assertThat(PersonController.page(null)).isEqualTo(1);
         assertThat(PersonController.page(" 3 ")).isEqualTo(3);
-        assertThat(PersonController.limit(null)).isEqualTo(20);
-        assertThat(PersonController.limit("100")).isEqualTo(100);
-        assertThat(PersonController.limit("101")).isEqualTo(100);
+        assertThat(PersonController.limit(null, 100)).isEqualTo(20);
+        assertThat(PersonController.limit("100", 100)).isEqualTo(100);
+        assertThat(PersonController.limit("101", 100)).isEqualTo(100);
         for (String bad : List.of("0", "-1", "x", "", "1.0", "99999999999")) {
             assertThatThrownBy(() -> PersonController.page(bad)).isInstanceOf(LegacyException.class);
         }
         for (String bad : List.of("0", "-1", "x", "")) {
-            assertThatThrownBy(() -> PersonController.limit(bad)).isInstanceOf(LegacyException.class);
+            assertThatThrownBy(() -> PersonController.limit(bad, 100)).isInstanceOf(LegacyException.class);
         }
     }
 

@@ -72,7 +72,8 @@ class AdminBootstrapTest {
                 new SecurityProperties.Admin("boss@example.test", password, file),
                 new SecurityProperties.Tokens(90, 365, 20), new SecurityProperties.RateLimit(5,
                 java.time.Duration.ofSeconds(15), java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(24), 30,
-                java.time.Duration.ofMinutes(10), 100, java.time.Duration.ofHours(1)), List.of(), false), environment);
+                java.time.Duration.ofMinutes(10), 100, java.time.Duration.ofHours(1)), List.of(), false,
+                java.time.Duration.ofMinutes(5)), environment);
     }
 
     @Test

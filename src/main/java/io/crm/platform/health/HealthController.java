@@ -3,10 +3,10 @@ package io.crm.platform.health;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.crm.security.SecurityProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.ResponseEntity;
@@ -26,10 +26,10 @@ public class HealthController {
     private final boolean authEnabled;
 
     public HealthController(DatabasePing databasePing, ApplicationAvailability availability,
-                            @Value("${crm.security.enabled:true}") boolean authEnabled) {
+                            SecurityProperties security) {
         this.databasePing = databasePing;
         this.availability = availability;
-        this.authEnabled = authEnabled;
+        this.authEnabled = security.enabled();
     }
 
     @GetMapping("/health")

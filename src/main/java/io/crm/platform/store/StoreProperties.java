@@ -3,20 +3,28 @@ package io.crm.platform.store;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * Where the data lives: a real MongoDB when {@code uri} is set, otherwise the embedded store under {@code dataDir}.
+ * Where the data lives ({@code crm.mongodb.*}, {@code crm.data-dir}): a real MongoDB when {@code uri} is set,
+ * otherwise the embedded store under {@code dataDir}. Defaults live in application.yaml only; a missing or
+ * out-of-range value stops startup naming the property.
  */
+@Validated
 @ConfigurationProperties("crm")
-public record StoreProperties(Mongodb mongodb, @DefaultValue("./data") Path dataDir) {
+public record StoreProperties(@NotNull @Valid Mongodb mongodb, @NotNull Path dataDir) {
 
+    /** {@code uri} empty or absent: the embedded store. */
     public record Mongodb(String uri,
-                          @DefaultValue("crm_db") String defaultDatabase,
-                          @DefaultValue("3s") Duration serverSelectionTimeout,
-                          @DefaultValue("2s") Duration connectTimeout,
-                          @DefaultValue("10s") Duration socketTimeout) {
+                          @NotNull String defaultDatabase,
+                          @NotNull @DurationMin(millis = 1) Duration serverSelectionTimeout,
+                          @NotNull @DurationMin(millis = 1) Duration connectTimeout,
+                          @NotNull @DurationMin(millis = 1) Duration socketTimeout) {
 
         public boolean external() {
             return uri != null && !uri.isBlank();

@@ -11,11 +11,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -29,8 +27,8 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
 
-    public BodySizeLimitFilter(@Value("${crm.limits.max-body-size:1MB}") DataSize limit) {
-        this.limit = limit.toBytes();
+    public BodySizeLimitFilter(LimitsProperties limits) {
+        this.limit = limits.maxBodySize().toBytes();
     }
 
     @Override

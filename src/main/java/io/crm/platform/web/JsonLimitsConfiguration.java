@@ -1,7 +1,6 @@
 package io.crm.platform.web;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,10 +20,9 @@ public class JsonLimitsConfiguration {
     @Bean
     @Scope("prototype")
     JsonMapper.Builder jsonMapperBuilder(ObjectProvider<JsonMapperBuilderCustomizer> customizers,
-                                         @Value("${crm.limits.max-json-depth:32}") int maxDepth,
-                                         @Value("${crm.limits.max-string-length:100000}") int maxString) {
+                                         LimitsProperties limits) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(maxDepth).maxStringLength(maxString).build()).build();
+                .maxNestingDepth(limits.maxJsonDepth()).maxStringLength(limits.maxStringLength()).build()).build();
         JsonMapper.Builder builder = JsonMapper.builder(factory);
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder;

@@ -1,6 +1,5 @@
 package io.crm.platform.web;
 
-import io.crm.record.Limits;
 import io.crm.record.RecordException;
 
 /** Reads the request pieces every v1 resource shares: If-Match versions and list limits. */
@@ -33,18 +32,19 @@ public final class Preconditions {
         return "\"" + version + "\"";
     }
 
-    public static int limit(String limit) {
+    /** The {@code limit} parameter of a list: 1 to {@code maxPageSize} ({@code crm.limits.max-page-size}). */
+    public static int limit(String limit, int maxPageSize) {
         if (limit == null || limit.isBlank()) {
             return DEFAULT_LIMIT;
         }
         try {
             int value = Integer.parseInt(limit.strip());
-            if (value >= 1 && value <= Limits.current().maxPageSize()) {
+            if (value >= 1 && value <= maxPageSize) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new RecordException.BadQuery("limit must be a whole number from 1 to " + Limits.current().maxPageSize());
+        throw new RecordException.BadQuery("limit must be a whole number from 1 to " + maxPageSize);
     }
 }

@@ -23,10 +23,13 @@ public final class RecordEndpoints<F extends RecordFilter> {
 
     private final RecordService<F> service;
     private final Function<Document, Map<String, Object>> toJson;
+    private final int maxPageSize;
 
-    public RecordEndpoints(RecordService<F> service, Function<Document, Map<String, Object>> toJson) {
+    public RecordEndpoints(RecordService<F> service, Function<Document, Map<String, Object>> toJson,
+                           LimitsProperties limits) {
         this.service = service;
         this.toJson = toJson;
+        this.maxPageSize = limits.maxPageSize();
     }
 
     /** 201 with Location and ETag. */
@@ -58,6 +61,6 @@ public final class RecordEndpoints<F extends RecordFilter> {
 
     /** One page: {"items": [...], "nextCursor": ...}. */
     public Map<String, Object> list(F filter, String sort, String limit, String cursor) {
-        return RecordResponses.page(service.list(filter, sort, Preconditions.limit(limit), cursor), toJson);
+        return RecordResponses.page(service.list(filter, sort, Preconditions.limit(limit, maxPageSize), cursor), toJson);
     }
 }
