@@ -61,7 +61,13 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().put("CRM_DATA_DIR", dataDir.toString());
         builder.environment().putAll(env);
         ServiceProcess service = new ServiceProcess(builder.start(), port, managementPort, log);
-        service.awaitReady(Duration.ofSeconds(90));
+        try {
+            service.awaitReady(Duration.ofSeconds(90));
+        } catch (IOException | RuntimeException | Error notReady) {
+            // the caller never gets the process to close: it would run on after the test
+            service.close();
+            throw notReady;
+        }
         return service;
     }
 
