@@ -79,7 +79,8 @@ public abstract class ApiTest {
     @BeforeEach
     protected void freshDatabase() {
         RecordedCommands.ignoreCurrentThread();
-        // each test starts at the wall-clock time (as data a test writes with real times expects), then it stands still
+        // each test starts at the wall-clock time (one test's advances do not carry into the next; stored times stay
+        // plausible next to the store's own clock), then time stands still until the test moves it
         clock.setInstant(Instant.now());
         mongo.getDb().drop();
         indexes.afterSingletonsInstantiated();
