@@ -81,7 +81,7 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
         session.setCreationTime(clock.instant());
         session.setLastAccessedTime(session.getCreationTime());
         session.setMaxInactiveInterval(maxInactive);
-        return new StoredSession(session, null, null);
+        return new StoredSession(session, null, null, clock);
     }
 
     @Override
@@ -198,7 +198,7 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
             // Spring Security's sign for an expired session: ConcurrentSessionFilter signs it out
             session.setAttribute(EXPIRED_ATTR, Boolean.TRUE);
         }
-        return new StoredSession(session, id, accessed);
+        return new StoredSession(session, id, accessed, clock);
     }
 
     /**
@@ -261,14 +261,16 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
     public static final class StoredSession implements Session {
 
         private final MapSession delegate;
+        private final Clock clock;
         private String storedId;
         private Instant storedAccess;
         private boolean changed;
 
-        StoredSession(MapSession delegate, String storedId, Instant storedAccess) {
+        StoredSession(MapSession delegate, String storedId, Instant storedAccess, Clock clock) {
             this.delegate = delegate;
             this.storedId = storedId;
             this.storedAccess = storedAccess;
+            this.clock = clock;
         }
 
         @Override
@@ -315,9 +317,13 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
             return delegate.getCreationTime();
         }
 
+        /**
+         * Spring Session's filter passes the system time; the access is taken from the service's clock instead, the
+         * one expiry is checked against, so a session's idle deadline and its expiry are measured on one clock.
+         */
         @Override
         public void setLastAccessedTime(Instant lastAccessedTime) {
-            delegate.setLastAccessedTime(lastAccessedTime);
+            delegate.setLastAccessedTime(clock.instant());
         }
 
         @Override
@@ -338,7 +344,8 @@ public class MongoSessionRepository implements FindByIndexNameSessionRepository<
 
         @Override
         public boolean isExpired() {
-            return delegate.isExpired();
+            Duration idle = delegate.getMaxInactiveInterval();
+            return !idle.isNegative() && !delegate.getLastAccessedTime().plus(idle).isAfter(clock.instant());
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.crm.support.Http;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,17 +97,9 @@ class ExternalStoreIT {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static Http.Response awaitStatus(Http http, String path, int status, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Http.Response last = null;
-        while (System.nanoTime() < deadline) {
-            last = http.get(path);
-            if (last.status() == status) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(path + " did not become " + status + " within " + timeout + "; last: " + last);
+    /** Polls until the answer has this status; the timeout's message names the last answer. */
+    private static Http.Response awaitStatus(Http http, String path, int status, Duration timeout) {
+        return Awaitility.await(path + " answering " + status).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .pollInSameThread().until(() -> http.get(path), response -> response.status() == status);
     }
 }

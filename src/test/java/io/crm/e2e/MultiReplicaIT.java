@@ -17,6 +17,7 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crm.support.Http;
+import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,16 +205,12 @@ class MultiReplicaIT {
         return response;
     }
 
-    private static Duration awaitStatus(Http http, String path, String cookie, int status, long since)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (http.get(path, "Cookie", cookie).status() == status) {
-                return Duration.ofNanos(System.nanoTime() - since);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(path + " did not answer " + status + " within 30 s");
+    /** Polls until the answer has this status (at most 30 s); how long after {@code since} (System.nanoTime). */
+    private static Duration awaitStatus(Http http, String path, String cookie, int status, long since) {
+        Awaitility.await(path + " answering " + status).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).pollInSameThread()
+                .until(() -> http.get(path, "Cookie", cookie).status() == status);
+        return Duration.ofNanos(System.nanoTime() - since);
     }
 
     private static String enc(String s) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.crm.support.Http;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -163,7 +164,9 @@ class PackagedServiceIT {
         try (InputStream body = streaming.body()) {
             first = body.readNBytes(1024);
             ProcessHandle.of(service.pid()).orElseThrow().destroy();
-            Thread.sleep(300);
+            // the rest is read once the graceful shutdown is under way: the port takes no new connections
+            Awaitility.await("graceful shutdown begun").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> !service.accepting());
             byte[] rest = body.readAllBytes();
             String all = new String(first) + new String(rest);
             JsonNode people = Http.JSON.readTree(all);

@@ -1,7 +1,9 @@
 package io.crm.e2e;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.crm.support.Http;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The packaged service started as a real process, as an operator would run it (also used by io.crm.browser). */
 public final class ServiceProcess implements AutoCloseable {
@@ -38,7 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts the jar (on Java 25 when the machine has it, as in the container) and waits until /ready is 200. */
-    public static ServiceProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
+    public static ServiceProcess start(Path dataDir, Map<String, String> env) throws IOException {
         String jar = System.getProperty("crm.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("packaged jar not found (" + jar + "): run through `./mvnw verify`");
@@ -62,7 +66,13 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().put("CRM_DATA_DIR", dataDir.toString());
         builder.environment().putAll(env);
         ServiceProcess service = new ServiceProcess(builder.start(), port, managementPort, log);
-        service.awaitReady(Duration.ofSeconds(90));
+        try {
+            service.awaitReady(Duration.ofSeconds(90));
+        } catch (IOException | RuntimeException | Error notReady) {
+            // the caller never gets the process to close: it would run on after the test
+            service.close();
+            throw notReady;
+        }
         return service;
     }
 
@@ -123,22 +133,34 @@ public final class ServiceProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("service exited with " + process.exitValue() + ":\n" + logText());
-            }
-            try {
-                if (http().get("/ready").status() == 200) {
-                    return;
-                }
-            } catch (IllegalStateException notYetListening) {
-                // keep polling
-            }
-            Thread.sleep(200);
+    private void awaitReady(Duration timeout) throws IOException {
+        try {
+            Awaitility.await("service ready").atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .pollInSameThread().until(() -> !process.isAlive() || ready());
+        } catch (ConditionTimeoutException notReady) {
+            throw new AssertionError("service not ready within " + timeout + ":\n" + logText());
         }
-        throw new AssertionError("service not ready within " + timeout + ":\n" + logText());
+        if (!process.isAlive()) {
+            throw new AssertionError("service exited with " + process.exitValue() + ":\n" + logText());
+        }
+    }
+
+    private boolean ready() {
+        try {
+            return http().get("/ready").status() == 200;
+        } catch (IllegalStateException notYetListening) {
+            return false;
+        }
+    }
+
+    /** Whether the service's port takes new connections (it stops when a graceful shutdown begins). */
+    boolean accepting() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     private static String java() {

@@ -7,11 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import com.mongodb.client.model.Filters;
@@ -21,6 +23,7 @@ import io.crm.support.Http;
 import io.crm.support.RecordedCommands;
 import org.bson.BsonDocument;
 import org.bson.Document;
+import org.awaitility.Awaitility;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -66,24 +69,21 @@ class ImportApiTest extends ApiTest {
     }
 
     JsonNode waitDone(String id) {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            JsonNode status = http.get("/api/v1/imports/" + id).json();
-            if (!status.get("status").asString().equals("running")) {
-                return status;
-            }
-            sleep(20);
-        }
-        throw new AssertionError("import " + id + " did not finish");
+        return awaitFinished(http, id, status -> { });
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Polls the import's status until it is no longer running (at most two minutes: the runner is a background
+     * thread); every status read is also given to {@code seen}. Returns the final status.
+     */
+    static JsonNode awaitFinished(Http client, String id, Consumer<JsonNode> seen) {
+        return Awaitility.await("import " + id + " finishing").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20)).pollInSameThread()
+                .until(() -> {
+                    JsonNode status = client.get("/api/v1/imports/" + id).json();
+                    seen.accept(status);
+                    return status;
+                }, status -> !status.get("status").asString().equals("running"));
     }
 
     List<String> errorLines(JsonNode status) {
@@ -305,12 +305,7 @@ class ImportApiTest extends ApiTest {
         String id = started.json().get("id").asString();
 
         List<Long> seen = new ArrayList<>();
-        JsonNode status;
-        do {
-            status = http.get("/api/v1/imports/" + id).json();
-            seen.add(status.get("processedRows").asLong());
-            sleep(10);
-        } while (status.get("status").asString().equals("running"));
+        JsonNode status = awaitFinished(http, id, read -> seen.add(read.get("processedRows").asLong()));
         List<BsonDocument> commands = RecordedCommands.stopCapture();
 
         assertThat(status.get("status").asString()).isEqualTo("done");

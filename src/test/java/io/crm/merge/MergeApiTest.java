@@ -2,7 +2,6 @@ package io.crm.merge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -98,7 +97,7 @@ class MergeApiTest extends ApiTest {
         ObjectId id = new ObjectId();
         Document doc = new Document("_id", id).append("name", name).append("email", email)
                 .append("person_id", "legacy-" + id);
-        Document meta = RecordMeta.forNew(Instant.now(), null);
+        Document meta = RecordMeta.forNew(clock.instant(), null);
         meta.putAll(ContactSchema.derived(doc));
         meta.remove("emailKey");
         mongo.getCollection(ContactSchema.COLLECTION).insertOne(doc.append(RecordMeta.META, meta));

@@ -203,7 +203,7 @@ class LegacyDataCompatibilityTest extends ApiTest {
     void aFewThousandPersonsStreamAsOneArray() throws Exception {
         int count = 3000;
         List<Document> docs = new ArrayList<>(count);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (int i = 0; i < count; i++) {
             Document doc = new Document("_id", new ObjectId()).append("name", "Person " + i)
                     .append("email", "p" + i + "@example.com").append("notes", "n".repeat(100))

@@ -2,7 +2,6 @@ package io.crm.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -55,7 +54,7 @@ class AuthorizationMatrixTest extends ApiTest {
         callers.put(Caller.REVOKED, http.anonymous().withToken(revoked));
         String expired = token(user(Role.ADMIN));
         mongo.getCollection(ApiTokenService.COLLECTION).updateOne(Filters.eq("tokenHash", ApiTokenService.hash(expired)),
-                Updates.set("expiresAt", Date.from(Instant.now().minusSeconds(60))));
+                Updates.set("expiresAt", Date.from(clock.instant().minusSeconds(60))));
         callers.put(Caller.EXPIRED, http.anonymous().withToken(expired));
         callers.put(Caller.VIEWER, as(Role.VIEWER));
         callers.put(Caller.MEMBER, as(Role.MEMBER));

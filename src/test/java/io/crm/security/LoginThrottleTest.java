@@ -2,15 +2,13 @@ package io.crm.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import io.crm.support.MutableClock;
 import io.crm.support.TestMongo;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -27,23 +25,7 @@ class LoginThrottleTest {
             3, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofHours(24),
             8, Duration.ofMinutes(10), 20, Duration.ofHours(1));
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
     private MongoClient client;
     private MongoCollection<Document> collection;
     private LoginThrottle replicaA;
@@ -72,7 +54,7 @@ class LoginThrottleTest {
     }
 
     private void advance(Duration by) {
-        now.set(now.get().plus(by));
+        clock.advance(by);
     }
 
     @Test

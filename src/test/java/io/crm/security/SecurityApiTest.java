@@ -3,15 +3,15 @@ package io.crm.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Date;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import io.crm.support.ApiTest;
 import io.crm.support.Bodies;
 import io.crm.support.Http;
@@ -42,7 +42,7 @@ class SecurityApiTest extends ApiTest {
         assertThat(token).startsWith("crm_").hasSizeGreaterThan(40);
         assertThat(json.get("name").asString()).isEqualTo("laptop");
         assertThat(Instant.parse(json.get("expiresAt").asString()))
-                .isBetween(Instant.now().plusSeconds(29 * 86400), Instant.now().plusSeconds(31 * 86400));
+                .isEqualTo(clock.instant().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS));
 
         Http.Response me = http.anonymous().withToken(token).get("/api/v1/auth/me");
         assertThat(me.status()).isEqualTo(200);
@@ -94,8 +94,11 @@ class SecurityApiTest extends ApiTest {
         assertThat(client.get("/api/v1/contacts").status()).isEqualTo(401);
 
         String expiring = token(admin);
-        mongo.getCollection(ApiTokenService.COLLECTION).updateOne(Filters.eq("tokenHash",
-                ApiTokenService.hash(expiring)), Updates.set("expiresAt", Date.from(Instant.now().minusSeconds(1))));
+        Instant expiresAt = mongo.getCollection(ApiTokenService.COLLECTION)
+                .find(Filters.eq("tokenHash", ApiTokenService.hash(expiring))).first().getDate("expiresAt").toInstant();
+        clock.advance(Duration.between(clock.instant(), expiresAt).minusMillis(1));
+        assertThat(http.anonymous().withToken(expiring).get("/api/v1/contacts").status()).isEqualTo(200);
+        clock.advance(Duration.ofMillis(1));
         assertThat(http.anonymous().withToken(expiring).get("/api/v1/contacts").status()).isEqualTo(401);
     }
 

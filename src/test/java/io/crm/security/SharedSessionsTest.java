@@ -2,6 +2,7 @@ package io.crm.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
 
@@ -51,7 +52,7 @@ class SharedSessionsTest extends ApiTest {
         assertThat(stored).isNotNull();
         assertThat(stored.getString("principal")).isEqualTo(member.getString("email"));
         assertThat(stored.getString("userId")).isEqualTo(member.getObjectId("_id").toHexString());
-        assertThat(stored.getDate("expireAt")).isAfter(new Date(System.currentTimeMillis() + 7 * 3600_000L));
+        assertThat(stored.getDate("expireAt")).isEqualTo(Date.from(clock.instant().plus(Duration.ofHours(8))));
         assertThat(stored.toJson()).doesNotContain(PASSWORD);
         // session fixation: only the signed-in session's document exists for this user
         assertThat(sessions().countDocuments(Filters.eq("userId", member.getObjectId("_id").toHexString())))
@@ -170,6 +171,23 @@ class SharedSessionsTest extends ApiTest {
         assertThat(repository.deleteExpired()).isEqualTo(1);
         assertThat(session.get("/api/v1/auth/me").status()).isEqualTo(401);
         assertThat(fresh.get("/api/v1/auth/me").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSessionEndsOnceIdleForTheTimeoutOnTheServiceClockAndEachRequestMovesItsDeadline() {
+        Document member = user(Role.MEMBER);
+        SecurityApiTest.Session session = SecurityApiTest.Session.signIn(http.anonymous(), member.getString("email"),
+                PASSWORD);
+        clock.advance(Duration.ofHours(7));
+        assertThat(session.get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(sessions().find(Filters.eq("_id", id(session))).first().getDate("expireAt"))
+                .isEqualTo(Date.from(clock.instant().plus(Duration.ofHours(8))));
+        // 14 hours after signing in, 7 since the last request
+        clock.advance(Duration.ofHours(7));
+        assertThat(session.get("/api/v1/auth/me").status()).isEqualTo(200);
+        clock.advance(Duration.ofHours(8));
+        assertThat(session.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(sessions().countDocuments(Filters.eq("_id", id(session)))).isZero();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.crm.support;
 
+import java.time.Instant;
 import java.util.Map;
 
 import io.crm.platform.store.IndexInitializer;
@@ -23,13 +24,14 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of the integration tests: the whole service on a random port, talking to the in-process MongoDB-wire server,
  * driven over real HTTP. The database is emptied (and its indexes re-created) before each test, so tests share one
- * Spring context yet never see each other's data.
+ * Spring context yet never see each other's data. The service's clock is {@link #clock}: it stands still during a
+ * test unless the test moves it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.server.port=0", "logging.structured.format.console=",
                 // all tests share 127.0.0.1: the per-address limit is tested on its own (LoginRateLimitFilterTest)
                 "crm.security.rate-limit.per-address=100000"})
-@Import(RecordedCommands.Recording.class)
+@Import({RecordedCommands.Recording.class, TestClock.class})
 public abstract class ApiTest {
 
     @LocalServerPort
@@ -46,6 +48,10 @@ public abstract class ApiTest {
 
     @Autowired
     protected ApiTokenService tokens;
+
+    /** The service's clock; a test makes time pass with {@code clock.advance(...)}, never by sleeping. */
+    @Autowired
+    protected MutableClock clock;
 
     /** Signed in as an admin (a Bearer token); {@link #as(Role)} gives other roles, {@code http.anonymous()} none. */
     protected Http http;
@@ -73,6 +79,9 @@ public abstract class ApiTest {
     @BeforeEach
     protected void freshDatabase() {
         RecordedCommands.ignoreCurrentThread();
+        // each test starts at the wall-clock time (one test's advances do not carry into the next; stored times stay
+        // plausible next to the store's own clock), then time stands still until the test moves it
+        clock.setInstant(Instant.now());
         mongo.getDb().drop();
         indexes.afterSingletonsInstantiated();
         admin = user(Role.ADMIN);
