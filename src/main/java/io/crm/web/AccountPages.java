@@ -1,6 +1,8 @@
 package io.crm.web;
 
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.crm.record.RecordException;
@@ -15,18 +17,50 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * The signed-in user's own password: required after signing in with a one-time password, open to everyone
- * otherwise. A change ends the user's sessions everywhere, so they sign in again with the new password.
+ * The signed-in user's own account. The password: required after signing in with a one-time password, open to
+ * everyone otherwise; a change ends the user's sessions everywhere, so they sign in again with the new password.
+ * The settings: the time zone the pages show dates in (empty: the browser's).
  */
 @Controller
 public class AccountPages {
 
-    private final UserService users;
+    /** Every zone the JDK knows, sorted: the choices of the settings page. */
+    private static final List<String> ZONES = ZoneId.getAvailableZoneIds().stream().sorted().toList();
 
-    public AccountPages(UserService users) {
+    private final UserService users;
+    private final UserZones zones;
+
+    public AccountPages(UserService users, UserZones zones) {
         this.users = users;
+        this.zones = zones;
+    }
+
+    @GetMapping("/account/settings")
+    public String settingsForm(Model model) {
+        return settings(model, users.get(CurrentUser.get().id()).getString(UserService.TIME_ZONE), Map.of());
+    }
+
+    @PostMapping("/account/settings")
+    public String changeSettings(@RequestParam(defaultValue = "") String timeZone, Model model,
+                                 RedirectAttributes redirect) {
+        try {
+            users.changeTimeZone(CurrentUser.get().id(), timeZone);
+        } catch (RecordException.Invalid invalid) {
+            return settings(model, timeZone, Forms.errors(invalid));
+        }
+        redirect.addFlashAttribute("notice", "Settings saved.");
+        return "redirect:/account/settings";
+    }
+
+    private String settings(Model model, String timeZone, Map<String, String> errors) {
+        model.addAttribute("zones", ZONES);
+        model.addAttribute("timeZone", timeZone == null ? "" : timeZone);
+        model.addAttribute("resolved", zones.resolved());
+        model.addAttribute("errors", errors);
+        return "account/settings";
     }
 
     @GetMapping("/account/password")
