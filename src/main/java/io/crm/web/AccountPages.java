@@ -40,7 +40,9 @@ public class AccountPages {
 
     @GetMapping("/account/settings")
     public String settingsForm(Model model) {
-        return settings(model, users.get(CurrentUser.get().id()).getString(UserService.TIME_ZONE), Map.of());
+        // byId: with authentication off the anonymous admin has no stored user, and so only the browser's zone
+        return settings(model, users.byId(CurrentUser.get().id()).map(u -> u.getString(UserService.TIME_ZONE))
+                .orElse(null), Map.of());
     }
 
     @PostMapping("/account/settings")
