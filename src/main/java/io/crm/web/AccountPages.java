@@ -9,6 +9,7 @@ import io.crm.record.RecordException;
 import io.crm.security.CurrentUser;
 import io.crm.security.UserService;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -47,10 +48,12 @@ public class AccountPages {
 
     @PostMapping("/account/settings")
     public String changeSettings(@RequestParam(defaultValue = "") String timeZone, Model model,
-                                 RedirectAttributes redirect) {
+                                 RedirectAttributes redirect, HttpServletResponse response) {
         try {
             users.changeTimeZone(CurrentUser.get().id(), timeZone);
         } catch (RecordException.Invalid invalid) {
+            // like the record forms: the page again with the message, as a 400
+            response.setStatus(400);
             return settings(model, timeZone, Forms.errors(invalid));
         }
         redirect.addFlashAttribute("notice", "Settings saved.");

@@ -104,7 +104,7 @@ class TimeZonePagesTest extends ApiTest {
 
         // not a zone: the form says so and nothing changes
         Http.Response refused = session.post("/account/settings", Map.of("timeZone", "Mars/Olympus_Mons"), true);
-        assertThat(refused.status()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("is not a known time zone");
         assertThat(users.get(userId).getString("timeZone")).isEqualTo("America/Los_Angeles");
 
