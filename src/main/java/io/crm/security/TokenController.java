@@ -59,6 +59,9 @@ public class TokenController {
         json.put("displayName", user.displayName());
         json.put("role", user.role().name());
         json.put("mustChangePassword", user.passwordChangeRequired());
+        // the web UI's zone setting (null: the browser's); the API's own instants are UTC whatever it says
+        json.put(UserService.TIME_ZONE, users.byId(user.id()).map(u -> u.getString(UserService.TIME_ZONE))
+                .orElse(null));
         return json;
     }
 

@@ -2,6 +2,7 @@ package io.crm.security;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -43,6 +44,8 @@ public class UserService {
     public static final String EMAIL_KEY = "emailKey";
     /** Set while the password is a one-time one, chosen by someone else: the user must change it to get in. */
     public static final String PASSWORD_CHANGE_REQUIRED = "mustChangePassword";
+    /** The zone the web UI shows the user's dates in (an IANA name); absent: the browser's. */
+    public static final String TIME_ZONE = "timeZone";
     static final int MIN_PASSWORD = 12;
     /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
     static final int MAX_PASSWORD_BYTES = 72;
@@ -229,6 +232,29 @@ public class UserService {
         return saved;
     }
 
+    /**
+     * Sets the zone the web UI shows the user's dates in: one of {@link ZoneId#getAvailableZoneIds()}, or null or
+     * blank for "the browser's". Audited like any change of the user; sessions stay (it changes no access).
+     */
+    public Document changeTimeZone(String id, String zone) {
+        Document current = get(id);
+        String next = zone == null || zone.isBlank() ? null : zone.strip();
+        if (next != null && !ZoneId.getAvailableZoneIds().contains(next)) {
+            throw new RecordException.Invalid(TIME_ZONE, "is not a known time zone");
+        }
+        String previous = current.getString(TIME_ZONE);
+        if (java.util.Objects.equals(previous, next)) {
+            return current;
+        }
+        Document changed = new Document(current);
+        if (next == null) {
+            changed.remove(TIME_ZONE);
+        } else {
+            changed.put(TIME_ZONE, next);
+        }
+        return replace(current, changed, List.of(new Change(TIME_ZONE, previous, next)));
+    }
+
     /** Writes the next version of a user, audited; a concurrent change in between is a 409 (stale version). */
     private Document replace(Document current, Document next, List<Change> changes) {
         long version = RecordMeta.version(current);
@@ -283,6 +309,7 @@ public class UserService {
         json.put(PASSWORD_CHANGE_REQUIRED, Boolean.TRUE.equals(user.getBoolean(PASSWORD_CHANGE_REQUIRED)));
         json.put("createdAt", JsonValues.toJson(user.get("createdAt")));
         json.put("lastLoginAt", JsonValues.toJson(user.get("lastLoginAt")));
+        json.put(TIME_ZONE, user.getString(TIME_ZONE));
         json.put("version", RecordMeta.version(user));
         return json;
     }

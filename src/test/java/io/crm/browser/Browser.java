@@ -57,6 +57,15 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start(Path dataDir) throws IOException, InterruptedException {
+        return start(dataDir, Map.of());
+    }
+
+    /**
+     * With environment variables for the driver and so for the browser it starts: {@code TZ} sets the browser's time
+     * zone (ChromeOptions has no switch for it).
+     */
+    static Browser start(Path dataDir, Map<String, String> browserEnvironment)
+            throws IOException, InterruptedException {
         for (String tool : new String[] {CHROMEDRIVER.getPath(), CHROMIUM}) {
             if (!Files.isExecutable(Path.of(tool))) {
                 throw new AssertionError(tool + " is missing: run scripts/install-test-tools.sh (Debian packages "
@@ -68,7 +77,8 @@ final class Browser implements AutoCloseable {
         Path profile = Files.createTempDirectory("crm-chromium");
         try {
             ChromeDriverService driverService = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+                    .usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().withEnvironment(browserEnvironment)
+                    .build();
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM);
             options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

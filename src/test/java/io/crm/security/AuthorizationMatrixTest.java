@@ -111,6 +111,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.SIGNED_IN, "GET", "/import", null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/account/password", null),
                 new Endpoint(Access.CREDENTIALS, "POST", "/account/password", Map.of()),
+                new Endpoint(Access.SIGNED_IN, "GET", "/account/settings", null),
+                new Endpoint(Access.SIGNED_IN, "POST", "/account/settings", Map.of()),
                 new Endpoint(Access.MEMBER, "POST", "/contacts", Map.of()),
                 new Endpoint(Access.MEMBER, "POST", "/contacts/" + contact + "/archive", Map.of()),
                 new Endpoint(Access.MEMBER, "POST", "/deals/" + deal + "/stage", Map.of()),

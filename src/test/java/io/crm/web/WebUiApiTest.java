@@ -51,7 +51,7 @@ class WebUiApiTest extends ApiTest {
     void theWebJarsAndScriptsAreServedWithoutSignIn() {
         WebSession anonymous = WebSession.anonymous(http.base());
         for (String asset : List.of("/webjars/htmx.org/dist/htmx.min.js", "/webjars/sortablejs/Sortable.min.js",
-                "/js/app.js", "/js/board.js", "/js/import.js", "/js/duplicates.js", "/css/app.css")) {
+                "/js/app.js", "/js/tz.js", "/js/board.js", "/js/import.js", "/js/duplicates.js", "/css/app.css")) {
             Http.Response response = anonymous.get(asset);
             assertThat(response.status()).as(asset).isEqualTo(200);
             assertThat(response.body()).as(asset).hasSizeGreaterThan(500);

@@ -3,7 +3,7 @@ package io.crm.web.activity;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +13,7 @@ import io.crm.activity.ActivitySchema;
 import io.crm.activity.ActivityService;
 import io.crm.record.RecordException;
 import io.crm.web.Forms;
+import io.crm.web.UserZones;
 import org.bson.Document;
 
 import org.springframework.stereotype.Controller;
@@ -30,9 +31,19 @@ public class ActivityPages {
             "dealId", "/deals/");
 
     private final ActivityService activities;
+    private final UserZones zones;
 
-    public ActivityPages(ActivityService activities) {
+    public ActivityPages(ActivityService activities, UserZones zones) {
         this.activities = activities;
+        this.zones = zones;
+    }
+
+    /**
+     * A task is due by the end of the chosen day where the user is (the zone the pages show), stored as that instant
+     * (UTC, like every instant of the API).
+     */
+    static Instant endOfDay(LocalDate day, ZoneId zone) {
+        return day.atTime(LocalTime.of(23, 59, 59)).atZone(zone).toInstant();
     }
 
     @PostMapping("/activities")
@@ -43,9 +54,7 @@ public class ActivityPages {
         String due = form.getFirst("dueDate");
         if (due != null && !due.isBlank()) {
             try {
-                // a task is due by the end of the chosen day (UTC, the service's clock)
-                body.put("dueAt", LocalDate.parse(due.strip()).atTime(LocalTime.of(23, 59, 59))
-                        .toInstant(ZoneOffset.UTC).toString());
+                body.put("dueAt", endOfDay(LocalDate.parse(due.strip()), zones.current()).toString());
             } catch (DateTimeParseException e) {
                 redirect.addFlashAttribute("activityErrors", Map.of("dueDate", "must be a date"));
                 redirect.addFlashAttribute("activityValues", Forms.values(form));
