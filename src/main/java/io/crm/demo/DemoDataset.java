@@ -130,7 +130,9 @@ public record DemoDataset(List<Map<String, Object>> companies, List<ContactSeed>
         }
 
         private void contacts() {
-            Set<String> emails = new HashSet<>();
+            // one person per name, so no two demo contacts look like duplicates of each other (the contact page
+            // warns about those)
+            Set<String> names = new HashSet<>();
             for (int i = 0; i < CONTACTS; i++) {
                 // every company gets one contact first, the rest go where they fall
                 int company = i < COMPANIES ? i : random.nextInt(COMPANIES);
@@ -142,7 +144,7 @@ public record DemoDataset(List<Map<String, Object>> companies, List<ContactSeed>
                     first = pick(DemoVocabulary.FIRST_NAMES);
                     last = pick(DemoVocabulary.LAST_NAMES);
                     email = localPart(first) + "." + localPart(last) + "@" + domain;
-                } while (!emails.add(email));
+                } while (!names.add(first + " " + last));
                 Map<String, Object> contact = new LinkedHashMap<>();
                 contact.put("name", first + " " + last);
                 contact.put("email", email);

@@ -48,6 +48,7 @@ class DemoDatasetTest {
             assertThat(email).endsWith("@" + data.companies().get(contact.company()).get("domain"));
             assertThat(contact.body()).containsKeys("name", "title");
         }
+        assertThat(data.contacts().stream().map(c -> c.body().get("name")).distinct()).hasSize(300);
         // every company has people
         assertThat(data.contacts().stream().map(DemoDataset.ContactSeed::company).distinct()).hasSize(50);
     }

@@ -39,6 +39,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar (on Java 25 when the machine has it, as in the container) and waits until /ready is 200. */
     public static ServiceProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
+        return start(dataDir, env, Duration.ofSeconds(90));
+    }
+
+    /** {@link #start(Path, Map)} for a start that does more than usual (seeding demo data) before it is ready. */
+    public static ServiceProcess start(Path dataDir, Map<String, String> env, Duration readyWithin)
+            throws IOException, InterruptedException {
         String jar = System.getProperty("crm.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("packaged jar not found (" + jar + "): run through `./mvnw verify`");
@@ -57,7 +63,7 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().put("CRM_DATA_DIR", dataDir.toString());
         builder.environment().putAll(env);
         ServiceProcess service = new ServiceProcess(builder.start(), port, managementPort, log);
-        service.awaitReady(Duration.ofSeconds(90));
+        service.awaitReady(readyWithin);
         return service;
     }
 
