@@ -61,13 +61,19 @@ public class SecurityConfiguration {
         return new RecordContext(audit, users::exists, clock);
     }
 
-    /** The actor of a change: the signed-in user (the anonymous admin when auth is off), else the service itself. */
+    /**
+     * The actor of a change: the signed-in user (the anonymous admin when auth is off), a named system actor the
+     * service runs as ({@link SystemActor}), else the service itself.
+     */
     @Bean
     Actors actors() {
         return () -> {
             Authentication auth = SecurityContextHolder.getContext().getAuthentication();
             if (auth != null && auth.getPrincipal() instanceof CrmUser user) {
                 return new Actor(user.id(), user.displayName());
+            }
+            if (auth instanceof SystemActor.ActorAuthentication system) {
+                return system.getPrincipal();
             }
             return Actor.SYSTEM;
         };

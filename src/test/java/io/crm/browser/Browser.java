@@ -57,7 +57,7 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start(Path dataDir) throws IOException, InterruptedException {
-        return start(dataDir, Map.of());
+        return start(dataDir, Map.of(), Map.of(), Duration.ofSeconds(90));
     }
 
     /**
@@ -66,14 +66,23 @@ final class Browser implements AutoCloseable {
      */
     static Browser start(Path dataDir, Map<String, String> browserEnvironment)
             throws IOException, InterruptedException {
+        return start(dataDir, Map.of(), browserEnvironment, Duration.ofSeconds(90));
+    }
+
+    /** Starts the service with the test admin plus {@code env} (e.g. CRM_DEMO_DATA), and a browser. */
+    static Browser start(Path dataDir, Map<String, String> env, Map<String, String> browserEnvironment,
+                         Duration readyWithin)
+            throws IOException, InterruptedException {
         for (String tool : new String[] {CHROMEDRIVER.getPath(), CHROMIUM}) {
             if (!Files.isExecutable(Path.of(tool))) {
                 throw new AssertionError(tool + " is missing: run scripts/install-test-tools.sh (Debian packages "
                         + "chromium and chromium-driver)");
             }
         }
-        ServiceProcess service = ServiceProcess.start(dataDir, Map.of("CRM_ADMIN_EMAIL", ADMIN_EMAIL,
-                "CRM_ADMIN_PASSWORD", PASSWORD));
+        Map<String, String> settings = new LinkedHashMap<>(env);
+        settings.put("CRM_ADMIN_EMAIL", ADMIN_EMAIL);
+        settings.put("CRM_ADMIN_PASSWORD", PASSWORD);
+        ServiceProcess service = ServiceProcess.start(dataDir, settings, readyWithin);
         Path profile = Files.createTempDirectory("crm-chromium");
         try {
             ChromeDriverService driverService = new ChromeDriverService.Builder()
@@ -149,9 +158,14 @@ final class Browser implements AutoCloseable {
 
     /** Saves a PNG of the current page under target/screenshots/. */
     void screenshot(String name) throws IOException {
-        Files.createDirectories(SCREENSHOTS);
+        screenshot(SCREENSHOTS, name);
+    }
+
+    /** Saves a PNG of the current page as {@code dir/name.png}. */
+    void screenshot(Path dir, String name) throws IOException {
+        Files.createDirectories(dir);
         File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(png.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     Object script(String js, Object... args) {

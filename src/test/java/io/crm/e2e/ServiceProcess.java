@@ -43,6 +43,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar (on Java 25 when the machine has it, as in the container) and waits until /ready is 200. */
     public static ServiceProcess start(Path dataDir, Map<String, String> env) throws IOException {
+        return start(dataDir, env, Duration.ofSeconds(90));
+    }
+
+    /** {@link #start(Path, Map)} for a start that does more than usual (seeding demo data) before it is ready. */
+    public static ServiceProcess start(Path dataDir, Map<String, String> env, Duration readyWithin)
+            throws IOException {
         String jar = System.getProperty("crm.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("packaged jar not found (" + jar + "): run through `./mvnw verify`");
@@ -67,7 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().putAll(env);
         ServiceProcess service = new ServiceProcess(builder.start(), port, managementPort, log);
         try {
-            service.awaitReady(Duration.ofSeconds(90));
+            service.awaitReady(readyWithin);
         } catch (IOException | RuntimeException | Error notReady) {
             // the caller never gets the process to close: it would run on after the test
             service.close();
