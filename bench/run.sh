@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark harness (issue 8, documented in BENCHMARKS.md). One command:
+# The benchmark harness (documented in BENCHMARKS.md). One command:
 #   bench/run.sh [--n 10000] [--duration 10s] [--connections "8 32 128"] [--repeat 3] [--ops "..."]
 #                [--mem 512m] [--startups 5] [--import-rows 100000] [--skip-startup] [--skip-import] [--out DIR]
 #                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both]

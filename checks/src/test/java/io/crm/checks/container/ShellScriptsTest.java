@@ -23,7 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** shellcheck on the delivery scripts of issue 5 (e2e and rehearsal), and the e2e script's failure contract. */
+/** shellcheck on the delivery scripts (e2e and rehearsal), and the e2e script's failure contract. */
 class ShellScriptsTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
