@@ -1,5 +1,6 @@
 package io.crm.web.activity;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -32,10 +33,12 @@ public class ActivityPages {
 
     private final ActivityService activities;
     private final UserZones zones;
+    private final Clock clock;
 
-    public ActivityPages(ActivityService activities, UserZones zones) {
+    public ActivityPages(ActivityService activities, UserZones zones, Clock clock) {
         this.activities = activities;
         this.zones = zones;
+        this.clock = clock;
     }
 
     /**
@@ -77,7 +80,7 @@ public class ActivityPages {
                        @RequestParam(required = false) String on, RedirectAttributes redirect) {
         Document activity = activities.get(id);
         Map<String, Object> patch = new LinkedHashMap<>();
-        patch.put("completedAt", done ? Instant.now().toString() : null);
+        patch.put("completedAt", done ? clock.instant().toString() : null);
         activities.update(id, patch, null);
         redirect.addFlashAttribute("notice", done ? "Task done." : "Task reopened.");
         Map<String, Object> json = ActivitySchema.toJson(activity);
