@@ -60,8 +60,7 @@ public class TokenController {
         json.put("role", user.role().name());
         json.put("mustChangePassword", user.passwordChangeRequired());
         // the web UI's zone setting (null: the browser's); the API's own instants are UTC whatever it says
-        json.put(UserService.TIME_ZONE, users.byId(user.id()).map(u -> u.getString(UserService.TIME_ZONE))
-                .orElse(null));
+        json.put(UserService.TIME_ZONE, users.timeZone(user.id()));
         return json;
     }
 

@@ -107,6 +107,11 @@ public class UserService {
         return Optional.ofNullable(users.find(Filters.eq("_id", new ObjectId(id))).first());
     }
 
+    /** The user's own time zone for the web UI, as stored; null when none is chosen (or there is no such user). */
+    public String timeZone(String id) {
+        return byId(id).map(user -> user.getString(TIME_ZONE)).orElse(null);
+    }
+
     public Document get(String id) {
         return byId(id).orElseThrow(() -> new RecordException.NotFound("User"));
     }

@@ -41,9 +41,8 @@ public class AccountPages {
 
     @GetMapping("/account/settings")
     public String settingsForm(Model model) {
-        // byId: with authentication off the anonymous admin has no stored user, and so only the browser's zone
-        return settings(model, users.byId(CurrentUser.get().id()).map(u -> u.getString(UserService.TIME_ZONE))
-                .orElse(null), Map.of());
+        // with authentication off the anonymous admin has no stored user, and so only the browser's zone
+        return settings(model, users.timeZone(CurrentUser.get().id()), Map.of());
     }
 
     @PostMapping("/account/settings")

@@ -103,7 +103,7 @@ public class UserZones {
             return null;
         }
         try {
-            return users.byId(user.id()).map(u -> u.getString(UserService.TIME_ZONE)).orElse(null);
+            return users.timeZone(user.id());
         } catch (MongoException e) {
             // the zone only formats dates: a page (an error page among them) renders with the browser's instead
             return null;
