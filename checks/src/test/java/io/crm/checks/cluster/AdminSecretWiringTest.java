@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,34 @@ class AdminSecretWiringTest {
                 && "api".equals(Yq.get(o, "spec.template.metadata.labels.app\\.kubernetes\\.io/component"));
     }
 
+    /** The service's container in an API Deployment (empty when there is none). */
+    static Map<String, Object> apiContainer(Map<String, Object> deployment) {
+        return list(Yq.get(deployment, "spec.template.spec.containers")).stream()
+                .filter(c -> String.valueOf(c.get("image")).contains("crm-app")).findFirst().orElse(Map.of());
+    }
+
+    /**
+     * The container's environment as Kubernetes builds it: the ConfigMaps it takes with envFrom, then its own env
+     * entries with literal values, which win. Entries read from a Secret (valueFrom) are not known here.
+     */
+    static Map<String, String> environment(List<Map<String, Object>> objects, Map<String, Object> container) {
+        Map<String, String> environment = new HashMap<>();
+        for (Map<String, Object> from : list(container.get("envFrom"))) {
+            Object name = Yq.get(from, "configMapRef.name");
+            for (Map<String, Object> o : objects) {
+                if ("ConfigMap".equals(o.get("kind")) && name != null && name.equals(Yq.get(o, "metadata.name"))) {
+                    map(o.get("data")).forEach((key, value) -> environment.put(key, String.valueOf(value)));
+                }
+            }
+        }
+        for (Map<String, Object> env : list(container.get("env"))) {
+            if (env.get("value") != null) {
+                environment.put(String.valueOf(env.get("name")), String.valueOf(env.get("value")));
+            }
+        }
+        return environment;
+    }
+
     /** Keys of the Secret or SealedSecret with this name among the objects; null when there is none. */
     static Set<String> secretKeys(List<Map<String, Object>> objects, String name) {
         for (Map<String, Object> o : objects) {
@@ -72,35 +101,17 @@ class AdminSecretWiringTest {
         for (Map<String, Object> deployment : apis) {
             String where = in.source() + " " + Rendering.describe(deployment);
             Map<String, Object> pod = map(Yq.get(deployment, "spec.template.spec"));
-            Map<String, Object> container = list(pod.get("containers")).stream()
-                    .filter(c -> String.valueOf(c.get("image")).contains("crm-app")).findFirst().orElse(Map.of());
-            String file = null;
-            String email = null;
+            Map<String, Object> container = apiContainer(deployment);
             for (Map<String, Object> env : list(container.get("env"))) {
-                String name = String.valueOf(env.get("name"));
-                if (name.equals("CRM_ADMIN_PASSWORD")) {
+                if ("CRM_ADMIN_PASSWORD".equals(env.get("name"))) {
                     out.add(where + ": CRM_ADMIN_PASSWORD as an environment variable (must be the mounted file)");
                 }
-                if (name.equals("CRM_ADMIN_PASSWORD_FILE")) {
-                    file = (String) env.get("value");
-                }
-                if (name.equals("CRM_ADMIN_EMAIL")) {
-                    email = (String) env.get("value");
-                }
             }
-            for (Map<String, Object> from : list(container.get("envFrom"))) {
-                Object cmName = Yq.get(from, "configMapRef.name");
-                for (Map<String, Object> o : in.objects()) {
-                    if ("ConfigMap".equals(o.get("kind")) && cmName != null && cmName.equals(Yq.get(o, "metadata.name"))) {
-                        Map<String, Object> data = map(o.get("data"));
-                        if (data.get("CRM_ADMIN_EMAIL") != null) {
-                            email = String.valueOf(data.get("CRM_ADMIN_EMAIL"));
-                        }
-                        if ("false".equalsIgnoreCase(String.valueOf(data.get("CRM_AUTH_ENABLED")))) {
-                            out.add(where + ": CRM_AUTH_ENABLED=false in ConfigMap " + cmName);
-                        }
-                    }
-                }
+            Map<String, String> environment = environment(in.objects(), container);
+            String file = environment.get("CRM_ADMIN_PASSWORD_FILE");
+            String email = environment.get("CRM_ADMIN_EMAIL");
+            if ("false".equalsIgnoreCase(environment.get("CRM_AUTH_ENABLED"))) {
+                out.add(where + ": CRM_AUTH_ENABLED=false in its environment");
             }
             if (email == null || !email.contains("@")) {
                 out.add(where + ": no CRM_ADMIN_EMAIL (env or envFrom ConfigMap): " + email);

@@ -21,32 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LogFormatWiringTest {
 
-    /** CRM_LOG_FORMAT of the API container, from its env or a ConfigMap it takes with envFrom; null when unset. */
-    static String logFormat(List<Map<String, Object>> objects, Map<String, Object> deployment) {
-        Map<String, Object> container = AdminSecretWiringTest.list(Yq.get(deployment, "spec.template.spec.containers"))
-                .stream().filter(c -> String.valueOf(c.get("image")).contains("crm-app")).findFirst().orElse(Map.of());
-        String format = null;
-        for (Map<String, Object> from : AdminSecretWiringTest.list(container.get("envFrom"))) {
-            Object name = Yq.get(from, "configMapRef.name");
-            for (Map<String, Object> o : objects) {
-                if ("ConfigMap".equals(o.get("kind")) && name != null && name.equals(Yq.get(o, "metadata.name"))) {
-                    Object value = AdminSecretWiringTest.map(o.get("data")).get("CRM_LOG_FORMAT");
-                    format = value == null ? format : String.valueOf(value);
-                }
-            }
-        }
-        for (Map<String, Object> env : AdminSecretWiringTest.list(container.get("env"))) {
-            if ("CRM_LOG_FORMAT".equals(env.get("name"))) {
-                format = String.valueOf(env.get("value")); // env wins over envFrom, as in Kubernetes
-            }
-        }
-        return format;
-    }
-
     static List<String> violations(String source, List<Map<String, Object>> objects) {
         List<String> out = new ArrayList<>();
         for (Map<String, Object> deployment : objects.stream().filter(AdminSecretWiringTest::isApi).toList()) {
-            String format = logFormat(objects, deployment);
+            String format = AdminSecretWiringTest.environment(objects, AdminSecretWiringTest.apiContainer(deployment))
+                    .get("CRM_LOG_FORMAT");
             if (!"ecs".equals(format)) {
                 out.add(source + " " + Rendering.describe(deployment) + ": CRM_LOG_FORMAT is " + format + ", not ecs");
             }
