@@ -8,7 +8,7 @@ import java.util.Map;
 import com.mongodb.client.model.Filters;
 import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.Preconditions;
-import io.crm.record.JsonValues;
+import io.crm.json.JsonValues;
 import io.crm.record.RecordException;
 import io.crm.security.Access;
 import io.swagger.v3.oas.annotations.Operation;

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import com.mongodb.client.MongoCollection;
+import io.crm.events.Actor;
+import io.crm.events.Actors;
+import io.crm.events.Change;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;

@@ -15,7 +15,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.crm.activity.ActivitySchema;
 import io.crm.activity.ActivityService;
-import io.crm.audit.Actor;
+import io.crm.events.Actor;
 import io.crm.company.CompanySchema;
 import io.crm.company.CompanyService;
 import io.crm.contact.ContactSchema;

@@ -11,7 +11,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import io.crm.activity.ActivityService;
 import io.crm.audit.AuditLog;
-import io.crm.audit.Change;
+import io.crm.events.Change;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.deal.DealService;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.crm.record.JsonValues;
+import io.crm.json.JsonValues;
 import io.crm.record.RecordMeta;
 import io.crm.record.Text;
 import org.bson.Document;

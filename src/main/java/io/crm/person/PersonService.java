@@ -15,7 +15,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
-import io.crm.audit.Change;
+import io.crm.events.Change;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.record.RecordException;

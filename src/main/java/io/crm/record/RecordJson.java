@@ -1,5 +1,6 @@
 package io.crm.record;
 
+import io.crm.json.JsonValues;
 import java.util.List;
 import java.util.Map;
 

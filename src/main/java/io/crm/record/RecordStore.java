@@ -22,7 +22,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import io.crm.audit.AuditLog;
-import io.crm.audit.Change;
+import io.crm.events.Change;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;

@@ -2,7 +2,7 @@ package io.crm.security;
 
 import java.util.function.Supplier;
 
-import io.crm.audit.Actor;
+import io.crm.events.Actor;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;

@@ -18,7 +18,7 @@ import java.util.Map;
 
 import com.mongodb.client.MongoCollection;
 import io.crm.contact.ContactSchema;
-import io.crm.record.JsonValues;
+import io.crm.json.JsonValues;
 import io.crm.record.RecordMeta;
 import io.crm.support.ApiTest;
 import io.crm.support.Http;

@@ -3,8 +3,8 @@ package io.crm.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crm.audit.Actor;
-import io.crm.audit.Actors;
+import io.crm.events.Actor;
+import io.crm.events.Actors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

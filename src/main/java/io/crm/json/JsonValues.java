@@ -1,4 +1,4 @@
-package io.crm.record;
+package io.crm.json;
 
 import java.util.ArrayList;
 import java.util.Date;

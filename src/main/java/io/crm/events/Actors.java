@@ -1,4 +1,4 @@
-package io.crm.audit;
+package io.crm.events;
 
 /** The actor of the current request; the security layer supplies it, plain tests pass a fixed one. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package io.crm.audit;
+package io.crm.events;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -44,7 +44,7 @@ public record Change(String field, Object oldValue, Object newValue) {
         return changes;
     }
 
-    Document toDocument() {
+    public Document toDocument() {
         return new Document("field", field).append("old", oldValue).append("new", newValue);
     }
 }

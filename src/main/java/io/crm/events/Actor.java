@@ -1,4 +1,4 @@
-package io.crm.audit;
+package io.crm.events;
 
 /** Who makes a change: a user's id and display name, or the service itself. */
 public record Actor(String id, String name) {
