@@ -6,7 +6,8 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import io.crm.audit.AuditedCollection;
+import io.crm.events.EventSource;
+import io.crm.events.EventsConfiguration;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 import io.crm.record.RecordIndexes;
@@ -27,12 +28,13 @@ public class ActivityIndexes {
         indexes.add(new IndexModel(Indexes.compoundIndex(
                 Indexes.ascending(RecordMeta.ARCHIVED, RecordMeta.OWNER_ID, ActivitySchema.OPEN_KEY),
                 Indexes.descending(ActivitySchema.DUE_KEY, "_id")), new IndexOptions().name("activities_owner_open")));
+        indexes.add(EventsConfiguration.outboxIndex(ActivitySchema.COLLECTION));
         return new CollectionIndexes(ActivitySchema.COLLECTION, indexes);
     }
 
-    /** Where the audit reconciler finds a activity by id and version. */
+    /** Activities carry their pending events; the relay looks here. */
     @Bean
-    AuditedCollection auditedActivities() {
-        return new AuditedCollection("activity", ActivitySchema.COLLECTION, RecordMeta.VERSION);
+    EventSource activityEvents() {
+        return new EventSource("activity", ActivitySchema.COLLECTION);
     }
 }

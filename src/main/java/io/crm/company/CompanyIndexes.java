@@ -6,7 +6,8 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import io.crm.audit.AuditedCollection;
+import io.crm.events.EventSource;
+import io.crm.events.EventsConfiguration;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 import io.crm.record.RecordIndexes;
@@ -28,12 +29,13 @@ public class CompanyIndexes {
                 new IndexOptions().name(DOMAIN_UNIQUE).unique(true).sparse(true)));
         // the domain filter reads the stored field, so it also finds archived companies
         indexes.addAll(RecordIndexes.lists("companies", CompanyService.SORTS, CompanyService.FILTERS));
+        indexes.add(EventsConfiguration.outboxIndex(CompanySchema.COLLECTION));
         return new CollectionIndexes(CompanySchema.COLLECTION, indexes);
     }
 
-    /** Where the audit reconciler finds a company by id and version. */
+    /** Companies carry their pending events; the relay looks here. */
     @Bean
-    AuditedCollection auditedCompanies() {
-        return new AuditedCollection("company", CompanySchema.COLLECTION, RecordMeta.VERSION);
+    EventSource companyEvents() {
+        return new EventSource("company", CompanySchema.COLLECTION);
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import io.crm.audit.AuditedCollection;
+import io.crm.events.EventSource;
+import io.crm.events.EventsConfiguration;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 
@@ -25,6 +26,8 @@ public class ContactIndexes {
     @Bean
     CollectionIndexes contactCollectionIndexes() {
         return new CollectionIndexes(ContactSchema.COLLECTION, List.of(
+                EventsConfiguration.outboxIndex(ContactSchema.COLLECTION),
+                
                 // Sparse, not partial: the email key exists only while a contact is live (see RecordStore), which
                 // gives "unique among non-archived contacts" on every MongoDB-wire server.
                 new IndexModel(Indexes.ascending(ContactSchema.EMAIL_KEY),
@@ -47,9 +50,9 @@ public class ContactIndexes {
                 filtered("contacts_match", ContactSchema.MATCH_KEYS, RecordMeta.CREATED_AT)));
     }
 
-    /** Where the audit reconciler finds a contact by id and version. */
+    /** Contacts carry their pending events; the relay looks here. */
     @Bean
-    AuditedCollection auditedContacts() {
-        return new AuditedCollection("contact", ContactSchema.COLLECTION, RecordMeta.VERSION);
+    EventSource contactEvents() {
+        return new EventSource("contact", ContactSchema.COLLECTION);
     }
 }

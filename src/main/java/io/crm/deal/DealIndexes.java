@@ -6,7 +6,8 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import io.crm.audit.AuditedCollection;
+import io.crm.events.EventSource;
+import io.crm.events.EventsConfiguration;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordIndexes;
 import io.crm.record.RecordMeta;
@@ -25,6 +26,7 @@ public class DealIndexes {
     CollectionIndexes dealCollectionIndexes() {
         List<IndexModel> indexes = new ArrayList<>(
                 RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS));
+        indexes.add(EventsConfiguration.outboxIndex(DealSchema.COLLECTION));
         // covers the pipeline fold: the totals are computed from the index alone
         indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "stage", "currency", "amount"),
                 new IndexOptions().name("deals_pipeline")));
@@ -38,9 +40,9 @@ public class DealIndexes {
                         Indexes.descending(StageChangeLog.AT, "_id")), new IndexOptions().name("stage_changes_deal"))));
     }
 
-    /** Where the audit reconciler finds a deal by id and version. */
+    /** Deals carry their pending events; the relay looks here. */
     @Bean
-    AuditedCollection auditedDeals() {
-        return new AuditedCollection("deal", DealSchema.COLLECTION, RecordMeta.VERSION);
+    EventSource dealEvents() {
+        return new EventSource("deal", DealSchema.COLLECTION);
     }
 }

@@ -13,6 +13,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import io.crm.company.CompanySchema;
 import io.crm.contact.ContactSchema;
+import io.crm.events.Change;
 import io.crm.record.Fields;
 import io.crm.record.Page;
 import io.crm.record.RecordContext;
@@ -31,7 +32,7 @@ import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Service;
 
-/** Deal use cases: validation, the stage/closedAt rule, the stage-change log and the pipeline totals. */
+/** Deal use cases: validation, the stage/closedAt rule, stage-change events and the pipeline totals. */
 @Service
 public class DealService extends RecordService<DealService.DealFilter> {
 
@@ -44,17 +45,16 @@ public class DealService extends RecordService<DealService.DealFilter> {
 
     private final References references;
     private final DealPipeline pipeline;
-    private final StageChangeLog stageChanges;
     private final Schema schema;
     private final String defaultCurrency;
     private final Clock clock;
 
     public DealService(MongoTemplate mongo, References references, DealPipeline pipeline, DealProperties properties,
-                       StageChangeLog stageChanges, RecordContext context) {
-        super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), context), SORTS);
+                       RecordContext context) {
+        super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), context,
+                DealService::stageChanged), SORTS);
         this.references = references;
         this.pipeline = pipeline;
-        this.stageChanges = stageChanges;
         this.schema = DealSchema.schema(pipeline);
         this.defaultCurrency = (String) Fields.currency().convert(properties.defaultCurrency());
         this.clock = context.clock();
@@ -75,10 +75,17 @@ public class DealService extends RecordService<DealService.DealFilter> {
         return deal;
     }
 
-    @Override
-    protected void created(Document saved) {
-        stageChanges.record(saved.getObjectId("_id"), null, saved.getString("stage"),
-                Date.from(RecordMeta.createdAt(saved)), RecordMeta.version(saved));
+    /**
+     * A change of stage is a {@code deal.stage_changed} event besides the {@code deal.updated} one, in the same write
+     * (subscribers to stage changes need not inspect every update; {@link StageChangeLog} keeps the history).
+     */
+    private static List<Map.Entry<String, List<Change>>> stageChanged(Document before, Document after) {
+        String from = before == null ? null : before.getString("stage");
+        String to = after.getString("stage");
+        if (before == null || java.util.Objects.equals(from, to)) {
+            return List.of();
+        }
+        return List.of(Map.entry("stage_changed", List.of(new Change("stage", from, to))));
     }
 
     @Override
@@ -99,16 +106,6 @@ public class DealService extends RecordService<DealService.DealFilter> {
         setClosedAt(next, current.getString("stage"),
                 current.get(DealSchema.CLOSED_AT) instanceof Date d ? d.toInstant() : null);
         return next;
-    }
-
-    @Override
-    protected void updated(Document before, Document saved) {
-        String from = before.getString("stage");
-        String to = saved.getString("stage");
-        if (!to.equals(from)) {
-            stageChanges.record(saved.getObjectId("_id"), from, to, Date.from(RecordMeta.updatedAt(saved)),
-                    RecordMeta.version(saved));
-        }
     }
 
     @Override

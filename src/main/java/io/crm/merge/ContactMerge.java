@@ -10,7 +10,6 @@ import java.util.Objects;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import io.crm.activity.ActivityService;
-import io.crm.audit.AuditLog;
 import io.crm.events.Change;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
@@ -38,13 +37,11 @@ public class ContactMerge {
     private final ContactService contacts;
     private final ActivityService activities;
     private final DealService deals;
-    private final AuditLog audit;
 
-    public ContactMerge(ContactService contacts, ActivityService activities, DealService deals, AuditLog audit) {
+    public ContactMerge(ContactService contacts, ActivityService activities, DealService deals) {
         this.contacts = contacts;
         this.activities = activities;
         this.deals = deals;
-        this.audit = audit;
     }
 
     /** Live contacts sharing an email, or a name and phone, with this one; each with the reason. */
@@ -86,8 +83,8 @@ public class ContactMerge {
         Document merged = fill.isEmpty() ? contacts.get(keptId) : contacts.update(keptId, fill, null);
         List<Change> summary = List.of(new Change("mergedFrom", null, duplicateId),
                 new Change("movedActivities", null, movedActivities), new Change("movedDeals", null, movedDeals));
-        return audit.record("merge", contacts.store().entityType(), keptOid, summary, RecordMeta.version(merged),
-                () -> merged);
+        // a write of its own on the kept contact carries the contact.merged event
+        return contacts.store().mark(merged, "merged", summary);
     }
 
     private int moveActivities(ObjectId from, ObjectId to) {

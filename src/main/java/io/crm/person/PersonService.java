@@ -13,9 +13,11 @@ import java.util.regex.Pattern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import io.crm.events.Change;
+import io.crm.events.Outbox;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.record.RecordException;
@@ -153,9 +155,12 @@ public class PersonService {
             }
             if (!(current.get("_id") instanceof ObjectId self)) {
                 // Not a contact (a legacy _id that is not an ObjectId): a plain $set, as the original did.
-                store.context().audit().record("update", store.entityType(), current.get("_id"),
-                        Change.between(before, next, Set.of()), RecordMeta.version(current),
-                        () -> persons().updateOne(Filters.eq("_id", current.get("_id")), new Document("$set", fields)));
+                // the change and its event in one write; such documents have no version to bump
+                Document event = store.context().outbox().event(store.entityType(), "updated", current.get("_id"),
+                        Change.between(before, next, Set.of()), RecordMeta.version(current)).toDocument();
+                persons().updateOne(Filters.eq("_id", current.get("_id")), Updates.combine(
+                        new Document("$set", fields), Updates.push(Outbox.PATH, event)));
+                store.context().outbox().written();
                 return true;
             }
             Object newId = next.get(ContactSchema.LEGACY_ID);

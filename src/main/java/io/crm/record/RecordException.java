@@ -2,13 +2,11 @@ package io.crm.record;
 
 import java.util.List;
 
-import io.crm.audit.Refusal;
-
 /**
  * Failures of CRM record operations, each mapped to one HTTP status by the web layer. Kept free of Spring so the
- * domain rules are testable on their own. All of them are raised before anything is written ({@link Refusal}).
+ * domain rules are testable on their own. All of them mean that nothing was written.
  */
-public abstract class RecordException extends RuntimeException implements Refusal {
+public abstract class RecordException extends RuntimeException {
 
     private final int status;
     private final String title;

@@ -21,8 +21,10 @@ import com.mongodb.client.model.FindOneAndReplaceOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
-import io.crm.audit.AuditLog;
 import io.crm.events.Change;
+import io.crm.events.Event;
+import io.crm.events.HardDeletes;
+import io.crm.events.Outbox;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -30,8 +32,9 @@ import org.bson.types.ObjectId;
 /**
  * Storage of one kind of CRM record: insert, read, optimistic-locked replace, archive and restore, keyset-paged lists.
  * Every write bumps {@code _crm.version} and {@code _crm.updatedAt}; a write whose version moved underneath it fails
- * with {@link RecordException.StaleVersion} instead of overwriting someone else's change. Every write is audited
- * ({@link AuditLog}) and stamps who made it.
+ * with {@link RecordException.StaleVersion} instead of overwriting someone else's change. Every write stamps who made
+ * it and carries its event(s) in the same single-document write ({@link Outbox}); a permanent delete, the one change
+ * that cannot, goes through {@link HardDeletes}.
  */
 public class RecordStore {
 
@@ -42,9 +45,22 @@ public class RecordStore {
     private final Map<String, String> duplicateMessages;
     private final Set<String> liveOnlyKeys;
     private final Clock clock;
-    private final AuditLog audit;
+    private final Outbox outbox;
     private final String entityType;
     private final RecordContext context;
+    private final ExtraEvents extraEvents;
+
+    /**
+     * Events a resource adds to a change besides the change itself ({@code deal.stage_changed} next to
+     * {@code deal.updated}), written in the same write.
+     */
+    @FunctionalInterface
+    public interface ExtraEvents {
+        /** Extra (action, changes) pairs for a change from {@code before} (null: created) to {@code after}. */
+        List<Map.Entry<String, List<Change>>> of(Document before, Document after);
+
+        ExtraEvents NONE = (before, after) -> List.of();
+    }
 
     /**
      * @param label             what a record is called in messages ("Contact")
@@ -54,21 +70,27 @@ public class RecordStore {
      */
     public RecordStore(MongoCollection<Document> collection, String label, Map<String, String> duplicateMessages,
                        Set<String> liveOnlyKeys, RecordContext context) {
+        this(collection, label, duplicateMessages, liveOnlyKeys, context, ExtraEvents.NONE);
+    }
+
+    public RecordStore(MongoCollection<Document> collection, String label, Map<String, String> duplicateMessages,
+                       Set<String> liveOnlyKeys, RecordContext context, ExtraEvents extraEvents) {
         this.collection = collection;
         this.label = label;
         this.duplicateMessages = duplicateMessages;
         this.liveOnlyKeys = liveOnlyKeys;
         this.clock = context.clock();
-        this.audit = context.audit();
+        this.outbox = context.outbox();
         this.entityType = label.toLowerCase(java.util.Locale.ROOT);
         this.context = context;
+        this.extraEvents = extraEvents;
     }
 
     public RecordContext context() {
         return context;
     }
 
-    /** The audit name of this store's records ("contact"). */
+    /** The event name of this store's records ("contact"): events are {@code contact.created}, ... */
     public String entityType() {
         return entityType;
     }
@@ -87,15 +109,23 @@ public class RecordStore {
      */
     public Document insert(Document fields, Document derived) {
         Document doc = newDocument(fields, derived);
-        return audit.record("create", entityType, doc.get("_id"), Change.between(null, audited(doc), Set.of()), 1,
-                () -> {
-                    try {
-                        collection.insertOne(doc);
-                    } catch (MongoWriteException e) {
-                        throw translate(e);
-                    }
-                    return doc;
-                });
+        Outbox.append(doc, null, createdEvents(doc));
+        try {
+            collection.insertOne(doc);
+        } catch (MongoWriteException e) {
+            throw translate(e);
+        }
+        outbox.written();
+        return doc;
+    }
+
+    private List<Event> createdEvents(Document doc) {
+        List<Event> events = new ArrayList<>();
+        events.add(outbox.event(entityType, "created", doc.get("_id"), Change.between(null, audited(doc), Set.of()),
+                1));
+        extraEvents.of(null, doc).forEach(extra -> events.add(outbox.event(entityType, extra.getKey(), doc.get("_id"),
+                extra.getValue(), 1)));
+        return events;
     }
 
     /**
@@ -109,34 +139,32 @@ public class RecordStore {
                 doc.put(k, v);
             }
         });
-        Document meta = RecordMeta.forNew(clock.instant(), audit.actor().id());
+        Document meta = RecordMeta.forNew(clock.instant(), outbox.actor().id());
         meta.putAll(derived);
         doc.put(RecordMeta.META, meta);
         return doc;
     }
 
     /**
-     * Inserts a batch of new records (built by {@link #newDocument}) with one unordered insertMany, keeping the audit
-     * promise of {@link #insert}: the batch's events are written first (pending, one insertMany), then the records;
-     * the events of inserted records become applied and those of refused ones (a unique key taken meanwhile) are
-     * removed. Returns one entry per document, in order: null when it was stored, else why it was not. A failure
-     * with no per-document outcome (the database gone) is thrown and leaves the events to the reconciler.
+     * Inserts a batch of new records (built by {@link #newDocument}) with one unordered insertMany, each carrying its
+     * created event as {@link #insert} does, so a refused document (a unique key taken meanwhile) has no event either.
+     * Returns one entry per document, in order: null when it was stored, else why it was not. A failure with no
+     * per-document outcome (the database gone) is thrown.
      */
     public List<RuntimeException> insertMany(List<Document> docs) {
         List<RuntimeException> outcomes = new ArrayList<>(java.util.Collections.nCopies(docs.size(), null));
         if (docs.isEmpty()) {
             return outcomes;
         }
-        List<AuditLog.Entry> entries = new ArrayList<>(docs.size());
         for (Document doc : docs) {
-            entries.add(new AuditLog.Entry(doc.get("_id"), Change.between(null, audited(doc), Set.of()), 1));
+            Outbox.append(doc, null, createdEvents(doc));
         }
-        List<ObjectId> events = audit.pending("create", entityType, entries);
         try {
             collection.insertMany(docs, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             if (e.getWriteConcernError() != null) {
-                // written, but not as durably as asked: outcomes unknown, the reconciler settles the events
+                // written, but not as durably as asked: outcomes unknown (each stored record has its event)
+                outbox.written();
                 throw e;
             }
             for (BulkWriteError error : e.getWriteErrors()) {
@@ -145,25 +173,36 @@ public class RecordStore {
                         : new IllegalStateException("not stored: " + error.getMessage()));
             }
         }
-        List<ObjectId> applied = new ArrayList<>(docs.size());
-        List<ObjectId> refused = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) {
-            (outcomes.get(i) == null ? applied : refused).add(events.get(i));
-        }
-        audit.applied(applied);
-        audit.discard(refused);
+        outbox.written();
         return outcomes;
     }
 
-    /** Deletes a record for good (the legacy API's delete); audited with its last values. */
+    private static final int DELETE_ATTEMPTS = 5;
+
+    /**
+     * Deletes a record for good (the legacy API's delete), with a {@code deleted} event carrying its last values. A
+     * change made meanwhile is deleted too (re-read and tried again); a record gone meanwhile is a 404.
+     */
     public void delete(Document current) {
-        audit.record("delete", entityType, current.get("_id"), Change.between(audited(current), null, Set.of()), 0,
-                () -> {
-                    if (collection.deleteOne(Filters.eq("_id", current.get("_id"))).getDeletedCount() == 0) {
-                        throw new RecordException.NotFound(label);
-                    }
-                    return null;
-                });
+        Document target = current;
+        for (int attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+            long version = RecordMeta.version(target);
+            Bson unchanged = Filters.and(Filters.eq("_id", target.get("_id")), version == 0
+                    ? Filters.exists(RecordMeta.VERSION, false) : Filters.eq(RecordMeta.VERSION, version));
+            Event deleted = outbox.event(entityType, "deleted", target.get("_id"),
+                    Change.between(audited(target), null, Set.of()), 0);
+            if (context.deletes().delete(collection.getNamespace().getCollectionName(), collection, target, version,
+                    unchanged, deleted)) {
+                outbox.written();
+                return;
+            }
+            target = collection.find(Filters.eq("_id", target.get("_id"))).first();
+            if (target == null) {
+                throw new RecordException.NotFound(label);
+            }
+        }
+        throw new RecordException.Conflict("The " + label.toLowerCase(java.util.Locale.ROOT)
+                + " was changed concurrently; retry");
     }
 
     /** Any record with this id, archived or not; a malformed id finds nothing. */
@@ -190,11 +229,22 @@ public class RecordStore {
      * (from If-Match) must equal the current version when given.
      */
     public Document replace(Document current, Document next, Document derived, Long expectedVersion) {
-        return replace("update", current, next, derived, expectedVersion);
+        return replace("updated", current, next, derived, expectedVersion, null);
     }
 
+    /**
+     * Writes a new version of {@code current} with the same fields whose one event is {@code action} with
+     * {@code changes} (a merge's summary on the kept contact).
+     */
+    public Document mark(Document current, String action, List<Change> changes) {
+        Document next = new Document(current);
+        next.remove(RecordMeta.META);
+        return replace(action, current, next, new Document(), null, changes);
+    }
+
+    /** @param changes the event's changes; null: the difference between current and next */
     private Document replace(String action, Document current, Document next, Document derived,
-                             Long expectedVersion) {
+                             Long expectedVersion, List<Change> changes) {
         long version = RecordMeta.version(current);
         if (expectedVersion != null && expectedVersion != version) {
             throw new RecordException.StaleVersion(expectedVersion, version);
@@ -207,32 +257,37 @@ public class RecordStore {
         }
         meta.put("version", version + 1);
         meta.put("updatedAt", Date.from(clock.instant()));
-        meta.put("updatedBy", audit.actor().id());
+        meta.put("updatedBy", outbox.actor().id());
+        meta.remove(Outbox.FIELD);
         Document doc = new Document(next);
         doc.put("_id", current.get("_id"));
         doc.put(RecordMeta.META, meta);
+        List<Event> events = new ArrayList<>();
+        events.add(outbox.event(entityType, action, current.get("_id"), changes != null ? changes
+                : Change.between(audited(current), audited(doc), Set.of()), version + 1));
+        extraEvents.of(current, doc).forEach(extra -> events.add(outbox.event(entityType, extra.getKey(),
+                current.get("_id"), extra.getValue(), version + 1)));
+        Outbox.append(doc, current, events);
         Bson unchanged = Filters.and(Filters.eq("_id", current.get("_id")), Filters.eq(RecordMeta.VERSION, version));
-        return audit.record(action, entityType, current.get("_id"), Change.between(audited(current), audited(doc),
-                Set.of()), version + 1, () -> {
-                    Document saved;
-                    try {
-                        saved = collection.findOneAndReplace(unchanged, doc,
-                                new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
-                    } catch (MongoWriteException e) {
-                        throw translate(e);
-                    }
-                    if (saved == null) {
-                        Document now = collection.find(Filters.eq("_id", current.get("_id"))).first();
-                        if (now == null) {
-                            throw new RecordException.NotFound(label);
-                        }
-                        throw new RecordException.StaleVersion(version, RecordMeta.version(now));
-                    }
-                    return saved;
-                });
+        Document saved;
+        try {
+            saved = collection.findOneAndReplace(unchanged, doc,
+                    new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+        } catch (MongoWriteException e) {
+            throw translate(e);
+        }
+        if (saved == null) {
+            Document now = collection.find(Filters.eq("_id", current.get("_id"))).first();
+            if (now == null) {
+                throw new RecordException.NotFound(label);
+            }
+            throw new RecordException.StaleVersion(version, RecordMeta.version(now));
+        }
+        outbox.written();
+        return saved;
     }
 
-    /** What the audit trail compares: the record's own fields, its owner and whether it is archived. */
+    /** What an event's changes compare: the record's own fields, its owner and whether it is archived. */
     private static Map<String, Object> audited(Document record) {
         Map<String, Object> view = new LinkedHashMap<>();
         record.forEach((k, v) -> {
@@ -255,7 +310,7 @@ public class RecordStore {
         next.remove(RecordMeta.META);
         Document meta = new Document(derived).append("archived", archived)
                 .append("archivedAt", archived ? Date.from(clock.instant()) : null);
-        return replace(archived ? "archive" : "restore", current, next, meta, expectedVersion);
+        return replace(archived ? "archived" : "restored", current, next, meta, expectedVersion, null);
     }
 
     /** One page of records matching {@code filter}, in {@code order}, after {@code cursor} (null: from the start). */

@@ -21,8 +21,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import io.crm.audit.AuditLog;
 import io.crm.events.Change;
+import io.crm.events.Outbox;
 import io.crm.record.Field;
 import io.crm.record.Fields;
 import io.crm.json.JsonValues;
@@ -47,16 +47,16 @@ public class ApiTokenService implements UserService.UserDisabledListener {
 
     private final MongoCollection<Document> tokens;
     private final UserService users;
-    private final AuditLog audit;
+    private final Outbox outbox;
     private final Clock clock;
     private final SecurityProperties.Tokens limits;
     private final Schema schema;
 
-    public ApiTokenService(MongoCollection<Document> tokens, UserService users, AuditLog audit, Clock clock,
+    public ApiTokenService(MongoCollection<Document> tokens, UserService users, Outbox outbox, Clock clock,
                            SecurityProperties.Tokens limits) {
         this.tokens = tokens;
         this.users = users;
-        this.audit = audit;
+        this.outbox = outbox;
         this.clock = clock;
         this.limits = limits;
         users.onDisabled(this);
@@ -94,10 +94,10 @@ public class ApiTokenService implements UserService.UserDisabledListener {
                 .append("revokedAt", null)
                 .append("lastUsedAt", null)
                 .append(RecordMeta.META, new Document("version", 1L));
-        audit.record("create", "token", id, Change.between(null, visible(token), Set.of()), 1, () -> {
-            tokens.insertOne(token);
-            return token;
-        });
+        Outbox.append(token, null, List.of(outbox.event("token", "created", id,
+                Change.between(null, visible(token), Set.of()), 1)));
+        tokens.insertOne(token);
+        outbox.written();
         Map<String, Object> json = toJson(token);
         json.put("token", secret);
         return json;
@@ -155,9 +155,14 @@ public class ApiTokenService implements UserService.UserDisabledListener {
     private void revoke(Document token) {
         Date now = Date.from(clock.instant());
         long version = RecordMeta.version(token);
-        audit.record("revoke", "token", token.get("_id"), List.of(new Change("revokedAt", null, now)), version + 1,
-                () -> tokens.updateOne(Filters.eq("_id", token.get("_id")),
-                        Updates.combine(Updates.set("revokedAt", now), Updates.set(RecordMeta.VERSION, version + 1))));
+        // one conditional write: the revocation and its event, unless someone revoked it meanwhile
+        Document event = outbox.event("token", "revoked", token.get("_id"), List.of(new Change("revokedAt", null, now)),
+                version + 1).toDocument();
+        if (tokens.updateOne(Filters.and(Filters.eq("_id", token.get("_id")), Filters.eq("revokedAt", null)),
+                Updates.combine(Updates.set("revokedAt", now), Updates.set(RecordMeta.VERSION, version + 1),
+                        Updates.push(Outbox.PATH, event))).getModifiedCount() > 0) {
+            outbox.written();
+        }
     }
 
     static String hash(String secret) {

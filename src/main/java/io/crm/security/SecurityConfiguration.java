@@ -8,8 +8,10 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.Actor;
 import io.crm.events.Actors;
-import io.crm.audit.AuditLog;
-import io.crm.audit.AuditedCollection;
+import io.crm.events.EventSource;
+import io.crm.events.EventsConfiguration;
+import io.crm.events.HardDeletes;
+import io.crm.events.Outbox;
 import io.crm.platform.store.CollectionIndexes;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordMeta;
@@ -29,7 +31,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 
-/** The security domain's beans: users, tokens, roles, sessions, and the actor every audited change names. */
+/** The security domain's beans: users, tokens, roles, sessions, and the actor every change's event names. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
 public class SecurityConfiguration {
@@ -40,9 +42,9 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    UserService userService(MongoTemplate mongo, PasswordEncoder encoder, AuditLog audit, Clock clock,
+    UserService userService(MongoTemplate mongo, PasswordEncoder encoder, Outbox outbox, Clock clock,
                             MongoSessionRepository sessions) {
-        UserService users = new UserService(mongo.getCollection(UserService.COLLECTION), encoder, audit, clock);
+        UserService users = new UserService(mongo.getCollection(UserService.COLLECTION), encoder, outbox, clock);
         // a disabled or re-roled user's browser sessions end at once, on every replica (the shared session store);
         // the token service revokes a disabled user's tokens
         users.onAccessChanged(sessions::endAllOf);
@@ -50,15 +52,15 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    ApiTokenService apiTokenService(MongoTemplate mongo, UserService users, AuditLog audit, Clock clock,
+    ApiTokenService apiTokenService(MongoTemplate mongo, UserService users, Outbox outbox, Clock clock,
                                     SecurityProperties properties) {
-        return new ApiTokenService(mongo.getCollection(ApiTokenService.COLLECTION), users, audit, clock,
+        return new ApiTokenService(mongo.getCollection(ApiTokenService.COLLECTION), users, outbox, clock,
                 properties.tokens());
     }
 
     @Bean
-    RecordContext recordContext(AuditLog audit, UserService users, Clock clock) {
-        return new RecordContext(audit, users::exists, clock);
+    RecordContext recordContext(Outbox outbox, HardDeletes deletes, UserService users, Clock clock) {
+        return new RecordContext(outbox, deletes, users::exists, clock);
     }
 
     /**
@@ -99,6 +101,7 @@ public class SecurityConfiguration {
     @Bean
     CollectionIndexes userCollectionIndexes() {
         return new CollectionIndexes(UserService.COLLECTION, List.of(
+                EventsConfiguration.outboxIndex(UserService.COLLECTION),
                 new IndexModel(Indexes.ascending(UserService.EMAIL_KEY),
                         new IndexOptions().name("users_email_unique").unique(true)),
                 new IndexModel(Indexes.ascending("role", "enabled"), new IndexOptions().name("users_role"))));
@@ -107,6 +110,7 @@ public class SecurityConfiguration {
     @Bean
     CollectionIndexes tokenCollectionIndexes() {
         return new CollectionIndexes(ApiTokenService.COLLECTION, List.of(
+                EventsConfiguration.outboxIndex(ApiTokenService.COLLECTION),
                 new IndexModel(Indexes.ascending("tokenHash"),
                         new IndexOptions().name("api_tokens_hash_unique").unique(true)),
                 new IndexModel(Indexes.compoundIndex(Indexes.ascending("userId"), Indexes.descending("_id")),
@@ -115,13 +119,14 @@ public class SecurityConfiguration {
                         new IndexOptions().name("api_tokens_user_active"))));
     }
 
+    /** Users and tokens carry their pending events like records do. */
     @Bean
-    AuditedCollection auditedUsers() {
-        return new AuditedCollection("user", UserService.COLLECTION, RecordMeta.VERSION);
+    EventSource userEvents() {
+        return new EventSource("user", UserService.COLLECTION);
     }
 
     @Bean
-    AuditedCollection auditedTokens() {
-        return new AuditedCollection("token", ApiTokenService.COLLECTION, RecordMeta.VERSION);
+    EventSource tokenEvents() {
+        return new EventSource("token", ApiTokenService.COLLECTION);
     }
 }

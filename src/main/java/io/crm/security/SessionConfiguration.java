@@ -15,6 +15,7 @@ import org.springframework.boot.session.autoconfigure.SessionTimeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.security.core.session.SessionRegistry;
@@ -32,6 +33,7 @@ import org.springframework.session.security.SpringSessionBackedSessionRegistry;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableSpringHttpSession
+@EnableScheduling
 class SessionConfiguration {
 
     /** The idle timeout is server.servlet.session.timeout (CRM_SESSION_TIMEOUT, default in application.yaml). */

@@ -19,8 +19,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import io.crm.audit.AuditLog;
 import io.crm.events.Change;
+import io.crm.events.Outbox;
 import io.crm.record.Field;
 import io.crm.record.Fields;
 import io.crm.json.JsonValues;
@@ -63,15 +63,15 @@ public class UserService {
 
     private final MongoCollection<Document> users;
     private final PasswordEncoder encoder;
-    private final AuditLog audit;
+    private final Outbox outbox;
     private final Clock clock;
     private final List<UserDisabledListener> disabledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<UserDisabledListener> accessListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public UserService(MongoCollection<Document> users, PasswordEncoder encoder, AuditLog audit, Clock clock) {
+    public UserService(MongoCollection<Document> users, PasswordEncoder encoder, Outbox outbox, Clock clock) {
         this.users = users;
         this.encoder = encoder;
-        this.audit = audit;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -140,7 +140,7 @@ public class UserService {
         Document input = CREATE.create(body);
         ObjectId id = new ObjectId();
         Date now = Date.from(clock.instant());
-        String actor = audit.actor().id();
+        String actor = outbox.actor().id();
         Document user = new Document("_id", id)
                 .append("email", input.getString("email"))
                 .append(EMAIL_KEY, emailKey(input.getString("email")))
@@ -158,17 +158,17 @@ public class UserService {
             throw new RecordException.Duplicate("A user with this email already exists");
         }
         List<Change> changes = new ArrayList<>(Change.between(null, visible(user), Set.of()));
-        return audit.record("create", "user", id, changes, 1, () -> {
-            try {
-                users.insertOne(user);
-            } catch (MongoWriteException e) {
-                if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                    throw new RecordException.Duplicate("A user with this email already exists");
-                }
-                throw e;
+        Outbox.append(user, null, List.of(outbox.event("user", "created", id, changes, 1)));
+        try {
+            users.insertOne(user);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                throw new RecordException.Duplicate("A user with this email already exists");
             }
-            return user;
-        });
+            throw e;
+        }
+        outbox.written();
+        return user;
     }
 
     /**
@@ -260,21 +260,25 @@ public class UserService {
         return replace(current, changed, List.of(new Change(TIME_ZONE, previous, next)));
     }
 
-    /** Writes the next version of a user, audited; a concurrent change in between is a 409 (stale version). */
+    /**
+     * Writes the next version of a user with its {@code user.updated} event; a concurrent change in between is a 409
+     * (stale version).
+     */
     private Document replace(Document current, Document next, List<Change> changes) {
         long version = RecordMeta.version(current);
         next.put(RecordMeta.META, new Document(RecordMeta.of(current)).append("version", version + 1)
-                .append("updatedAt", Date.from(clock.instant())).append("updatedBy", audit.actor().id()));
-        return audit.record("update", "user", current.get("_id"), changes, version + 1, () -> {
-            Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
-                    Filters.eq(RecordMeta.VERSION, version)), next,
-                    new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
-            if (after == null) {
-                throw new RecordException.StaleVersion(version, RecordMeta.version(get(
-                        current.getObjectId("_id").toHexString())));
-            }
-            return after;
-        });
+                .append("updatedAt", Date.from(clock.instant())).append("updatedBy", outbox.actor().id()));
+        Outbox.append(next, current, List.of(outbox.event("user", "updated", current.get("_id"), changes,
+                version + 1)));
+        Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
+                Filters.eq(RecordMeta.VERSION, version)), next,
+                new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+        if (after == null) {
+            throw new RecordException.StaleVersion(version, RecordMeta.version(get(
+                    current.getObjectId("_id").toHexString())));
+        }
+        outbox.written();
+        return after;
     }
 
     /** Users in creation order, after {@code cursor} (a user id). */

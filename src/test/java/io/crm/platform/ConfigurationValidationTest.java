@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.crm.audit.AuditProperties;
+import io.crm.events.EventsProperties;
 import io.crm.deal.DealProperties;
 import io.crm.imports.ImportProperties;
 import io.crm.platform.store.StoreProperties;
@@ -36,7 +36,7 @@ class ConfigurationValidationTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({LimitsProperties.class, SecurityProperties.class, StoreProperties.class,
-            DealProperties.class, AuditProperties.class, ImportProperties.class})
+            DealProperties.class, EventsProperties.class, ImportProperties.class})
     static class Settings {
     }
 

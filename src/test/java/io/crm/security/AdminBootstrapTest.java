@@ -19,7 +19,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.crm.events.Actor;
 import io.crm.events.Actors;
-import io.crm.audit.AuditLog;
+import io.crm.support.PlainEvents;
 import io.crm.support.TestMongo;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +59,7 @@ class AdminBootstrapTest {
         db.drop();
         users = new UserService(db.getCollection(UserService.COLLECTION),
                 PasswordEncoderFactories.createDelegatingPasswordEncoder(),
-                new AuditLog(db.getCollection(AuditLog.COLLECTION), Actors.fixed(Actor.SYSTEM), Clock.systemUTC()),
+                new PlainEvents(db, Actors.fixed(Actor.SYSTEM), Clock.systemUTC(), List.of(), List.of()).outbox,
                 Clock.systemUTC());
     }
 

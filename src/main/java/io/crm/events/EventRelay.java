@@ -1,0 +1,209 @@
+package io.crm.events;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves pending events from the outboxes of every {@link EventSource} (and the intents of permanent deletes) to every
+ * {@link EventConsumer}, then removes them from the outboxes. Events of one object go in the order they were made;
+ * an event is removed only after every consumer took it, so a crash anywhere means it comes again (consumers are
+ * idempotent by event id). Exactly one replica relays at a time, under a lease ({@link Lease}); the event feed's
+ * order depends on it.
+ */
+public class EventRelay {
+
+    /** Runs a pass when this replica holds (or could take) the lease; false when another replica holds it. */
+    @FunctionalInterface
+    public interface Lease {
+        boolean runIfHeld(Runnable pass);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
+    private static final Date EPOCH = new Date(0L);
+
+    private final MongoDatabase database;
+    private final List<EventSource> sources;
+    private final List<EventConsumer> consumers;
+    private final HardDeletes deletes;
+    private final Lease lease;
+    private final Clock clock;
+    private final EventsProperties properties;
+
+    public EventRelay(MongoDatabase database, List<EventSource> sources, List<EventConsumer> consumers,
+                      HardDeletes deletes, Lease lease, Clock clock, EventsProperties properties) {
+        this.database = database;
+        this.sources = List.copyOf(sources);
+        this.consumers = List.copyOf(consumers);
+        this.deletes = deletes;
+        this.lease = lease;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /**
+     * Relays under the lease until nothing is pending or half the lease is used. Returns the number of events
+     * relayed, or -1 when another replica holds the lease.
+     */
+    public int runOnce() {
+        int[] relayed = {0};
+        boolean held = lease.runIfHeld(() -> {
+            long deadline = System.nanoTime() + properties.lease().toNanos() / 2;
+            int step;
+            do {
+                step = step();
+                relayed[0] += step;
+            } while (step > 0 && System.nanoTime() < deadline);
+        });
+        return held ? relayed[0] : -1;
+    }
+
+    /** Objects with pending events plus undecided delete intents, everywhere. */
+    public long pending() {
+        long pending = deletes.collection().countDocuments();
+        for (EventSource source : sources) {
+            pending += collection(source).countDocuments(Filters.gte(Outbox.AT_PATH, EPOCH));
+        }
+        return pending;
+    }
+
+    /**
+     * Relays until nothing is pending (or the timeout passes), waiting for the lease when another relay holds it:
+     * for tests and tools that need every event delivered before they look. Delete intents that must still settle
+     * do not count.
+     */
+    public void drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            int relayed = runOnce();
+            if (relayed == 0 && pendingObjects() == 0 && undecidedDeletes() == 0) {
+                return;
+            }
+            if (relayed <= 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        }
+        throw new IllegalStateException("events still pending after " + timeout);
+    }
+
+    private long pendingObjects() {
+        long pending = 0;
+        for (EventSource source : sources) {
+            pending += collection(source).countDocuments(Filters.gte(Outbox.AT_PATH, EPOCH));
+        }
+        return pending;
+    }
+
+    private long undecidedDeletes() {
+        long undecided = 0;
+        for (Document intent : deletes.collection().find().limit(properties.batchSize())) {
+            if (decide(intent) != Decision.WAIT) {
+                undecided++;
+            }
+        }
+        return undecided;
+    }
+
+    /** One step: a batch of objects with pending events and of delete intents, relayed. Returns events relayed. */
+    int step() {
+        Map<org.bson.types.ObjectId, Event> batch = new LinkedHashMap<>();
+        List<Runnable> afterwards = new ArrayList<>();
+        for (EventSource source : sources) {
+            MongoCollection<Document> collection = collection(source);
+            for (Document doc : collection.find(Filters.gte(Outbox.AT_PATH, EPOCH))
+                    .projection(Projections.include(Outbox.PATH)).limit(properties.batchSize())) {
+                List<Object> ids = new ArrayList<>();
+                for (Document entry : Outbox.pending(doc)) {
+                    Event event = Event.fromDocument(entry);
+                    batch.putIfAbsent(event.id(), event);
+                    ids.add(event.id());
+                }
+                Object id = doc.get("_id");
+                afterwards.add(() -> collection.updateOne(Filters.eq("_id", id),
+                        Updates.pullByFilter(new Document(Outbox.PATH, new Document("_id", new Document("$in", ids))))));
+            }
+        }
+        for (Document intent : deletes.collection().find().limit(properties.batchSize())) {
+            Decision decision = decide(intent);
+            if (decision == Decision.WAIT) {
+                continue;
+            }
+            if (decision == Decision.PUBLISH) {
+                for (Document entry : intent.getList("events", Document.class, List.of())) {
+                    Event event = Event.fromDocument(entry);
+                    batch.putIfAbsent(event.id(), event);
+                }
+            }
+            Object id = intent.get("_id");
+            afterwards.add(() -> deletes.collection().deleteOne(Filters.eq("_id", id)));
+        }
+        if (afterwards.isEmpty()) {
+            return 0;
+        }
+        List<Event> events = List.copyOf(batch.values());
+        if (!events.isEmpty()) {
+            for (EventConsumer consumer : consumers) {
+                consumer.accept(events);
+            }
+        }
+        afterwards.forEach(Runnable::run);
+        if (!events.isEmpty()) {
+            log.debug("relayed {} events", events.size());
+        }
+        return Math.max(events.size(), 1);
+    }
+
+    private enum Decision { PUBLISH, DROP, WAIT }
+
+    /**
+     * Whether a permanent delete happened: its object is gone (and no later delete intent of it exists), or not: the
+     * object is there at another version, or still at the same one after the settle delay.
+     */
+    private Decision decide(Document intent) {
+        String collection = intent.getString("collection");
+        Object objectId = intent.get("objectId");
+        long version = intent.get("version") instanceof Number n ? n.longValue() : 0;
+        Document now = database.getCollection(collection).find(Filters.eq("_id", objectId))
+                .projection(Projections.include(Outbox.META + ".version")).first();
+        if (now == null) {
+            for (Document other : deletes.collection().find(Filters.and(Filters.eq("collection", collection),
+                    Filters.eq("objectId", objectId)))) {
+                if (other.get("version") instanceof Number n && n.longValue() > version) {
+                    return Decision.DROP;
+                }
+            }
+            return Decision.PUBLISH;
+        }
+        long current = now.get(Outbox.META) instanceof Document meta && meta.get("version") instanceof Number n
+                ? n.longValue() : 0;
+        if (current != version) {
+            return Decision.DROP;
+        }
+        Instant at = intent.getDate("at").toInstant();
+        return clock.instant().isAfter(at.plus(properties.settleAfter())) ? Decision.DROP : Decision.WAIT;
+    }
+
+    private MongoCollection<Document> collection(EventSource source) {
+        return database.getCollection(source.collection());
+    }
+
+    /** For tests and diagnostics: the consumers in the order the relay calls them. */
+    public List<String> consumerNames() {
+        return consumers.stream().map(EventConsumer::name).filter(Objects::nonNull).toList();
+    }
+}

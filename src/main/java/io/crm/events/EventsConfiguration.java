@@ -1,0 +1,89 @@
+package io.crm.events;
+
+import java.time.Clock;
+import java.util.List;
+
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import io.crm.platform.store.CollectionIndexes;
+import net.javacrumbs.shedlock.core.ClockProvider;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+/** The outbox every write puts its events in, and the relay that hands them to the consumers. */
+@Configuration(proxyBeanMethods = false)
+public class EventsConfiguration {
+
+    /** The name of the relay's lease in ShedLock's collection. */
+    static final String RELAY_LEASE = "crm-event-relay";
+
+    @Bean
+    EventSignal eventSignal() {
+        return new EventSignal();
+    }
+
+    @Bean
+    Outbox outbox(Actors actors, Clock clock, EventSignal signal) {
+        return new Outbox(actors, clock, signal);
+    }
+
+    @Bean
+    HardDeletes hardDeletes(MongoTemplate mongo, Clock clock) {
+        return new HardDeletes(mongo.getCollection(HardDeletes.COLLECTION), clock);
+    }
+
+    /** Leases live in MongoDB ({@code shedLock} collection), so every replica sees the same holder. */
+    @Bean
+    LockProvider lockProvider(MongoTemplate mongo) {
+        return new MongoLockProvider(mongo.getDb());
+    }
+
+    @Bean
+    EventRelay eventRelay(MongoTemplate mongo, List<EventSource> sources, ObjectProvider<EventConsumer> consumers,
+                          HardDeletes deletes, LockProvider locks, Clock clock, EventsProperties properties) {
+        LockingTaskExecutor executor = new DefaultLockingTaskExecutor(locks);
+        // ShedLock's own (wall) clock, not the service's: a test clock moved days ahead must not stretch the lease
+        EventRelay.Lease lease = pass -> {
+            try {
+                return executor.executeWithLock(() -> {
+                    pass.run();
+                    return Boolean.TRUE;
+                }, new LockConfiguration(ClockProvider.now(), RELAY_LEASE, properties.lease(),
+                        java.time.Duration.ZERO)).wasExecuted();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        return new EventRelay(mongo.getDb(), sources, consumers.orderedStream().toList(), deletes, lease, clock,
+                properties);
+    }
+
+    @Bean
+    RelayLoop relayLoop(EventRelay relay, EventSignal signal, EventsProperties properties) {
+        return new RelayLoop(relay, signal, properties.pollEvery());
+    }
+
+    /** What the relay queries: pending events in every source collection, and delete intents by object. */
+    @Bean
+    CollectionIndexes deleteIntentIndexes() {
+        return new CollectionIndexes(HardDeletes.COLLECTION, List.of(new IndexModel(
+                Indexes.ascending("collection", "objectId", "version"), new IndexOptions().name("event_deletes_object"))));
+    }
+
+    /** The outbox index of one source collection: only documents with pending events have entries. */
+    public static IndexModel outboxIndex(String collection) {
+        return new IndexModel(Indexes.ascending(Outbox.AT_PATH), new IndexOptions().name(collection + "_outbox")
+                .sparse(true));
+    }
+}
