@@ -138,6 +138,7 @@ class DealApiTest extends RecordApiContract {
         stage(id, "qualified");
         stage(id, "won");
 
+        relayed();
         List<Document> changes = mongo.getCollection(StageChangeLog.COLLECTION)
                 .find(new Document("dealId", new ObjectId(id))).sort(new Document("at", 1).append("_id", 1))
                 .into(new ArrayList<>());
@@ -159,6 +160,7 @@ class DealApiTest extends RecordApiContract {
                 Map.of("stage", targets.get(i))).status());
 
         assertThat(statuses).isSubsetOf(200, 412);
+        relayed();
         List<Document> changes = mongo.getCollection(StageChangeLog.COLLECTION)
                 .find(new Document("dealId", new ObjectId(id))).sort(new Document("version", 1))
                 .into(new ArrayList<>());

@@ -83,6 +83,7 @@ class DemoDataSeederTest extends ApiTest {
         assertThat(mongo.getCollection("activities").countDocuments(Filters.and(Filters.eq("type", "task"),
                 Filters.exists("completedAt", true)))).isEqualTo(DemoDataset.DONE_TASKS);
 
+        relayed();
         // every record was written by the actor demo, and every write has its applied audit event by demo
         for (String collection : List.of("companies", "persons", "deals", "activities")) {
             assertThat(mongo.getCollection(collection).countDocuments(Filters.ne(RecordMeta.CREATED_BY, "demo")))
@@ -127,6 +128,7 @@ class DemoDataSeederTest extends ApiTest {
     @Test
     void aSecondStartDoesNotSeedAgain(CapturedOutput output) {
         assertThat(seeder.seedIfEmpty()).isEqualTo(DemoDataSeeder.Outcome.SEEDED);
+        relayed();
         long events = mongo.getCollection(AuditLog.COLLECTION).countDocuments();
 
         // a restart with --demo: the start-up hook finds the marker
@@ -137,6 +139,7 @@ class DemoDataSeederTest extends ApiTest {
         assertThat(count("persons")).isEqualTo(300);
         assertThat(count("deals")).isEqualTo(80);
         assertThat(count("activities")).isEqualTo(400);
+        relayed();
         assertThat(mongo.getCollection(AuditLog.COLLECTION).countDocuments()).isEqualTo(events);
         assertThat(output.getOut()).contains("demo data: already seeded");
     }
@@ -144,6 +147,7 @@ class DemoDataSeederTest extends ApiTest {
     @Test
     void aDatabaseWithOneContactIsRefusedAndNothingIsWritten(CapturedOutput output) {
         create("/api/v1/contacts", Map.of("name", "Real Customer", "email", "real@customer.example"));
+        relayed();
         long events = mongo.getCollection(AuditLog.COLLECTION).countDocuments();
 
         restartedWith("--demo").onReady();
@@ -154,6 +158,7 @@ class DemoDataSeederTest extends ApiTest {
         assertThat(count("deals")).isZero();
         assertThat(count("activities")).isZero();
         assertThat(count(DemoDataSeeder.MARKER_COLLECTION)).isZero();
+        relayed();
         assertThat(mongo.getCollection(AuditLog.COLLECTION).countDocuments()).isEqualTo(events);
         assertThat(output.getOut()).contains("WARN").contains("demo data NOT seeded: the database already holds "
                 + "records (contacts / persons)").contains("start with an empty database");

@@ -170,6 +170,7 @@ class ImportApiTest extends ApiTest {
         // the audit promise: every imported record has its applied create event, made by the importing user
         List<String> ids = new ArrayList<>();
         items.forEach(i -> ids.add(i.get("id").asString()));
+        relayed();
         List<Document> events = mongo.getCollection("audit_events").find(Filters.in("entityId", ids))
                 .into(new ArrayList<>());
         assertThat(events).hasSize(3).allSatisfy(e -> {
@@ -243,6 +244,7 @@ class ImportApiTest extends ApiTest {
         assertThat(updated.get("phone").asString()).isEqualTo("+1 555 0100");
         assertThat(updated.get("attributes").toString()).isEqualTo("{\"source\":\"web\",\"region\":\"emea\"}");
         assertThat(updated.get("version").asLong()).isEqualTo(2);
+        relayed();
         assertThat(mongo.getCollection("audit_events").countDocuments(Filters.and(Filters.eq("entityId", ann),
                 Filters.eq("action", "update"), Filters.eq("state", "applied")))).isEqualTo(1);
 
@@ -255,8 +257,10 @@ class ImportApiTest extends ApiTest {
         assertThat(errorLines(createAnyway)).containsExactly("row,field,message",
                 "1,email,A contact with this email already exists");
         // the refused row left no audit event behind, the created one has its event
+        relayed();
         assertThat(mongo.getCollection("audit_events").countDocuments(Filters.and(Filters.eq("action", "create"),
                 Filters.eq("entityType", "contact")))).isEqualTo(mongo.getCollection("persons").countDocuments());
+        relayed();
         assertThat(mongo.getCollection("audit_events").countDocuments(Filters.eq("state", "pending"))).isZero();
     }
 
@@ -321,6 +325,7 @@ class ImportApiTest extends ApiTest {
                 .map(set -> set.getNumber("processedRows").longValue()).toList();
         assertThat(persisted).hasSize(21).isSorted().startsWith(500L, 1000L).endsWith((long) n + 1);
         assertThat(mongo.getCollection("persons").countDocuments()).isEqualTo(n);
+        relayed();
         assertThat(mongo.getCollection("audit_events").countDocuments(Filters.and(Filters.eq("action", "create"),
                 Filters.eq("state", "applied"), Filters.eq("entityType", "contact")))).isEqualTo(n);
         assertThat(errorLines(status)).containsExactly("row,field,message",

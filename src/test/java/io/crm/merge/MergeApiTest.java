@@ -71,6 +71,7 @@ class MergeApiTest extends ApiTest {
         assertThat(http.get("/api/v1/contacts/" + dup).status()).isEqualTo(404);
         assertThat(http.get("/api/v1/contacts/" + kept + "/duplicates").json().get("items")).isEmpty();
 
+        relayed();
         JsonNode events = http.get("/api/v1/audit?entityType=contact&entityId=" + kept).json().get("items");
         assertThat(events.get(0).get("action").asString()).isEqualTo("merge");
         assertThat(events.get(0).get("changes").toString()).contains("mergedFrom").contains(dup);

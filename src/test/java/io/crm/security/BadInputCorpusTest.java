@@ -315,7 +315,7 @@ class BadInputCorpusTest extends ApiTest {
      * the sign-in throttle's counters: counting the corpus's failed sign-ins is their job.
      */
     private Map<String, List<Document>> snapshot() {
-        return BadResponses.snapshot(mongo);
+        return BadResponses.snapshot(mongo, relay);
     }
 
     private static String manyTags(int n) {

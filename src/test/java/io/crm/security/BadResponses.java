@@ -77,12 +77,14 @@ final class BadResponses {
 
     /**
      * Every collection's documents, sorted by id, without the fields reads may touch (token and sign-in use) and
-     * without the sign-in throttle's counters, which a refused sign-in is meant to change.
+     * without the sign-in throttle's counters, which a refused sign-in is meant to change. Taken once every pending
+     * event has been relayed (the relay's own bookkeeping, its lease, is left out).
      */
-    static Map<String, List<Document>> snapshot(MongoTemplate mongo) {
+    static Map<String, List<Document>> snapshot(MongoTemplate mongo, io.crm.events.EventRelay relay) {
+        relay.drain(java.time.Duration.ofSeconds(20));
         Map<String, List<Document>> all = new TreeMap<>();
         for (String name : mongo.getDb().listCollectionNames()) {
-            if (name.equals(LoginThrottle.COLLECTION)) {
+            if (name.equals(LoginThrottle.COLLECTION) || name.equals("shedLock")) {
                 continue;
             }
             List<Document> docs = mongo.getCollection(name).find().sort(new Document("_id", 1))
@@ -97,10 +99,10 @@ final class BadResponses {
     }
 
     /** A digest of {@link #snapshot}: collection names, counts and every document's JSON. */
-    static String fingerprint(MongoTemplate mongo) {
+    static String fingerprint(MongoTemplate mongo, io.crm.events.EventRelay relay) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            snapshot(mongo).forEach((name, docs) -> {
+            snapshot(mongo, relay).forEach((name, docs) -> {
                 sha.update((name + ":" + docs.size() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 docs.forEach(d -> sha.update(d.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             });

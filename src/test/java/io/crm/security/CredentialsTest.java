@@ -62,6 +62,7 @@ class CredentialsTest extends ApiTest {
         Http mine = basic(member, NEW_PASSWORD);
         assertThat(mine.get("/api/v1/auth/me").json().get("mustChangePassword").asBoolean()).isFalse();
         assertThat(mine.post("/api/v1/auth/tokens", Map.of("name", "x")).status()).isEqualTo(201);
+        relayed();
         // the audit trail says what happened, never the hash
         assertThat(mongo.getCollection("audit_events").find(new Document("entityId", id)).into(new java.util.ArrayList<>())
                 .toString()).contains("reset").contains("changed").doesNotContain("bcrypt");

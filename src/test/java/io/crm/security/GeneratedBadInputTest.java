@@ -94,7 +94,7 @@ class GeneratedBadInputTest extends ApiTest {
         assertThat(http.post("/person/p-1", Map.of("name", "Legacy", "email", "legacy@example.test")).status())
                 .isEqualTo(201);
         http.get("/api/v1/contacts"); // the token's last use is set now, not by the first generated request
-        fingerprint = BadResponses.fingerprint(mongo);
+        fingerprint = BadResponses.fingerprint(mongo, relay);
     }
 
     @Property(tries = TRIES)
@@ -142,7 +142,7 @@ class GeneratedBadInputTest extends ApiTest {
             problem = response.status() == 400 ? null : "head over the limit, not a 400";
         }
         String before = fingerprint;
-        fingerprint = BadResponses.fingerprint(mongo); // kept current whatever the outcome (shrinking goes on)
+        fingerprint = BadResponses.fingerprint(mongo, relay); // kept current whatever the outcome (shrinking goes on)
         assertThat(problem).as("%s <- %s", abbreviate(response.status() + " " + response.headers() + " "
                 + response.body()), request).isNull();
         if (response.status() >= 400) {

@@ -160,7 +160,7 @@ class ProtocolBadInputTest extends ApiTest {
     }
 
     private void refused(int status, List<Bad> bad) {
-        Map<String, List<Document>> before = BadResponses.snapshot(mongo);
+        Map<String, List<Document>> before = BadResponses.snapshot(mongo, relay);
         List<String> wrong = new ArrayList<>();
         for (Bad b : bad) {
             Http.Response response = raw.send(b.method(), b.target(), b.contentType(), b.body(), b.headers());
@@ -171,7 +171,7 @@ class ProtocolBadInputTest extends ApiTest {
             }
         }
         assertThat(wrong).isEmpty();
-        assertThat(BadResponses.snapshot(mongo)).isEqualTo(before);
+        assertThat(BadResponses.snapshot(mongo, relay)).isEqualTo(before);
     }
 
     private static String abbreviate(String s) {

@@ -302,6 +302,7 @@ class SecurityApiTest extends ApiTest {
         http.delete("/api/v1/contacts/" + id);
         http.post("/api/v1/contacts/" + id + "/restore", Map.of());
 
+        relayed();
         Http.Response trail = http.get("/api/v1/audit?entityType=contact&entityId=" + id);
         assertThat(trail.status()).isEqualTo(200);
         JsonNode items = trail.json().get("items");

@@ -49,6 +49,10 @@ public abstract class ApiTest {
     @Autowired
     protected ApiTokenService tokens;
 
+    /** The relay that moves each change's event to the audit log, the feed and webhooks (see {@link #relayed()}). */
+    @Autowired
+    protected io.crm.events.EventRelay relay;
+
     /** The service's clock; a test makes time pass with {@code clock.advance(...)}, never by sleeping. */
     @Autowired
     protected MutableClock clock;
@@ -86,6 +90,14 @@ public abstract class ApiTest {
         indexes.afterSingletonsInstantiated();
         admin = user(Role.ADMIN);
         http = new Http("http://127.0.0.1:" + port).withToken(token(admin));
+    }
+
+    /**
+     * Waits until every event of the writes so far has reached its consumers (audit log, feed, deal stage history,
+     * webhook deliveries): they get there asynchronously, usually within milliseconds.
+     */
+    protected void relayed() {
+        relay.drain(java.time.Duration.ofSeconds(20));
     }
 
     /** A new enabled user with this role (password {@link #PASSWORD}). */

@@ -73,6 +73,7 @@ class TimelineApiTest extends ApiTest {
         activity("subject", "company note", "companyId", acme);
         stage(deal, "won");
 
+        relayed();
         Http.Response timeline = http.get("/api/v1/contacts/" + ann + "/timeline");
 
         assertThat(entries(timeline)).containsExactly("stage:qualified>won", "activity:proposal sent",
@@ -91,6 +92,7 @@ class TimelineApiTest extends ApiTest {
         assertThat(act.get("at").asString()).isEqualTo(act.get("createdAt").asString());
         assertThat(act.get("dealId").asString()).isEqualTo(deal);
 
+        relayed();
         assertThat(entries(http.get("/api/v1/contacts/" + bob + "/timeline"))).containsExactly("activity:bob only");
     }
 
@@ -103,10 +105,12 @@ class TimelineApiTest extends ApiTest {
                 .append("at", Date.from(Instant.parse("2020-01-01T00:00:00Z"))).append("version", 0L));
 
         List<String> expected = List.of("activity:recent", "stage:->lead", "stage:imported>lead");
+        relayed();
         assertThat(entries(http.get("/api/v1/contacts/" + ann + "/timeline"))).containsExactlyElementsOf(expected);
         List<String> paged = new ArrayList<>();
         String cursor = null;
         do {
+            relayed();
             Http.Response page = http.get("/api/v1/deals/" + deal + "/timeline?limit=1"
                     + (cursor == null ? "" : "&cursor=" + cursor));
             paged.addAll(entries(page));
@@ -125,10 +129,13 @@ class TimelineApiTest extends ApiTest {
         activity("subject", "deal note", "dealId", deal);
         stage(otherDeal, "lost");
 
+        relayed();
         assertThat(entries(http.get("/api/v1/companies/" + acme + "/timeline")))
                 .containsExactly("stage:lead>proposal", "activity:company note", "stage:->lead");
+        relayed();
         assertThat(entries(http.get("/api/v1/deals/" + deal + "/timeline")))
                 .containsExactly("activity:deal note", "stage:lead>proposal", "stage:->lead");
+        relayed();
         assertThat(entries(http.get("/api/v1/deals/" + otherDeal + "/timeline")))
                 .containsExactly("stage:lead>lost", "stage:->lead");
     }
@@ -137,20 +144,26 @@ class TimelineApiTest extends ApiTest {
     void archivedActivitiesAndDealsLeaveTheTimeline() {
         String note = activity("subject", "note", "contactId", ann);
         http.delete("/api/v1/activities/" + note);
+        relayed();
         assertThat(entries(http.get("/api/v1/contacts/" + ann + "/timeline"))).containsExactly("stage:->lead");
 
         http.delete("/api/v1/deals/" + deal);
+        relayed();
         assertThat(entries(http.get("/api/v1/contacts/" + ann + "/timeline"))).isEmpty();
+        relayed();
         assertThat(entries(http.get("/api/v1/companies/" + acme + "/timeline"))).isEmpty();
 
         http.post("/api/v1/deals/" + deal + "/restore", Map.of());
         http.post("/api/v1/activities/" + note + "/restore", Map.of());
+        relayed();
         assertThat(entries(http.get("/api/v1/contacts/" + ann + "/timeline")))
                 .containsExactly("activity:note", "stage:->lead");
         // moving the deal to another company moves its history with it
         String globex = create("/api/v1/companies", Map.of("name", "Globex"));
         http.patch("/api/v1/deals/" + deal, Map.of("companyId", globex));
+        relayed();
         assertThat(entries(http.get("/api/v1/companies/" + acme + "/timeline"))).isEmpty();
+        relayed();
         assertThat(entries(http.get("/api/v1/companies/" + globex + "/timeline"))).containsExactly("stage:->lead");
     }
 
@@ -169,6 +182,7 @@ class TimelineApiTest extends ApiTest {
         String cursor = null;
         int n = 0;
         do {
+            relayed();
             Http.Response page = http.get("/api/v1/contacts/" + ann + "/timeline?limit=3"
                     + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(page.status()).as(page.toString()).isEqualTo(200);

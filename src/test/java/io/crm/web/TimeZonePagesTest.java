@@ -100,6 +100,7 @@ class TimeZonePagesTest extends ApiTest {
         assertThat(me.json().get("timeZone").asString()).isEqualTo("America/Los_Angeles");
         assertThat(http.get("/api/v1/users/" + userId).json().get("timeZone").asString())
                 .isEqualTo("America/Los_Angeles");
+        relayed();
         assertThat(http.get("/api/v1/audit?entityType=user&entityId=" + userId).body()).contains("timeZone");
 
         // not a zone: the form says so and nothing changes
