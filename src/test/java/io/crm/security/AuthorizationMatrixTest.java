@@ -86,6 +86,8 @@ class AuthorizationMatrixTest extends ApiTest {
                         "displayName", "X", "role", "VIEWER", "password", "long enough password")),
                 new Endpoint(Access.ADMIN, "PATCH", "/api/v1/users/" + someUser, Map.of("displayName", "Y")),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/audit", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/events", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/events?types=contact.*&limit=5", null),
                 new Endpoint(Access.VIEWER, "GET", "/person", null),
                 new Endpoint(Access.VIEWER, "GET", "/person?page=1&limit=5", null),
                 new Endpoint(Access.VIEWER, "GET", "/person/search?q=Legacy", null),
