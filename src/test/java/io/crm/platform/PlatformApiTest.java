@@ -36,6 +36,8 @@ class PlatformApiTest extends ApiTest {
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("status").asString()).isEqualTo("ready");
         assertThat(ready.json().get("database").asString()).isEqualTo("connected");
+        // authentication is on: no warning about it
+        assertThat(ready.json().has("auth")).isFalse();
         assertThat(http.get("/livez").status()).isEqualTo(200);
         assertThat(http.get("/readyz").status()).isEqualTo(200);
     }

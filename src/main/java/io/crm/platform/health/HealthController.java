@@ -1,9 +1,9 @@
 package io.crm.platform.health;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-import io.crm.security.SecurityProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -23,13 +23,13 @@ public class HealthController {
 
     private final DatabasePing databasePing;
     private final ApplicationAvailability availability;
-    private final boolean authEnabled;
+    private final List<ReadinessWarning> warnings;
 
     public HealthController(DatabasePing databasePing, ApplicationAvailability availability,
-                            SecurityProperties security) {
+                            List<ReadinessWarning> warnings) {
         this.databasePing = databasePing;
         this.availability = availability;
-        this.authEnabled = security.enabled();
+        this.warnings = warnings;
     }
 
     @GetMapping("/health")
@@ -49,10 +49,8 @@ public class HealthController {
         if (!accepting) {
             body.put("reason", "shutting down");
         }
-        if (!authEnabled) {
-            // said on every readiness check, so nobody runs an open instance by accident for long
-            body.put("auth", "DISABLED: anyone can read and change all data (CRM_AUTH_ENABLED=false)");
-        }
+        // e.g. "auth" while authentication is off (security's AuthDisabledWarning); never in place of the above
+        warnings.forEach(warning -> warning.message().ifPresent(message -> body.putIfAbsent(warning.key(), message)));
         return ResponseEntity.status(accepting && connected ? 200 : 503).body(body);
     }
 }
