@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Read cost of the embedded store over its private Unix domain socket versus TCP loopback, through the MongoDB
-# driver the service uses (src/test/java/io/crm/platform/store/StoreTransportBench.java). In-process, loopback only,
+# driver the service uses (src/test/java/io/crm/store/StoreTransportBench.java). In-process, loopback only,
 # bounded: ROUNDS x (OPS point reads + THREADS x OPS concurrent point reads + OPS/20 100-document reads) per transport.
 # usage: bench/store-transport.sh [ROUNDS=5] [OPS=5000] [THREADS=8]
 set -euo pipefail
@@ -14,4 +14,4 @@ trap 'rm -f "$cp_file"' EXIT
 java_bin=${BENCH_JAVA:-java}
 timeout 900 "$java_bin" -Xmx512m -Dlogback.configurationFile=bench/store-transport-logback.xml \
   -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
-  io.crm.platform.store.StoreTransportBench "$rounds" "$ops" "$threads"
+  io.crm.store.StoreTransportBench "$rounds" "$ops" "$threads"

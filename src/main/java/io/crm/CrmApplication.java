@@ -2,7 +2,7 @@ package io.crm;
 
 import java.util.Arrays;
 
-import io.crm.platform.store.StoreLauncher;
+import io.crm.store.StoreLauncher;
 import sun.misc.Signal;
 
 import org.springframework.boot.SpringApplication;

@@ -8,7 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 import io.crm.record.RecordIndexes;
 

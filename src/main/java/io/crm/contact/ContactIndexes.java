@@ -10,7 +10,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 
 import org.springframework.context.annotation.Bean;

@@ -6,7 +6,7 @@ import java.util.List;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -12,7 +12,7 @@ import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
 import io.crm.events.HardDeletes;
 import io.crm.events.Outbox;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordMeta;
 

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 
 import org.springframework.boot.session.autoconfigure.SessionTimeout;
 import org.springframework.context.annotation.Bean;

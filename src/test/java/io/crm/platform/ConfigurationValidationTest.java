@@ -9,7 +9,7 @@ import java.util.Map;
 import io.crm.events.EventsProperties;
 import io.crm.deal.DealProperties;
 import io.crm.imports.ImportProperties;
-import io.crm.platform.store.StoreProperties;
+import io.crm.store.StoreProperties;
 import io.crm.platform.web.LimitsProperties;
 import io.crm.security.SecurityProperties;
 import org.junit.jupiter.api.Test;

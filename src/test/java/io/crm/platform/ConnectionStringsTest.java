@@ -2,7 +2,7 @@ package io.crm.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crm.platform.store.ConnectionStrings;
+import io.crm.store.ConnectionStrings;
 import org.junit.jupiter.api.Test;
 
 class ConnectionStringsTest {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.model.IndexModel;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;

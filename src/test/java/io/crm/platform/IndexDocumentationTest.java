@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.model.IndexModel;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
 

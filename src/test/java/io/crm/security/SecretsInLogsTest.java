@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import io.crm.platform.store.ConnectionStrings;
+import io.crm.store.ConnectionStrings;
 import io.crm.support.ApiTest;
 import io.crm.support.Bodies;
 import io.crm.support.Http;

@@ -3,7 +3,7 @@ package io.crm.support;
 import java.time.Instant;
 import java.util.Map;
 
-import io.crm.platform.store.IndexInitializer;
+import io.crm.store.IndexInitializer;
 import io.crm.security.ApiTokenService;
 import io.crm.security.Role;
 import io.crm.security.UserService;

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import io.crm.platform.IndexCoverage;
-import io.crm.platform.store.CollectionIndexes;
+import io.crm.store.CollectionIndexes;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;

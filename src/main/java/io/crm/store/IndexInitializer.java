@@ -1,4 +1,4 @@
-package io.crm.platform.store;
+package io.crm.store;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.crm.platform.store;
+package io.crm.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
