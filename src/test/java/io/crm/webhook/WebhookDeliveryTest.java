@@ -339,6 +339,28 @@ class WebhookDeliveryTest extends ApiTest {
     }
 
     @Test
+    void aClaimOfAReplicaThatDiedIsTakenOverWhenItRunsOut() throws Exception {
+        Receiver receiver = receiver();
+        String id = subscribe(receiver, List.of("contact.*")).get("id").asString();
+        String paused = "/api/v1/webhooks/" + id;
+        http.patch(paused, Map.of("paused", true));
+        Event e = event("contact.created", "k1");
+        consumer.accept(List.of(e));
+        // another replica claimed it and died mid-attempt: its claim holds for a while, then falls due again
+        mongo.getCollection(WebhookDeliveries.COLLECTION).updateOne(com.mongodb.client.model.Filters.eq("eventId",
+                e.id().toHexString()), com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.set("claimToken", "dead-replica"),
+                com.mongodb.client.model.Updates.set("dueAt", java.util.Date.from(clock.instant().plusSeconds(70)))));
+        http.patch(paused, Map.of("paused", false));
+        await().during(300, TimeUnit.MILLISECONDS).atMost(2, TimeUnit.SECONDS)
+                .until(() -> receiver.requests.isEmpty());
+        clock.advance(Duration.ofSeconds(71));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> "succeeded".equals(deliveryOf(id, e).get("status")
+                .asString()));
+        assertThat(receiver.requests).hasSize(1);
+    }
+
+    @Test
     void aTestPingGoesToThatSubscriptionOnly() throws Exception {
         Receiver one = receiver();
         Receiver other = receiver();
