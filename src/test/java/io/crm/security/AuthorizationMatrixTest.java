@@ -46,6 +46,8 @@ class AuthorizationMatrixTest extends ApiTest {
         http.post("/person/p-1", Map.of("name", "Legacy One", "email", "one@example.test"));
         http.post("/person/p-2", Map.of("name", "Legacy Two", "email", "two@example.test"));
         String someUser = user(Role.VIEWER).getObjectId("_id").toHexString();
+        String someWebhook = create("/api/v1/webhooks", Map.of("url", "https://93.184.216.34/matrix",
+                "events", List.of("contact.*")));
 
         Map<Caller, Http> callers = new LinkedHashMap<>();
         callers.put(Caller.ANONYMOUS, http.anonymous());
@@ -88,6 +90,17 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/audit", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events?types=contact.*&limit=5", null),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/webhooks", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/webhooks", Map.of("url", "https://93.184.216.34/m",
+                        "events", List.of("*"))),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/webhooks/" + someWebhook, null),
+                new Endpoint(Access.ADMIN, "PATCH", "/api/v1/webhooks/" + someWebhook, Map.of("paused", true)),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/webhooks/" + someWebhook + "/rotate-secret", Map.of()),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/webhooks/" + someWebhook + "/test", Map.of()),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/webhooks/" + someWebhook + "/deliveries", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/webhooks/" + someWebhook + "/deliveries/"
+                        + new ObjectId() + "/retry", Map.of()),
+                new Endpoint(Access.ADMIN, "DELETE", "/api/v1/webhooks/" + new ObjectId(), null),
                 new Endpoint(Access.VIEWER, "GET", "/person", null),
                 new Endpoint(Access.VIEWER, "GET", "/person?page=1&limit=5", null),
                 new Endpoint(Access.VIEWER, "GET", "/person/search?q=Legacy", null),
@@ -121,6 +134,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.MEMBER, "POST", "/activities", Map.of()),
                 new Endpoint(Access.ADMIN, "GET", "/admin/users", null),
                 new Endpoint(Access.ADMIN, "GET", "/admin/tokens", null),
+                new Endpoint(Access.ADMIN, "GET", "/admin/webhooks", null),
+                new Endpoint(Access.ADMIN, "POST", "/admin/webhooks", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/admin/users", Map.of())));
         record Resource(String path, String id, Map<String, Object> body) {
         }

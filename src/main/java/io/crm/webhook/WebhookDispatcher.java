@@ -1,0 +1,206 @@
+package io.crm.webhook;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Sends due deliveries; runs on every replica. Each replica claims work from the database one delivery at a time
+ * ({@link WebhookDeliveries#claim}) and only while it has room: at most {@code crm.webhooks.concurrency} attempts in
+ * flight, and at most {@code crm.webhooks.per-subscription} of any one subscription. So a receiver that takes 10 s
+ * per call, or one that is down, occupies a few slots and never the whole pool, and nothing is queued in memory:
+ * what is not claimed stays in the database for whichever replica has room. Claims are looked for every
+ * {@code crm.webhooks.poll-every}, at once when new deliveries are queued on this replica, and whenever an attempt
+ * ends.
+ */
+public class WebhookDispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+
+    private final WebhookSubscriptions subscriptions;
+    private final WebhookDeliveries deliveries;
+    private final WebhookSender sender;
+    private final Clock clock;
+    private final WebhookProperties properties;
+    /** A claim outlives the longest attempt (connect plus response timeout) with room to write the result. */
+    private final Duration claimFor;
+    private final Semaphore slots;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** As many threads as slots: the slots bound what is submitted, so its queue stays empty. */
+    private final ExecutorService workers;
+    private final Object signal = new Object();
+    private boolean woken;
+    private volatile boolean running;
+    private Thread loop;
+
+    public WebhookDispatcher(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries, WebhookSender sender,
+                             Clock clock, WebhookProperties properties) {
+        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
+        this.sender = sender;
+        this.clock = clock;
+        this.properties = properties;
+        this.claimFor = properties.timeout().multipliedBy(2).plusMinutes(1);
+        this.slots = new Semaphore(properties.concurrency());
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(properties.concurrency(), task -> {
+            Thread thread = new Thread(task, "webhook-delivery-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Look for due deliveries now rather than at the next poll. */
+    public void wake() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                dispatchDue();
+            } catch (RuntimeException e) {
+                // the database may be away; the next round tries again
+                log.warn("webhook dispatch failed: {}", e.toString());
+            }
+            synchronized (signal) {
+                if (!woken && running) {
+                    try {
+                        signal.wait(Math.max(1, properties.pollEvery().toMillis()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                woken = false;
+            }
+        }
+    }
+
+    /** Claims due deliveries and starts their attempts while there is room; returns how many it started. */
+    int dispatchDue() {
+        Map<String, Document> active = new LinkedHashMap<>();
+        for (Document s : subscriptions.list()) {
+            if (WebhookSubscriptions.active(s)) {
+                active.put(s.getObjectId("_id").toHexString(), s);
+            }
+        }
+        int started = 0;
+        while (running && !active.isEmpty()) {
+            List<String> open = new ArrayList<>();
+            active.keySet().forEach(id -> {
+                AtomicInteger n = inFlight.get(id);
+                if (n == null || n.get() < properties.perSubscription()) {
+                    open.add(id);
+                }
+            });
+            if (open.isEmpty() || !slots.tryAcquire()) {
+                break;
+            }
+            Instant now = clock.instant();
+            String token = UUID.randomUUID().toString();
+            Document delivery;
+            try {
+                delivery = deliveries.claim(open, now, now.plus(claimFor), token);
+            } catch (RuntimeException e) {
+                slots.release();
+                throw e;
+            }
+            if (delivery == null) {
+                slots.release();
+                break;
+            }
+            String subscriptionId = delivery.getString("subscriptionId");
+            inFlight.computeIfAbsent(subscriptionId, k -> new AtomicInteger()).incrementAndGet();
+            Document subscription = active.get(subscriptionId);
+            workers.execute(() -> {
+                try {
+                    attempt(subscription, delivery, token);
+                } catch (RuntimeException e) {
+                    // the claim runs out and the delivery is tried again
+                    log.warn("webhook delivery {} not recorded: {}", delivery.get("_id"), e.toString());
+                } finally {
+                    inFlight.computeIfPresent(subscriptionId, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+                    slots.release();
+                    wake();
+                }
+            });
+            started++;
+        }
+        return started;
+    }
+
+    private void attempt(Document subscription, Document delivery, String token) {
+        Instant at = clock.instant();
+        WebhookSender.Outcome outcome = sender.send(subscription.getString("url"),
+                WebhookSubscriptions.signingSecrets(subscription, at), delivery.getString("eventId"), at,
+                delivery.getString("payload"));
+        Boolean finished = deliveries.finish(delivery, token, outcome, at);
+        if (finished == null) {
+            return; // another replica took the delivery over; its result counts
+        }
+        if (outcome.success()) {
+            subscriptions.recordSuccess(subscription.getObjectId("_id"), at);
+        } else {
+            subscriptions.recordFailure(subscription.getObjectId("_id"), at, new Document("at", Date.from(at))
+                    .append("deliveryId", delivery.getObjectId("_id").toHexString())
+                    .append("eventType", delivery.getString("eventType"))
+                    .append("responseCode", outcome.code()).append("error", outcome.error()));
+        }
+        if (finished) {
+            deliveries.promote(delivery.getString("chain"));
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        loop = new Thread(this::run, "webhook-dispatcher");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        wake();
+        workers.shutdown();
+        try {
+            // attempts end within their timeout; an unfinished one is claimed again after its claim runs out
+            if (!workers.awaitTermination(properties.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+            if (loop != null) {
+                loop.join(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
