@@ -4,12 +4,16 @@ import java.util.Map;
 
 import io.crm.platform.web.LimitsProperties;
 import io.crm.platform.web.RecordEndpoints;
+import io.crm.platform.web.RecordResponses;
+import io.crm.security.Access;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.bson.Document;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -27,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class ContactController {
 
     private final RecordEndpoints<ContactService.ContactFilter> contacts;
+    private final ContactService service;
 
     public ContactController(ContactService contacts, LimitsProperties limits) {
         this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson, limits);
+        this.service = contacts;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -63,6 +69,15 @@ public class ContactController {
     @Operation(summary = "Restore an archived contact")
     public ResponseEntity<Map<String, Object>> restore(@PathVariable String id) {
         return contacts.restore(id);
+    }
+
+    @PostMapping("/{id}/erase")
+    @PreAuthorize(Access.ADMIN)
+    @Operation(summary = "Erase a contact's personal data (right to erasure; admins): from the record, its audit "
+            + "trail, the event feed and pending webhook deliveries; emits contact.erased")
+    public ResponseEntity<Map<String, Object>> erase(@PathVariable String id) {
+        Document erased = service.erase(id);
+        return RecordResponses.ok(erased, ContactSchema.toJson(erased));
     }
 
     @GetMapping

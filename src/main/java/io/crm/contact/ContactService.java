@@ -56,6 +56,22 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
         return ContactSchema.toStored(api);
     }
 
+    /**
+     * Erases a contact's personal data (a GDPR erasure request): the record keeps only its id and its company link,
+     * archived and named {@value #ERASED_NAME}; its email no longer blocks a new contact. Live or archived; 404 when
+     * there is no such contact. Its events keep field names only (see {@link RecordStore#erase}).
+     */
+    public Document erase(String id) {
+        Document current = store.find(id).orElseThrow(() -> new RecordException.NotFound(store.label()));
+        Document kept = new Document("name", ERASED_NAME);
+        if (current.get("companyId") != null) {
+            kept.put("companyId", current.get("companyId"));
+        }
+        return store.erase(current, kept, derived(kept));
+    }
+
+    public static final String ERASED_NAME = "Erased contact";
+
     @Override
     protected Document derived(Document stored) {
         return ContactSchema.derived(stored);

@@ -242,6 +242,35 @@ public class RecordStore {
         return replace(action, current, next, new Document(), null, changes);
     }
 
+    /**
+     * Right to erasure: replaces {@code current} with {@code kept} (what may stay: references, no personal data),
+     * archived, in one write whose one event, {@code erased}, names the erased fields without their values. The
+     * record's pending events lose their values in the same write, so no consumer ever receives them; consumers
+     * blank what they already hold when the erased event reaches them (it comes after every earlier event of the
+     * record).
+     */
+    public Document erase(Document current, Document kept, Document derived) {
+        List<Change> erased = new ArrayList<>();
+        for (Change change : Change.between(audited(current), null, Set.of())) {
+            erased.add(new Change(change.field(), null, null));
+        }
+        Document scrubbed = new Document(current);
+        Document meta = new Document(RecordMeta.of(current));
+        List<Document> pending = new ArrayList<>();
+        for (Document entry : Outbox.pending(current)) {
+            List<Document> changes = new ArrayList<>();
+            for (Document change : entry.getList("changes", Document.class, List.of())) {
+                changes.add(new Document("field", change.get("field")).append("old", null).append("new", null));
+            }
+            pending.add(new Document(entry).append("changes", changes));
+        }
+        meta.put(Outbox.FIELD, pending);
+        scrubbed.put(RecordMeta.META, meta);
+        Document archived = new Document(derived).append("archived", true)
+                .append("archivedAt", Date.from(clock.instant()));
+        return replace("erased", scrubbed, kept, archived, null, erased);
+    }
+
     /** @param changes the event's changes; null: the difference between current and next */
     private Document replace(String action, Document current, Document next, Document derived,
                              Long expectedVersion, List<Change> changes) {

@@ -38,6 +38,7 @@ class AuthorizationMatrixTest extends ApiTest {
     @Test
     void everyEndpointAgainstEveryCaller() {
         String contact = create("/api/v1/contacts", Map.of("name", "Ann", "email", "ann@example.test"));
+        String erasable = create("/api/v1/contacts", Map.of("name", "Eve", "email", "eve@example.test"));
         String company = create("/api/v1/companies", Map.of("name", "Acme", "domain", "acme.example"));
         String deal = create("/api/v1/deals", Map.of("title", "Big deal", "amount", "100.00",
                 "companyId", company));
@@ -80,6 +81,7 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/pipeline", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/companies/" + company + "/contacts", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/contacts/" + contact + "/duplicates", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/contacts/" + erasable + "/erase", Map.of()),
                 new Endpoint(Access.MEMBER, "POST", "/api/v1/contacts/" + contact + "/merge",
                         Map.of("duplicateId", new ObjectId().toHexString())),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/users", null),

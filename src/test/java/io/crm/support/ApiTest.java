@@ -90,6 +90,8 @@ public abstract class ApiTest {
         indexes.afterSingletonsInstantiated();
         admin = user(Role.ADMIN);
         http = new Http("http://127.0.0.1:" + port).withToken(token(admin));
+        // the set-up's own events (the admin, its token) reach the consumers before the test begins
+        relayed();
     }
 
     /**
