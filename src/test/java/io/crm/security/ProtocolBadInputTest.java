@@ -150,7 +150,8 @@ class ProtocolBadInputTest extends ApiTest {
     @Test
     void aWriteWithAnAcceptHeaderItCannotAnswerIsRefusedBeforeAnythingIsStored() {
         List<Bad> bad = new ArrayList<>();
-        for (String accept : List.of("OOCyR", "text/plain", "application/xml", "text/*;q=2", "image/png, text/csv")) {
+        for (String accept : List.of("OOCyR", "text/plain", "application/xml", "text/*;q=2", "image/png, text/csv",
+                "application/json; charset=utf-16", "application/problem+json;charset=UTF-32")) {
             bad.add(new Bad("POST", "/api/v1/contacts", JSON, "{\"name\":\"Accept\"}", "Accept", accept));
             bad.add(new Bad("PATCH", "/api/v1/contacts/" + contact, "application/merge-patch+json",
                     "{\"name\":\"Changed\"}", "Accept", accept));

@@ -173,6 +173,7 @@ class TimelineApiTest extends ApiTest {
             activity("subject", "note " + i, "contactId", ann);
             stage(deal, i % 2 == 0 ? "qualified" : "proposal");
         }
+        relayed();
         Http.Response all = http.get("/api/v1/contacts/" + ann + "/timeline?limit=100");
         List<String> expected = new ArrayList<>();
         all.json().get("items").forEach(i -> expected.add(i.get("id").asString()));

@@ -20,7 +20,7 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * A write whose Accept header cannot be parsed, or names nothing JSON, is refused with 406 before its handler runs.
+ * A write whose Accept header cannot be parsed, or names nothing JSON in UTF-8, is refused with 406 before its handler runs.
  * Spring MVC negotiates the response type only when writing the answer, after the change is stored: the client
  * would see a 406 for a record that was created. Reads are left to that negotiation (nothing changes). The legacy
  * API answers JSON whatever the Accept header, as the original did, so it is not checked.
@@ -45,15 +45,20 @@ public class AcceptBeforeWrite implements WebMvcConfigurer {
                     } catch (InvalidMediaTypeException e) {
                         throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON));
                     }
-                    if (!accepted.isEmpty() && accepted.stream().noneMatch(t ->
-                            t.isCompatibleWith(MediaType.APPLICATION_JSON)
-                            || t.isCompatibleWith(ANY_JSON))) {
+                    if (!accepted.isEmpty() && accepted.stream().noneMatch(AcceptBeforeWrite::answerable)) {
                         throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON));
                     }
                 }
                 return true;
             }
         });
+    }
+
+    /** JSON in UTF-8, the one encoding the JSON converter writes (RFC 8259): {@code charset=utf-16} is not. */
+    private static boolean answerable(MediaType type) {
+        String charset = type.getParameter("charset");
+        return (type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.isCompatibleWith(ANY_JSON))
+                && (charset == null || charset.replace("\"", "").equalsIgnoreCase("utf-8"));
     }
 
     /** Handlers whose answer is a body written by the message converters (not a web UI view). */
