@@ -16,6 +16,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +45,12 @@ public class EventRelay {
     private final Lease lease;
     private final Clock clock;
     private final EventsProperties properties;
+    private final EventSignal signal;
+    /** Wall time (nanos) of the last search of every collection; a search is due every scan-every. */
+    private volatile long lastScan = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     public EventRelay(MongoDatabase database, List<EventSource> sources, List<EventConsumer> consumers,
-                      HardDeletes deletes, Lease lease, Clock clock, EventsProperties properties) {
+                      HardDeletes deletes, Lease lease, Clock clock, EventsProperties properties, EventSignal signal) {
         this.database = database;
         this.sources = List.copyOf(sources);
         this.consumers = List.copyOf(consumers);
@@ -54,43 +58,53 @@ public class EventRelay {
         this.lease = lease;
         this.clock = clock;
         this.properties = properties;
+        this.signal = signal;
     }
 
     /**
-     * Relays under the lease until nothing is pending or half the lease is used. Returns the number of events
-     * relayed, or -1 when another replica holds the lease.
+     * Relays what this process just wrote (the {@link EventSignal}'s hints: {@code _id} lookups) and, when a search
+     * is due ({@code crm.events.scan-every}), whatever is pending anywhere, until nothing is left or half the lease
+     * is used. Returns the number of events relayed: 0 when there was nothing to do, -1 when another replica holds
+     * the lease (its own hints and searches cover everything then; this replica's hints are dropped).
      */
     public int runOnce() {
+        return run(false);
+    }
+
+    private int run(boolean forceScan) {
+        boolean scan = forceScan || System.nanoTime() - lastScan >= properties.scanEvery().toNanos();
+        EventSignal.Hints peek = signal.take();
+        if (!scan && peek.isEmpty()) {
+            return 0;
+        }
         int[] relayed = {0};
         boolean held = lease.runIfHeld(() -> {
             long deadline = System.nanoTime() + properties.lease().toNanos() / 2;
+            EventSignal.Hints hints = peek;
+            boolean search = scan || hints.overflowed();
+            if (search) {
+                lastScan = System.nanoTime();
+            }
             int step;
             do {
-                step = step();
+                step = step(hints, search);
                 relayed[0] += step;
-            } while (step > 0 && System.nanoTime() < deadline);
+                hints = signal.take();
+                search = search && step > 0 || hints.overflowed();
+            } while ((step > 0 || !hints.isEmpty()) && System.nanoTime() < deadline);
         });
         return held ? relayed[0] : -1;
     }
 
-    /** Objects with pending events plus undecided delete intents, everywhere. */
-    public long pending() {
-        long pending = deletes.collection().countDocuments();
-        for (EventSource source : sources) {
-            pending += collection(source).countDocuments(Filters.gte(Outbox.AT_PATH, EPOCH));
-        }
-        return pending;
-    }
-
     /**
-     * Relays until nothing is pending (or the timeout passes), waiting for the lease when another relay holds it:
-     * for tests and tools that need every event delivered before they look. Delete intents that must still settle
-     * do not count.
+     * Relays until nothing is pending (or the timeout passes), searching everything and waiting for the lease when
+     * another relay holds it: for tests and tools that need every event delivered before they look. Delete intents
+     * that must still settle do not count.
      */
     public void drain(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            int relayed = runOnce();
+            int relayed = run(true);
             if (relayed == 0 && pendingObjects() == 0 && undecidedDeletes() == 0) {
                 return;
             }
@@ -119,38 +133,51 @@ public class EventRelay {
         return undecided;
     }
 
-    /** One step: a batch of objects with pending events and of delete intents, relayed. Returns events relayed. */
-    int step() {
+    /**
+     * One step: the hinted documents (by id) or, when {@code search}, a batch of every collection's documents with
+     * pending events, and the delete intents; relayed. Returns events relayed (at least 1 when anything was done).
+     */
+    int step(EventSignal.Hints hints, boolean search) {
         Map<org.bson.types.ObjectId, Event> batch = new LinkedHashMap<>();
         List<Runnable> afterwards = new ArrayList<>();
         for (EventSource source : sources) {
             MongoCollection<Document> collection = collection(source);
-            for (Document doc : collection.find(Filters.gte(Outbox.AT_PATH, EPOCH))
-                    .projection(Projections.include(Outbox.PATH)).limit(properties.batchSize())) {
+            java.util.Set<Object> hinted = hints.byCollection().getOrDefault(source.collection(), java.util.Set.of());
+            if (!search && hinted.isEmpty()) {
+                continue;
+            }
+            Bson pending = search ? Filters.gte(Outbox.AT_PATH, EPOCH) : Filters.in("_id", hinted);
+            for (Document doc : collection.find(pending).projection(Projections.include(Outbox.PATH))
+                    .limit(properties.batchSize())) {
                 List<Object> ids = new ArrayList<>();
                 for (Document entry : Outbox.pending(doc)) {
                     Event event = Event.fromDocument(entry);
                     batch.putIfAbsent(event.id(), event);
                     ids.add(event.id());
                 }
+                if (ids.isEmpty()) {
+                    continue;
+                }
                 Object id = doc.get("_id");
                 afterwards.add(() -> collection.updateOne(Filters.eq("_id", id),
                         Updates.pullByFilter(new Document(Outbox.PATH, new Document("_id", new Document("$in", ids))))));
             }
         }
-        for (Document intent : deletes.collection().find().limit(properties.batchSize())) {
-            Decision decision = decide(intent);
-            if (decision == Decision.WAIT) {
-                continue;
-            }
-            if (decision == Decision.PUBLISH) {
-                for (Document entry : intent.getList("events", Document.class, List.of())) {
-                    Event event = Event.fromDocument(entry);
-                    batch.putIfAbsent(event.id(), event);
+        if (search || hints.byCollection().containsKey(HardDeletes.COLLECTION)) {
+            for (Document intent : deletes.collection().find().limit(properties.batchSize())) {
+                Decision decision = decide(intent);
+                if (decision == Decision.WAIT) {
+                    continue;
                 }
+                if (decision == Decision.PUBLISH) {
+                    for (Document entry : intent.getList("events", Document.class, List.of())) {
+                        Event event = Event.fromDocument(entry);
+                        batch.putIfAbsent(event.id(), event);
+                    }
+                }
+                Object id = intent.get("_id");
+                afterwards.add(() -> deletes.collection().deleteOne(Filters.eq("_id", id)));
             }
-            Object id = intent.get("_id");
-            afterwards.add(() -> deletes.collection().deleteOne(Filters.eq("_id", id)));
         }
         if (afterwards.isEmpty()) {
             return 0;

@@ -49,24 +49,33 @@ public class EventsConfiguration {
 
     @Bean
     EventRelay eventRelay(MongoTemplate mongo, List<EventSource> sources, ObjectProvider<EventConsumer> consumers,
-                          HardDeletes deletes, LockProvider locks, Clock clock, EventsProperties properties) {
+                          HardDeletes deletes, LockProvider locks, Clock clock, EventsProperties properties,
+                          EventSignal signal) {
+        EventRelay.Lease lease = lease(locks, properties.lease());
+        return new EventRelay(mongo.getDb(), sources, consumers.orderedStream().toList(), deletes, lease, clock,
+                properties, signal);
+    }
+
+    /**
+     * The relay's lease over ShedLock: a run happens only while this replica holds {@value #RELAY_LEASE}, for at most
+     * {@code atMostFor}; a holder that dies without releasing it is replaced once that time has passed. ShedLock's own
+     * (wall) clock, not the service's: a test clock moved days ahead must not stretch the lease.
+     */
+    static EventRelay.Lease lease(LockProvider locks, java.time.Duration atMostFor) {
         LockingTaskExecutor executor = new DefaultLockingTaskExecutor(locks);
-        // ShedLock's own (wall) clock, not the service's: a test clock moved days ahead must not stretch the lease
-        EventRelay.Lease lease = pass -> {
+        return pass -> {
             try {
                 return executor.executeWithLock(() -> {
                     pass.run();
                     return Boolean.TRUE;
-                }, new LockConfiguration(ClockProvider.now(), RELAY_LEASE, properties.lease(),
-                        java.time.Duration.ZERO)).wasExecuted();
+                }, new LockConfiguration(ClockProvider.now(), RELAY_LEASE, atMostFor, java.time.Duration.ZERO))
+                        .wasExecuted();
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
         };
-        return new EventRelay(mongo.getDb(), sources, consumers.orderedStream().toList(), deletes, lease, clock,
-                properties);
     }
 
     @Bean

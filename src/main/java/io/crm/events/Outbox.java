@@ -82,8 +82,16 @@ public final class Outbox {
         return List.of();
     }
 
-    /** Tells the relay of this process that events were just written, so it runs now instead of at its next poll. */
-    public void written() {
-        signal.raise();
+    /**
+     * Tells the relay of this process that events were just written into these documents, so it relays them now
+     * instead of at its next search.
+     */
+    public void written(String collection, Object id) {
+        signal.raise(collection, java.util.List.of(id));
+    }
+
+    /** {@link #written(String, Object)} for a batch. */
+    public void written(String collection, List<?> ids) {
+        signal.raise(collection, ids);
     }
 }

@@ -160,7 +160,7 @@ public class PersonService {
                         Change.between(before, next, Set.of()), RecordMeta.version(current)).toDocument();
                 persons().updateOne(Filters.eq("_id", current.get("_id")), Updates.combine(
                         new Document("$set", fields), Updates.push(Outbox.PATH, event)));
-                store.context().outbox().written();
+                store.context().outbox().written(ContactSchema.COLLECTION, current.get("_id"));
                 return true;
             }
             Object newId = next.get(ContactSchema.LEGACY_ID);

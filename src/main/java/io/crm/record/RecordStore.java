@@ -103,6 +103,14 @@ public class RecordStore {
         return label;
     }
 
+    private String collectionName() {
+        return collection.getNamespace().getCollectionName();
+    }
+
+    private static List<Object> ids(List<Document> docs) {
+        return docs.stream().map(d -> d.get("_id")).toList();
+    }
+
     /**
      * Inserts a new record (version 1); {@code derived} meta (search text, keys, an explicit owner) is merged into
      * {@code _crm}. The actor creates it and, unless {@code derived} names another owner, owns it.
@@ -115,7 +123,7 @@ public class RecordStore {
         } catch (MongoWriteException e) {
             throw translate(e);
         }
-        outbox.written();
+        outbox.written(collectionName(), doc.get("_id"));
         return doc;
     }
 
@@ -164,7 +172,7 @@ public class RecordStore {
         } catch (MongoBulkWriteException e) {
             if (e.getWriteConcernError() != null) {
                 // written, but not as durably as asked: outcomes unknown (each stored record has its event)
-                outbox.written();
+                outbox.written(collectionName(), ids(docs));
                 throw e;
             }
             for (BulkWriteError error : e.getWriteErrors()) {
@@ -173,7 +181,7 @@ public class RecordStore {
                         : new IllegalStateException("not stored: " + error.getMessage()));
             }
         }
-        outbox.written();
+        outbox.written(collectionName(), ids(docs));
         return outcomes;
     }
 
@@ -191,9 +199,9 @@ public class RecordStore {
                     ? Filters.exists(RecordMeta.VERSION, false) : Filters.eq(RecordMeta.VERSION, version));
             Event deleted = outbox.event(entityType, "deleted", target.get("_id"),
                     Change.between(audited(target), null, Set.of()), 0);
-            if (context.deletes().delete(collection.getNamespace().getCollectionName(), collection, target, version,
+            if (context.deletes().delete(collectionName(), collection, target, version,
                     unchanged, deleted)) {
-                outbox.written();
+                outbox.written(HardDeletes.COLLECTION, target.get("_id"));
                 return;
             }
             target = collection.find(Filters.eq("_id", target.get("_id"))).first();
@@ -312,7 +320,7 @@ public class RecordStore {
             }
             throw new RecordException.StaleVersion(version, RecordMeta.version(now));
         }
-        outbox.written();
+        outbox.written(collectionName(), current.get("_id"));
         return saved;
     }
 

@@ -97,7 +97,7 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         Outbox.append(token, null, List.of(outbox.event("token", "created", id,
                 Change.between(null, visible(token), Set.of()), 1)));
         tokens.insertOne(token);
-        outbox.written();
+        outbox.written(COLLECTION, id);
         Map<String, Object> json = toJson(token);
         json.put("token", secret);
         return json;
@@ -161,7 +161,7 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         if (tokens.updateOne(Filters.and(Filters.eq("_id", token.get("_id")), Filters.eq("revokedAt", null)),
                 Updates.combine(Updates.set("revokedAt", now), Updates.set(RecordMeta.VERSION, version + 1),
                         Updates.push(Outbox.PATH, event))).getModifiedCount() > 0) {
-            outbox.written();
+            outbox.written(COLLECTION, token.get("_id"));
         }
     }
 

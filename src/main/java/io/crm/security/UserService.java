@@ -167,7 +167,7 @@ public class UserService {
             }
             throw e;
         }
-        outbox.written();
+        outbox.written(COLLECTION, id);
         return user;
     }
 
@@ -277,7 +277,7 @@ public class UserService {
             throw new RecordException.StaleVersion(version, RecordMeta.version(get(
                     current.getObjectId("_id").toHexString())));
         }
-        outbox.written();
+        outbox.written(COLLECTION, current.get("_id"));
         return after;
     }
 

@@ -146,7 +146,7 @@ class CrashConsistencyTest {
             MongoDatabase database = client.getDatabase("crash_consistency");
             database.drop();
             MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
-            Dying dying = new Dying(random.nextInt(40), random.nextBoolean());
+            Dying dying = new Dying(random.nextInt(30), random.nextBoolean());
             Process doomed = new Process(dying.wrap(database), clock);
             try {
                 workload(doomed, random);

@@ -20,8 +20,8 @@ import io.crm.events.Outbox;
  */
 public final class PlainEvents {
 
-    public static final EventsProperties PROPERTIES = new EventsProperties(Duration.ofMillis(250), 500,
-            Duration.ofSeconds(10), Duration.ofMinutes(2));
+    public static final EventsProperties PROPERTIES = new EventsProperties(Duration.ofMillis(250),
+            Duration.ofSeconds(1), 500, Duration.ofSeconds(10), Duration.ofMinutes(2));
 
     public final Outbox outbox;
     public final HardDeletes deletes;
@@ -29,12 +29,13 @@ public final class PlainEvents {
 
     public PlainEvents(MongoDatabase database, Actors actors, Clock clock, List<EventSource> sources,
                        List<EventConsumer> consumers) {
-        this.outbox = new Outbox(actors, clock, new EventSignal());
+        EventSignal signal = new EventSignal();
+        this.outbox = new Outbox(actors, clock, signal);
         this.deletes = new HardDeletes(database.getCollection(HardDeletes.COLLECTION), clock);
         this.relay = new EventRelay(database, sources, consumers, deletes, pass -> {
             pass.run();
             return true;
-        }, clock, PROPERTIES);
+        }, clock, PROPERTIES, signal);
     }
 
     /** Relays everything pending. */
