@@ -67,7 +67,6 @@ class KillUnderLoadIT {
     /** Answers the load clients did not expect, from any client thread. */
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final AtomicInteger acknowledged = new AtomicInteger();
-    private final List<String> report = new ArrayList<>();
     private ServiceProcess service;
 
     @AfterEach
@@ -80,17 +79,17 @@ class KillUnderLoadIT {
     @Test
     void everyChangeHasItsEventsAfterKillNineUnderLoad() throws Exception {
         System.out.printf("[KillUnderLoadIT] seed %d%n", seed);
+        // one object per relay step after the last round, so that a backlog builds up and takes a while to relay
+        Map<String, String> slowRelay = Map.of("CRM_EVENTS_BATCHSIZE", "1");
         Http api = start(Map.of());
         int checkedEvents = 0;
         for (int round = 1; round <= LOAD_ROUNDS; round++) {
             loadThenKill(api, round);
-            api = start(Map.of());
+            api = start(round == LOAD_ROUNDS ? slowRelay : Map.of());
             checkedEvents = awaitConsistent(api, "after round " + round);
         }
 
         // --- a backlog: many creates at once, the writer killed right after; the next process killed while relaying
-        Map<String, String> slowRelay = Map.of("CRM_EVENTS_BATCHSIZE", "1");
-        api = start(slowRelay);
         int feedBefore = feed(api, "contact.created").size();
         List<Http.Response> bulks = new ArrayList<>();
         for (int b = 0; b < 8; b++) {
@@ -106,7 +105,7 @@ class KillUnderLoadIT {
         }
         int relayedBeforeKill = feed(api, "contact.created").size() - feedBefore;
         service.kill(Duration.ofSeconds(30));
-        report.add(String.format("backlog: %d creates acknowledged, %d relayed when the writer was killed",
+        note(String.format("backlog: %d creates acknowledged, %d relayed when the writer was killed",
                 bulkAcknowledged.size(), relayedBeforeKill));
 
         api = start(slowRelay);
@@ -118,17 +117,21 @@ class KillUnderLoadIT {
                 .until(() -> (relayedAtKill[0] = feed(relaying, "contact.created").size() - feedBefore)
                         > relayedBeforeKill);
         service.kill(Duration.ofSeconds(30));
-        report.add(String.format("backlog: relay killed with %d of %d backlog events in the feed",
+        note(String.format("backlog: relay killed with %d of %d backlog events in the feed",
                 relayedAtKill[0], bulkAcknowledged.size()));
 
         api = start(Map.of());
         checkedEvents = awaitConsistent(api, "after the backlog kills");
         assertThat(service.terminate(Duration.ofSeconds(30))).isZero();
 
-        report.forEach(line -> System.out.println("[KillUnderLoadIT] " + line));
         System.out.printf("[KillUnderLoadIT] %d writes acknowledged, %d records tracked, %d events checked "
                 + "(audit + feed) at the end%n", acknowledged.get(), tracked.size(), checkedEvents);
         assertThat(unexpected).as("answers other than the expected 2xx during the load").isEmpty();
+    }
+
+    /** A line of the run's report, printed at once (a failure later would lose it otherwise). */
+    private static void note(String line) {
+        System.out.println("[KillUnderLoadIT] " + line);
     }
 
     /** Starts the jar on the same data directory; a client with a fresh admin token. */
@@ -177,7 +180,7 @@ class KillUnderLoadIT {
             int atKill = acknowledged.get() - before;
             clients.shutdown();
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).as("clients stopped").isTrue();
-            report.add(String.format("round %d: killed %d ms into the load after %d acknowledged writes "
+            note(String.format("round %d: killed %d ms into the load after %d acknowledged writes "
                     + "(%d by the end), %d requests in flight", round, (System.nanoTime() - started) / 1_000_000,
                     atKill, acknowledged.get() - before, inFlight.get()));
         } finally {
@@ -354,7 +357,7 @@ class KillUnderLoadIT {
                 }
             }
         }
-        report.add(String.format("%s: consistent after %d ms: %d records, %d audit events, %d feed events", when,
+        note(String.format("%s: consistent after %d ms: %d records, %d audit events, %d feed events", when,
                 (System.nanoTime() - since) / 1_000_000, snapshot.records().size(), snapshot.audit().size(),
                 snapshot.feed().size()));
         return snapshot.audit().size() + snapshot.feed().size();
