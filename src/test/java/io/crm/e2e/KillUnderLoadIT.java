@@ -91,7 +91,6 @@ class KillUnderLoadIT {
 
         // --- a backlog: many creates at once, the writer killed right after; the next process killed while relaying
         int feedBefore = feed(api, "contact.created").size();
-        List<Http.Response> bulks = new ArrayList<>();
         for (int b = 0; b < 8; b++) {
             List<Map<String, Object>> persons = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -101,7 +100,6 @@ class KillUnderLoadIT {
             assertThat(inserted.status()).as("bulk insert %d", b).isEqualTo(201);
             persons.forEach(p -> bulkAcknowledged.add((String) p.get("person_id")));
             acknowledged.addAndGet(persons.size());
-            bulks.add(inserted);
         }
         int relayedBeforeKill = feed(api, "contact.created").size() - feedBefore;
         service.kill(Duration.ofSeconds(30));
