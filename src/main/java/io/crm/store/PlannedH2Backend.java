@@ -2,6 +2,7 @@ package io.crm.store;
 
 import java.util.List;
 
+import io.netty.channel.Channel;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -18,7 +19,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
- * The H2 (MVStore) backend of the embedded store, with one planner change: a filter that binds every key of a unique
+ * The H2 (MVStore) backend of the embedded store. Each command's writes are in the file before its answer goes out
+ * ({@link #handleCommand}), and one planner change: a filter that binds every key of a unique
  * index ({@code _id} included) with an equality is answered by that index and the rest of the filter applied to the
  * documents it finds ({@link KeyLookup}), as MongoDB does. Without it a versioned replace
  * ({@code {_id, _crm.version}}) or a lookup with an archived condition reads every document of the collection.
@@ -33,6 +35,24 @@ final class PlannedH2Backend extends H2Backend {
 
     PlannedH2Backend(MVStore store) {
         super(store);
+    }
+
+    /**
+     * Writes what a command changed to the file before its answer goes out. H2Backend leaves that to the MVStore's
+     * background auto-commit (about every second), so a {@code kill -9} lost up to a second of writes the clients had
+     * been told were done (KillUnderLoadIT). A plain write, no fsync: it survives the process dying, not the machine.
+     */
+    @Override
+    public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        try {
+            return super.handleCommand(channel, databaseName, command, query);
+        } finally {
+            // also after a failed command: an ordered insertMany may have written part of its documents
+            MVStore store = getMvStore();
+            if (store.hasUnsavedChanges()) {
+                store.commit();
+            }
+        }
     }
 
     @Override

@@ -135,6 +135,14 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL ({@code kill -9}): no shutdown hook, no flush, nothing of the process runs any more. */
+    void kill(Duration timeout) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("service not gone " + timeout + " after SIGKILL");
+        }
+    }
+
     public String logText() throws IOException {
         return Files.readString(log);
     }

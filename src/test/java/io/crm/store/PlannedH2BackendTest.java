@@ -2,6 +2,8 @@ package io.crm.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 /**
  * The planned backend answers every query, update and delete exactly as the plain H2 backend does (the same data in
- * both, the same commands over the real driver, the results compared), and opens files the plain backend wrote.
+ * both, the same commands over the real driver, the results compared), opens files the plain backend wrote, and has
+ * every answered write in its file already (what a kill -9 leaves).
  */
 class PlannedH2BackendTest {
 
@@ -169,5 +172,23 @@ class PlannedH2BackendTest {
         // Collections that existed in the file are opened from H2Database's constructor: they must be planned too.
         assertThat(backend.resolveDatabase("crm_db").resolveCollection("things", false).getClass().getSimpleName())
                 .isEqualTo("PlannedCollection");
+    }
+    @Test
+    void anAnsweredWriteIsInTheFileAsAKillWouldLeaveIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("crm.mv");
+        // no background auto-commit: only the backend's own commit can bring the writes into the file
+        MongoCollection<Document> things = collection(new PlannedH2Backend(
+                new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open()));
+        things.insertOne(new Document("_id", IDS.get(0)).append("name", "first"));
+        things.updateOne(Filters.eq("_id", IDS.get(0)), Updates.set("name", "second"));
+        things.insertOne(new Document("_id", IDS.get(1)).append("name", "third"));
+
+        // the file as kill -9 leaves it: taken while the store is open, never closed or flushed
+        Path copy = dir.resolve("killed.mv");
+        Files.copy(file, copy);
+        assertThat(collection(new H2Backend(copy.toString())).find().sort(Sorts.ascending("_id"))
+                .into(new ArrayList<>())).containsExactly(
+                        new Document("_id", IDS.get(0)).append("name", "second"),
+                        new Document("_id", IDS.get(1)).append("name", "third"));
     }
 }
