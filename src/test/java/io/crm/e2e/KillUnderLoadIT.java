@@ -44,7 +44,7 @@ import tools.jackson.databind.JsonNode;
  */
 class KillUnderLoadIT {
 
-    private static final int LOAD_ROUNDS = 3;
+    private static final int LOAD_ROUNDS = 2;
     private static final int CLIENTS = 4;
     private static final int PAGE = 500;
     private static final List<String> STAGES = List.of("lead", "qualified", "proposal", "negotiation", "won", "lost");
