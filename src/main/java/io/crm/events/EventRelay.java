@@ -15,6 +15,9 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -46,11 +49,14 @@ public class EventRelay {
     private final Clock clock;
     private final EventsProperties properties;
     private final EventSignal signal;
+    private final Counter relayedEvents;
+    private final Timer lag;
     /** Wall time (nanos) of the last search of every collection; a search is due every scan-every. */
     private volatile long lastScan = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     public EventRelay(MongoDatabase database, List<EventSource> sources, List<EventConsumer> consumers,
-                      HardDeletes deletes, Lease lease, Clock clock, EventsProperties properties, EventSignal signal) {
+                      HardDeletes deletes, Lease lease, Clock clock, EventsProperties properties, EventSignal signal,
+                      MeterRegistry meters) {
         this.database = database;
         this.sources = List.copyOf(sources);
         this.consumers = List.copyOf(consumers);
@@ -59,6 +65,12 @@ public class EventRelay {
         this.clock = clock;
         this.properties = properties;
         this.signal = signal;
+        this.relayedEvents = Counter.builder("crm.events.relayed")
+                .description("Events handed to every consumer (audit log, feed, webhooks)").register(meters);
+        // change to relayed: what a webhook receiver or feed reader waits on top of their own delivery
+        this.lag = Timer.builder("crm.events.relay.lag").description("Time from a change to its event being relayed")
+                .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(meters);
     }
 
     /**
@@ -190,6 +202,9 @@ public class EventRelay {
         }
         afterwards.forEach(Runnable::run);
         if (!events.isEmpty()) {
+            java.time.Instant now = clock.instant();
+            relayedEvents.increment(events.size());
+            events.forEach(e -> lag.record(Duration.between(e.occurredAt(), now).abs()));
             log.debug("relayed {} events", events.size());
         }
         return Math.max(events.size(), 1);

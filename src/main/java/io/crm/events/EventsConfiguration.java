@@ -50,10 +50,10 @@ public class EventsConfiguration {
     @Bean
     EventRelay eventRelay(MongoTemplate mongo, List<EventSource> sources, ObjectProvider<EventConsumer> consumers,
                           HardDeletes deletes, LockProvider locks, Clock clock, EventsProperties properties,
-                          EventSignal signal) {
+                          EventSignal signal, io.micrometer.core.instrument.MeterRegistry meters) {
         EventRelay.Lease lease = lease(locks, properties.lease());
         return new EventRelay(mongo.getDb(), sources, consumers.orderedStream().toList(), deletes, lease, clock,
-                properties, signal);
+                properties, signal, meters);
     }
 
     /**

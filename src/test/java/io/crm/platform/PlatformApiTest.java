@@ -76,6 +76,15 @@ class PlatformApiTest extends ApiTest {
     }
 
     @Test
+    void theRelayReportsHowManyEventsItRelayedAndHowLateTheyWere() {
+        create("/api/v1/contacts", Map.of("name", "Metric Ann"));
+        relayed();
+        String metrics = new Http("http://127.0.0.1:" + managementPort).get("/metrics").body();
+        assertThat(metrics).containsPattern("crm_events_relayed_total(\\{[^}]*})? [1-9]")
+                .contains("crm_events_relay_lag_seconds_bucket").contains("crm_events_relay_lag_seconds_count");
+    }
+
+    @Test
     void openApiIsPublished() {
         Http.Response docs = http.get("/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);

@@ -35,7 +35,7 @@ public final class PlainEvents {
         this.relay = new EventRelay(database, sources, consumers, deletes, pass -> {
             pass.run();
             return true;
-        }, clock, PROPERTIES, signal);
+        }, clock, PROPERTIES, signal, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     /** Relays everything pending. */
