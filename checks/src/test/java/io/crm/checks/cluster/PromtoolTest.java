@@ -30,7 +30,7 @@ class PromtoolTest {
     void rulesFileIsValid() {
         Tools.Result r = promtool(ClusterFiles.clusterResources(), "check", "rules", RULES);
         assertThat(r.ok()).as(r.output()).isTrue();
-        assertThat(r.output()).contains("SUCCESS: 9 rules found");
+        assertThat(r.output()).contains("SUCCESS: 11 rules found");
     }
 
     @Test
@@ -43,7 +43,7 @@ class PromtoolTest {
         Scratch.write(rendered, Yamls.yaml().dump(file));
         Tools.Result r = promtool(tmp, "check", "rules", rendered.toString());
         assertThat(r.ok()).as(r.output()).isTrue();
-        assertThat(r.output()).contains("SUCCESS: 9 rules found");
+        assertThat(r.output()).contains("SUCCESS: 11 rules found");
     }
 
     @Test
