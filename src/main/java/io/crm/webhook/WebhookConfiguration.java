@@ -44,8 +44,9 @@ public class WebhookConfiguration {
 
     @Bean
     WebhookDispatcher webhookDispatcher(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries,
-                                        WebhookSender sender, Clock clock, WebhookProperties properties) {
-        return new WebhookDispatcher(subscriptions, deliveries, sender, clock, properties);
+                                        WebhookSender sender, Clock clock, WebhookProperties properties,
+                                        io.micrometer.core.instrument.MeterRegistry meters) {
+        return new WebhookDispatcher(subscriptions, deliveries, sender, clock, properties, meters);
     }
 
     /** The {@link io.crm.events.EventConsumer} that queues webhook deliveries. */

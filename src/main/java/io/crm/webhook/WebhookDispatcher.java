@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bson.Document;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ public class WebhookDispatcher implements SmartLifecycle {
     private final WebhookSender sender;
     private final Clock clock;
     private final WebhookProperties properties;
+    private final MeterRegistry meters;
     /** A claim outlives the longest attempt (connect plus response timeout) with room to write the result. */
     private final Duration claimFor;
     private final Semaphore slots;
@@ -52,7 +55,8 @@ public class WebhookDispatcher implements SmartLifecycle {
     private Thread loop;
 
     public WebhookDispatcher(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries, WebhookSender sender,
-                             Clock clock, WebhookProperties properties) {
+                             Clock clock, WebhookProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.sender = sender;
@@ -156,6 +160,10 @@ public class WebhookDispatcher implements SmartLifecycle {
         WebhookSender.Outcome outcome = sender.send(subscription.getString("url"),
                 WebhookSubscriptions.signingSecrets(subscription, at), delivery.getString("eventId"), at,
                 delivery.getString("payload"));
+        // attempts by outcome (success, retry: will be tried again, failed: given up), with the receiver's latency
+        Timer.builder("crm.webhooks.attempts").description("Webhook delivery attempts and their latency")
+                .tag("outcome", outcome.success() ? "success" : outcome.retryable() ? "retry" : "failed")
+                .register(meters).record(Duration.ofMillis(outcome.latencyMs()));
         Boolean finished = deliveries.finish(delivery, token, outcome, at);
         if (finished == null) {
             return; // another replica took the delivery over; its result counts

@@ -34,6 +34,9 @@ class ReceiverExampleTest extends ApiTest {
 
     private Process receiver;
 
+    @org.springframework.beans.factory.annotation.Value("${local.management.port}")
+    int managementPort;
+
     @AfterEach
     void stop() {
         if (receiver != null) {
@@ -68,6 +71,10 @@ class ReceiverExampleTest extends ApiTest {
         });
         assertThat(lastDelivery(signedForIt).get("lastResponseCode").asInt()).isEqualTo(204);
         assertThat(lastDelivery(signedOtherwise).get("lastResponseCode").asInt()).isEqualTo(401);
+        // and the attempts are counted by outcome, with their latency
+        String metrics = new io.crm.support.Http("http://127.0.0.1:" + managementPort).get("/metrics").body();
+        assertThat(metrics).containsPattern("crm_webhooks_attempts_seconds_count\\{[^}]*outcome=\"success\"")
+                .containsPattern("crm_webhooks_attempts_seconds_count\\{[^}]*outcome=\"failed\"");
     }
 
     private JsonNode subscribe(String url) {
