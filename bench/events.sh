@@ -8,7 +8,9 @@
 #            (receive time - the event's occurredAt) p50/p99/max, and lost events (every created contact must arrive);
 #   fanout:  at --fanout-rate, 10 healthy subscriptions, then 10 where one receiver takes 5 s per call and one is down
 #            (connection refused): the other 8's latency against the all-healthy run, and the service's heap after a
-#            full GC (jcmd GC.run, then GC.heap_info) before and after the degraded run.
+#            full GC (jcmd GC.run, then GC.heap_info) before and after the degraded run; each receiver on its own
+#            port, as separate receivers are separate hosts;
+#   samehost: the degraded fan-out again with all ten receivers behind one host:port (not in the default list).
 # Load and receivers are bench/driver's `webhooks` command (io.crm.bench.Webhooks). Every run is bounded (duration +
 # drain); loopback only; every process it starts is stopped on exit. Results: $OUT/results.jsonl, $OUT/summary.md.
 set -euo pipefail
@@ -136,6 +138,12 @@ for s in $SCENARIOS; do
       emit "{\"kind\":\"heap\",\"scenario\":\"fanout_degraded\",\"after_gc_before_kib\":$before,\"after_gc_after_kib\":$after,\"growth_kib\":$((after - before)),\"rss_before_kib\":$rss0,\"rss_after_kib\":$rss1}"
       log "heap after GC: $before KiB before, $after KiB after ($((after - before)) KiB)"
       quiesce ;;
+    samehost)
+      # the degraded fan-out with all receivers behind one host:port (e.g. one SaaS endpoint, several paths)
+      log "fan-out, receivers on one host:port: 10 subscriptions, one 5 s per call, one down"
+      webhooks fanout_degraded_same_host --rate "$FANOUT_RATE" --duration "${FANOUT_DURATION%s}" --subs 10 --slow 1 \
+        --down 1 --same-host true --tag fs
+      quiesce ;;
     *) log "unknown scenario $s" ;;
   esac
 done
@@ -152,7 +160,7 @@ for r in rows:
     elif r["kind"] == "webhooks":
         print(f"| {r['scenario']} | {r['error']} |")
 for r in rows:
-    if r["kind"] == "webhooks" and r.get("slow"):
+    if r["kind"] == "webhooks" and r.get("slow") and "receivers" in r:
         for x in r["receivers"]:
             if x["slow"]:
                 print(f"\nSlow receiver ({r['scenario']}): {x['calls']} calls, {x['received']} of {r['created']} contacts delivered")

@@ -29,10 +29,10 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * {@code webhooks --base URL [--rate 500] [--duration 20] [--subs 1] [--slow 0] [--down 0] [--drain 30]
- * [--slow-ms 5000] [--tag T]}: the event-latency benchmark. Starts a loopback webhook receiver (JDK HttpServer) with
- * one path per subscription, subscribes each to {@code contact.*} through the service's API (the first {@code slow}
- * answer only after {@code slow-ms}; the next {@code down} point at a port nothing listens on), then creates contacts
- * through {@code POST /api/v1/contacts} at a fixed rate (open loop: a request is sent when it is due, whether or not
+ * [--slow-ms 5000] [--same-host false] [--tag T]}: the event-latency benchmark. Starts loopback webhook receivers
+ * (JDK HttpServer; one port each unless {@code same-host}), subscribes each to {@code contact.*} through the
+ * service's API (the first {@code slow} answer only after {@code slow-ms}; the next {@code down} point at a port
+ * nothing listens on), then creates contacts through {@code POST /api/v1/contacts} at a fixed rate (open loop: a request is sent when it is due, whether or not
  * earlier ones have been answered) for {@code duration} seconds, and waits up to {@code drain} seconds for every
  * healthy receiver to have every created contact's {@code contact.created}. Latency = receive time minus the
  * event's {@code occurredAt} (same machine, same clock). Prints one JSON line: the creates (achieved rate, errors,
@@ -75,18 +75,27 @@ final class Webhooks {
         String tag = opts.getOrDefault("tag", Long.toString(System.currentTimeMillis(), 36));
         String token = System.getenv("BENCH_TOKEN");
 
+        boolean sameHost = Boolean.parseBoolean(opts.getOrDefault("same-host", "false"));
         List<Receiver> receivers = new ArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        List<HttpServer> servers = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
         // a thread per call: a slow receiver's sleeping calls must not hold up the healthy ones
         ExecutorService serverThreads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "receiver");
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(serverThreads);
         for (int i = 0; i < subs - down; i++) {
             Receiver receiver = new Receiver("r" + i, i < slow);
             receivers.add(receiver);
+            // each receiver on its own port, as separate receivers are separate hosts (the sender's connection
+            // pool is per host and port); --same-host true puts them all behind one port instead
+            if (servers.isEmpty() || !sameHost) {
+                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+                server.setExecutor(serverThreads);
+                servers.add(server);
+            }
+            HttpServer server = servers.get(servers.size() - 1);
             server.createContext("/hook/" + receiver.name, exchange -> {
                 long now = System.currentTimeMillis();
                 String body;
@@ -101,15 +110,15 @@ final class Webhooks {
                 exchange.sendResponseHeaders(204, -1);
                 exchange.close();
             });
+            urls.add("http://127.0.0.1:" + server.getAddress().getPort() + "/hook/" + receiver.name);
         }
-        server.start();
-        String receiverBase = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook/";
+        servers.forEach(HttpServer::start);
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         List<String> subscriptionIds = new ArrayList<>();
         for (int i = 0; i < subs; i++) {
-            String url = i < subs - down ? receiverBase + receivers.get(i).name
+            String url = i < subs - down ? urls.get(i)
                     : "http://127.0.0.1:" + closedPort() + "/hook/down" + i;
             String created = send(http, request(base + "/api/v1/webhooks", token).POST(json(
                     "{\"url\":\"" + url + "\",\"events\":[\"contact.*\"],\"description\":\"bench " + tag + "\"}"))
@@ -167,7 +176,7 @@ final class Webhooks {
         for (String id : subscriptionIds) {
             send(http, request(base + "/api/v1/webhooks/" + id, token).DELETE().build(), 204);
         }
-        server.stop(0);
+        servers.forEach(server -> server.stop(0));
 
         StringBuilder out = new StringBuilder();
         long[] creates = Arrays.stream(createNanos).filter(n -> n >= 0).sorted().toArray();
