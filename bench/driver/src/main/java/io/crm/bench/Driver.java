@@ -69,8 +69,14 @@ public final class Driver {
         }
         Map<String, String> opts = options(args);
         if (args[0].equals("webhooks")) {
-            // talks to the service's HTTP API, not to the store
-            Webhooks.run(opts);
+            // talks to the service's HTTP API, not to the store; exits either way, since the receivers' server
+            // threads would otherwise keep the JVM alive after a failure (a service that died under load)
+            try {
+                Webhooks.run(opts);
+            } catch (Exception e) {
+                e.printStackTrace();
+                System.exit(1);
+            }
             return;
         }
         String uri = require(opts, "uri");
