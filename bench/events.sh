@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Event latency and webhook fan-out (documented in BENCHMARKS.md, "Events and webhooks"). One command:
-#   bench/events.sh [--rate 500] [--duration 20s] [--fanout-rate 100] [--fanout-duration 20s] [--warmup 15s]
+#   bench/events.sh [--rate 500] [--duration 20s] [--fanout-rate 10] [--fanout-duration 20s] [--warmup 15s]
 #                   [--drain 30s] [--scenarios "latency fanout"] [--mem 512m] [--out DIR]
 # Starts the standalone store and the packaged service (auth off, the container's JVM flags, plain-http loopback
 # receivers allowed: CRM_WEBHOOKS_ALLOW_HTTP/ALLOW_PRIVATE=true), warms it up with a short run, then:
@@ -24,7 +24,7 @@ JCMD="$(dirname "$JAVA")/jcmd"
 
 RATE=500
 DURATION=20s
-FANOUT_RATE=100
+FANOUT_RATE=10
 FANOUT_DURATION=20s
 WARMUP=15s
 DRAIN=30s
