@@ -45,7 +45,8 @@ import org.bson.types.ObjectId;
  *   operation: the smallest MongoDB work that operation needs (one round trip), done by C threads for S seconds;
  *   prints one JSON line (requests, rps, p50/p99 ms, errors);</li>
  *   <li>{@code cleanup --uri U --ids DIR}: deletes the contacts the write benchmarks created;</li>
- *   <li>{@code insertmany --uri U --n N --batch B}: raw insertMany of N contact documents (the CSV-import limit).</li>
+ *   <li>{@code insertmany --uri U --n N --batch B}: raw insertMany of N contact documents (the CSV-import limit);</li>
+ *   <li>{@code webhooks --base URL ...}: change-to-delivered-webhook latency ({@link Webhooks}).</li>
  * </ul>
  */
 public final class Driver {
@@ -63,10 +64,21 @@ public final class Driver {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: seed|load|insertmany --uri URI ...");
+            System.err.println("usage: seed|load|cleanup|insertmany --uri URI ... | webhooks --base URL ...");
             System.exit(2);
         }
         Map<String, String> opts = options(args);
+        if (args[0].equals("webhooks")) {
+            // talks to the service's HTTP API, not to the store; exits either way, since the receivers' server
+            // threads would otherwise keep the JVM alive after a failure (a service that died under load)
+            try {
+                Webhooks.run(opts);
+            } catch (Exception e) {
+                e.printStackTrace();
+                System.exit(1);
+            }
+            return;
+        }
         String uri = require(opts, "uri");
         switch (args[0]) {
             case "seed" -> seed(uri, Integer.parseInt(opts.getOrDefault("n", "10000")), Path.of(require(opts, "out")));
