@@ -91,12 +91,12 @@ take_port STORE_PORT
 "$JAVA" -jar "$APP_JAR" --store-only --port="$STORE_PORT" --data-dir="$OUT/store" > "$OUT/store.log" 2>&1 &
 STORE_PID=$!; PIDS+=("$STORE_PID")
 wait_port "$STORE_PORT" 60 "$STORE_PID" || { log "store did not start, see $OUT/store.log"; exit 1; }
-take_port PORT; take_port MPORT
-env PORT="$PORT" MANAGEMENT_PORT="$MPORT" MONGODB_URI="mongodb://127.0.0.1:$STORE_PORT/crm_db" \
+take_port APP_PORT; take_port MPORT
+env PORT="$APP_PORT" MANAGEMENT_PORT="$MPORT" MONGODB_URI="mongodb://127.0.0.1:$STORE_PORT/crm_db" \
   CRM_AUTH_ENABLED=false CRM_WEBHOOKS_ALLOW_HTTP=true CRM_WEBHOOKS_ALLOW_PRIVATE=true \
   "$JAVA" "${JVM_FLAGS[@]}" "-Xlog:gc:file=$OUT/gc.log:uptime,level,tags" -jar "$APP_JAR" > "$OUT/service.log" 2>&1 &
 APP_PID=$!; PIDS+=("$APP_PID")
-BASE="http://127.0.0.1:$PORT"
+BASE="http://127.0.0.1:$APP_PORT"
 wait_http "$BASE/ready" 180 "$APP_PID" || { log "service not ready, see $OUT/service.log"; exit 1; }
 log "service on $BASE (pid $APP_PID), store pid $STORE_PID"
 

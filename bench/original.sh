@@ -82,12 +82,13 @@ driver() { "$JAVA" -Xss512k -jar "$DRIVER_JAR" "$@" 2>>"$OUT/driver.err"; }
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 # the gunicorn master and its workers
-gunicorn_pids() { echo "$ORIG_PID" $(pgrep -P "$ORIG_PID" || true); }
+gunicorn_pids() { echo "$ORIG_PID"; pgrep -P "$ORIG_PID" || true; }
 quiesce() { # until the store and both services use under 10 % of a core over half a second (at most 90 s)
-  local deadline=$((SECONDS + 90)) a b
+  local deadline=$((SECONDS + 90)) a b qpids
   while ((SECONDS < deadline)); do
-    a=$(cpu_ticks "$STORE_PID" "$APP_PID" $(gunicorn_pids)); sleep 0.5
-    b=$(cpu_ticks "$STORE_PID" "$APP_PID" $(gunicorn_pids))
+    mapfile -t qpids < <(gunicorn_pids)
+    a=$(cpu_ticks "$STORE_PID" "$APP_PID" "${qpids[@]}"); sleep 0.5
+    b=$(cpu_ticks "$STORE_PID" "$APP_PID" "${qpids[@]}")
     (( (b - a) * 200 / CLK_TCK < 10 )) && return 0
   done
   log "warning: still busy after 90 s"
@@ -108,8 +109,8 @@ IDS="$OUT/ids"
 log "seeding $N contacts, companies and deals"
 driver seed --uri "$URI" --n "$N" --out "$IDS" > /dev/null
 
-take_port PORT; take_port MPORT
-env PORT="$PORT" MANAGEMENT_PORT="$MPORT" MONGODB_URI="$URI" CRM_AUTH_ENABLED=false \
+take_port APP_PORT; take_port MPORT
+env PORT="$APP_PORT" MANAGEMENT_PORT="$MPORT" MONGODB_URI="$URI" CRM_AUTH_ENABLED=false \
   "$JAVA" "${JVM_FLAGS[@]}" -jar "$APP_JAR" > "$OUT/service.log" 2>&1 &
 APP_PID=$!; PIDS+=("$APP_PID")
 take_port OPORT
@@ -119,9 +120,9 @@ take_port OPORT
   gunicorn --bind "127.0.0.1:$OPORT" --workers "$WORKERS" --worker-class "$WORKER_CLASS" --timeout "$TIMEOUT" \
   app:app) > "$OUT/original.log" 2>&1 &
 ORIG_PID=$!; PIDS+=("$ORIG_PID")
-wait_http "http://127.0.0.1:$PORT/ready" 180 "$APP_PID" || { log "service not ready, see $OUT/service.log"; exit 1; }
+wait_http "http://127.0.0.1:$APP_PORT/ready" 180 "$APP_PID" || { log "service not ready, see $OUT/service.log"; exit 1; }
 wait_http "http://127.0.0.1:$OPORT/ready" 60 "$ORIG_PID" || { log "original not ready, see $OUT/original.log"; exit 1; }
-log "service on $PORT (pid $APP_PID), original on $OPORT (gunicorn pid $ORIG_PID, $WORKERS $WORKER_CLASS workers)"
+log "service on $APP_PORT (pid $APP_PID), original on $OPORT (gunicorn pid $ORIG_PID, $WORKERS $WORKER_CLASS workers)"
 
 export BENCH_IDS="$IDS" BENCH_WRK_DIR="$BENCH/wrk"
 run_wrk() { # script connections seconds base -> wrk's JSON line
@@ -129,7 +130,7 @@ run_wrk() { # script connections seconds base -> wrk's JSON line
   BENCH_RUN_TAG="$(date +%s%N | tail -c 9)" timeout $(( $3 + 90 )) \
     wrk -t"$threads" -c"$2" -d"$3s" --timeout 60s -s "$BENCH/wrk/$1.lua" "$4" 2>>"$OUT/wrk.err" | grep '^{' | tail -1
 }
-ORIGINAL_BASE="http://127.0.0.1:$OPORT"; SERVICE_BASE="http://127.0.0.1:$PORT"
+ORIGINAL_BASE="http://127.0.0.1:$OPORT"; SERVICE_BASE="http://127.0.0.1:$APP_PORT"
 TARGETS=("original person_post $ORIGINAL_BASE" "service person_post $SERVICE_BASE" "service contact_post $SERVICE_BASE")
 
 log "warm-up: ${WARMUP_S}s each at 32 connections"

@@ -247,7 +247,11 @@ public class RecordStore {
     public Document mark(Document current, String action, List<Change> changes) {
         Document next = new Document(current);
         next.remove(RecordMeta.META);
-        return replace(action, current, next, new Document(), null, changes);
+        // the derived meta stays as it is, the keys of the unique indexes included
+        Document kept = new Document();
+        Document meta = RecordMeta.of(current);
+        liveOnlyKeys.stream().filter(meta::containsKey).forEach(k -> kept.put(k, meta.get(k)));
+        return replace(action, current, next, kept, null, changes);
     }
 
     /**
