@@ -104,7 +104,28 @@ public class WebhookDeliveries {
                 throw e;
             }
         }
-        chains.forEach(this::promote);
+        promote(chains);
+    }
+
+    /**
+     * {@link #promote(String)} for many chains with one query and one update (not one each: the relay queues a whole
+     * batch of events at once).
+     */
+    void promote(java.util.Collection<String> chains) {
+        if (chains.isEmpty()) {
+            return;
+        }
+        Map<String, Document> heads = new java.util.HashMap<>();
+        for (Document d : collection.find(Filters.and(Filters.in("chain", chains), Filters.in("status", UNFINISHED)))
+                .projection(new Document("chain", 1).append("seq", 1).append("head", 1))) {
+            heads.merge(d.getString("chain"), d,
+                    (a, b) -> ((Number) a.get("seq")).longValue() <= ((Number) b.get("seq")).longValue() ? a : b);
+        }
+        List<Object> promoted = heads.values().stream().filter(d -> !d.getBoolean("head", false))
+                .map(d -> d.get("_id")).toList();
+        if (!promoted.isEmpty()) {
+            collection.updateMany(Filters.in("_id", promoted), Updates.set("head", true));
+        }
     }
 
     /** Reserves n consecutive sequence numbers in one write; returns the last of them. */
@@ -128,14 +149,26 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Claims the most overdue head delivery of one of these subscriptions, or null when none is due. The claim holds
-     * until {@code until}; after that another replica may take the delivery again.
+     * Up to {@code limit} due head deliveries of these subscriptions, most overdue first, not yet claimed: candidates
+     * for {@link #claim(Object, Instant, Instant, String)}, so that one search serves many claims.
      */
-    Document claim(List<String> subscriptionIds, Instant now, Instant until, String token) {
-        return collection.findOneAndUpdate(Filters.and(Filters.eq("head", true), Filters.in("status", UNFINISHED),
-                        Filters.in("subscriptionId", subscriptionIds), Filters.lte("dueAt", Date.from(now))),
+    List<Document> due(List<String> subscriptionIds, Instant now, int limit) {
+        return collection.find(Filters.and(Filters.eq("head", true), Filters.in("status", UNFINISHED),
+                        Filters.in("subscriptionId", subscriptionIds), Filters.lte("dueAt", Date.from(now))))
+                .sort(Sorts.ascending("dueAt")).limit(limit)
+                .projection(new Document("_id", 1).append("subscriptionId", 1))
+                .into(new ArrayList<>());
+    }
+
+    /**
+     * Claims one candidate of {@link #due}, if it is still a due head (another replica may have claimed it since):
+     * a lookup by id, which every store answers from its unique index.
+     */
+    Document claim(Object id, Instant now, Instant until, String token) {
+        return collection.findOneAndUpdate(Filters.and(Filters.eq("_id", id), Filters.eq("head", true),
+                        Filters.in("status", UNFINISHED), Filters.lte("dueAt", Date.from(now))),
                 Updates.combine(Updates.set("dueAt", Date.from(until)), Updates.set("claimToken", token)),
-                new FindOneAndUpdateOptions().sort(Sorts.ascending("dueAt")).returnDocument(ReturnDocument.AFTER));
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
     /**

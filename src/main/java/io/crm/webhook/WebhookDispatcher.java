@@ -102,6 +102,9 @@ public class WebhookDispatcher implements SmartLifecycle {
         }
     }
 
+    /** Due deliveries looked up per search: one search serves that many claims (each a lookup by id). */
+    private static final int CANDIDATES = 64;
+
     /** Claims due deliveries and starts their attempts while there is room; returns how many it started. */
     int dispatchDue() {
         Map<String, Document> active = new LinkedHashMap<>();
@@ -114,45 +117,68 @@ public class WebhookDispatcher implements SmartLifecycle {
         while (running && !active.isEmpty()) {
             List<String> open = new ArrayList<>();
             active.keySet().forEach(id -> {
-                AtomicInteger n = inFlight.get(id);
-                if (n == null || n.get() < properties.perSubscription()) {
+                if (hasRoom(id)) {
                     open.add(id);
                 }
             });
-            if (open.isEmpty() || !slots.tryAcquire()) {
+            if (open.isEmpty() || slots.availablePermits() == 0) {
                 break;
             }
-            Instant now = clock.instant();
-            String token = UUID.randomUUID().toString();
-            Document delivery;
-            try {
-                delivery = deliveries.claim(open, now, now.plus(claimFor), token);
-            } catch (RuntimeException e) {
-                slots.release();
-                throw e;
-            }
-            if (delivery == null) {
-                slots.release();
-                break;
-            }
-            String subscriptionId = delivery.getString("subscriptionId");
-            inFlight.computeIfAbsent(subscriptionId, k -> new AtomicInteger()).incrementAndGet();
-            Document subscription = active.get(subscriptionId);
-            workers.execute(() -> {
-                try {
-                    attempt(subscription, delivery, token);
-                } catch (RuntimeException e) {
-                    // the claim runs out and the delivery is tried again
-                    log.warn("webhook delivery {} not recorded: {}", delivery.get("_id"), e.toString());
-                } finally {
-                    inFlight.computeIfPresent(subscriptionId, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
-                    slots.release();
-                    wake();
+            List<Document> candidates = deliveries.due(open, clock.instant(), CANDIDATES);
+            int claimed = 0;
+            for (Document candidate : candidates) {
+                String subscriptionId = candidate.getString("subscriptionId");
+                if (!running || !hasRoom(subscriptionId)) {
+                    continue;
                 }
-            });
-            started++;
+                if (!slots.tryAcquire()) {
+                    break;
+                }
+                Instant now = clock.instant();
+                String token = UUID.randomUUID().toString();
+                Document delivery;
+                try {
+                    delivery = deliveries.claim(candidate.get("_id"), now, now.plus(claimFor), token);
+                } catch (RuntimeException e) {
+                    slots.release();
+                    throw e;
+                }
+                if (delivery == null) {
+                    // claimed by another replica meanwhile, or no longer due
+                    slots.release();
+                    continue;
+                }
+                start(active.get(subscriptionId), delivery, token);
+                claimed++;
+            }
+            started += claimed;
+            if (claimed == 0 || candidates.size() < CANDIDATES) {
+                break;
+            }
         }
         return started;
+    }
+
+    private boolean hasRoom(String subscriptionId) {
+        AtomicInteger n = inFlight.get(subscriptionId);
+        return n == null || n.get() < properties.perSubscription();
+    }
+
+    private void start(Document subscription, Document delivery, String token) {
+        String subscriptionId = delivery.getString("subscriptionId");
+        inFlight.computeIfAbsent(subscriptionId, k -> new AtomicInteger()).incrementAndGet();
+        workers.execute(() -> {
+            try {
+                attempt(subscription, delivery, token);
+            } catch (RuntimeException e) {
+                // the claim runs out and the delivery is tried again
+                log.warn("webhook delivery {} not recorded: {}", delivery.get("_id"), e.toString());
+            } finally {
+                inFlight.computeIfPresent(subscriptionId, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+                slots.release();
+                wake();
+            }
+        });
     }
 
     private void attempt(Document subscription, Document delivery, String token) {

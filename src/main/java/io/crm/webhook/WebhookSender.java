@@ -53,7 +53,9 @@ public class WebhookSender implements AutoCloseable {
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(addresses)
                         .setMaxConnTotal(properties.concurrency())
-                        .setMaxConnPerRoute(properties.perSubscription())
+                        // a route is a host and port, which several subscriptions may share: the per-subscription
+                        // limit is the dispatcher's, so a slow subscription cannot take its neighbours' connections
+                        .setMaxConnPerRoute(properties.concurrency())
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout)
                                 .setSocketTimeout(timeout).build())
                         .build())

@@ -72,6 +72,7 @@ class ConfigurationDocumentationTest {
             Map.entry("CRM_DATA_DIR", "/var/lib/crm"),
             Map.entry("PORT", "8080"),
             Map.entry("MANAGEMENT_PORT", "9090"),
+            Map.entry("CRM_MAX_CONNECTIONS", "256"),
             Map.entry("CRM_SHUTDOWN_TIMEOUT", "45s"),
             Map.entry("CRM_MAX_UPLOAD_SIZE", "64MB"),
             Map.entry("CRM_LOG_FORMAT", "logstash"),
