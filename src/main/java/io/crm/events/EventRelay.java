@@ -12,8 +12,10 @@ import java.util.Objects;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -159,6 +161,7 @@ public class EventRelay {
                 continue;
             }
             Bson pending = search ? Filters.gte(Outbox.AT_PATH, EPOCH) : Filters.in("_id", hinted);
+            List<UpdateOneModel<Document>> relayedHere = new ArrayList<>();
             for (Document doc : collection.find(pending).projection(Projections.include(Outbox.PATH))
                     .limit(properties.batchSize())) {
                 List<Object> ids = new ArrayList<>();
@@ -167,12 +170,14 @@ public class EventRelay {
                     batch.putIfAbsent(event.id(), event);
                     ids.add(event.id());
                 }
-                if (ids.isEmpty()) {
-                    continue;
+                if (!ids.isEmpty()) {
+                    relayedHere.add(new UpdateOneModel<>(Filters.eq("_id", doc.get("_id")), Updates.pullByFilter(
+                            new Document(Outbox.PATH, new Document("_id", new Document("$in", ids))))));
                 }
-                Object id = doc.get("_id");
-                afterwards.add(() -> collection.updateOne(Filters.eq("_id", id),
-                        Updates.pullByFilter(new Document(Outbox.PATH, new Document("_id", new Document("$in", ids))))));
+            }
+            if (!relayedHere.isEmpty()) {
+                // one round trip clears what this step relayed from all of the collection's documents
+                afterwards.add(() -> collection.bulkWrite(relayedHere, new BulkWriteOptions().ordered(false)));
             }
         }
         if (search || hints.byCollection().containsKey(HardDeletes.COLLECTION)) {
