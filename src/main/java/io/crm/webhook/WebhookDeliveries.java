@@ -96,6 +96,10 @@ public class WebhookDeliveries {
                     .append("status", PENDING).append("head", false).append("attempts", 0)
                     .append("dueAt", at).append("nextAttemptAt", at).append("createdAt", at));
         }
+        // a delivery with a later one of its chain in this same batch has a follower from the start
+        Map<String, Document> lastOfChain = new java.util.HashMap<>();
+        docs.forEach(d -> lastOfChain.put(d.getString("chain"), d));
+        docs.forEach(d -> d.append("followed", lastOfChain.get(d.getString("chain")) != d));
         try {
             collection.insertMany(docs, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
@@ -104,6 +108,10 @@ public class WebhookDeliveries {
                 throw e;
             }
         }
+        // unfinished deliveries these joined now have followers: whoever finishes one must promote its chain
+        // (written before the heads are read, like every promotion)
+        collection.updateMany(Filters.and(Filters.in("chain", chains), Filters.in("status", UNFINISHED),
+                Filters.nin("_id", docs.stream().map(d -> d.get("_id")).toList())), Updates.set("followed", true));
         promote(chains);
     }
 
@@ -172,8 +180,9 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Writes an attempt's outcome under the claim it was made with; returns whether the delivery is now finished
-     * (succeeded or given up), or null when the claim was lost (another replica took it over).
+     * Writes an attempt's outcome under the claim it was made with; returns whether its chain needs a new head (the
+     * delivery is finished, succeeded or given up, and later deliveries of its object are waiting), or null when the
+     * claim was lost (another replica took it over). Most chains hold one delivery: no search for a next one then.
      */
     Boolean finish(Document delivery, String token, WebhookSender.Outcome outcome, Instant at) {
         int attempts = delivery.getInteger("attempts", 0) + 1;
@@ -203,9 +212,13 @@ public class WebhookDeliveries {
             set.add(Updates.set("dueAt", Date.from(next)));
             set.add(Updates.set("nextAttemptAt", Date.from(next)));
         }
-        long updated = collection.updateOne(Filters.and(Filters.eq("_id", delivery.get("_id")),
-                Filters.eq("claimToken", token)), Updates.combine(set)).getModifiedCount();
-        return updated == 0 ? null : finished;
+        Document after = collection.findOneAndUpdate(Filters.and(Filters.eq("_id", delivery.get("_id")),
+                Filters.eq("claimToken", token)), Updates.combine(set),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (after == null) {
+            return null;
+        }
+        return finished && after.getBoolean("followed", false);
     }
 
     /** +-10 %, so that receivers that failed together are not all retried in the same second. */

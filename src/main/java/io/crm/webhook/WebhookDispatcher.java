@@ -80,13 +80,26 @@ public class WebhookDispatcher implements SmartLifecycle {
         }
     }
 
+    /**
+     * The least time between two searches for due deliveries when the last one found them all: wakes come with every
+     * finished attempt and every relayed batch, and on a store without secondary indexes (the embedded one) each
+     * search reads the whole queue, so back-to-back searches would take the store from everything else.
+     */
+    private static final long MIN_SEARCH_GAP_NANOS = java.time.Duration.ofMillis(20).toNanos();
+
     private void run() {
         while (running) {
+            long searched = System.nanoTime();
+            boolean more = false;
             try {
-                dispatchDue();
+                more = dispatchDue() >= CANDIDATES;
             } catch (RuntimeException e) {
                 // the database may be away; the next round tries again
                 log.warn("webhook dispatch failed: {}", e.toString());
+            }
+            long gap = MIN_SEARCH_GAP_NANOS - (System.nanoTime() - searched);
+            if (!more && gap > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(gap);
             }
             synchronized (signal) {
                 if (!woken && running) {
@@ -190,8 +203,8 @@ public class WebhookDispatcher implements SmartLifecycle {
         Timer.builder("crm.webhooks.attempts").description("Webhook delivery attempts and their latency")
                 .tag("outcome", outcome.success() ? "success" : outcome.retryable() ? "retry" : "failed")
                 .register(meters).record(Duration.ofMillis(outcome.latencyMs()));
-        Boolean finished = deliveries.finish(delivery, token, outcome, at);
-        if (finished == null) {
+        Boolean promoteNext = deliveries.finish(delivery, token, outcome, at);
+        if (promoteNext == null) {
             return; // another replica took the delivery over; its result counts
         }
         if (outcome.success()) {
@@ -202,7 +215,7 @@ public class WebhookDispatcher implements SmartLifecycle {
                     .append("eventType", delivery.getString("eventType"))
                     .append("responseCode", outcome.code()).append("error", outcome.error()));
         }
-        if (finished) {
+        if (promoteNext) {
             deliveries.promote(delivery.getString("chain"));
         }
     }
