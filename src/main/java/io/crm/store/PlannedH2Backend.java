@@ -1,6 +1,8 @@
 package io.crm.store;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.netty.channel.Channel;
 import org.h2.mvstore.MVMap;
@@ -48,10 +50,31 @@ final class PlannedH2Backend extends H2Backend {
             return super.handleCommand(channel, databaseName, command, query);
         } finally {
             // also after a failed command: an ordered insertMany may have written part of its documents
-            MVStore store = getMvStore();
-            if (store.hasUnsavedChanges()) {
-                store.commit();
+            if (getMvStore().hasUnsavedChanges()) {
+                commitWrites();
             }
+        }
+    }
+
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final AtomicLong writes = new AtomicLong();
+    private volatile long committedWrites;
+
+    /**
+     * Group commit: the command's changes are done, so any commit that starts from now on holds them. Commands that
+     * finish while another commit runs wait for it and then need one commit between them all, not one each.
+     */
+    private void commitWrites() {
+        long mine = writes.incrementAndGet();
+        commitLock.lock();
+        try {
+            if (committedWrites < mine) {
+                long upTo = writes.get();
+                getMvStore().commit();
+                committedWrites = upTo;
+            }
+        } finally {
+            commitLock.unlock();
         }
     }
 
