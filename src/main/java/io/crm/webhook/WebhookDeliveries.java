@@ -158,7 +158,7 @@ public class WebhookDeliveries {
 
     /**
      * Up to {@code limit} due head deliveries of these subscriptions, most overdue first, not yet claimed: candidates
-     * for {@link #claim(Object, Instant, Instant, String)}, so that one search serves many claims.
+     * for {@link #claim(List, Instant, Instant, String)}, so that one search serves many claims.
      */
     List<Document> due(List<String> subscriptionIds, Instant now, int limit) {
         return collection.find(Filters.and(Filters.eq("head", true), Filters.in("status", UNFINISHED),
@@ -169,14 +169,16 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Claims one candidate of {@link #due}, if it is still a due head (another replica may have claimed it since):
-     * a lookup by id, which every store answers from its unique index.
+     * Claims candidates of {@link #due} that are still due heads (another replica may have claimed some since) with
+     * one update under one token, and returns the ones this claim got: lookups by id, which every store answers from
+     * its unique index.
      */
-    Document claim(Object id, Instant now, Instant until, String token) {
-        return collection.findOneAndUpdate(Filters.and(Filters.eq("_id", id), Filters.eq("head", true),
+    List<Document> claim(List<Object> ids, Instant now, Instant until, String token) {
+        collection.updateMany(Filters.and(Filters.in("_id", ids), Filters.eq("head", true),
                         Filters.in("status", UNFINISHED), Filters.lte("dueAt", Date.from(now))),
-                Updates.combine(Updates.set("dueAt", Date.from(until)), Updates.set("claimToken", token)),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+                Updates.combine(Updates.set("dueAt", Date.from(until)), Updates.set("claimToken", token)));
+        return collection.find(Filters.and(Filters.in("_id", ids), Filters.eq("claimToken", token)))
+                .into(new ArrayList<>());
     }
 
     /**

@@ -138,31 +138,39 @@ public class WebhookDispatcher implements SmartLifecycle {
                 break;
             }
             List<Document> candidates = deliveries.due(open, clock.instant(), CANDIDATES);
-            int claimed = 0;
+            // as many as there is room for, per subscription and in all; one slot each, held from now on
+            Map<String, Integer> planned = new java.util.HashMap<>();
+            List<Object> ids = new ArrayList<>();
             for (Document candidate : candidates) {
                 String subscriptionId = candidate.getString("subscriptionId");
-                if (!running || !hasRoom(subscriptionId)) {
+                AtomicInteger n = inFlight.get(subscriptionId);
+                int busy = (n == null ? 0 : n.get()) + planned.getOrDefault(subscriptionId, 0);
+                if (!running || busy >= properties.perSubscription()) {
                     continue;
                 }
                 if (!slots.tryAcquire()) {
                     break;
                 }
+                planned.merge(subscriptionId, 1, Integer::sum);
+                ids.add(candidate.get("_id"));
+            }
+            int claimed = 0;
+            if (!ids.isEmpty()) {
                 Instant now = clock.instant();
                 String token = UUID.randomUUID().toString();
-                Document delivery;
+                List<Document> got;
                 try {
-                    delivery = deliveries.claim(candidate.get("_id"), now, now.plus(claimFor), token);
+                    got = deliveries.claim(ids, now, now.plus(claimFor), token);
                 } catch (RuntimeException e) {
-                    slots.release();
+                    slots.release(ids.size());
                     throw e;
                 }
-                if (delivery == null) {
-                    // claimed by another replica meanwhile, or no longer due
-                    slots.release();
-                    continue;
+                // what another replica claimed meanwhile, or is no longer due, gives its slot back
+                slots.release(ids.size() - got.size());
+                for (Document delivery : got) {
+                    start(active.get(delivery.getString("subscriptionId")), delivery, token);
+                    claimed++;
                 }
-                start(active.get(subscriptionId), delivery, token);
-                claimed++;
             }
             started += claimed;
             if (claimed == 0 || candidates.size() < CANDIDATES) {

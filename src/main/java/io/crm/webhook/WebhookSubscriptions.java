@@ -200,8 +200,11 @@ public class WebhookSubscriptions {
     }
 
     void recordSuccess(ObjectId id, Instant at) {
-        collection.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("lastSuccessAt", Date.from(at)),
-                Updates.set("failingSince", null)));
+        // at most one write a second per subscription while all goes well (a busy one succeeds many times a second),
+        // and at once when it was failing
+        collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.or(Filters.ne("failingSince", null),
+                        Filters.eq("lastSuccessAt", null), Filters.lt("lastSuccessAt", Date.from(at.minusSeconds(1))))),
+                Updates.combine(Updates.set("lastSuccessAt", Date.from(at)), Updates.set("failingSince", null)));
     }
 
     /**
