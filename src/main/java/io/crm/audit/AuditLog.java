@@ -73,11 +73,8 @@ public class AuditLog implements EventConsumer {
     private void scrub(String entityType, String entityId) {
         for (Document entry : entries.find(Filters.and(Filters.eq("entityType", entityType),
                 Filters.eq("entityId", entityId)))) {
-            List<Document> changes = new ArrayList<>();
-            for (Document change : entry.getList("changes", Document.class, List.of())) {
-                changes.add(new Document("field", change.get("field")).append("old", null).append("new", null));
-            }
-            entries.updateOne(Filters.eq("_id", entry.get("_id")), Updates.set("changes", changes));
+            entries.updateOne(Filters.eq("_id", entry.get("_id")), Updates.set("changes",
+                    Change.blanked(entry.getList("changes", Document.class, List.of()))));
         }
     }
 

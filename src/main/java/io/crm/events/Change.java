@@ -44,6 +44,12 @@ public record Change(String field, Object oldValue, Object newValue) {
         return changes;
     }
 
+    /** Stored changes with their values gone and their field names kept: what the right to erasure leaves. */
+    public static List<Document> blanked(List<Document> changes) {
+        return changes.stream().map(c -> new Document("field", c.get("field")).append("old", null).append("new", null))
+                .toList();
+    }
+
     public Document toDocument() {
         return new Document("field", field).append("old", oldValue).append("new", newValue);
     }

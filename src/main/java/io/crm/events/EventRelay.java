@@ -8,7 +8,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -247,10 +246,5 @@ public class EventRelay {
 
     private MongoCollection<Document> collection(EventSource source) {
         return database.getCollection(source.collection());
-    }
-
-    /** For tests and diagnostics: the consumers in the order the relay calls them. */
-    public List<String> consumerNames() {
-        return consumers.stream().map(EventConsumer::name).filter(Objects::nonNull).toList();
     }
 }

@@ -37,10 +37,6 @@ public final class Outbox {
         return actors.current();
     }
 
-    public Clock clock() {
-        return clock;
-    }
-
     /** A new event of the current actor, now. */
     public Event event(String objectType, String action, Object objectId, List<Change> changes, long version) {
         return new Event(new ObjectId(), objectType + "." + action, clock.instant(), actors.current(), objectType,

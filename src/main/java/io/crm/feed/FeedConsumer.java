@@ -17,6 +17,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import io.crm.events.Change;
 import io.crm.events.Event;
 import io.crm.events.EventConsumer;
 import org.bson.Document;
@@ -143,10 +144,7 @@ public class FeedConsumer implements EventConsumer {
             if (changes.stream().allMatch(c -> c.get("old") == null && c.get("new") == null)) {
                 continue;
             }
-            List<Document> blanked = changes.stream()
-                    .map(c -> new Document("field", c.getString("field")).append("old", null).append("new", null))
-                    .toList();
-            store.events.updateOne(Filters.eq("_id", stored.get("_id")), Updates.set("changes", blanked));
+            store.events.updateOne(Filters.eq("_id", stored.get("_id")), Updates.set("changes", Change.blanked(changes)));
         }
     }
 }

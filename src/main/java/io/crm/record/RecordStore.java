@@ -270,11 +270,8 @@ public class RecordStore {
         Document meta = new Document(RecordMeta.of(current));
         List<Document> pending = new ArrayList<>();
         for (Document entry : Outbox.pending(current)) {
-            List<Document> changes = new ArrayList<>();
-            for (Document change : entry.getList("changes", Document.class, List.of())) {
-                changes.add(new Document("field", change.get("field")).append("old", null).append("new", null));
-            }
-            pending.add(new Document(entry).append("changes", changes));
+            pending.add(new Document(entry).append("changes",
+                    Change.blanked(entry.getList("changes", Document.class, List.of()))));
         }
         meta.put(Outbox.FIELD, pending);
         scrubbed.put(RecordMeta.META, meta);

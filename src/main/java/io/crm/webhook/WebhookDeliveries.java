@@ -11,15 +11,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.crm.json.JsonValues;
+import io.crm.events.IdempotentInserts;
 import io.crm.record.RecordException;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -100,14 +99,7 @@ public class WebhookDeliveries {
         Map<String, Document> lastOfChain = new java.util.HashMap<>();
         docs.forEach(d -> lastOfChain.put(d.getString("chain"), d));
         docs.forEach(d -> d.append("followed", lastOfChain.get(d.getString("chain")) != d));
-        try {
-            collection.insertMany(docs, new InsertManyOptions().ordered(false));
-        } catch (MongoBulkWriteException e) {
-            boolean onlyDuplicates = e.getWriteErrors().stream().allMatch(w -> w.getCode() == 11000);
-            if (!onlyDuplicates) {
-                throw e;
-            }
-        }
+        IdempotentInserts.insert(collection, docs);
         // unfinished deliveries these joined now have followers: whoever finishes one must promote its chain
         // (written before the heads are read, like every promotion)
         collection.updateMany(Filters.and(Filters.in("chain", chains), Filters.in("status", UNFINISHED),
