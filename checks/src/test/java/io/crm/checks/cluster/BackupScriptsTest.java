@@ -141,6 +141,12 @@ class BackupScriptsTest {
 
     static final String MONGOD = """
             #!/bin/bash
+            if [[ -n "${MONGOD_FAILS:-}" ]]; then
+              for a in "$@"; do
+                case "$a" in --logpath=*) echo "$MONGOD_FAILS" > "${a#--logpath=}" ;; esac
+              done
+              exit 100
+            fi
             exec sleep 300
             """;
 
@@ -156,7 +162,7 @@ class BackupScriptsTest {
               if [[ "$1" == --eval ]]; then code="$2"; shift; fi
               shift
             done
-            if [[ "$code" == *ping* ]]; then exit 0; fi
+            if [[ "$code" == *ping* ]]; then [[ -z "${MONGOD_FAILS:-}" ]]; exit; fi
             exec node "$STUB_DIR/mongosh.js" "$code"
             """;
 
@@ -323,7 +329,7 @@ class BackupScriptsTest {
         assertThat(r.output()).contains("crm_db.person: dumped 2, restored 2")
                 .contains("OK: 3 collections, 3 documents restored as dumped")
                 .contains("mongorestore --host=127.0.0.1 --port=27017 --gzip --archive=")
-                .contains("--nsExclude=admin.* --stopOnError");
+                .contains("--nsExclude=admin.* --nsExclude=config.* --stopOnError");
     }
 
     @Test
@@ -353,11 +359,16 @@ class BackupScriptsTest {
     }
 
     @Test
-    void restoreTestFailsWhenMongorestoreFailsOrTheArchiveIsNotTheManifests(@TempDir Path tmp) throws IOException {
+    void restoreTestFailsWhenMongodOrMongorestoreFailOrTheArchiveIsNotTheManifests(@TempDir Path tmp) throws IOException {
         Sandbox s = backedUp(tmp);
         Tools.Result restore = restoreTest(s, Map.of("RESTORED", RESTORED_AS_DUMPED, "RESTORE_EXIT", "1"));
         assertThat(restore.ok()).isFalse();
         assertThat(restore.output()).contains("FAIL: mongorestore did not restore the archive");
+        Tools.Result noMongod = restoreTest(s, Map.of("RESTORED", RESTORED_AS_DUMPED,
+                "MONGOD_FAILS", "Data directory /scratch/db not found"));
+        assertThat(noMongod.ok()).isFalse();
+        assertThat(noMongod.output()).contains("FAIL: the scratch mongod did not start")
+                .contains("Data directory /scratch/db not found").doesNotContain("mongorestore --host");
         Path archive = s.s3(s.keys().get(0));
         Files.writeString(archive, "truncated");
         Tools.Result corrupt = restoreTest(s, Map.of("RESTORED", RESTORED_AS_DUMPED));
