@@ -30,7 +30,7 @@ class PromtoolTest {
     void rulesFileIsValid() {
         Tools.Result r = promtool(ClusterFiles.clusterResources(), "check", "rules", RULES);
         assertThat(r.ok()).as(r.output()).isTrue();
-        assertThat(r.output()).contains("SUCCESS: 11 rules found");
+        assertThat(r.output()).contains("SUCCESS: 13 rules found");
     }
 
     @Test
@@ -43,7 +43,7 @@ class PromtoolTest {
         Scratch.write(rendered, Yamls.yaml().dump(file));
         Tools.Result r = promtool(tmp, "check", "rules", rendered.toString());
         assertThat(r.ok()).as(r.output()).isTrue();
-        assertThat(r.output()).contains("SUCCESS: 11 rules found");
+        assertThat(r.output()).contains("SUCCESS: 13 rules found");
     }
 
     @Test
@@ -69,6 +69,45 @@ class PromtoolTest {
         Tools.Result r = promtool(copy, "test", "rules", TESTS);
         assertThat(r.ok()).as(r.output()).isFalse();
         assertThat(r.output()).contains("CrmApiHighErrorRatio");
+    }
+
+    @Test
+    void plantedRestoreTestAlertThatIgnoresNewerRunsFailsUnitTests(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        // Without the "newest Job" clause an old failure would keep paging after a newer restore test passed.
+        Scratch.plant(copy.resolve(RULES),
+                "  kube_job_failed{condition=\"true\", job_name=~\".*crm-mongodb-restore-test-[0-9]+\"} == 1\n"
+                        + "            and on (namespace, job_name)\n",
+                "  kube_job_failed{condition=\"true\", job_name=~\".*crm-mongodb-restore-test-[0-9]+\"} == 1\n"
+                        + "            or on (namespace, job_name)\n");
+        Tools.Result r = promtool(copy, "test", "rules", TESTS);
+        assertThat(r.ok()).as(r.output()).isFalse();
+        assertThat(r.output()).contains("CrmBackupRestoreTestFailed");
+    }
+
+    @Test
+    void plantedRestoreTestAlertOnAnyFailedJobFailsUnitTests(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        // A job_name pattern wide enough to take in the backup Jobs would report their failures as restore failures.
+        Path rules = copy.resolve(RULES);
+        String text = Scratch.read(rules);
+        String pattern = "job_name=~\".*crm-mongodb-restore-test-[0-9]+\"";
+        assertThat(text.split(java.util.regex.Pattern.quote(pattern), -1)).hasSize(4);
+        Scratch.write(rules, text.replace(pattern, "job_name=~\".*crm-mongodb-.*\""));
+        Tools.Result r = promtool(copy, "test", "rules", TESTS);
+        assertThat(r.ok()).as(r.output()).isFalse();
+        assertThat(r.output()).contains("CrmBackupRestoreTestFailed");
+    }
+
+    @Test
+    void plantedRestoreTestStalenessWithoutTheNeverPassedCaseFailsUnitTests(@TempDir Path tmp) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        // Only the last-success clause: a restore test that never passed would never alert.
+        Scratch.plant(copy.resolve(RULES), "restore-test\"} > 36 * 3600\n            or\n",
+                "restore-test\"} > 36 * 3600\n            and\n");
+        Tools.Result r = promtool(copy, "test", "rules", TESTS);
+        assertThat(r.ok()).as(r.output()).isFalse();
+        assertThat(r.output()).contains("CrmBackupRestoreTestNotSucceeded");
     }
 
     @Test
