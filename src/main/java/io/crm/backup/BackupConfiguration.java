@@ -3,7 +3,6 @@ package io.crm.backup;
 import java.time.Clock;
 import java.time.ZoneOffset;
 
-import io.crm.CrmApplication;
 import io.crm.store.StoreConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -26,7 +25,8 @@ public class BackupConfiguration {
 
     @Bean(destroyMethod = "close")
     Backups backups(BackupProperties properties, MongoConnectionDetails store, Clock clock, MeterRegistry meters) {
-        String version = CrmApplication.class.getPackage().getImplementationVersion();
+        // the jar's Implementation-Version (every package of the jar has it); none when run from classes
+        String version = BackupConfiguration.class.getPackage().getImplementationVersion();
         return new Backups(properties, StoreConfiguration.embeddedStore(store), clock,
                 version == null ? "development" : version, meters);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 class BackupsTest {
 
@@ -175,6 +178,33 @@ class BackupsTest {
                 assertThat(f.last().name()).isEqualTo(taken.name());
                 assertThat(f.due()).isEqualTo(Instant.parse("2026-12-07T03:00:00Z"));
             });
+        }
+    }
+
+    @Test
+    void theScheduleTakesBackupsOnceTheServiceIsReady() throws Exception {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        BackupProperties everySecond = new BackupProperties("* * * * * *", dir.resolve("backups"), 2);
+        try (Backups backups = new Backups(everySecond, Optional.of(store), Clock.systemUTC(), "1.2.3", meters)) {
+            new BackupConfiguration().backupSchedule(backups, everySecond, scheduler).onApplicationEvent(null);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> backups.list().stream()
+                    .filter(b -> b.status() == Backup.Status.COMPLETED).count() == 2);
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    @Test
+    void aScheduleOnMongoDbTakesNothing() throws Exception {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        BackupProperties everySecond = new BackupProperties("* * * * * *", dir.resolve("backups"), 2);
+        try (Backups backups = new Backups(everySecond, Optional.empty(), clock, "1.2.3", meters)) {
+            new BackupConfiguration().backupSchedule(backups, everySecond, scheduler).onApplicationEvent(null);
+            assertThat(scheduler.getScheduledThreadPoolExecutor().getQueue()).isEmpty();
+        } finally {
+            scheduler.shutdown();
         }
     }
 

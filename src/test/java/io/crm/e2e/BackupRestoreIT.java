@@ -56,8 +56,14 @@ class BackupRestoreIT {
     }
 
     private ServiceProcess start(Path dataDir, List<String> args) throws IOException {
-        ServiceProcess service = ServiceProcess.start(dataDir, ServiceProcess.withAdmin(password,
-                Map.of("CRM_MAX_BULK", "1000")), Duration.ofSeconds(90), args);
+        return start(dataDir, args, Map.of());
+    }
+
+    private ServiceProcess start(Path dataDir, List<String> args, Map<String, String> env) throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("CRM_MAX_BULK", "1000");
+        ServiceProcess service = ServiceProcess.start(dataDir, ServiceProcess.withAdmin(password, all),
+                Duration.ofSeconds(90), args);
         services.add(service);
         return service;
     }
@@ -168,17 +174,17 @@ class BackupRestoreIT {
         try (DirectoryStream<Path> copies = Files.newDirectoryStream(backups, "*.mv.tmp")) {
             assertThat(copies).as("the killed backup's store copy is cleaned up").isEmpty();
         }
+        assertThat(backups.resolve(killed + ".zip.partial")).as("kept, so it is listed").exists();
         assertThat(after.get("/stats").json().get("total_persons").asLong()).isEqualTo(peopleBefore);
         for (String id : acknowledged) {
             assertThat(after.get("/api/v1/contacts/" + id).status()).isEqualTo(200);
         }
-        // and the next backup completes, superseding the failed one
+        // the next backup completes and supersedes the failed one
         JsonNode next = awaitDone(after, after.post("/api/v1/admin/backups", Map.of()).header("Location")
                 .orElseThrow());
         assertThat(next.get("status").asString()).isEqualTo("completed");
         JsonNode now = after.get("/api/v1/admin/backups").json().get("items");
-        assertThat(now.findValuesAsString("name")).contains(next.get("name").asString())
-                .doesNotContain(killed);
+        assertThat(now.findValuesAsString("name")).contains(next.get("name").asString()).doesNotContain(killed);
 
         // the admin page shows the newest backup's age
         String page = after.get("/admin/backups", "Accept", "text/html").body();
