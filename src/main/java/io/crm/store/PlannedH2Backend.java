@@ -85,12 +85,15 @@ final class PlannedH2Backend extends H2Backend {
         MVStore store = getMvStore();
         long pauseStarted = System.nanoTime();
         MVStore.TxCounter pinned;
+        List<String> names;
         gate.writeLock().lock();
         try {
             // A change of our own, so the commit below closes a version even when every command was committed.
             store.<String, Long>openMap(SNAPSHOT_MAP).put("last", System.currentTimeMillis());
             pinned = store.registerVersionUsage();
             store.commit();
+            // the maps of that version: one created later is not in it
+            names = store.getMapNames().stream().filter(name -> !name.equals(SNAPSHOT_MAP)).toList();
         } finally {
             gate.writeLock().unlock();
         }
@@ -100,9 +103,11 @@ final class PlannedH2Backend extends H2Backend {
             MVStore copy = new MVStore.Builder().fileName(target.toString()).autoCommitDisabled().open();
             try {
                 long copied = 0;
-                for (String name : store.getMapNames()) {
-                    if (name.equals(SNAPSHOT_MAP)) {
-                        continue;
+                for (String name : names) {
+                    if (!store.hasMap(name)) {
+                        // its old version is not reachable by name any more; a backup without it would be a lie
+                        throw new IllegalStateException("collection map " + name + " was dropped during the backup: "
+                                + "take another one");
                     }
                     MVMap<Object, Object> source = store.openMap(name).openVersion(pinned.version);
                     MVMap<Object, Object> into = copy.openMap(name);
