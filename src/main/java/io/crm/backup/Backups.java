@@ -17,7 +17,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,6 +136,8 @@ public class Backups implements AutoCloseable {
             BackupArchive.write(partial, manifest, copy);
             Files.move(partial, dir.resolve(name + COMPLETED), StandardCopyOption.ATOMIC_MOVE);
             forceDirectory(dir);
+            // listed as completed from the rename on, so another may start now (it runs after this one's pruning)
+            running.compareAndSet(name, null);
             meters.counter("crm.backups", "result", "completed").increment();
             log.info("Backup {} completed: {} documents, store paused {} ms, {} ms in all", name,
                     manifest.totalDocuments(), String.format("%.1f", manifest.pauseMillis()),
@@ -145,7 +149,7 @@ public class Backups implements AutoCloseable {
             markFailed(name, e);
         } finally {
             deleteQuietly(copy);
-            running.set(null);
+            running.compareAndSet(name, null);
         }
     }
 
@@ -167,13 +171,17 @@ public class Backups implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return backups;
         }
+        Map<String, Backup> byName = new HashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
             for (Path file : files) {
-                describe(file).ifPresent(backups::add);
+                // a failing backup has its .failed file for an instant before its .partial one goes
+                describe(file).ifPresent(b -> byName.merge(b.name(), b,
+                        (one, other) -> one.status() == Backup.Status.RUNNING ? other : one));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+        backups.addAll(byName.values());
         backups.sort(Comparator.comparing(Backup::startedAt).reversed());
         return backups;
     }
