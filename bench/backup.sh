@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Backups of the embedded store at scale (documented in BENCHMARKS.md, "Backups of the embedded store"). One command:
-#   bench/backup.sh [--records 100000] [--writers 4] [--out DIR]
-# Starts the packaged service on a fresh embedded store (auth off, the container's JVM flags), fills it with
-# --records legacy persons (bulk inserts of 1,000), then measures:
+#   bench/backup.sh [--records 30000] [--writers 4] [--mem 1g] [--out DIR]
+# Starts the packaged service on a fresh embedded store (auth off, the container's JVM flags under a --mem memory
+# limit), fills it with --records legacy persons (bulk inserts of 1,000), then measures:
 #   idle:   a backup with no other load: wall time, the store pause, file size;
 #   writes: a backup while --writers clients create contacts: the pause, and the clients' latency (p50/p99/max)
 #           before and during the backup;
@@ -17,13 +17,15 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib/common.sh"
 JAVA=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 
-RECORDS=100000
+RECORDS=30000
 WRITERS=4
+MEM=1g
 OUT=/tmp/crm-bench-backup-$(date +%Y%m%d-%H%M%S)
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --records) RECORDS=$2; shift 2 ;;
     --writers) WRITERS=$2; shift 2 ;;
+    --mem) MEM=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -39,6 +41,7 @@ cleanup() { stop_pids 10 "${PIDS[@]:-}"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 read -r -a JVM_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
+JVM_FLAGS+=("-XX:MaxRAM=$MEM")
 
 start_service() { # data-dir log extra-args... -> sets APP_PID, BASE
   local dir=$1 out=$2; shift 2
