@@ -2,6 +2,8 @@ package io.crm;
 
 import java.util.Arrays;
 
+import io.crm.backup.BackupException;
+import io.crm.backup.RestoreCommand;
 import io.crm.store.StoreLauncher;
 import sun.misc.Signal;
 
@@ -18,6 +20,15 @@ public class CrmApplication {
         if (Arrays.asList(args).contains("--store-only")) {
             StoreLauncher.main(args);
             return;
+        }
+        if (Arrays.stream(args).anyMatch(a -> a.equals(RestoreCommand.OPTION)
+                || a.startsWith(RestoreCommand.OPTION + "="))) {
+            try {
+                args = RestoreCommand.restore(args, System.getenv(), System.out);
+            } catch (BackupException refused) {
+                System.err.println("Restore refused: " + refused.getMessage());
+                System.exit(2);
+            }
         }
         SpringApplication.run(CrmApplication.class, args);
     }

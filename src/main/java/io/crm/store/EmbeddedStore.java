@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import org.h2.mvstore.MVStore;
 
 import de.bwaldvogel.mongo.MongoServer;
 
@@ -30,12 +33,15 @@ public final class EmbeddedStore implements AutoCloseable {
     private final InetSocketAddress address;
     private final Path socket;
     private final Path file;
+    private final PlannedH2Backend backend;
 
-    private EmbeddedStore(Runnable shutdown, InetSocketAddress address, Path socket, Path file) {
+    private EmbeddedStore(Runnable shutdown, InetSocketAddress address, Path socket, Path file,
+                          PlannedH2Backend backend) {
         this.shutdown = shutdown;
         this.address = address;
         this.socket = socket;
         this.file = file;
+        this.backend = backend;
     }
 
     /**
@@ -44,10 +50,11 @@ public final class EmbeddedStore implements AutoCloseable {
      */
     public static EmbeddedStore start(Path dataDir, String host, int port) {
         Path file = dataFile(dataDir);
-        MongoServer server = new MongoServer(new PlannedH2Backend(file.toString()));
+        PlannedH2Backend backend = new PlannedH2Backend(file.toString());
+        MongoServer server = new MongoServer(backend);
         server.bind(host, port);
         // shutdown() stops accepting, ends the client connections and closes the backend (flushes the MVStore file).
-        return new EmbeddedStore(server::shutdown, server.getLocalAddress(), null, file);
+        return new EmbeddedStore(server::shutdown, server.getLocalAddress(), null, file, backend);
     }
 
     /**
@@ -91,7 +98,7 @@ public final class EmbeddedStore implements AutoCloseable {
         return new EmbeddedStore(() -> {
             server.shutdown();
             deleteQuietly(socket, socketDir);
-        }, null, socket, file);
+        }, null, socket, file, backend);
     }
 
     private static Path dataFile(Path dataDir) {
@@ -133,6 +140,27 @@ public final class EmbeddedStore implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Writes a consistent copy of the whole store, as of one instant, to a new store file at {@code target} while the
+     * store keeps serving; commands wait only while that instant is fixed ({@link StoreSnapshot#pause()}).
+     */
+    public StoreSnapshot snapshot(Path target) {
+        return backend.snapshot(target);
+    }
+
+    /**
+     * Documents per collection namespace ({@code database.collection}) in a store file that no process has open; the
+     * file is opened read-only. Fails when the file is not a store file.
+     */
+    public static Map<String, Long> documents(Path storeFile) {
+        MVStore store = new MVStore.Builder().fileName(storeFile.toString()).readOnly().open();
+        try {
+            return PlannedH2Backend.documents(store);
+        } finally {
+            store.close();
+        }
     }
 
     @Override

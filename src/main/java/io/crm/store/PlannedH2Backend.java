@@ -1,10 +1,15 @@
 package io.crm.store;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.netty.channel.Channel;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -46,15 +51,101 @@ final class PlannedH2Backend extends H2Backend {
      */
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        gate.readLock().lock();
         try {
             return super.handleCommand(channel, databaseName, command, query);
         } finally {
-            // also after a failed command: an ordered insertMany may have written part of its documents
-            if (getMvStore().hasUnsavedChanges()) {
-                commitWrites();
+            try {
+                // also after a failed command: an ordered insertMany may have written part of its documents
+                if (getMvStore().hasUnsavedChanges()) {
+                    commitWrites();
+                }
+            } finally {
+                gate.readLock().unlock();
             }
         }
     }
+
+    /**
+     * Every command holds this shared for its whole run; a snapshot takes it exclusively for an instant, so the
+     * version it copies never holds half of a command (a document without its unique-index entry).
+     */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+
+    /** Marks each snapshot's version in the file; H2Backend only reads maps named {@code databases.*}/{@code meta.*}. */
+    private static final String SNAPSHOT_MAP = "crm.snapshots";
+    private static final int COPY_COMMIT_EVERY = 5_000;
+
+    /**
+     * Copies the store as of one committed version into a new MVStore file at {@code target}, while commands go on:
+     * commands are held back only while the version is fixed (waiting for the ones in flight, one commit), and the
+     * copy then reads that version, which the store keeps until the copy is done (as H2 does for its own snapshots).
+     */
+    StoreSnapshot snapshot(Path target) {
+        MVStore store = getMvStore();
+        long pauseStarted = System.nanoTime();
+        MVStore.TxCounter pinned;
+        List<String> names;
+        gate.writeLock().lock();
+        try {
+            // A change of our own, so the commit below closes a version even when every command was committed.
+            store.<String, Long>openMap(SNAPSHOT_MAP).put("last", System.currentTimeMillis());
+            pinned = store.registerVersionUsage();
+            store.commit();
+            // the maps of that version: one created later is not in it
+            names = store.getMapNames().stream().filter(name -> !name.equals(SNAPSHOT_MAP)).toList();
+        } finally {
+            gate.writeLock().unlock();
+        }
+        long pauseNanos = System.nanoTime() - pauseStarted;
+        Map<String, Long> documents;
+        try {
+            MVStore copy = new MVStore.Builder().fileName(target.toString()).autoCommitDisabled().open();
+            try {
+                long copied = 0;
+                for (String name : names) {
+                    if (!store.hasMap(name)) {
+                        // its old version is not reachable by name any more; a backup without it would be a lie
+                        throw new IllegalStateException("collection map " + name + " was dropped during the backup: "
+                                + "take another one");
+                    }
+                    MVMap<Object, Object> source = store.openMap(name).openVersion(pinned.version);
+                    MVMap<Object, Object> into = copy.openMap(name);
+                    Cursor<Object, Object> cursor = source.cursor(null);
+                    while (cursor.hasNext()) {
+                        Object key = cursor.next();
+                        into.put(key, cursor.getValue());
+                        if (++copied % COPY_COMMIT_EVERY == 0) {
+                            copy.commit();
+                        }
+                    }
+                }
+                copy.commit();
+                documents = documents(copy);
+            } finally {
+                copy.close();
+            }
+        } finally {
+            store.deregisterVersionUsage(pinned);
+        }
+        return new StoreSnapshot(pinned.version, pauseNanos, documents);
+    }
+
+    /**
+     * Documents per collection namespace ({@code database.collection}) in a store: the sizes of H2Database's data maps
+     * ({@code databases.<namespace>}), without its own {@code system.*} catalogue.
+     */
+    static Map<String, Long> documents(MVStore store) {
+        Map<String, Long> documents = new TreeMap<>();
+        for (String name : store.getMapNames()) {
+            if (name.startsWith(DATA_MAP_PREFIX) && !name.contains(".system.")) {
+                documents.put(name.substring(DATA_MAP_PREFIX.length()), store.openMap(name).sizeAsLong());
+            }
+        }
+        return documents;
+    }
+
+    private static final String DATA_MAP_PREFIX = "databases.";
 
     private final ReentrantLock commitLock = new ReentrantLock();
     private final AtomicLong writes = new AtomicLong();

@@ -10,6 +10,7 @@ import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +49,12 @@ public class StoreConfiguration {
                 .applyToSocketSettings(s -> s
                         .connectTimeout((int) mongo.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .readTimeout((int) mongo.socketTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** The embedded store the service runs on, if it does (empty with a MongoDB). */
+    public static Optional<EmbeddedStore> embeddedStore(MongoConnectionDetails details) {
+        return details instanceof EmbeddedConnectionDetails embedded ? Optional.of(embedded.store())
+                : Optional.empty();
     }
 
     /** Connection details that own the embedded store, so it stops after the MongoClient that uses it. */

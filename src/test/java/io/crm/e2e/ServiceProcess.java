@@ -49,6 +49,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** {@link #start(Path, Map)} for a start that does more than usual (seeding demo data) before it is ready. */
     public static ServiceProcess start(Path dataDir, Map<String, String> env, Duration readyWithin)
             throws IOException {
+        return start(dataDir, env, readyWithin, List.of());
+    }
+
+    /** {@link #start(Path, Map, Duration)} with program arguments (e.g. {@code --restore FILE}). */
+    static ServiceProcess start(Path dataDir, Map<String, String> env, Duration readyWithin, List<String> args)
+            throws IOException {
         String jar = System.getProperty("crm.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("packaged jar not found (" + jar + "): run through `./mvnw verify`");
@@ -62,6 +68,7 @@ public final class ServiceProcess implements AutoCloseable {
             command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         }
         command.addAll(List.of("-jar", jar));
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("MONGODB_URI");
         builder.environment().remove("MONGO_URI");
@@ -80,6 +87,27 @@ public final class ServiceProcess implements AutoCloseable {
             throw notReady;
         }
         return service;
+    }
+
+    /** The jar run with these arguments to its end, as a one-off command that is expected to stop by itself. */
+    static Finished run(Map<String, String> env, Duration within, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("crm.jar")));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile("crm-e2e-command", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("CRM_") || name.startsWith("MONGO"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", args) + " still running after " + within + ":\n"
+                    + Files.readString(log));
+        }
+        return new Finished(process.exitValue(), Files.readString(log));
+    }
+
+    record Finished(int exitCode, String output) {
     }
 
     /** A random password for a test run (never a constant, so a leak into the log cannot pass unnoticed). */

@@ -103,6 +103,11 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/webhooks/" + someWebhook + "/deliveries/"
                         + new ObjectId() + "/retry", Map.of()),
                 new Endpoint(Access.ADMIN, "DELETE", "/api/v1/webhooks/" + new ObjectId(), null),
+                // backups (of the embedded store: on this MongoDB a start is a 409, past security)
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/backups", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/admin/backups", Map.of()),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/backups/crm-20261204T030000.000Z", null),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/backups/crm-20261204T030000.000Z/file", null),
                 new Endpoint(Access.VIEWER, "GET", "/person", null),
                 new Endpoint(Access.VIEWER, "GET", "/person?page=1&limit=5", null),
                 new Endpoint(Access.VIEWER, "GET", "/person/search?q=Legacy", null),
@@ -137,6 +142,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "GET", "/admin/users", null),
                 new Endpoint(Access.ADMIN, "GET", "/admin/tokens", null),
                 new Endpoint(Access.ADMIN, "GET", "/admin/webhooks", null),
+                new Endpoint(Access.ADMIN, "GET", "/admin/backups", null),
+                new Endpoint(Access.ADMIN, "POST", "/admin/backups", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/admin/webhooks", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/admin/users", Map.of())));
         record Resource(String path, String id, Map<String, Object> body) {

@@ -15,7 +15,8 @@ public final class Paths {
     public static final PathSet TOKENS = PathSet.of("/api/v1/auth", "/api/v1/auth/**");
     /** Admin-only API resources. */
     public static final PathSet ADMIN_API = PathSet.of("/api/v1/users", "/api/v1/users/**", "/api/v1/audit",
-            "/api/v1/audit/**", "/api/v1/webhooks", "/api/v1/webhooks/**", "/api/v1/contacts/*/erase");
+            "/api/v1/audit/**", "/api/v1/webhooks", "/api/v1/webhooks/**", "/api/v1/contacts/*/erase",
+            "/api/v1/admin", "/api/v1/admin/**");
     /** Every API path (stateless, token or session, problem+json or legacy errors), the OpenAPI docs included. */
     public static final PathSet API = PathSet.of("/api", "/api/**", "/v3/api-docs", "/v3/api-docs/**",
             "/swagger-ui.html", "/swagger-ui/**").and(LEGACY);
