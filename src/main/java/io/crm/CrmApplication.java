@@ -2,6 +2,7 @@ package io.crm;
 
 import java.util.Arrays;
 
+import io.crm.portable.PortableCommand;
 import io.crm.store.StoreLauncher;
 import sun.misc.Signal;
 
@@ -17,6 +18,11 @@ public class CrmApplication {
         exitCleanlyOnTerm();
         if (Arrays.asList(args).contains("--store-only")) {
             StoreLauncher.main(args);
+            return;
+        }
+        if (PortableCommand.requested(args)) {
+            // --export FILE / --import FILE: runs without the service and exits with the command's status
+            PortableCommand.main(args);
             return;
         }
         SpringApplication.run(CrmApplication.class, args);
