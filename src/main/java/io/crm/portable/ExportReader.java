@@ -182,10 +182,12 @@ final class ExportReader implements AutoCloseable {
             String type = string(parsed, ExportFormat.TYPE);
             if (ExportFormat.DOCUMENT.equals(type)) {
                 BsonValue document = parsed.get(ExportFormat.DOCUMENT);
-                if (current == null || document == null || !document.isDocument()
-                        || !document.asDocument().containsKey("_id")) {
-                    throw corrupt(current == null ? "a document before any collection" : "a document line without "
-                            + "a document with an _id");
+                if (current == null || !current.equals(string(parsed, ExportFormat.COLLECTION))) {
+                    throw corrupt("a document of collection " + string(parsed, ExportFormat.COLLECTION)
+                            + (current == null ? " before any collection" : " among those of " + current));
+                }
+                if (document == null || !document.isDocument() || !document.asDocument().containsKey("_id")) {
+                    throw corrupt("a document line without a document with an _id");
                 }
                 digest.update(line);
                 counts.merge(current, 1L, Long::sum);

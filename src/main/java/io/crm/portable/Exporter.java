@@ -105,11 +105,14 @@ final class Exporter {
                     .append("indexes", indexes(collection));
             lines.write(line.toJson(ExportFormat.EXACT));
             long count = 0;
+            // each document line names its collection, so lines stay meaningful when sorted, grepped or diffed
+            String start = new BsonDocument(ExportFormat.TYPE, new BsonString(ExportFormat.DOCUMENT))
+                    .append(ExportFormat.COLLECTION, new BsonString(name)).toJson(ExportFormat.EXACT);
+            String prefix = start.substring(0, start.length() - 1) + ", \"document\": ";
             // natural order: no sort, so no store has to hold the collection in memory to answer
             try (MongoCursor<RawBsonDocument> cursor = collection.find().batchSize(BATCH).cursor()) {
                 while (cursor.hasNext()) {
-                    lines.write("{\"type\": \"document\", \"document\": "
-                            + cursor.next().toJson(ExportFormat.EXACT) + "}");
+                    lines.write(prefix + cursor.next().toJson(ExportFormat.EXACT) + "}");
                     count++;
                 }
             }

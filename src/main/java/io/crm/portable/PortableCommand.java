@@ -48,7 +48,16 @@ public final class PortableCommand {
 
     public static void main(String[] args) {
         quietLogging();
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        int status;
+        try {
+            status = run(args, System.getenv(), System.out, System.err);
+        } catch (RuntimeException unexpected) {
+            // not one of the refusals: the whole trace helps whoever reports it
+            unexpected.printStackTrace();
+            status = 1;
+        }
+        // exit explicitly: the embedded store's and the driver's threads must not keep the JVM alive
+        System.exit(status);
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {

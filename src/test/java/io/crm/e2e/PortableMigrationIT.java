@@ -19,9 +19,14 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import de.bwaldvogel.mongo.MongoServer;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crm.support.Http;
 import org.awaitility.Awaitility;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +120,55 @@ class PortableMigrationIT {
         }
     }
 
+    /**
+     * An import killed ({@code kill -9}) while it writes, rerun with the same file: it resumes and ends with exactly
+     * the exported documents, none twice.
+     */
+    @Test
+    void anImportKilledWhileWritingFinishesWhenRerun() throws Exception {
+        int total = 60_000;
+        MongoServer source = new MongoServer(new MemoryBackend());
+        MongoServer target = new MongoServer(new MemoryBackend());
+        String sourceUri = "mongodb://127.0.0.1:" + source.bind().getPort() + "/crm_db";
+        String targetUri = "mongodb://127.0.0.1:" + target.bind().getPort() + "/crm_db";
+        try (MongoClient sourceClient = MongoClients.create(sourceUri);
+             MongoClient targetClient = MongoClients.create(targetUri)) {
+            MongoCollection<Document> persons = sourceClient.getDatabase("crm_db").getCollection("persons");
+            for (int batch = 0; batch < total / 1000; batch++) {
+                List<Document> documents = new ArrayList<>();
+                for (int i = batch * 1000; i < (batch + 1) * 1000; i++) {
+                    documents.add(new Document("person_id", "p" + i).append("name", "Person " + i));
+                }
+                persons.insertMany(documents);
+            }
+            Path file = files.resolve("big.jsonl.gz");
+            assertThat(jar("--export", file.toString(), "--mongodb-uri=" + sourceUri).exit()).isZero();
+
+            MongoCollection<Document> written = targetClient.getDatabase("crm_db").getCollection("persons");
+            Process importing = start(false, "--import", file.toString(), "--mongodb-uri=" + targetUri);
+            try {
+                Awaitility.await("import writing").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5))
+                        .pollInSameThread().until(() -> written.estimatedDocumentCount() > 0);
+            } finally {
+                importing.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            long atKill = written.estimatedDocumentCount();
+            assertThat(atKill).as("killed while writing").isBetween(1L, total - 1L);
+
+            Run rerun = jar("--import", file.toString(), "--mongodb-uri=" + targetUri);
+            assertThat(rerun.exit()).as(rerun.output()).isZero();
+            assertThat(rerun.output()).contains("resuming the interrupted import");
+            assertThat(written.countDocuments()).isEqualTo(total);
+            List<Object> ids = new ArrayList<>();
+            written.find().projection(new Document("_id", 1)).forEach(document -> ids.add(document.get("_id")));
+            assertThat(ids).doesNotHaveDuplicates().hasSize(total);
+            assertThat(written.find(new Document("person_id", "p" + (total - 1))).first()).isNotNull();
+        } finally {
+            source.shutdownNow();
+            target.shutdownNow();
+        }
+    }
+
     /** Legacy and v1 records with several versions, a deleted one, a second user with a password of their own. */
     private static void writeRecords(ServiceProcess service, Http http, String memberPassword) {
         assertThat(http.post("/person/1", Map.of("name", "Ada Lovelace", "email", "ada@example.com")).status())
@@ -194,15 +248,23 @@ class PortableMigrationIT {
     private record Run(int exit, String output) {
     }
 
-    /** The packaged jar in one of its command-line modes, as an operator runs it; bounded to two minutes. */
-    private static Run jar(String... args) throws IOException, InterruptedException {
+    /** The jar's process, its output merged and readable ({@code jar}) or discarded (a process to be killed). */
+    private static Process start(boolean keepOutput, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ServiceProcess.java(), "-jar", System.getProperty("crm.jar")));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (!keepOutput) {
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
         builder.environment().remove("MONGODB_URI");
         builder.environment().remove("MONGO_URI");
         builder.environment().keySet().removeIf(name -> name.startsWith("CRM_"));
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    /** The packaged jar in one of its command-line modes, as an operator runs it; bounded to two minutes. */
+    private static Run jar(String... args) throws IOException, InterruptedException {
+        Process process = start(true, args);
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();
