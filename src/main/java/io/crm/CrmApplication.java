@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import io.crm.backup.BackupException;
 import io.crm.backup.RestoreCommand;
+import io.crm.portable.PortableCommand;
 import io.crm.store.StoreLauncher;
 import sun.misc.Signal;
 
@@ -21,13 +22,18 @@ public class CrmApplication {
             StoreLauncher.main(args);
             return;
         }
-        if (Arrays.stream(args).anyMatch(a -> a.equals(RestoreCommand.OPTION)
-                || a.startsWith(RestoreCommand.OPTION + "="))) {
+        if (PortableCommand.requested(args)) {
+            // --export FILE / --import FILE: runs without the service and exits with the command's status
+            PortableCommand.main(args);
+            return;
+        }
+        if (RestoreCommand.requested(args)) {
+            // --restore FILE --data-dir DIR: restores, then the service starts on DIR; the same exit codes as above
             try {
                 args = RestoreCommand.restore(args, System.getenv(), System.out);
             } catch (BackupException refused) {
                 System.err.println("Restore refused: " + refused.getMessage());
-                System.exit(2);
+                System.exit(refused instanceof RestoreCommand.Usage ? 2 : 1);
             }
         }
         SpringApplication.run(CrmApplication.class, args);

@@ -26,6 +26,22 @@ public final class RestoreCommand {
     private RestoreCommand() {
     }
 
+    public static boolean requested(String[] args) {
+        for (String arg : args) {
+            if (arg.equals(OPTION) || arg.startsWith(OPTION + "=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The command line is incomplete (exit code 2, as for the other commands' usage errors). */
+    public static final class Usage extends BackupException {
+        Usage(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Restores, and returns the arguments the service starts with (the restore options replaced by the data
      * directory); throws {@link BackupException} with the reason when the restore is refused.
@@ -38,7 +54,7 @@ public final class RestoreCommand {
             String arg = args[i];
             if (arg.equals(OPTION) || arg.equals(DATA_DIR)) {
                 if (i + 1 >= args.length) {
-                    throw new BackupException(arg + " needs a value");
+                    throw new Usage(arg + " needs a value");
                 }
                 if (arg.equals(OPTION)) {
                     file = args[++i];
@@ -57,7 +73,7 @@ public final class RestoreCommand {
             dir = env.get("CRM_DATA_DIR");
         }
         if (file == null || file.isBlank() || dir == null || dir.isBlank()) {
-            throw new BackupException("usage: java -jar crm.jar --restore FILE --data-dir DIR (DIR empty or new)");
+            throw new Usage("usage: java -jar crm.jar --restore FILE --data-dir DIR (DIR empty or new)");
         }
         Path dataDir = Path.of(dir).toAbsolutePath();
         BackupManifest manifest = restore(Path.of(file), dataDir);

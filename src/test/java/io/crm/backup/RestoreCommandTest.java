@@ -152,10 +152,10 @@ class RestoreCommandTest {
     @Test
     void needsAFileAndADirectory() {
         assertThatThrownBy(() -> RestoreCommand.restore(new String[] {"--restore", backup.toString()}, Map.of(),
-                new PrintStream(OutputStream.nullOutputStream()))).isInstanceOf(BackupException.class)
+                new PrintStream(OutputStream.nullOutputStream()))).isInstanceOf(RestoreCommand.Usage.class)
                 .hasMessageContaining("usage");
         assertThatThrownBy(() -> RestoreCommand.restore(new String[] {"--data-dir", "x", "--restore"}, Map.of(),
-                new PrintStream(OutputStream.nullOutputStream()))).isInstanceOf(BackupException.class)
+                new PrintStream(OutputStream.nullOutputStream()))).isInstanceOf(RestoreCommand.Usage.class)
                 .hasMessageContaining("--restore needs a value");
     }
 

@@ -146,14 +146,14 @@ class BackupRestoreIT {
         // --- refused restores change nothing
         ServiceProcess.Finished overwrite = ServiceProcess.run(Map.of(), Duration.ofSeconds(60), "--restore",
                 downloaded.toString(), "--data-dir", data.toString());
-        assertThat(overwrite.exitCode()).isEqualTo(2);
+        assertThat(overwrite.exitCode()).isEqualTo(1);
         assertThat(overwrite.output()).contains("Restore refused:", "is not empty").doesNotContain("Exception");
         Path truncated = Files.write(tmp.resolve("truncated.zip"), java.util.Arrays.copyOf(
                 Files.readAllBytes(downloaded), (int) (Files.size(downloaded) / 2)));
         Path empty = tmp.resolve("never-created");
         ServiceProcess.Finished damaged = ServiceProcess.run(Map.of(), Duration.ofSeconds(60), "--restore",
                 truncated.toString(), "--data-dir", empty.toString());
-        assertThat(damaged.exitCode()).isEqualTo(2);
+        assertThat(damaged.exitCode()).isEqualTo(1);
         assertThat(damaged.output()).contains("Restore refused:", "not a crm backup");
         assertThat(empty).doesNotExist();
 

@@ -205,7 +205,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static String java() {
+    /** The java the service runs on (also for the jar's command-line modes, e.g. --export). */
+    static String java() {
         String override = System.getenv("CRM_E2E_JAVA");
         if (override != null && !override.isBlank()) {
             return override;
