@@ -3,6 +3,7 @@ package io.crm.store;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,6 +52,9 @@ final class PlannedH2Backend extends H2Backend {
      */
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        if (readOnly(command, query)) {
+            return super.handleCommand(channel, databaseName, command, query);
+        }
         gate.readLock().lock();
         try {
             return super.handleCommand(channel, databaseName, command, query);
@@ -67,10 +71,27 @@ final class PlannedH2Backend extends H2Backend {
     }
 
     /**
-     * Every command holds this shared for its whole run; a snapshot takes it exclusively for an instant, so the
-     * version it copies never holds half of a command (a document without its unique-index entry).
+     * Every command that may write holds this shared for its whole run; a snapshot takes it exclusively for an
+     * instant, so the version it copies never holds half of a command (a document without its unique-index entry).
+     * Reads pass by, so a snapshot never waits for a long query (a scan of a large collection takes seconds here).
      */
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+
+    /** Commands that never change data, as the driver names them. */
+    private static final Set<String> READS = Set.of("find", "getMore", "count", "distinct", "listCollections",
+            "listIndexes", "listDatabases", "dbStats", "collStats", "ping", "hello", "isMaster", "ismaster",
+            "buildInfo", "buildinfo", "getParameter", "killCursors", "endSessions", "whatsmyuri", "connectionStatus",
+            "serverStatus", "hostInfo", "getLog", "getCmdLineOpts", "getFreeMonitoringStatus", "saslStart");
+
+    static boolean readOnly(String command, Document query) {
+        if (command.equals("aggregate")) {
+            // a pipeline writes only through a final $out or $merge stage
+            return !(query.get("pipeline") instanceof List<?> stages) || stages.isEmpty()
+                    || !(stages.get(stages.size() - 1) instanceof Document last)
+                    || !(last.containsKey("$out") || last.containsKey("$merge"));
+        }
+        return READS.contains(command);
+    }
 
     /** Marks each snapshot's version in the file; H2Backend only reads maps named {@code databases.*}/{@code meta.*}. */
     private static final String SNAPSHOT_MAP = "crm.snapshots";

@@ -101,6 +101,24 @@ class StoreSnapshotTest {
         }
     }
 
+    @Test
+    void onlyCommandsThatMayWriteHoldASnapshotBack() {
+        for (String read : List.of("find", "getMore", "count", "distinct", "listIndexes", "hello", "isMaster")) {
+            assertThat(PlannedH2Backend.readOnly(read, new de.bwaldvogel.mongo.bson.Document())).as(read).isTrue();
+        }
+        for (String write : List.of("insert", "update", "delete", "findAndModify", "createIndexes", "drop",
+                "dropDatabase", "renameCollection", "somethingNew")) {
+            assertThat(PlannedH2Backend.readOnly(write, new de.bwaldvogel.mongo.bson.Document())).as(write).isFalse();
+        }
+        assertThat(PlannedH2Backend.readOnly("aggregate", new de.bwaldvogel.mongo.bson.Document("pipeline",
+                List.of(new de.bwaldvogel.mongo.bson.Document("$match", new de.bwaldvogel.mongo.bson.Document())))))
+                .isTrue();
+        assertThat(PlannedH2Backend.readOnly("aggregate", new de.bwaldvogel.mongo.bson.Document("pipeline",
+                List.of(new de.bwaldvogel.mongo.bson.Document("$out", "copy"))))).isFalse();
+        assertThat(PlannedH2Backend.readOnly("aggregate", new de.bwaldvogel.mongo.bson.Document("pipeline",
+                List.of(new de.bwaldvogel.mongo.bson.Document("$merge", "copy"))))).isFalse();
+    }
+
     private static void write(MongoCollection<Document> people, int writer, AtomicBoolean stop,
                               Set<String> acknowledged) {
         for (int i = 0; !stop.get(); i++) {
