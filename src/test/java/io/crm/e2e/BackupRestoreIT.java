@@ -199,10 +199,9 @@ class BackupRestoreIT {
             String name = started.json().get("name").asString();
             Path partial = backups.resolve(name + ".zip.partial");
             Path copy = backups.resolve(name + ".mv.tmp");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && Files.exists(partial) && !Files.exists(copy)) {
-                Thread.onSpinWait();
-            }
+            // polled every millisecond: the copy exists for about a second at this size
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).pollInSameThread()
+                    .until(() -> !Files.exists(partial) || Files.exists(copy));
             if (Files.exists(partial)) {
                 service.kill(Duration.ofSeconds(30));
                 if (!Files.exists(backups.resolve(name + ".zip"))) {

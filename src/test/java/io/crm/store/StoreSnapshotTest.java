@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
+import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,12 +50,11 @@ class StoreSnapshotTest {
                 List<Future<?>> writers = java.util.stream.IntStream.range(0, WRITERS)
                         .<Future<?>>mapToObj(w -> pool.submit(() -> write(people, w, stop, acknowledged)))
                         .toList();
-                while (acknowledged.size() < 1_000) {
-                    Thread.sleep(5);
-                }
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 1_000);
                 acknowledgedBefore = Set.copyOf(acknowledged);
                 snapshot = store.snapshot(dir.resolve("copy.mv"));
-                Thread.sleep(100);
+                int afterSnapshot = acknowledged.size();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() > afterSnapshot + 50);
                 stop.set(true);
                 for (Future<?> writer : writers) {
                     writer.get();
