@@ -186,14 +186,13 @@ public class ContactPages {
         return "contacts/form";
     }
 
+    /** The names of the rows' companies, in one query for the page. */
     private Map<String, String> companyNames(List<Map<String, Object>> rows) {
+        Map<String, Document> found = companies.store().findAll(rows.stream()
+                .map(row -> row.get("companyId") instanceof String id ? id : null).toList());
         Map<String, String> names = new LinkedHashMap<>();
-        for (Map<String, Object> row : rows) {
-            if (row.get("companyId") instanceof String companyId && !names.containsKey(companyId)) {
-                companies.store().find(companyId).ifPresent(c -> names.put(companyId,
-                        RecordMeta.archived(c) ? c.getString("name") + " (archived)" : c.getString("name")));
-            }
-        }
+        found.forEach((id, c) -> names.put(id,
+                RecordMeta.archived(c) ? c.getString("name") + " (archived)" : c.getString("name")));
         return names;
     }
 

@@ -61,14 +61,13 @@ public class DealPages {
     public String board(@RequestParam(required = false) String conflict, Model model) {
         Map<String, Map<String, Object>> totals = totals();
         List<Map<String, Object>> columns = new ArrayList<>();
-        Map<String, String> companyNames = new LinkedHashMap<>();
+        List<String> companyIds = new ArrayList<>();
         for (String stage : deals.pipeline().stages()) {
             List<Map<String, Object>> cards = deals.list(new DealService.DealFilter(false, null, stage, null, null),
                     "-updatedAt", CARDS_PER_STAGE, null).items().stream().map(DealSchema::toJson).toList();
             for (Map<String, Object> card : cards) {
-                if (card.get("companyId") instanceof String companyId && !companyNames.containsKey(companyId)) {
-                    companies.store().find(companyId).ifPresent(c -> companyNames.put(companyId,
-                            c.getString("name")));
+                if (card.get("companyId") instanceof String companyId) {
+                    companyIds.add(companyId);
                 }
             }
             Map<String, Object> column = new LinkedHashMap<>(totals.get(stage));
@@ -77,6 +76,9 @@ public class DealPages {
             columns.add(column);
         }
         model.addAttribute("columns", columns);
+        // the cards' company names: one query for the whole board, not one per card
+        Map<String, String> companyNames = new LinkedHashMap<>();
+        companies.store().findAll(companyIds).forEach((id, c) -> companyNames.put(id, c.getString("name")));
         model.addAttribute("companyNames", companyNames);
         model.addAttribute("conflict", conflict);
         model.addAttribute("exportUrl", "/api/v1/deals/export");
