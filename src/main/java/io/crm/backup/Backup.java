@@ -2,7 +2,9 @@ package io.crm.backup;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One backup file as listed.
@@ -28,7 +30,7 @@ public record Backup(String name, Status status, Instant startedAt, long size, B
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", name);
         json.put("file", status == Status.COMPLETED ? fileName() : null);
-        json.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
+        json.put("status", status.name().toLowerCase(Locale.ROOT));
         json.put("startedAt", startedAt.toString());
         json.put("size", size);
         if (manifest != null) {
@@ -37,7 +39,7 @@ public record Backup(String name, Status status, Instant startedAt, long size, B
             json.put("serviceVersion", manifest.serviceVersion());
             json.put("formatVersion", manifest.formatVersion());
             json.put("sha256", manifest.sha256());
-            json.put("documents", new java.util.TreeMap<>(manifest.documents()));
+            json.put("documents", new TreeMap<>(manifest.documents()));
         }
         json.put("error", error);
         return json;

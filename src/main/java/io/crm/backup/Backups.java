@@ -109,7 +109,7 @@ public class Backups implements AutoCloseable {
         return new Backup(name, Backup.Status.RUNNING, startedAt(name), 0, null, null);
     }
 
-    /** Takes a backup now, in the caller's thread (the schedule's); skipped when one is already running. */
+    /** The schedule's run: starts a backup, or logs why not (one still running, or no embedded store). */
     void runScheduled() {
         try {
             Backup started = start();
