@@ -76,20 +76,20 @@ class PortableMigrationIT {
         }
 
         Path export = files.resolve("crm.jsonl.gz");
-        Run exported = jar("--export", export.toString(), "--data-dir=" + embeddedDir);
-        assertThat(exported.exit()).as(exported.output()).isZero();
+        ServiceProcess.Finished exported = jar("--export", export.toString(), "--data-dir=" + embeddedDir);
+        assertThat(exported.exitCode()).as(exported.output()).isZero();
         assertThat(exported.output()).contains("exporting from embedded").contains("exported ");
 
         MongoServer mongo = new MongoServer(new H2Backend(otherDir.resolve("mongodb.mv").toString()));
         mongo.bind("127.0.0.1", 0);
         String uri = "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort() + "/crm_db";
         try {
-            Run imported = jar("--import", export.toString(), "--mongodb-uri=" + uri);
-            assertThat(imported.exit()).as(imported.output()).isZero();
+            ServiceProcess.Finished imported = jar("--import", export.toString(), "--mongodb-uri=" + uri);
+            assertThat(imported.exitCode()).as(imported.output()).isZero();
             assertThat(imported.output()).contains("imported ");
             // rerun: nothing to do, nothing changed
-            Run again = jar("--import", export.toString(), "--mongodb-uri=" + uri);
-            assertThat(again.exit()).as(again.output()).isZero();
+            ServiceProcess.Finished again = jar("--import", export.toString(), "--mongodb-uri=" + uri);
+            assertThat(again.exitCode()).as(again.output()).isZero();
             assertThat(again.output()).contains("already imported");
 
             // no CRM_ADMIN_*: the users come from the file
@@ -98,8 +98,8 @@ class PortableMigrationIT {
                 // the service started on the imported data; its export, before any request (a request with the
                 // token records when it was last used), holds the same lines
                 Path second = files.resolve("moved.jsonl.gz");
-                Run exportedAgain = jar("--export", second.toString(), "--mongodb-uri=" + uri);
-                assertThat(exportedAgain.exit()).as(exportedAgain.output()).isZero();
+                ServiceProcess.Finished exportedAgain = jar("--export", second.toString(), "--mongodb-uri=" + uri);
+                assertThat(exportedAgain.exitCode()).as(exportedAgain.output()).isZero();
                 assertSameLines(body(export), body(second));
                 Http http = moved.http().withToken(token);
                 for (String path : READS) {
@@ -142,10 +142,11 @@ class PortableMigrationIT {
                 persons.insertMany(documents);
             }
             Path file = files.resolve("big.jsonl.gz");
-            assertThat(jar("--export", file.toString(), "--mongodb-uri=" + sourceUri).exit()).isZero();
+            assertThat(jar("--export", file.toString(), "--mongodb-uri=" + sourceUri).exitCode()).isZero();
 
             MongoCollection<Document> written = targetClient.getDatabase("crm_db").getCollection("persons");
-            Process importing = start(false, "--import", file.toString(), "--mongodb-uri=" + targetUri);
+            Process importing = ServiceProcess.command(Map.of(), ProcessBuilder.Redirect.DISCARD, "--import",
+                    file.toString(), "--mongodb-uri=" + targetUri);
             try {
                 Awaitility.await("import writing").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5))
                         .pollInSameThread().until(() -> written.estimatedDocumentCount() > 0);
@@ -155,8 +156,8 @@ class PortableMigrationIT {
             long atKill = written.estimatedDocumentCount();
             assertThat(atKill).as("killed while writing").isBetween(1L, total - 1L);
 
-            Run rerun = jar("--import", file.toString(), "--mongodb-uri=" + targetUri);
-            assertThat(rerun.exit()).as(rerun.output()).isZero();
+            ServiceProcess.Finished rerun = jar("--import", file.toString(), "--mongodb-uri=" + targetUri);
+            assertThat(rerun.exitCode()).as(rerun.output()).isZero();
             assertThat(rerun.output()).contains("resuming the interrupted import");
             assertThat(written.countDocuments()).isEqualTo(total);
             List<Object> ids = new ArrayList<>();
@@ -245,31 +246,8 @@ class PortableMigrationIT {
         }
     }
 
-    private record Run(int exit, String output) {
-    }
-
-    /** The jar's process, its output merged and readable ({@code jar}) or discarded (a process to be killed). */
-    private static Process start(boolean keepOutput, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ServiceProcess.java(), "-jar", System.getProperty("crm.jar")));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (!keepOutput) {
-            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        }
-        builder.environment().remove("MONGODB_URI");
-        builder.environment().remove("MONGO_URI");
-        builder.environment().keySet().removeIf(name -> name.startsWith("CRM_"));
-        return builder.start();
-    }
-
     /** The packaged jar in one of its command-line modes, as an operator runs it; bounded to two minutes. */
-    private static Run jar(String... args) throws IOException, InterruptedException {
-        Process process = start(true, args);
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("java -jar crm.jar " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    private static ServiceProcess.Finished jar(String... args) throws IOException, InterruptedException {
+        return ServiceProcess.run(Map.of(), Duration.ofMinutes(2), args);
     }
 }

@@ -92,13 +92,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** The jar run with these arguments to its end, as a one-off command that is expected to stop by itself. */
     static Finished run(Map<String, String> env, Duration within, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("crm.jar")));
-        command.addAll(List.of(args));
         Path log = Files.createTempFile("crm-e2e-command", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("CRM_") || name.startsWith("MONGO"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
+        Process process = command(env, ProcessBuilder.Redirect.to(log.toFile()), args);
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(String.join(" ", args) + " still running after " + within + ":\n"
@@ -108,6 +103,20 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     record Finished(int exitCode, String output) {
+    }
+
+    /**
+     * The jar started in one of its command-line modes (e.g. {@code --import}) with only {@code env} of the
+     * service's settings, its output (stderr merged) sent to {@code output}; for a test that kills it midway.
+     */
+    static Process command(Map<String, String> env, ProcessBuilder.Redirect output, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("crm.jar")));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
+        builder.environment().keySet().removeIf(name -> name.startsWith("CRM_") || name.startsWith("MONGO"));
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     /** A random password for a test run (never a constant, so a leak into the log cannot pass unnoticed). */
