@@ -45,22 +45,10 @@ done
 DURATION_S=${DURATION%s}
 WARMUP_S=${WARMUP%s}
 
-# The original's app directory: app/ in its current layout, the repository root in its first one.
-if [[ -f $ORIGINAL/app/app.py ]]; then ORIG_APP=$(cd "$ORIGINAL/app" && pwd)
-elif [[ -f $ORIGINAL/app.py ]]; then ORIG_APP=$(cd "$ORIGINAL" && pwd)
-else echo "no app.py in $ORIGINAL or $ORIGINAL/app" >&2; exit 1; fi
-# gunicorn's worker settings as the image runs it: from the Dockerfile's CMD (exec form), so they cannot drift.
-DOCKERFILE="$ORIG_APP/Dockerfile"
-[[ -f $DOCKERFILE ]] || { echo "no Dockerfile beside $ORIG_APP/app.py" >&2; exit 1; }
-cmd_flag() { grep '^CMD' "$DOCKERFILE" | tr -d '[]",' | tr -s ' ' '\n' | grep -A1 -x -- "$1" | tail -1; }
-WORKERS=$(cmd_flag --workers); TIMEOUT=$(cmd_flag --timeout)
-[[ $WORKERS =~ ^[0-9]+$ && $TIMEOUT =~ ^[0-9]+$ ]] || { echo "no --workers/--timeout in $DOCKERFILE's CMD" >&2; exit 1; }
-WORKER_CLASS=$(cmd_flag --worker-class || true); [[ $WORKER_CLASS == --* || -z $WORKER_CLASS ]] && WORKER_CLASS=sync
-
-require_tools wrk curl gunicorn
-# Debian's gunicorn runs on the system python3 with Debian's Flask and pymongo
-/usr/bin/python3 -c 'import flask, pymongo, prometheus_client' 2>/dev/null ||
-  { echo "needs: apt-get install gunicorn python3-flask python3-pymongo python3-prometheus-client" >&2; exit 1; }
+# shellcheck source=SCRIPTDIR/original/lib.sh
+. "$BENCH/original/lib.sh"
+original_prepare "$ORIGINAL" || exit 1
+require_tools wrk curl
 [[ -x "$JAVA" ]] || { echo "Java 25 not found at $JAVA (set BENCH_JAVA)" >&2; exit 1; }
 APP_JAR=$(packaged_jar "$ROOT") || { echo "build the service first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 DRIVER_JAR="$BENCH/driver/target/crm-bench-driver.jar"
@@ -81,12 +69,10 @@ emit() { echo "$1" >> "$RESULTS"; }
 driver() { "$JAVA" -Xss512k -jar "$DRIVER_JAR" "$@" 2>>"$OUT/driver.err"; }
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
-# the gunicorn master and its workers
-gunicorn_pids() { echo "$ORIG_PID"; pgrep -P "$ORIG_PID" || true; }
 quiesce() { # until the store and both services use under 10 % of a core over half a second (at most 90 s)
   local deadline=$((SECONDS + 90)) a b qpids
   while ((SECONDS < deadline)); do
-    mapfile -t qpids < <(gunicorn_pids)
+    mapfile -t qpids < <(original_pids)
     a=$(cpu_ticks "$STORE_PID" "$APP_PID" "${qpids[@]}"); sleep 0.5
     b=$(cpu_ticks "$STORE_PID" "$APP_PID" "${qpids[@]}")
     (( (b - a) * 200 / CLK_TCK < 10 )) && return 0
@@ -98,7 +84,7 @@ quiesce() { # until the store and both services use under 10 % of a core over ha
 read -r -a JVM_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
 JVM_FLAGS+=("-XX:MaxRAM=$MEM" -XX:+UseSerialGC)
 
-emit "{\"kind\":\"machine\",\"nproc\":$(nproc),\"java\":\"$("$JAVA" -version 2>&1 | sed -n 2p)\",\"gunicorn\":\"$(gunicorn --version 2>&1 | head -1)\",\"flask\":\"$(/usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("flask"))')\",\"pymongo\":\"$(/usr/bin/python3 -c 'import pymongo; print(pymongo.version)')\",\"workers\":$WORKERS,\"worker_class\":\"$WORKER_CLASS\",\"timeout\":$TIMEOUT,\"loadavg_start\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+emit "{\"kind\":\"machine\",\"nproc\":$(nproc),\"java\":\"$("$JAVA" -version 2>&1 | sed -n 2p)\",$(original_versions),\"loadavg_start\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
 take_port STORE_PORT
 "$JAVA" -jar "$APP_JAR" --store-only --port="$STORE_PORT" --data-dir="$OUT/store" > "$OUT/store.log" 2>&1 &
@@ -113,16 +99,12 @@ take_port APP_PORT; take_port MPORT
 env PORT="$APP_PORT" MANAGEMENT_PORT="$MPORT" MONGODB_URI="$URI" CRM_AUTH_ENABLED=false \
   "$JAVA" "${JVM_FLAGS[@]}" -jar "$APP_JAR" > "$OUT/service.log" 2>&1 &
 APP_PID=$!; PIDS+=("$APP_PID")
-take_port OPORT
-# as the image: unbuffered, no .pyc writing, its own database on the same store (MONGO_URI, the original's variable)
-(cd "$ORIG_APP" && exec env MONGO_URI="mongodb://127.0.0.1:$STORE_PORT/crm_original" PYTHONUNBUFFERED=1 \
-  PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$BENCH/original/shims" \
-  gunicorn --bind "127.0.0.1:$OPORT" --workers "$WORKERS" --worker-class "$WORKER_CLASS" --timeout "$TIMEOUT" \
-  app:app) > "$OUT/original.log" 2>&1 &
-ORIG_PID=$!; PIDS+=("$ORIG_PID")
 wait_http "http://127.0.0.1:$APP_PORT/ready" 180 "$APP_PID" || { log "service not ready, see $OUT/service.log"; exit 1; }
-wait_http "http://127.0.0.1:$OPORT/ready" 60 "$ORIG_PID" || { log "original not ready, see $OUT/original.log"; exit 1; }
-log "service on $APP_PORT (pid $APP_PID), original on $OPORT (gunicorn pid $ORIG_PID, $WORKERS $WORKER_CLASS workers)"
+# its own database on the same store (MONGO_URI, the original's variable), so its collection has what it has as
+# deployed: only the _id index
+original_start "mongodb://127.0.0.1:$STORE_PORT/crm_original" "$OUT/original.log" || exit 1
+PIDS+=("$ORIG_PID")
+log "service on $APP_PORT (pid $APP_PID), original on $ORIG_BASE (gunicorn pid $ORIG_PID, $WORKERS $WORKER_CLASS workers)"
 
 export BENCH_IDS="$IDS" BENCH_WRK_DIR="$BENCH/wrk"
 run_wrk() { # script connections seconds base -> wrk's JSON line
@@ -130,7 +112,7 @@ run_wrk() { # script connections seconds base -> wrk's JSON line
   BENCH_RUN_TAG="$(date +%s%N | tail -c 9)" timeout $(( $3 + 90 )) \
     wrk -t"$threads" -c"$2" -d"$3s" --timeout 60s -s "$BENCH/wrk/$1.lua" "$4" 2>>"$OUT/wrk.err" | grep '^{' | tail -1
 }
-ORIGINAL_BASE="http://127.0.0.1:$OPORT"; SERVICE_BASE="http://127.0.0.1:$APP_PORT"
+ORIGINAL_BASE=$ORIG_BASE; SERVICE_BASE="http://127.0.0.1:$APP_PORT"
 TARGETS=("original person_post $ORIGINAL_BASE" "service person_post $SERVICE_BASE" "service contact_post $SERVICE_BASE")
 
 log "warm-up: ${WARMUP_S}s each at 32 connections"
@@ -147,7 +129,7 @@ for c in $CONNECTIONS; do
   for t in "${TARGETS[@]}"; do
     read -r who op base <<< "$t"
     log "$c connections: $who $op"
-    if [[ $who == original ]]; then pids=$(gunicorn_pids); else pids=$APP_PID; fi
+    if [[ $who == original ]]; then pids=$(original_pids); else pids=$APP_PID; fi
     # shellcheck disable=SC2086
     cpu0=$(cpu_ticks $pids); scpu0=$(cpu_ticks "$STORE_PID")
     w=$(run_wrk "$op" "$c" "$DURATION_S" "$base" || true)

@@ -25,6 +25,72 @@ def fmt(v, digits=1):
     return f"{v:,.{digits}f}"
 
 
+def request_path_targets(summary, apis, conns, modes, by_kind):
+    """The cheap request path's targets: reads against the original and the driver at the throughput concurrency
+    (16 connections when measured, else the lowest), authentication's cost, p99 at 32 connections, start-up, RSS and
+    the JIT's time to steady throughput."""
+    out = ["### Request-path targets\n", "| target | measured | verdict |", "|---|---|---|"]
+    c = 16 if 16 in conns else (conns[0] if conns else None)
+
+    def row(target, measured, ok):
+        out.append(f"| {target} | {measured} | {'–' if ok is None else ('**met**' if ok else '**missed**')} |")
+
+    if c is not None:
+        orig = med([apis[k]["rps"] for k in apis if k[0] == "person_get" and k[1] == "original" and k[2] == c])
+        for op in ("person_get", "contact_get"):
+            off = summary.get((op, "off", c))
+            if off and orig and op == "person_get":
+                ratios = [apis[(op, "off", c, r)]["rps"] / apis[("person_get", "original", c, r)]["rps"]
+                          for r in {k[3] for k in apis} if (op, "off", c, r) in apis
+                          and ("person_get", "original", c, r) in apis]
+                x = med(ratios)
+                row(f"{LABEL[op]} >= 3x the original ({c} conns, auth off)",
+                    f"{fmt(x, 2)}x ({fmt(off['api'], 0)} vs {fmt(orig, 0)} req/s)", x >= 3)
+            if op == "contact_get" and off and orig:
+                x = off["api"] / orig
+                row(f"{LABEL[op]} >= 3x the original's GET /person/{{id}} ({c} conns, auth off)",
+                    f"{fmt(x, 2)}x", x >= 3)
+            for mode in modes:
+                r = summary.get((op, mode, c))
+                if r and r["ratio"] is not None:
+                    row(f"{LABEL[op]} >= 0.80 of the driver ({c} conns, auth {mode})", fmt(r["ratio"], 2),
+                        r["ratio"] >= 0.8)
+            on = summary.get((op, "on", c))
+            if off and on:
+                pairs = [apis[(op, "on", c, r)]["rps"] / apis[(op, "off", c, r)]["rps"]
+                         for r in {k[3] for k in apis} if (op, "on", c, r) in apis and (op, "off", c, r) in apis]
+                x = med(pairs)
+                row(f"{LABEL[op]}: auth on >= 90 % of auth off ({c} conns)", f"{fmt(100 * x, 0)} %", x >= 0.9)
+    if 32 in conns:
+        for op in ("person_get", "contact_get"):
+            for mode in modes:
+                r = summary.get((op, mode, 32))
+                if r and r["p99r"] is not None:
+                    row(f"{LABEL[op]} p99 <= 2x the driver's (32 conns, auth {mode})",
+                        f"{fmt(r['p99r'], 2)}x ({fmt(r['a_p99'])} vs {fmt(r['d_p99'])} ms)", r["p99r"] <= 2)
+    image = [s["ms"] for s in by_kind["startup"] if s.get("variant") == "aotcache" and s.get("ms") is not None]
+    if image:
+        row("start to ready < 2 s (the image's command: AOT cache)", f"{fmt(med(image) / 1000, 2)} s (median of "
+            f"{len(image)})", med(image) < 2000)
+    for mode in modes:
+        loads = [a.get("rss_max_kib") for k, a in apis.items() if k[1] == mode and a.get("rss_max_kib")]
+        if loads:
+            row(f"RSS under load < 300 MiB (auth {mode}, image flags)",
+                f"median of per-run maxima {fmt(med(loads) / 1024, 0)} MiB, max {fmt(max(loads) / 1024, 0)}",
+                med(loads) / 1024 < 300)
+    for st in by_kind["steady"]:
+        rps = st["rps"]
+        if len(rps) >= 10:
+            steady = med(rps[-5:])
+            reached = next((i for i in range(len(rps)) if all(v >= 0.9 * steady for v in rps[i:])), None)
+            row(f"steady throughput within 10 s of load ({LABEL[st['op']]}, auth {st['auth']})",
+                f"{reached + 1 if reached is not None else '> ' + str(len(rps))} s to >= 90 % of "
+                f"{fmt(steady, 0)} req/s (first second {fmt(rps[0], 0)})",
+                reached is not None and reached + 1 <= 10)
+    out.append("")
+    return out
+
+
 def main(path):
     rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip().startswith("{")]
     by_kind = defaultdict(list)
@@ -57,13 +123,15 @@ def main(path):
             if "error" not in a}
     conns = sorted({k[2] for k in apis})
     modes = [m for m in ("off", "on") if any(k[1] == m for k in apis)]
+    # the original service, measured beside the service (run.sh --original), is a row of its own in the table
+    shown = modes + (["original"] if any(k[1] == "original" for k in apis) else [])
     out.append("### Throughput and latency (medians over repeats; ratio = API / raw driver in the same repeat)\n")
     out.append("| operation | auth | conns | API req/s | driver req/s | **throughput ratio** | API p99 ms | driver p99 ms "
                "| **p99 ratio** | API errors | service CPU ms / 1000 req | store CPU ms / 1000 req (API run) "
                "| driver client CPU ms / 1000 ops |")
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     summary = {}
-    for op, mode, c in [(op, mode, c) for op in ORDER for c in conns for mode in modes]:
+    for op, mode, c in [(op, mode, c) for op in ORDER for c in conns for mode in shown]:
         reps = sorted(k[3] for k in apis if k[0] == op and k[1] == mode and k[2] == c)
         if not reps:
             continue
@@ -118,6 +186,9 @@ def main(path):
                        f"| {fmt(med([dg['rps'] for dg in runs.values()]))} | {fmt(med(shape), 2)} "
                        f"| {fmt(med(api_vs), 2)} |")
         out.append("")
+
+    # ---- the request-path targets (one screen: target, measured, verdict)
+    out.extend(request_path_targets(summary, apis, conns, modes, by_kind))
 
     # ---- targets at the best concurrency
     out.append("### Targets at the best concurrency (>= 0.80 of the driver's throughput, p99 < 3x the driver's)\n")

@@ -2,7 +2,11 @@
 # The benchmark harness (documented in BENCHMARKS.md). One command:
 #   bench/run.sh [--n 10000] [--duration 10s] [--connections "8 32 128"] [--repeat 3] [--ops "..."]
 #                [--mem 512m] [--startups 5] [--import-rows 100000] [--skip-startup] [--skip-import] [--out DIR]
-#                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both]
+#                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both] [--original DIR]
+# --original DIR (a checkout of the original Flask service, bench/original/lib.sh) also runs the original on the same
+# store, reading the same seeded persons (copied into its own database in its own shape, with a person_id index), and
+# measures its GET /person/{id} right after the service's in every repeat: the "x the original" ratio.
+# --steady 30s (0 to skip): the JIT's time to steady throughput, measured in 1 s slices from the first requests.
 # --auth (default both): "off" runs the service with CRM_AUTH_ENABLED=false; "on" with authentication, a random
 # first-admin password (CRM_ADMIN_PASSWORD_FILE, a 0600 file under $OUT) and an API token made over HTTP Basic that
 # the wrk scripts send as "Authorization: Bearer" (passed in the environment, BENCH_TOKEN; never written to a file
@@ -36,6 +40,8 @@ SKIP_IMPORT=false
 DIAG=false
 DRIVER_WARMUP=3
 AUTH=both
+ORIGINAL=""
+STEADY_S=30
 OUT=/tmp/crm-bench-$(date +%Y%m%d-%H%M%S)
 
 while [[ $# -gt 0 ]]; do
@@ -55,7 +61,9 @@ while [[ $# -gt 0 ]]; do
     --driver-warmup) DRIVER_WARMUP=${2%s}; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --auth) AUTH=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --original) ORIGINAL=$2; shift 2 ;;
+    --steady) STEADY_S=${2%s}; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -92,14 +100,18 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # CPU ticks (utime + stime, in 1/CLK_TCK s) of a process
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+cpu_ticks() { # CPU ticks of processes, summed
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 CLK_TCK=$(getconf CLK_TCK)
 
 busy_ticks() { # CPU ticks of the store and every running service
   local t pid
   t=$(cpu_ticks "$STORE_PID")
-  for pid in "${APP_PIDS[@]}"; do t=$((t + $(cpu_ticks "$pid"))); done
+  for pid in "${APP_PIDS[@]}" ${ORIG_PID:+$(original_pids)}; do t=$((t + $(cpu_ticks "$pid"))); done
   echo "$t"
 }
 declare -A APP_PIDS=() BASES=()
@@ -328,6 +340,20 @@ start_service() { # mode: starts the service with authentication on or off, wait
 # curl config lines (for -K -) carrying the mode's credentials: a Bearer header with auth on, nothing with auth off.
 auth_config() { if [[ $1 == on ]]; then printf 'header = "Authorization: Bearer %s"\n' "$BENCH_TOKEN"; fi; }
 for mode in "${MODES[@]}"; do start_service "$mode"; done
+ORIG_PID=""
+if [[ -n $ORIGINAL ]]; then
+  # shellcheck source=SCRIPTDIR/original/lib.sh
+  . "$BENCH/original/lib.sh"
+  original_prepare "$ORIGINAL" || exit 1
+  emit "$(driver seed-original --uri "$URI" --into crm_original | sed 's/^{/{"kind":"seed_original",/')"
+  original_start "mongodb://127.0.0.1:$STORE_PORT/crm_original" "$OUT/original.log" || exit 1
+  PIDS+=("$ORIG_PID")
+  BASES[original]=$ORIG_BASE
+  emit "{\"kind\":\"original\",$(original_versions)}"
+  log "original on $ORIG_BASE (gunicorn pid $ORIG_PID, $WORKERS $WORKER_CLASS workers)"
+fi
+# who serves an operation: the service in each auth mode, and the original for the one read it shares
+targets() { printf '%s\n' "${MODES[@]}"; [[ -n $ORIG_PID && $1 == person_get ]] && echo original; return 0; }
 BASE=${BASES[${MODES[0]}]}
 PROBE_MODE=${MODES[-1]}
 
@@ -372,10 +398,25 @@ run_wrk() { # op connections seconds mode -> JSON line (wrk's done())
     | grep '^{' | tail -1
 }
 
+# ------------------------------------------------------------------ JIT warm-up: time to steady throughput
+# From the service's first requests on (it has answered only the probes), GET /api/v1/contacts/{id} in 1 s slices at
+# 16 connections for STEADY_S seconds: steady is the median of the last 5 slices, and the time to it is where the
+# slices stay at or above 90 % of it. Started as the image starts it (the AOT cache of a training run).
+if [[ " ${ACTIVE[*]} " == *" contact_get "* ]] && ((STEADY_S > 0)); then
+  log "time to steady throughput: ${STEADY_S} x 1 s of contact_get at 16 connections (auth ${MODES[0]})"
+  slices=()
+  for _ in $(seq 1 "$STEADY_S"); do
+    w=$(run_wrk contact_get 16 1 "${MODES[0]}" || true)
+    slices+=("$(printf '%s' "$w" | python3 -c 'import json, sys; t = sys.stdin.read().strip(); print(json.loads(t)["rps"] if t else 0)')")
+  done
+  emit "{\"kind\":\"steady\",\"op\":\"contact_get\",\"auth\":\"${MODES[0]}\",\"connections\":16,\"rps\":[$(IFS=,; echo "${slices[*]}")]}"
+  quiesce
+fi
+
 # ------------------------------------------------------------------ warm-up
 log "warm-up: ${WARMUP_S}s per operation at 32 connections"
-for mode in "${MODES[@]}"; do
-  for op in "${ACTIVE[@]}"; do
+for op in "${ACTIVE[@]}"; do
+  for mode in $(targets "$op"); do
     run_wrk "$op" 32 "$WARMUP_S" "$mode" > /dev/null || true
     quiesce
   done
@@ -408,10 +449,12 @@ for r in $(seq 1 "$REPEAT"); do
       # store CPU includes the driver's 1 s warm-up: an upper bound
       [[ -n "$d" ]] && emit "$(with_fields "\"kind\":\"driver\",\"repeat\":$r,\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK ))" "$d")"
       quiesce
-      for mode in "${MODES[@]}"; do
+      for mode in $(targets "$op"); do
         log "repeat $r, $c connections, $op: wrk (auth $mode)"
-        pid=${APP_PIDS[$mode]}
-        cpu0=$(cpu_ticks "$pid"); scpu0=$(cpu_ticks "$STORE_PID")
+        pid=${APP_PIDS[$mode]:-$ORIG_PID}
+        # the original's CPU is its gunicorn master's and workers'
+        mapfile -t cpids < <(if [[ $mode == original ]]; then original_pids; else echo "$pid"; fi)
+        cpu0=$(cpu_ticks "${cpids[@]}"); scpu0=$(cpu_ticks "$STORE_PID")
         rss_max=0
         (while kill -0 "$pid" 2>/dev/null; do rss_kib "$pid"; sleep 0.5; done) > "$OUT/rss-samples.txt" &
         sampler=$!
@@ -419,7 +462,7 @@ for r in $(seq 1 "$REPEAT"); do
         w=$(run_wrk "$op" "$c" "$DURATION_S" "$mode" || true)
         kill "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true
-        cpu1=$(cpu_ticks "$pid"); scpu1=$(cpu_ticks "$STORE_PID")
+        cpu1=$(cpu_ticks "${cpids[@]}"); scpu1=$(cpu_ticks "$STORE_PID")
         rss_max=$(sort -n "$OUT/rss-samples.txt" | tail -1)
         if [[ -n "$w" ]]; then
           emit "$(with_fields "\"kind\":\"api\",\"auth\":\"$mode\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"cpu_ms\":$(( (cpu1 - cpu0) * 1000 / CLK_TCK )),\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),\"rss_max_kib\":${rss_max:-0}" "$w")"

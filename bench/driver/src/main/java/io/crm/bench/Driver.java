@@ -44,6 +44,10 @@ import org.bson.types.ObjectId;
  *   <li>{@code load --uri U --op OP --connections C --duration S --ids DIR}: the raw-driver "limit" of one API
  *   operation: the smallest MongoDB work that operation needs (one round trip), done by C threads for S seconds;
  *   prints one JSON line (requests, rps, p50/p99 ms, errors);</li>
+ *   <li>{@code seed-scale --uri U --n N --out DIR}: the embedded store at scale (bench/scale.sh): N/10 companies, N
+ *   contacts, N deals and 3N activities with tags, owners, stages and tasks spread out, ids written to DIR;</li>
+ *   <li>{@code seed-original --uri U --into DB}: the seeded persons as the original Flask service stores them, in
+ *   database DB of the same store, with a unique index on person_id (its GET /person/{id} lookup);</li>
  *   <li>{@code cleanup --uri U --ids DIR}: deletes the contacts the write benchmarks created;</li>
  *   <li>{@code insertmany --uri U --n N --batch B}: raw insertMany of N contact documents (the CSV-import limit);</li>
  *   <li>{@code webhooks --base URL ...}: change-to-delivered-webhook latency ({@link Webhooks}).</li>
@@ -86,6 +90,9 @@ public final class Driver {
                     Double.parseDouble(opts.getOrDefault("duration", "10")),
                     Double.parseDouble(opts.getOrDefault("warmup", "1")), Path.of(require(opts, "ids")));
             case "cleanup" -> cleanup(uri, Path.of(require(opts, "ids")));
+            case "seed-original" -> seedOriginal(uri, require(opts, "into"));
+            case "seed-scale" -> seedScale(uri, Integer.parseInt(opts.getOrDefault("n", "100000")),
+                    Path.of(require(opts, "out")));
             case "insertmany" -> insertMany(uri, Integer.parseInt(opts.getOrDefault("n", "100000")),
                     Integer.parseInt(opts.getOrDefault("batch", "1000")), opts.getOrDefault("into", "bench_import"));
             default -> {
@@ -137,6 +144,120 @@ public final class Driver {
             write(out.resolve("cutoff.txt"), List.of(Long.toString(Instant.now().minusSeconds(30).toEpochMilli())));
             System.out.printf(Locale.ROOT, "{\"seeded\":%d,\"seconds\":%.2f}%n", n,
                     (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static final String[] TAGS = {"customer", "prospect", "partner", "vip", "churned", "newsletter", "event",
+        "referral", "enterprise", "smb", "emea", "apac", "americas", "inbound", "outbound", "trial", "renewal",
+        "upsell", "support", "press"};
+    static final String[] STAGES = {"lead", "qualified", "proposal", "negotiation", "won", "lost"};
+    static final String[] ACTIVITY_TYPES = {"note", "task", "call"};
+
+    /**
+     * The scale data set: spread the way a team's data is (20 tags, a contact in one or two; 20 owners; every deal
+     * stage; a third of the activities open or done tasks), in the stored shape the service writes (ContactSchema,
+     * DealSchema, ActivitySchema derived keys), inserted in batches of 1,000 straight into the store.
+     */
+    static void seedScale(String uri, int n, Path out) throws IOException {
+        Files.createDirectories(out);
+        try (MongoClient client = client(uri, 4)) {
+            MongoDatabase db = database(client, uri);
+            db.drop();
+            long start = System.nanoTime();
+            Instant base = Instant.now().minusSeconds(4L * n + 60);
+            String[] owners = new String[20];
+            for (int i = 0; i < owners.length; i++) {
+                owners[i] = new ObjectId().toHexString();
+            }
+            int companyCount = Math.max(1, n / 10);
+            List<ObjectId> companies = new ArrayList<>(companyCount);
+            List<Document> batch = new ArrayList<>(1000);
+            for (int i = 0; i < companyCount; i++) {
+                Document c = company(i, base.plusSeconds(i));
+                c.get("_crm", Document.class).append("ownerId", owners[i % owners.length]);
+                companies.add(c.getObjectId("_id"));
+                batch = flush(db.getCollection("companies"), batch, c);
+            }
+            flushAll(db.getCollection("companies"), batch);
+            List<ObjectId> contacts = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String name = name(i) + " " + i;
+                String email = "person" + i + "@scale.example";
+                Document c = contact("scale-" + i, email, name, companies.get(i % companyCount), base.plusSeconds(i));
+                List<String> tags = i % 3 == 0 ? List.of(TAGS[i % TAGS.length], TAGS[(i / 7 + 3) % TAGS.length])
+                        : List.of(TAGS[i % TAGS.length]);
+                c.put("tags", tags.stream().distinct().toList());
+                Document meta = c.get("_crm", Document.class);
+                meta.append("ownerId", owners[i % owners.length])
+                        .append("matchKeys", List.of("email:" + email, "namephone:" + name.toLowerCase(Locale.ROOT)
+                                + "|15550100"));
+                contacts.add(c.getObjectId("_id"));
+                batch = flush(db.getCollection("persons"), batch, c);
+            }
+            flushAll(db.getCollection("persons"), batch);
+            for (int i = 0; i < n; i++) {
+                Document d = deal(i, companies.get(i % companyCount), contacts.get(i), base.plusSeconds(2L * i));
+                d.put("stage", STAGES[i % STAGES.length]);
+                d.put("amount", Decimal128.parse((1000 + (i * 37L) % 99_000) + ".00"));
+                d.put("currency", i % 4 == 0 ? "EUR" : "USD");
+                d.get("_crm", Document.class).append("ownerId", owners[i % owners.length]);
+                batch = flush(db.getCollection("deals"), batch, d);
+            }
+            flushAll(db.getCollection("deals"), batch);
+            Date noDueDate = Date.from(Instant.parse("9999-12-31T23:59:59Z"));
+            for (int i = 0; i < 3 * n; i++) {
+                String type = ACTIVITY_TYPES[i % ACTIVITY_TYPES.length];
+                String subject = switch (type) {
+                    case "task" -> "Follow up " + i;
+                    case "call" -> "Call " + i;
+                    default -> "Note " + i;
+                };
+                Instant at = base.plusSeconds(n + (long) i);
+                Document a = new Document("_id", new ObjectId()).append("type", type).append("subject", subject)
+                        .append("contactId", contacts.get(i / 3));
+                boolean task = type.equals("task");
+                boolean open = task && i % 2 == 0;
+                if (task) {
+                    a.append("dueAt", Date.from(at.plusSeconds(86_400)));
+                    if (!open) {
+                        a.append("completedAt", Date.from(at.plusSeconds(3_600)));
+                    }
+                }
+                a.append("_crm", meta(at).append("ownerId", owners[(i / 3) % owners.length])
+                        .append("dueKey", task ? a.get("dueAt") : noDueDate).append("open", open)
+                        .append("search", (subject + SEP).toLowerCase(Locale.ROOT)));
+                batch = flush(db.getCollection("activities"), batch, a);
+            }
+            flushAll(db.getCollection("activities"), batch);
+            write(out.resolve("contacts.txt"), contacts.stream().map(ObjectId::toHexString).toList());
+            write(out.resolve("companies.txt"), companies.stream().map(ObjectId::toHexString).toList());
+            write(out.resolve("tags.txt"), List.of(TAGS));
+            write(out.resolve("stages.txt"), List.of(STAGES));
+            System.out.printf(Locale.ROOT, "{\"contacts\":%d,\"companies\":%d,\"deals\":%d,\"activities\":%d,"
+                    + "\"seconds\":%.1f}%n", n, companyCount, n, 3 * n, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * The seeded contacts in the original's shape (its POST /person/{id} stores the body plus person_id: no meta, no
+     * company link) in its own database. Its deployment has only the _id index, so its GET /person/{id} would scan;
+     * the unique person_id index this adds gives it the same indexed lookup the service has, the fair comparison.
+     */
+    static void seedOriginal(String uri, String into) {
+        try (MongoClient client = client(uri, 2)) {
+            MongoDatabase source = database(client, uri);
+            MongoCollection<Document> persons = client.getDatabase(into).getCollection("persons");
+            persons.drop();
+            persons.createIndex(new Document("person_id", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+            List<Document> batch = new ArrayList<>(1000);
+            long count = 0;
+            for (Document p : source.getCollection("persons").find(Filters.exists("person_id"))) {
+                batch = flush(persons, batch, new Document("person_id", p.get("person_id")).append("name", p.get("name"))
+                        .append("email", p.get("email")).append("phone", p.get("phone")));
+                count++;
+            }
+            flushAll(persons, batch);
+            System.out.printf(Locale.ROOT, "{\"original_persons\":%d}%n", count);
         }
     }
 
