@@ -410,9 +410,16 @@ class PersonApiTest extends ApiTest {
         assertThat(http.get("/stats").json()).isEqualTo(tree(ordered("total_persons", 0, "latest_entry_id", null)));
         http.post("/person/s1", Map.of("name", "One"));
         String newest = http.post("/person/s2", Map.of("name", "Two")).json().get("id").asString();
+        // archived ones, even newer than the newest live one, count for nothing (the live count is all
+        // persons less the archived ones)
+        for (String archived : List.of("s0", "s3")) {
+            String id = http.post("/person/" + archived, Map.of("name", "Gone")).json().get("id").asString();
+            assertThat(http.delete("/api/v1/contacts/" + id).status()).isEqualTo(204);
+        }
         Http.Response stats = http.get("/stats");
         assertThat(stats.status()).isEqualTo(200);
         assertThat(stats.json()).isEqualTo(tree(ordered("total_persons", 2, "latest_entry_id", newest)));
+        assertThat(http.get("/person?page=1").json().get("total").asLong()).isEqualTo(2);
     }
 
     @Test
