@@ -2,11 +2,14 @@
 # The benchmark harness (documented in BENCHMARKS.md). One command:
 #   bench/run.sh [--n 10000] [--duration 10s] [--connections "8 32 128"] [--repeat 3] [--ops "..."]
 #                [--mem 512m] [--startups 5] [--import-rows 100000] [--skip-startup] [--skip-import] [--out DIR]
-#                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both] [--original DIR]
+#                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both] [--original DIR] [--steady 30s]
+#                [--startup-variants "..."]
 # --original DIR (a checkout of the original Flask service, bench/original/lib.sh) also runs the original on the same
 # store, reading the same seeded persons (copied into its own database in its own shape, with a person_id index), and
 # measures its GET /person/{id} right after the service's in every repeat: the "x the original" ratio.
 # --steady 30s (0 to skip): the JIT's time to steady throughput, measured in 1 s slices from the first requests.
+# --startup-variants "aotcache" limits the start-up runs to some of: fatjar extracted lazy appcds aotcache springaot
+# springaot_aotcache (aotcache is the image's command).
 # --auth (default both): "off" runs the service with CRM_AUTH_ENABLED=false; "on" with authentication, a random
 # first-admin password (CRM_ADMIN_PASSWORD_FILE, a 0600 file under $OUT) and an API token made over HTTP Basic that
 # the wrk scripts send as "Authorization: Bearer" (passed in the environment, BENCH_TOKEN; never written to a file
@@ -42,6 +45,7 @@ DRIVER_WARMUP=3
 AUTH=both
 ORIGINAL=""
 STEADY_S=30
+STARTUP_VARIANTS="fatjar extracted lazy appcds aotcache springaot springaot_aotcache"
 OUT=/tmp/crm-bench-$(date +%Y%m%d-%H%M%S)
 
 while [[ $# -gt 0 ]]; do
@@ -63,7 +67,8 @@ while [[ $# -gt 0 ]]; do
     --auth) AUTH=$2; shift 2 ;;
     --original) ORIGINAL=$2; shift 2 ;;
     --steady) STEADY_S=${2%s}; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --startup-variants) STARTUP_VARIANTS=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -256,7 +261,7 @@ if ! $SKIP_STARTUP; then
     fi
   }
   for i in $(seq 1 "$STARTUPS"); do
-    for variant in fatjar extracted lazy appcds aotcache springaot springaot_aotcache; do
+    for variant in $STARTUP_VARIANTS; do
       variant_ready "$variant" || continue
       case "$variant" in
         # the jar as built (nested jars), the way `java -jar target/crm-*.jar` runs it
