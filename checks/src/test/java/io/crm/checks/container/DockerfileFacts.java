@@ -3,6 +3,7 @@ package io.crm.checks.container;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +46,9 @@ final class DockerfileFacts {
         return result;
     }
 
+    /** The AOT cache's training run: the file it writes and the jar it starts. */
+    private static final Pattern AOT_TRAINING = Pattern.compile("-XX:AOTCacheOutput=(\\S+).*?-jar\\s+(\\S+)");
+
     static List<String> violations(String dockerfile) {
         List<Instruction> all = parse(dockerfile);
         List<String> problems = new ArrayList<>();
@@ -72,10 +76,16 @@ final class DockerfileFacts {
         if (build.stream().noneMatch(i -> i.keyword().equals("RUN") && i.args().contains("./mvnw"))) {
             problems.add("build stage does not build with the Maven wrapper");
         }
-        Pattern extract = Pattern.compile("-Djarmode=tools\\b.*\\bextract\\b.*--layers.*--launcher|"
-                + "-Djarmode=tools\\b.*\\bextract\\b.*--launcher.*--layers");
+        Pattern extract = Pattern.compile("-Djarmode=tools\\b.*\\bextract\\b.*--layers");
         if (build.stream().noneMatch(i -> i.keyword().equals("RUN") && extract.matcher(i.args()).find())) {
-            problems.add("build stage does not extract the jar with -Djarmode=tools extract --layers --launcher");
+            problems.add("build stage does not extract the jar with -Djarmode=tools extract --layers");
+        }
+        // the AOT cache holds only classes of the JVM's own class loaders: the launcher's would leave the
+        // application out of it (Spring Boot's "AOT cache" docs: the extracted form, started with -jar)
+        if (build.stream().anyMatch(i -> i.keyword().equals("RUN") && extract.matcher(i.args()).find()
+                && i.args().contains("--launcher"))) {
+            problems.add("build stage extracts with --launcher: the AOT cache would not hold the application's "
+                    + "classes; extract without it and start with -jar");
         }
         for (Instruction i : runtime) {
             if (i.keyword().equals("RUN") && (i.args().contains("mvnw") || i.args().contains("mvn "))) {
@@ -103,6 +113,18 @@ final class DockerfileFacts {
         if (entrypoints.isEmpty() || !entrypoints.get(entrypoints.size() - 1).args().matches("\\[\\s*\"java\".*\\]")) {
             problems.add("ENTRYPOINT must be exec form starting java (PID 1 gets SIGTERM): "
                     + (entrypoints.isEmpty() ? "none" : entrypoints.get(entrypoints.size() - 1).args()));
+        }
+        // The cache is used only with the classpath it was made with: the training run and the entrypoint start the
+        // same extracted jar, and the entrypoint reads the file the training run wrote.
+        Matcher training = runtime.stream().filter(i -> i.keyword().equals("RUN"))
+                .map(i -> AOT_TRAINING.matcher(i.args())).filter(Matcher::find).findFirst().orElse(null);
+        String entrypoint = entrypoints.isEmpty() ? "" : entrypoints.get(entrypoints.size() - 1).args();
+        if (training == null) {
+            problems.add("runtime stage makes no AOT cache training run (-XX:AOTCacheOutput=... -jar JAR)");
+        } else if (!entrypoint.contains("\"-XX:AOTCache=" + training.group(1) + "\"")
+                || !entrypoint.contains("\"-jar\", \"" + training.group(2) + "\"")) {
+            problems.add("ENTRYPOINT must start " + training.group(2) + " with -XX:AOTCache=" + training.group(1)
+                    + ", as the training run does: " + entrypoint);
         }
         List<Instruction> checks = runtime.stream().filter(i -> i.keyword().equals("HEALTHCHECK")).toList();
         if (checks.isEmpty() || !checks.get(0).args().contains("/health") || checks.get(0).args().startsWith("NONE")) {

@@ -80,12 +80,14 @@ class DockerfileTest {
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
         "USER 10001:10001|USER appuser|numeric non-root 10001",
-        "ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/app.aot\", \"org.springframework.boot.loader.launch.JarLauncher\"]|ENTRYPOINT java -XX:AOTCache=/app/app.aot org.springframework.boot.loader.launch.JarLauncher|exec form",
+        "ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/app.aot\", \"-jar\", \"/app/app.jar\"]|ENTRYPOINT java -XX:AOTCache=/app/app.aot -jar /app/app.jar|exec form",
+        "ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/app.aot\", \"-jar\", \"/app/app.jar\"]|ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]|as the training run does",
         "HEALTHCHECK --interval|# HEALTHCHECK --interval|HEALTHCHECK",
         "EXPOSE 5000 8081|EXPOSE 8081|EXPOSE 5000",
         "org.opencontainers.image.revision=|org.example.revision=|org.opencontainers.image.revision",
         "FROM eclipse-temurin:25.0.3_9-jre-noble|FROM eclipse-temurin:25.0.3_9-jdk-noble|JRE image",
-        "--layers --launcher|--launcher|--layers --launcher",
+        "extract --layers --destination|extract --destination|extract --layers",
+        "extract --layers --destination|extract --layers --launcher --destination|--launcher",
         "-XX:MaxRAMPercentage=60|-XX:MaxRAMPercentage=75|MaxRAMPercentage",
         "-XX:InitialRAMPercentage=20 |-Xmn4m |InitialRAMPercentage",
         "CRM_LOG_FORMAT=ecs|CRM_LOG_FORMAT=|CRM_LOG_FORMAT=ecs",
