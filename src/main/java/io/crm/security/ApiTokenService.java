@@ -54,7 +54,7 @@ public class ApiTokenService implements UserService.UserDisabledListener {
     /** Last-used times are written at most this often per token, so reads stay reads. */
     private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Tokens remembered at most; beyond it the least used are dropped (and read again when next used). */
+    /** Tokens remembered at most; beyond it those least likely to be used again are dropped (and read again). */
     static final int CACHE_SIZE = 10_000;
 
     private final MongoCollection<Document> tokens;
