@@ -16,7 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
@@ -36,6 +41,11 @@ import org.bson.types.ObjectId;
  * Personal API tokens. A token is 32 random bytes shown once at creation; only its SHA-256 is stored, so checking a
  * request is one indexed lookup (no password hashing per request) and a database leak reveals no usable token. A
  * high-entropy random secret needs no slow hash: nothing can be guessed from the digest.
+ * <p>
+ * A token that was checked is remembered for a few seconds ({@code crm.security.tokens.cache-ttl}), so a request with
+ * a known token reads nothing from the store. The cache is a copy with bounded staleness, never the truth: this
+ * instance drops an entry at once when the token is revoked or its user changes here; another replica sees that
+ * within the lifetime (docs/security.md "Token cache"). The token's own expiry is checked on every request.
  */
 public class ApiTokenService implements UserService.UserDisabledListener {
 
@@ -44,6 +54,8 @@ public class ApiTokenService implements UserService.UserDisabledListener {
     /** Last-used times are written at most this often per token, so reads stay reads. */
     private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Tokens remembered at most; beyond it those least likely to be used again are dropped (and read again). */
+    static final int CACHE_SIZE = 10_000;
 
     private final MongoCollection<Document> tokens;
     private final UserService users;
@@ -51,15 +63,32 @@ public class ApiTokenService implements UserService.UserDisabledListener {
     private final Clock clock;
     private final SecurityProperties.Tokens limits;
     private final Schema schema;
+    /** Checked tokens by their hash (never the secret); null when the lifetime is zero: every request reads. */
+    private final Cache<String, Known> known;
+    /**
+     * Counts the invalidations: a token read from the store while one happened may be stale, so it is not kept
+     * (without this, a read that started before a revocation could put the revoked token back after it).
+     */
+    private final AtomicLong invalidations = new AtomicLong();
 
     public ApiTokenService(MongoCollection<Document> tokens, UserService users, Outbox outbox, Clock clock,
                            SecurityProperties.Tokens limits) {
+        this(tokens, users, outbox, clock, limits, Ticker.systemTicker());
+    }
+
+    /** {@code ticker}: what measures the cache lifetime (a test's fake one). */
+    public ApiTokenService(MongoCollection<Document> tokens, UserService users, Outbox outbox, Clock clock,
+                           SecurityProperties.Tokens limits, Ticker ticker) {
         this.tokens = tokens;
         this.users = users;
         this.outbox = outbox;
         this.clock = clock;
         this.limits = limits;
+        this.known = limits.cacheTtl().isZero() ? null : Caffeine.newBuilder().maximumSize(CACHE_SIZE)
+                .expireAfterWrite(limits.cacheTtl()).ticker(ticker).build();
         users.onDisabled(this);
+        // a new role, a disabled user, a new name or password: the cached copy of the user goes at once
+        users.onChanged(this::forgetUser);
         this.schema = new Schema(List.of(
                 Field.required("name", Fields.text(1, 100)),
                 Field.optional("expiresInDays", days(limits.maxExpiresInDays()))));
@@ -108,22 +137,72 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
             return Optional.empty();
         }
-        // one round trip per request: the token by its hash (unique index) with its user joined by _id
-        Document token = tokens.aggregate(List.of(Aggregates.match(Filters.eq("tokenHash", hash(secret))),
-                Aggregates.limit(1), Aggregates.lookup(UserService.COLLECTION, "userOid", "_id", "user"))).first();
+        String hash = hash(secret);
         Instant now = clock.instant();
-        if (token == null || token.get("revokedAt") != null
-                || !(token.get("expiresAt") instanceof Date expires) || !expires.toInstant().isAfter(now)) {
+        Known token = known == null ? null : known.getIfPresent(hash);
+        if (token == null) {
+            long before = invalidations.get();
+            token = read(hash);
+            // only usable tokens are kept: an unknown or revoked one is read again, so a new token works at once
+            if (token == null || !token.expiresAt().isAfter(now)) {
+                return Optional.empty();
+            }
+            if (known != null) {
+                known.put(hash, token);
+                if (invalidations.get() != before) {
+                    known.invalidate(hash);
+                }
+            }
+        }
+        // the token's own expiry is exact, cached or not
+        if (!token.expiresAt().isAfter(now)) {
             return Optional.empty();
         }
-        Optional<CrmUser> user = token.getList("user", Document.class, List.of()).stream().findFirst()
-                .map(CrmUser::of).filter(CrmUser::isEnabled);
-        if (user.isPresent() && (!(token.get("lastUsedAt") instanceof Date used)
-                || used.toInstant().isBefore(now.minus(LAST_USED_PRECISION)))) {
-            tokens.updateOne(Filters.eq("_id", token.get("_id")), Updates.set("lastUsedAt", Date.from(now)));
+        Instant used = token.lastUsedAt().get();
+        if ((used == null || used.isBefore(now.minus(LAST_USED_PRECISION)))
+                && token.lastUsedAt().compareAndSet(used, now)) {
+            tokens.updateOne(Filters.eq("_id", token.id()), Updates.set("lastUsedAt", Date.from(now)));
         }
-        user.ifPresent(CrmUser::eraseCredentials);
-        return user;
+        return Optional.of(token.user());
+    }
+
+    /** A token with its enabled user, from the store; null when unknown, revoked or its user is disabled or gone. */
+    private Known read(String hash) {
+        // one round trip: the token by its hash (unique index) with its user joined by _id
+        Document token = tokens.aggregate(List.of(Aggregates.match(Filters.eq("tokenHash", hash)),
+                Aggregates.limit(1), Aggregates.lookup(UserService.COLLECTION, "userOid", "_id", "user"))).first();
+        if (token == null || token.get("revokedAt") != null || !(token.get("expiresAt") instanceof Date expires)) {
+            return null;
+        }
+        CrmUser user = token.getList("user", Document.class, List.of()).stream().findFirst()
+                .map(CrmUser::of).filter(CrmUser::isEnabled).orElse(null);
+        if (user == null) {
+            return null;
+        }
+        user.eraseCredentials();
+        Instant used = token.get("lastUsedAt") instanceof Date d ? d.toInstant() : null;
+        return new Known(token.get("_id"), user.id(), expires.toInstant(), user, new AtomicReference<>(used));
+    }
+
+    /** What a request needs of a checked token; {@code lastUsedAt}: when this instance last knew it was written. */
+    private record Known(Object id, String userId, Instant expiresAt, CrmUser user,
+                         AtomicReference<Instant> lastUsedAt) {
+    }
+
+    /** Drops a token from this instance's cache: the next request with it reads the store. */
+    private void forget(String hash) {
+        invalidations.incrementAndGet();
+        if (known != null && hash != null) {
+            known.invalidate(hash);
+        }
+    }
+
+    /** Drops a user's tokens from this instance's cache. */
+    void forgetUser(String userId) {
+        invalidations.incrementAndGet();
+        if (known != null) {
+            known.asMap().values().removeIf(token -> token.userId().equals(userId));
+        }
     }
 
     /** Tokens of one user, or of everyone ({@code userId} null, admins only), newest first; never the secrets. */
@@ -141,6 +220,8 @@ public class ApiTokenService implements UserService.UserDisabledListener {
             throw new RecordException.NotFound("Token");
         }
         if (token.get("revokedAt") != null) {
+            // revoked meanwhile, perhaps on another replica: it goes from this one's cache now, not in a few seconds
+            forget(token.getString("tokenHash"));
             return;
         }
         revoke(token);
@@ -163,6 +244,7 @@ public class ApiTokenService implements UserService.UserDisabledListener {
                         Updates.push(Outbox.PATH, event))).getModifiedCount() > 0) {
             outbox.written(COLLECTION, token.get("_id"));
         }
+        forget(token.getString("tokenHash"));
     }
 
     static String hash(String secret) {

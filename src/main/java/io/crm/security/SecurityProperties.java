@@ -37,10 +37,14 @@ public record SecurityProperties(@NotNull Boolean enabled,
                         @NotNull String passwordFile) {
     }
 
-    /** API token lifetimes: the default when a request names none, and the longest allowed; tokens per user. */
+    /**
+     * API token lifetimes: the default when a request names none, and the longest allowed; tokens per user; how long
+     * a checked token is remembered (how late another replica may see a revocation; zero: not at all).
+     */
     public record Tokens(@NotNull @Positive Integer defaultExpiresInDays,
                          @NotNull @Positive Integer maxExpiresInDays,
-                         @NotNull @PositiveOrZero Integer maxPerUser) {
+                         @NotNull @PositiveOrZero Integer maxPerUser,
+                         @NotNull @DurationMin(millis = 0) Duration cacheTtl) {
     }
 
     /**

@@ -67,6 +67,7 @@ public class UserService {
     private final Clock clock;
     private final List<UserDisabledListener> disabledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<UserDisabledListener> accessListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<UserDisabledListener> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UserService(MongoCollection<Document> users, PasswordEncoder encoder, Outbox outbox, Clock clock) {
         this.users = users;
@@ -82,11 +83,16 @@ public class UserService {
 
     /**
      * Registers what must happen when a user's access changes (disabled, another role, a new password): signed-in
-     * sessions carry the role they signed in with, so they end and the user signs in again. Tokens read the role on
-     * every request.
+     * sessions carry the role they signed in with, so they end and the user signs in again. Tokens read the role from
+     * the user (through a cache of a few seconds that {@link #onChanged} empties).
      */
     public void onAccessChanged(UserDisabledListener listener) {
         accessListeners.add(listener);
+    }
+
+    /** Registers what must happen after any change of a user is stored (a cached copy of the user is dropped). */
+    public void onChanged(UserDisabledListener listener) {
+        changeListeners.add(listener);
     }
 
     /** Told when a user is disabled: their sessions and tokens end at once. */
@@ -278,6 +284,8 @@ public class UserService {
                     current.getObjectId("_id").toHexString())));
         }
         outbox.written(COLLECTION, current.get("_id"));
+        String id = current.getObjectId("_id").toHexString();
+        changeListeners.forEach(l -> l.disabled(id));
         return after;
     }
 

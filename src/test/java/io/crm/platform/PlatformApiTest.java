@@ -64,7 +64,9 @@ class PlatformApiTest extends ApiTest {
         Http management = new Http("http://127.0.0.1:" + managementPort);
         Http.Response metrics = management.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.body()).contains("# TYPE").contains("http_server_requests");
+        assertThat(metrics.body()).contains("# TYPE").contains("http_server_requests")
+                // access-log lines dropped on a full queue (AccessLog)
+                .contains("crm_accesslog_dropped_total");
         assertThat(management.get("/actuator/prometheus").status()).isEqualTo(200);
         assertThat(management.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(management.get("/actuator/health/readiness").status()).isEqualTo(200);

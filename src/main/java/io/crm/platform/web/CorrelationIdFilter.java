@@ -8,8 +8,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.core.Ordered;
@@ -19,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Takes {@code X-Correlation-ID} from the request (or makes one), puts it in the logging context and on the response,
- * and writes one access-log line per request.
+ * and hands one access-log line per request to the {@link AccessLog}, which writes it in the background.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -30,7 +28,12 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
 
     /** Accepted as given; anything else (too long, odd characters) is replaced so it cannot forge log lines. */
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Logger accessLog = LoggerFactory.getLogger("access");
+
+    private final AccessLog accessLog;
+
+    public CorrelationIdFilter(AccessLog accessLog) {
+        this.accessLog = accessLog;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -45,13 +48,8 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             long durationMs = (System.nanoTime() - start) / 1_000_000;
-            MDC.put("http.request.method", request.getMethod());
-            MDC.put("url.path", request.getRequestURI());
-            MDC.put("http.response.status_code", Integer.toString(response.getStatus()));
-            MDC.put("event.duration_ms", Long.toString(durationMs));
-            // The fields are also MDC entries, so the JSON line carries them as separate, searchable keys.
-            accessLog.info("{} {} {} {}ms correlationId={}", request.getMethod(), request.getRequestURI(),
-                    response.getStatus(), durationMs, correlationId);
+            accessLog.add(new AccessLog.Line(request.getMethod(), request.getRequestURI(), response.getStatus(),
+                    durationMs, correlationId));
             MDC.clear();
         }
     }
