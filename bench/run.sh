@@ -3,13 +3,14 @@
 #   bench/run.sh [--n 10000] [--duration 10s] [--connections "8 32 128"] [--repeat 3] [--ops "..."]
 #                [--mem 512m] [--startups 5] [--import-rows 100000] [--skip-startup] [--skip-import] [--out DIR]
 #                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both] [--original DIR] [--steady 30s]
-#                [--startup-variants "..."]
+#                [--startup-variants "..."] [--jar JAR]
 # --original DIR (a checkout of the original Flask service, bench/original/lib.sh) also runs the original on the same
 # store, reading the same seeded persons (copied into its own database in its own shape, with a person_id index), and
 # measures its GET /person/{id} right after the service's in every repeat: the "x the original" ratio.
 # --steady 30s (0 to skip): the JIT's time to steady throughput, measured in 1 s slices from the first requests.
 # --startup-variants "aotcache" limits the start-up runs to some of: fatjar extracted lazy appcds aotcache springaot
 # springaot_aotcache (aotcache is the image's command).
+# --jar JAR measures that build of the service instead of target/'s (an older one, for a before/after pair).
 # --auth (default both): "off" runs the service with CRM_AUTH_ENABLED=false; "on" with authentication, a random
 # first-admin password (CRM_ADMIN_PASSWORD_FILE, a 0600 file under $OUT) and an API token made over HTTP Basic that
 # the wrk scripts send as "Authorization: Bearer" (passed in the environment, BENCH_TOKEN; never written to a file
@@ -44,6 +45,7 @@ DIAG=false
 DRIVER_WARMUP=3
 AUTH=both
 ORIGINAL=""
+JAR=""
 STEADY_S=30
 STARTUP_VARIANTS="fatjar extracted lazy appcds aotcache springaot springaot_aotcache"
 OUT=/tmp/crm-bench-$(date +%Y%m%d-%H%M%S)
@@ -66,9 +68,10 @@ while [[ $# -gt 0 ]]; do
     --out) OUT=$2; shift 2 ;;
     --auth) AUTH=$2; shift 2 ;;
     --original) ORIGINAL=$2; shift 2 ;;
+    --jar) JAR=$2; shift 2 ;;
     --steady) STEADY_S=${2%s}; shift 2 ;;
     --startup-variants) STARTUP_VARIANTS=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -144,7 +147,10 @@ emit() { echo "$1" >> "$RESULTS"; }
 # ------------------------------------------------------------------ prerequisites
 require_tools wrk python3 curl
 [[ -x "$JAVA" ]] || { echo "Java 25 not found at $JAVA (set BENCH_JAVA)" >&2; exit 1; }
-if ! APP_JAR=$(packaged_jar "$ROOT"); then
+if [[ -n $JAR ]]; then
+  [[ -f $JAR ]] || { echo "no jar $JAR" >&2; exit 1; }
+  APP_JAR=$JAR
+elif ! APP_JAR=$(packaged_jar "$ROOT"); then
   log "building the service jar"
   (cd "$ROOT" && ./mvnw -B -q -o package -DskipTests)
   APP_JAR=$(packaged_jar "$ROOT")
