@@ -1,6 +1,13 @@
 package io.crm.store;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +28,12 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
  * The H2 (MVStore) backend of the embedded store. Each command's writes are in the file before its answer goes out
@@ -38,11 +47,67 @@ import de.bwaldvogel.mongo.bson.Document;
 final class PlannedH2Backend extends H2Backend {
 
     PlannedH2Backend(String fileName) {
-        super(fileName);
+        this(MVStore.open(fileName), false);
     }
 
     PlannedH2Backend(MVStore store) {
-        super(store);
+        this(store, false);
+    }
+
+    /**
+     * With {@code crossCheck}, every query the secondary indexes answer is also answered by the plain scan and a
+     * difference (other documents, or another order) fails the command: for tests only, it doubles the work.
+     */
+    PlannedH2Backend(MVStore store, boolean crossCheck) {
+        super(checkIndexMaps(store));
+        this.crossCheck = crossCheck;
+    }
+
+    private final boolean crossCheck;
+    /** Documents read by queries (the plain scan counts the whole collection): what the planner saves. */
+    private final AtomicLong documentsRead = new AtomicLong();
+
+    long documentsRead() {
+        return documentsRead.get();
+    }
+
+    private void read(long documents) {
+        // null while the super constructor opens the databases (and queries their catalogues)
+        if (documentsRead != null) {
+            documentsRead.addAndGet(documents);
+        }
+    }
+
+    /** The marker of a clean close: the store version the close commits (see {@link #close}). */
+    private static final String CLOSED_AT = "closedAt";
+
+    /**
+     * The index maps are trusted only when the file was last closed by this class: then nothing else (the plain
+     * H2Backend of an older version, a restore, a crash between commits) can have changed the data behind them.
+     * Otherwise they are dropped here, before H2Database opens the indexes, and each is rebuilt from the data when
+     * it is opened (AbstractMongoCollection.addIndex fills an empty index). The marker is removed until the next
+     * clean close, so a crash always means a rebuild.
+     */
+    private static MVStore checkIndexMaps(MVStore store) {
+        if (store.isReadOnly()) {
+            return store;
+        }
+        MVMap<String, Object> state = store.openMap(SecondaryIndex.STATE_MAP);
+        Object closedAt = state.remove(CLOSED_AT);
+        // the close's own commit stores version closedAt; the store opens at the version after the last stored one
+        if (!(closedAt instanceof Long version) || version + 1 != store.getCurrentVersion()) {
+            SecondaryIndex.dropAll(store);
+        }
+        return store;
+    }
+
+    @Override
+    public void close() {
+        MVStore store = getMvStore();
+        if (!store.isClosed() && !store.isReadOnly() && store.getFileStore() != null) {
+            store.openMap(SecondaryIndex.STATE_MAP).put(CLOSED_AT, store.getCurrentVersion());
+        }
+        super.close();
     }
 
     /**
@@ -113,8 +178,10 @@ final class PlannedH2Backend extends H2Backend {
             store.<String, Long>openMap(SNAPSHOT_MAP).put("last", System.currentTimeMillis());
             pinned = store.registerVersionUsage();
             store.commit();
-            // the maps of that version: one created later is not in it
-            names = store.getMapNames().stream().filter(name -> !name.equals(SNAPSHOT_MAP)).toList();
+            // the maps of that version: one created later is not in it. Index maps stay behind: the copy's
+            // indexes are rebuilt from its data when it is opened (checkIndexMaps).
+            names = store.getMapNames().stream().filter(name -> !name.equals(SNAPSHOT_MAP))
+                    .filter(name -> !SecondaryIndex.isIndexMap(name)).toList();
         } finally {
             gate.writeLock().unlock();
         }
@@ -199,6 +266,7 @@ final class PlannedH2Backend extends H2Backend {
      * An inner class on purpose: H2Database opens the existing collections from its constructor, i.e. before a field
      * of this subclass would be assigned, and the enclosing backend (whose MVStore is set before any database is
      * opened) is available there because javac assigns the outer instance before calling the super constructor.
+     * The fields of the backend are read only when queries run, after its constructor.
      */
     private final class PlannedDatabase extends H2Database {
 
@@ -215,13 +283,66 @@ final class PlannedH2Backend extends H2Backend {
             MVMap<String, Object> meta = store.openMap("meta." + namespace);
             return new PlannedCollection(this, collectionName, options, data, meta, cursorRegistry);
         }
+
+        /** Non-unique indexes: kept in their own map (H2Database would keep nothing, mongo-java-server's default). */
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
+                boolean sparse) {
+            return new SecondaryIndex(getMvStore(), indexMapName(getFullCollectionNamespace(collectionName), indexName),
+                    indexName, keys, sparse);
+        }
+
+        @Override
+        public void moveCollection(MongoDatabase oldDatabase, MongoCollection<?> collection, String newCollectionName) {
+            super.moveCollection(oldDatabase, collection, newCollectionName);
+            for (Index<?> index : collection.getIndexes()) {
+                if (index instanceof SecondaryIndex secondary) {
+                    secondary.rename(indexMapName(getFullCollectionNamespace(newCollectionName), index.getName()));
+                }
+            }
+        }
+
+        @Override
+        public void drop(Oplog oplog) {
+            super.drop(oplog);
+            SecondaryIndex.dropAll(getMvStore(), getDatabaseName() + ".");
+        }
     }
 
-    private static final class PlannedCollection extends H2Collection {
+    private static String indexMapName(String namespace, String indexName) {
+        return SecondaryIndex.MAP_PREFIX + namespace + "." + indexName;
+    }
+
+    /** Thrown by an index walk that finds what it cannot order; the query then takes another plan. */
+    private static final class Unplannable extends RuntimeException {
+
+        Unplannable() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final class PlannedCollection extends H2Collection {
+
+        private final MVMap<Object, Document> data;
 
         PlannedCollection(MongoDatabase database, String name, CollectionOptions options,
                 MVMap<Object, Document> data, MVMap<String, Object> meta, CursorRegistry cursors) {
             super(database, name, options, data, meta, cursors);
+            this.data = data;
+        }
+
+        @Override
+        protected Document getDocument(Object position) {
+            read(1);
+            return super.getDocument(position);
+        }
+
+        /** The plain scan: reads every document. */
+        @Override
+        protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document projection) {
+            read(data.sizeAsLong());
+            return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
         }
 
         @Override
@@ -245,7 +366,68 @@ final class PlannedH2Backend extends H2Backend {
                             projection);
                 }
             }
-            return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+            IndexPlan plan = IndexPlan.choose(indexes, query, orderBy);
+            if (plan == null) {
+                return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+            }
+            if (!crossCheck) {
+                QueryResult result = run(plan, query, orderBy, skip, limit, batchSize, projection);
+                return result != null ? result
+                        : super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+            }
+            // count() runs without the collection's lock; holding it keeps writes out between the two answers
+            synchronized (this) {
+                QueryResult planned = run(plan, query, orderBy, skip, limit, 0, projection);
+                List<Document> expected = list(super.queryDocuments(query, orderBy, skip, limit, 0, projection));
+                if (planned == null) {
+                    return createQueryResult(expected, batchSize);
+                }
+                List<Document> actual = list(planned);
+                if (!actual.equals(expected)) {
+                    throw new IllegalStateException("index plan " + plan + " on " + getFullName() + " answered "
+                            + actual + " where the scan answers " + expected + " (filter " + query + ", sort "
+                            + orderBy + ", skip " + skip + ", limit " + limit + ")");
+                }
+                return createQueryResult(actual, batchSize);
+            }
+        }
+
+        private static List<Document> list(QueryResult result) {
+            List<Document> documents = new ArrayList<>();
+            result.forEach(documents::add);
+            return documents;
+        }
+
+        /** The plan's answer, or null when its walk met what it cannot order (then the caller scans). */
+        private QueryResult run(IndexPlan plan, Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document projection) {
+            try {
+                if (plan.walk()) {
+                    // already in the sort's order: filter, skip and stop after limit matches, reading no further
+                    Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(
+                            plan.walkPositions(this::document), Spliterator.ORDERED), false).filter(Objects::nonNull);
+                    return matchDocumentsFromStream(documents, query, null, skip, limit, batchSize, projection);
+                }
+                // the candidates in the data map's order, then exactly what the plain scan does with its documents
+                Stream<Document> documents = plan.collectPositions().stream().map(this::getDocument)
+                        .filter(Objects::nonNull);
+                return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
+            } catch (Unplannable e) {
+                return null;
+            }
+        }
+
+        /** A document the walk reached, refused when one of its sort values is an array (sorted by its elements). */
+        private Document document(Object position, List<String> sortFields) {
+            Document document = getDocument(position);
+            if (document != null) {
+                for (String field : sortFields) {
+                    if (Utils.getSubdocumentValueCollectionAware(document, field) instanceof Collection<?>) {
+                        throw new Unplannable();
+                    }
+                }
+            }
+            return document;
         }
     }
 }
