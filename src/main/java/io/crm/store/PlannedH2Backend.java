@@ -25,6 +25,7 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
@@ -302,12 +303,39 @@ final class PlannedH2Backend extends H2Backend {
             }
         }
 
+        /**
+         * mongo-java-server runs a pipeline over every document of the collection and filters in its $match stage;
+         * a leading $match is handed to the collection (see {@link PlannedCollection#queryAllAsStream}) so the
+         * indexes choose the documents the pipeline starts from. The stage itself still runs, on fewer documents.
+         */
+        @Override
+        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
+                Oplog oplog) {
+            if (!command.equals("aggregate") || !(query.get("pipeline") instanceof List<?> stages) || stages.isEmpty()
+                    || !(stages.get(0) instanceof Document first) || first.size() != 1
+                    || !(first.get("$match") instanceof Document match) || !(query.get(command) instanceof String)) {
+                return super.handleCommand(channel, command, query, resolver, oplog);
+            }
+            LEADING_MATCH.set(new LeadingMatch(getFullCollectionNamespace((String) query.get(command)), match));
+            try {
+                return super.handleCommand(channel, command, query, resolver, oplog);
+            } finally {
+                LEADING_MATCH.remove();
+            }
+        }
+
         @Override
         public void drop(Oplog oplog) {
             super.drop(oplog);
             SecondaryIndex.dropAll(getMvStore(), getDatabaseName() + ".");
         }
     }
+
+    /** The leading $match of the aggregate this thread runs, for the collection it names; taken once. */
+    private record LeadingMatch(String namespace, Document filter) {
+    }
+
+    private static final ThreadLocal<LeadingMatch> LEADING_MATCH = new ThreadLocal<>();
 
     private static String indexMapName(String namespace, String indexName) {
         return SecondaryIndex.MAP_PREFIX + namespace + "." + indexName;
@@ -335,6 +363,23 @@ final class PlannedH2Backend extends H2Backend {
         protected Document getDocument(Object position) {
             read(1);
             return super.getDocument(position);
+        }
+
+        /**
+         * What an aggregate starts from: the documents its leading $match may select (in the data map's order, as
+         * the scan has them), when an index plan exists for it; else every document.
+         */
+        @Override
+        public Stream<Document> queryAllAsStream() {
+            LeadingMatch match = LEADING_MATCH.get();
+            if (match != null && match.namespace().equals(getFullName())) {
+                LEADING_MATCH.remove();
+                if (IndexPlan.choose(getIndexes(), match.filter(), null) != null) {
+                    return StreamSupport.stream(queryDocuments(match.filter(), null, 0, 0, 0, null).spliterator(),
+                            false);
+                }
+            }
+            return super.queryAllAsStream();
         }
 
         /** The plain scan: reads every document. */

@@ -101,7 +101,7 @@ final class SecondaryIndex extends Index<Object> {
                 arrays |= 1 << i;
                 perKey.add(elements.isEmpty() ? List.of(MinKey.getInstance()) : distinct(elements));
             } else {
-                perKey.add(List.of(normalized(value)));
+                perKey.add(java.util.Collections.singletonList(normalized(value)));
             }
         }
         if (isSparse() && !anyValue) {
