@@ -38,12 +38,20 @@ import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
  * The H2 (MVStore) backend of the embedded store. Each command's writes are in the file before its answer goes out
- * ({@link #handleCommand}), and one planner change: a filter that binds every key of a unique
- * index ({@code _id} included) with an equality is answered by that index and the rest of the filter applied to the
- * documents it finds ({@link KeyLookup}), as MongoDB does. Without it a versioned replace
- * ({@code {_id, _crm.version}}) or a lookup with an archived condition reads every document of the collection.
+ * ({@link #handleCommand}), and the planner uses indexes as MongoDB does:
+ * <ul>
+ *   <li>a filter that binds every key of a unique index ({@code _id} included) with an equality is answered by that
+ *   index and the rest of the filter applied to the documents it finds ({@link KeyLookup}). Without it a versioned
+ *   replace ({@code {_id, _crm.version}}) or a lookup with an archived condition reads every document;</li>
+ *   <li>non-unique, compound and multikey indexes, which mongo-java-server ignores, are kept in maps of the same file
+ *   ({@link SecondaryIndex}) and used for finds, counts, updates, deletes, findAndModify and an aggregate's leading
+ *   {@code $match} when their leading keys are bound by equality, then by the sort ({@link IndexPlan}).</li>
+ * </ul>
+ * Every answer is the plain scan's, in the same order; the test suite runs with {@code crossCheck} on, which
+ * compares the two on every planned query.
  *
- * <p>The file layout is H2Backend's own (same map names), so data written before this class existed opens unchanged.
+ * <p>The file layout is H2Backend's own (same map names) plus the index maps, so data written before this class
+ * existed opens unchanged (its indexes are built on open), and the plain backend still opens files this class wrote.
  */
 final class PlannedH2Backend extends H2Backend {
 
@@ -357,6 +365,30 @@ final class PlannedH2Backend extends H2Backend {
                 MVMap<Object, Document> data, MVMap<String, Object> meta, CursorRegistry cursors) {
             super(database, name, options, data, meta, cursors);
             this.data = data;
+        }
+
+        /**
+         * An index build that fails (a unique index over duplicates) leaves the entries it had made in the index's
+         * map, and H2Database reopens that map on the next createIndexes: an index that is "not empty" is taken as
+         * built, so a retry "created" the unique index over the duplicates with half its entries. The failed build's
+         * entries go, so a retry builds (and refuses) again.
+         */
+        @Override
+        public void addIndex(Index<Object> index) {
+            boolean existed = getIndexes().stream().anyMatch(known -> known.getName().equals(index.getName()));
+            try {
+                super.addIndex(index);
+            } catch (RuntimeException e) {
+                if (!existed) {
+                    if (index instanceof SecondaryIndex secondary) {
+                        secondary.map().clear();
+                    } else {
+                        // H2Database's name for a unique index's map
+                        getMvStore().openMap(getFullName() + "._index_" + index.getName()).clear();
+                    }
+                }
+                throw e;
+            }
         }
 
         @Override
