@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.FindIterable;
@@ -332,10 +334,12 @@ class SecondaryIndexTest {
         String file = dir.resolve("crm.mv").toString();
         PlannedH2Backend first = new PlannedH2Backend(file);
         seedFile(collection(first));
+        Map<String, Integer> built = mapIds(first);
         servers.get(0).shutdown();
 
-        // reopened after a clean close: the maps are trusted as they are
+        // reopened after a clean close: the maps are trusted as they are (a rebuilt map would be a new map)
         PlannedH2Backend second = new PlannedH2Backend(file);
+        assertThat(mapIds(second)).hasSize(10).isEqualTo(built);
         MongoCollection<Document> reopened = collection(second);
         List<List<Document>> before = answers(reopened);
         assertThat(before.get(0)).isNotEmpty();
@@ -351,6 +355,8 @@ class SecondaryIndexTest {
         assertThat(expected).isNotEqualTo(before);
 
         PlannedH2Backend third = new PlannedH2Backend(file);
+        assertThat(mapIds(third)).hasSize(10).doesNotContainEntry(built.keySet().iterator().next(),
+                built.values().iterator().next());
         assertThat(answers(collection(third))).isEqualTo(expected);
     }
 
@@ -370,6 +376,14 @@ class SecondaryIndexTest {
         things.insertOne(new Document("a", 1));
         things.createIndex(Indexes.ascending("a"));
         assertThat(things.find(Filters.eq("a", 1)).into(new ArrayList<>())).hasSize(1);
+    }
+
+    private static Map<String, Integer> mapIds(PlannedH2Backend backend) {
+        Map<String, Integer> ids = new TreeMap<>();
+        for (String name : indexMaps(backend)) {
+            ids.put(name, backend.getMvStore().openMap(name).getId());
+        }
+        return ids;
     }
 
     private static List<String> indexMaps(PlannedH2Backend backend) {
