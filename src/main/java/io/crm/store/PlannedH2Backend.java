@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -126,23 +127,37 @@ final class PlannedH2Backend extends H2Backend {
      */
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-        if (readOnly(command, query)) {
-            return super.handleCommand(channel, databaseName, command, query);
-        }
-        gate.readLock().lock();
+        // A drop removes maps that a command beside it may have resolved already, and a read that runs while
+        // dropDatabase is between forgetting the database and removing its maps opens a new database over the old
+        // maps, which then stay closed under it ("Map ... is closed" on every later command): drops run alone.
+        Lock dropLock = DROPS.contains(command) ? drops.writeLock() : drops.readLock();
+        dropLock.lock();
         try {
-            return super.handleCommand(channel, databaseName, command, query);
-        } finally {
-            try {
-                // also after a failed command: an ordered insertMany may have written part of its documents
-                if (getMvStore().hasUnsavedChanges()) {
-                    commitWrites();
-                }
-            } finally {
-                gate.readLock().unlock();
+            if (readOnly(command, query)) {
+                return super.handleCommand(channel, databaseName, command, query);
             }
+            gate.readLock().lock();
+            try {
+                return super.handleCommand(channel, databaseName, command, query);
+            } finally {
+                try {
+                    // also after a failed command: an ordered insertMany may have written part of its documents
+                    if (getMvStore().hasUnsavedChanges()) {
+                        commitWrites();
+                    }
+                } finally {
+                    gate.readLock().unlock();
+                }
+            }
+        } finally {
+            dropLock.unlock();
         }
     }
+
+    private final ReentrantReadWriteLock drops = new ReentrantReadWriteLock();
+
+    /** Commands that remove or rename maps. */
+    private static final Set<String> DROPS = Set.of("drop", "dropDatabase", "dropIndexes", "renameCollection");
 
     /**
      * Every command that may write holds this shared for its whole run; a snapshot takes it exclusively for an
