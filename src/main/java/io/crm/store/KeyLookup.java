@@ -40,6 +40,20 @@ final class KeyLookup {
         return Optional.of(lookup);
     }
 
+    /**
+     * Every field of {@code filter} bound by an equality or an {@code $in} of plain values (top level or inside a
+     * top-level {@code $and}), with the values it may take; the first condition on a field wins (the others stay in
+     * the filter, which the caller applies to every document found).
+     */
+    static Map<String, List<Object>> equalities(Document filter) {
+        Map<String, Object> bound = new LinkedHashMap<>();
+        collect(filter, bound);
+        Map<String, List<Object>> values = new LinkedHashMap<>();
+        bound.forEach((field, condition) -> values.put(field, condition instanceof Document in
+                ? new ArrayList<Object>((Collection<?>) in.get("$in")) : List.of(condition)));
+        return values;
+    }
+
     private static void collect(Document filter, Map<String, Object> bound) {
         for (Map.Entry<String, Object> entry : filter.entrySet()) {
             String field = entry.getKey();

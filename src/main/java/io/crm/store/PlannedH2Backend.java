@@ -1,11 +1,19 @@
 package io.crm.store;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -18,31 +26,98 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
  * The H2 (MVStore) backend of the embedded store. Each command's writes are in the file before its answer goes out
- * ({@link #handleCommand}), and one planner change: a filter that binds every key of a unique
- * index ({@code _id} included) with an equality is answered by that index and the rest of the filter applied to the
- * documents it finds ({@link KeyLookup}), as MongoDB does. Without it a versioned replace
- * ({@code {_id, _crm.version}}) or a lookup with an archived condition reads every document of the collection.
+ * ({@link #handleCommand}), and the planner uses indexes as MongoDB does:
+ * <ul>
+ *   <li>a filter that binds every key of a unique index ({@code _id} included) with an equality is answered by that
+ *   index and the rest of the filter applied to the documents it finds ({@link KeyLookup}). Without it a versioned
+ *   replace ({@code {_id, _crm.version}}) or a lookup with an archived condition reads every document;</li>
+ *   <li>non-unique, compound and multikey indexes, which mongo-java-server ignores, are kept in maps of the same file
+ *   ({@link SecondaryIndex}) and used for finds, counts, updates, deletes, findAndModify and an aggregate's leading
+ *   {@code $match} when their leading keys are bound by equality, then by the sort ({@link IndexPlan}).</li>
+ * </ul>
+ * Every answer is the plain scan's, in the same order; the test suite runs with {@code crossCheck} on, which
+ * compares the two on every planned query.
  *
- * <p>The file layout is H2Backend's own (same map names), so data written before this class existed opens unchanged.
+ * <p>The file layout is H2Backend's own (same map names) plus the index maps, so data written before this class
+ * existed opens unchanged (its indexes are built on open), and the plain backend still opens files this class wrote.
  */
 final class PlannedH2Backend extends H2Backend {
 
     PlannedH2Backend(String fileName) {
-        super(fileName);
+        this(MVStore.open(fileName), false);
     }
 
     PlannedH2Backend(MVStore store) {
-        super(store);
+        this(store, false);
+    }
+
+    /**
+     * With {@code crossCheck}, every query the secondary indexes answer is also answered by the plain scan and a
+     * difference (other documents, or another order) fails the command: for tests only, it doubles the work.
+     */
+    PlannedH2Backend(MVStore store, boolean crossCheck) {
+        super(checkIndexMaps(store));
+        this.crossCheck = crossCheck;
+    }
+
+    private final boolean crossCheck;
+    /** Documents read by queries (the plain scan counts the whole collection): what the planner saves. */
+    private final AtomicLong documentsRead = new AtomicLong();
+
+    long documentsRead() {
+        return documentsRead.get();
+    }
+
+    private void read(long documents) {
+        // null while the super constructor opens the databases (and queries their catalogues)
+        if (documentsRead != null) {
+            documentsRead.addAndGet(documents);
+        }
+    }
+
+    /** The marker of a clean close: the store version the close commits (see {@link #close}). */
+    private static final String CLOSED_AT = "closedAt";
+
+    /**
+     * The index maps are trusted only when the file was last closed by this class: then nothing else (the plain
+     * H2Backend of an older version, a restore, a crash between commits) can have changed the data behind them.
+     * Otherwise they are dropped here, before H2Database opens the indexes, and each is rebuilt from the data when
+     * it is opened (AbstractMongoCollection.addIndex fills an empty index). The marker is removed until the next
+     * clean close, so a crash always means a rebuild.
+     */
+    private static MVStore checkIndexMaps(MVStore store) {
+        if (store.isReadOnly()) {
+            return store;
+        }
+        MVMap<String, Object> state = store.openMap(SecondaryIndex.STATE_MAP);
+        Object closedAt = state.remove(CLOSED_AT);
+        // the close's own commit stores version closedAt; the store opens at the version after the last stored one
+        if (!(closedAt instanceof Long version) || version + 1 != store.getCurrentVersion()) {
+            SecondaryIndex.dropAll(store);
+        }
+        return store;
+    }
+
+    @Override
+    public void close() {
+        MVStore store = getMvStore();
+        if (!store.isClosed() && !store.isReadOnly() && store.getFileStore() != null) {
+            store.openMap(SecondaryIndex.STATE_MAP).put(CLOSED_AT, store.getCurrentVersion());
+        }
+        super.close();
     }
 
     /**
@@ -52,23 +127,37 @@ final class PlannedH2Backend extends H2Backend {
      */
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-        if (readOnly(command, query)) {
-            return super.handleCommand(channel, databaseName, command, query);
-        }
-        gate.readLock().lock();
+        // A drop removes maps that a command beside it may have resolved already, and a read that runs while
+        // dropDatabase is between forgetting the database and removing its maps opens a new database over the old
+        // maps, which then stay closed under it ("Map ... is closed" on every later command): drops run alone.
+        Lock dropLock = DROPS.contains(command) ? drops.writeLock() : drops.readLock();
+        dropLock.lock();
         try {
-            return super.handleCommand(channel, databaseName, command, query);
-        } finally {
-            try {
-                // also after a failed command: an ordered insertMany may have written part of its documents
-                if (getMvStore().hasUnsavedChanges()) {
-                    commitWrites();
-                }
-            } finally {
-                gate.readLock().unlock();
+            if (readOnly(command, query)) {
+                return super.handleCommand(channel, databaseName, command, query);
             }
+            gate.readLock().lock();
+            try {
+                return super.handleCommand(channel, databaseName, command, query);
+            } finally {
+                try {
+                    // also after a failed command: an ordered insertMany may have written part of its documents
+                    if (getMvStore().hasUnsavedChanges()) {
+                        commitWrites();
+                    }
+                } finally {
+                    gate.readLock().unlock();
+                }
+            }
+        } finally {
+            dropLock.unlock();
         }
     }
+
+    private final ReentrantReadWriteLock drops = new ReentrantReadWriteLock();
+
+    /** Commands that remove or rename maps. */
+    private static final Set<String> DROPS = Set.of("drop", "dropDatabase", "dropIndexes", "renameCollection");
 
     /**
      * Every command that may write holds this shared for its whole run; a snapshot takes it exclusively for an
@@ -113,8 +202,10 @@ final class PlannedH2Backend extends H2Backend {
             store.<String, Long>openMap(SNAPSHOT_MAP).put("last", System.currentTimeMillis());
             pinned = store.registerVersionUsage();
             store.commit();
-            // the maps of that version: one created later is not in it
-            names = store.getMapNames().stream().filter(name -> !name.equals(SNAPSHOT_MAP)).toList();
+            // the maps of that version: one created later is not in it. Index maps stay behind: the copy's
+            // indexes are rebuilt from its data when it is opened (checkIndexMaps).
+            names = store.getMapNames().stream().filter(name -> !name.equals(SNAPSHOT_MAP))
+                    .filter(name -> !SecondaryIndex.isIndexMap(name)).toList();
         } finally {
             gate.writeLock().unlock();
         }
@@ -199,6 +290,7 @@ final class PlannedH2Backend extends H2Backend {
      * An inner class on purpose: H2Database opens the existing collections from its constructor, i.e. before a field
      * of this subclass would be assigned, and the enclosing backend (whose MVStore is set before any database is
      * opened) is available there because javac assigns the outer instance before calling the super constructor.
+     * The fields of the backend are read only when queries run, after its constructor.
      */
     private final class PlannedDatabase extends H2Database {
 
@@ -215,13 +307,134 @@ final class PlannedH2Backend extends H2Backend {
             MVMap<String, Object> meta = store.openMap("meta." + namespace);
             return new PlannedCollection(this, collectionName, options, data, meta, cursorRegistry);
         }
+
+        /** Non-unique indexes: kept in their own map (H2Database would keep nothing, mongo-java-server's default). */
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
+                boolean sparse) {
+            return new SecondaryIndex(getMvStore(), indexMapName(getFullCollectionNamespace(collectionName), indexName),
+                    indexName, keys, sparse);
+        }
+
+        @Override
+        public void moveCollection(MongoDatabase oldDatabase, MongoCollection<?> collection, String newCollectionName) {
+            super.moveCollection(oldDatabase, collection, newCollectionName);
+            for (Index<?> index : collection.getIndexes()) {
+                if (index instanceof SecondaryIndex secondary) {
+                    secondary.rename(indexMapName(getFullCollectionNamespace(newCollectionName), index.getName()));
+                }
+            }
+        }
+
+        /**
+         * mongo-java-server runs a pipeline over every document of the collection and filters in its $match stage;
+         * a leading $match is handed to the collection (see {@link PlannedCollection#queryAllAsStream}) so the
+         * indexes choose the documents the pipeline starts from. The stage itself still runs, on fewer documents.
+         */
+        @Override
+        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
+                Oplog oplog) {
+            if (!command.equals("aggregate") || !(query.get("pipeline") instanceof List<?> stages) || stages.isEmpty()
+                    || !(stages.get(0) instanceof Document first) || first.size() != 1
+                    || !(first.get("$match") instanceof Document match) || !(query.get(command) instanceof String)) {
+                return super.handleCommand(channel, command, query, resolver, oplog);
+            }
+            LEADING_MATCH.set(new LeadingMatch(getFullCollectionNamespace((String) query.get(command)), match));
+            try {
+                return super.handleCommand(channel, command, query, resolver, oplog);
+            } finally {
+                LEADING_MATCH.remove();
+            }
+        }
+
+        @Override
+        public void drop(Oplog oplog) {
+            super.drop(oplog);
+            SecondaryIndex.dropAll(getMvStore(), getDatabaseName() + ".");
+        }
     }
 
-    private static final class PlannedCollection extends H2Collection {
+    /** The leading $match of the aggregate this thread runs, for the collection it names; taken once. */
+    private record LeadingMatch(String namespace, Document filter) {
+    }
+
+    private static final ThreadLocal<LeadingMatch> LEADING_MATCH = new ThreadLocal<>();
+
+    private static String indexMapName(String namespace, String indexName) {
+        return SecondaryIndex.MAP_PREFIX + namespace + "." + indexName;
+    }
+
+    /** Thrown by an index walk that finds what it cannot order; the query then takes another plan. */
+    private static final class Unplannable extends RuntimeException {
+
+        Unplannable() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final class PlannedCollection extends H2Collection {
+
+        private final MVMap<Object, Document> data;
 
         PlannedCollection(MongoDatabase database, String name, CollectionOptions options,
                 MVMap<Object, Document> data, MVMap<String, Object> meta, CursorRegistry cursors) {
             super(database, name, options, data, meta, cursors);
+            this.data = data;
+        }
+
+        /**
+         * An index build that fails (a unique index over duplicates) leaves the entries it had made in the index's
+         * map, and H2Database reopens that map on the next createIndexes: an index that is "not empty" is taken as
+         * built, so a retry "created" the unique index over the duplicates with half its entries. The failed build's
+         * entries go, so a retry builds (and refuses) again.
+         */
+        @Override
+        public void addIndex(Index<Object> index) {
+            boolean existed = getIndexes().stream().anyMatch(known -> known.getName().equals(index.getName()));
+            try {
+                super.addIndex(index);
+            } catch (RuntimeException e) {
+                if (!existed) {
+                    if (index instanceof SecondaryIndex secondary) {
+                        secondary.map().clear();
+                    } else {
+                        // H2Database's name for a unique index's map
+                        getMvStore().openMap(getFullName() + "._index_" + index.getName()).clear();
+                    }
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        protected Document getDocument(Object position) {
+            read(1);
+            return super.getDocument(position);
+        }
+
+        /**
+         * What an aggregate starts from: the documents its leading $match may select (in the data map's order, as
+         * the scan has them), when an index plan exists for it; else every document.
+         */
+        @Override
+        public Stream<Document> queryAllAsStream() {
+            LeadingMatch match = LEADING_MATCH.get();
+            if (match != null && match.namespace().equals(getFullName())) {
+                LEADING_MATCH.remove();
+                if (IndexPlan.choose(getIndexes(), match.filter(), null) != null) {
+                    return StreamSupport.stream(queryDocuments(match.filter(), null, 0, 0, 0, null).spliterator(),
+                            false);
+                }
+            }
+            return super.queryAllAsStream();
+        }
+
+        /** The plain scan: reads every document. */
+        @Override
+        protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document projection) {
+            read(data.sizeAsLong());
+            return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
         }
 
         @Override
@@ -245,7 +458,68 @@ final class PlannedH2Backend extends H2Backend {
                             projection);
                 }
             }
-            return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+            IndexPlan plan = IndexPlan.choose(indexes, query, orderBy);
+            if (plan == null) {
+                return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+            }
+            if (!crossCheck) {
+                QueryResult result = run(plan, query, orderBy, skip, limit, batchSize, projection);
+                return result != null ? result
+                        : super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+            }
+            // count() runs without the collection's lock; holding it keeps writes out between the two answers
+            synchronized (this) {
+                QueryResult planned = run(plan, query, orderBy, skip, limit, 0, projection);
+                List<Document> expected = list(super.queryDocuments(query, orderBy, skip, limit, 0, projection));
+                if (planned == null) {
+                    return createQueryResult(expected, batchSize);
+                }
+                List<Document> actual = list(planned);
+                if (!actual.equals(expected)) {
+                    throw new IllegalStateException("index plan " + plan + " on " + getFullName() + " answered "
+                            + actual + " where the scan answers " + expected + " (filter " + query + ", sort "
+                            + orderBy + ", skip " + skip + ", limit " + limit + ")");
+                }
+                return createQueryResult(actual, batchSize);
+            }
+        }
+
+        private static List<Document> list(QueryResult result) {
+            List<Document> documents = new ArrayList<>();
+            result.forEach(documents::add);
+            return documents;
+        }
+
+        /** The plan's answer, or null when its walk met what it cannot order (then the caller scans). */
+        private QueryResult run(IndexPlan plan, Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document projection) {
+            try {
+                if (plan.walk()) {
+                    // already in the sort's order: filter, skip and stop after limit matches, reading no further
+                    Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(
+                            plan.walkPositions(this::document), Spliterator.ORDERED), false).filter(Objects::nonNull);
+                    return matchDocumentsFromStream(documents, query, null, skip, limit, batchSize, projection);
+                }
+                // the candidates in the data map's order, then exactly what the plain scan does with its documents
+                Stream<Document> documents = plan.collectPositions().stream().map(this::getDocument)
+                        .filter(Objects::nonNull);
+                return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
+            } catch (Unplannable e) {
+                return null;
+            }
+        }
+
+        /** A document the walk reached, refused when one of its sort values is an array (sorted by its elements). */
+        private Document document(Object position, List<String> sortFields) {
+            Document document = getDocument(position);
+            if (document != null) {
+                for (String field : sortFields) {
+                    if (Utils.getSubdocumentValueCollectionAware(document, field) instanceof Collection<?>) {
+                        throw new Unplannable();
+                    }
+                }
+            }
+            return document;
         }
     }
 }

@@ -174,6 +174,50 @@ class PlannedH2BackendTest {
                 .isEqualTo("PlannedCollection");
     }
     @Test
+    void aDatabaseDroppedWhileOthersReadIsNewAndWritableAfterwards() throws Exception {
+        MongoCollection<Document> things = collection(new PlannedH2Backend(new MVStore.Builder().open()));
+        var database = clients.get(0).getDatabase("crm_db");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    things.find(Filters.eq("k", 1)).first();
+                } catch (RuntimeException e) {
+                    // a read of the database being dropped may fail; what matters is what comes after
+                }
+            }
+        });
+        reader.start();
+        try {
+            for (int round = 0; round < 40; round++) {
+                things.createIndex(Indexes.ascending("k"));
+                things.insertOne(new Document("k", round));
+                // a read beside the drop reopened the old maps, which the drop then closed under the new database
+                database.drop();
+            }
+        } finally {
+            stop.set(true);
+            reader.join();
+        }
+        things.createIndex(Indexes.ascending("k"));
+        things.insertOne(new Document("k", 1));
+        assertThat(things.countDocuments(Filters.eq("k", 1))).isEqualTo(1);
+    }
+
+    @Test
+    void aUniqueIndexThatCannotBeBuiltIsRefusedEveryTime() {
+        MongoCollection<Document> things = collection(new PlannedH2Backend(new MVStore.Builder().open()));
+        things.insertMany(List.of(new Document("k", 1), new Document("k", 2), new Document("k", 2)));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            // the first failed build left entries behind, and the second attempt took them for a built index
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> things.createIndex(Indexes.ascending("k"),
+                    new IndexOptions().unique(true))).as("attempt %d", attempt)
+                    .isInstanceOf(com.mongodb.MongoException.class).hasMessageContaining("duplicate key");
+        }
+        assertThat(things.listIndexes().into(new ArrayList<>())).hasSize(1);
+    }
+
+    @Test
     void anAnsweredWriteIsInTheFileAsAKillWouldLeaveIt(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("crm.mv");
         // no background auto-commit: only the backend's own commit can bring the writes into the file

@@ -1,0 +1,235 @@
+package io.crm.store;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+
+import org.h2.mvstore.Cursor;
+
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * How a query uses a {@link SecondaryIndex}, the rule of MongoDB's planner that the service's queries are written for
+ * (BENCHMARKS.md "Index coverage"): the index's leading keys bound by equality (or {@code $in}), then its next keys
+ * matching the sort (all in the index's direction or all reversed); everything else in the filter is applied to each
+ * document found.
+ *
+ * <ul>
+ *   <li>A <b>walk</b> (the query has a sort the index gives, each bound key has one value, no sort key is multikey,
+ *   and with no bound key the index is not sparse so it holds every document): the index range is read in order and
+ *   documents come out already sorted, so a page stops after {@code skip + limit} matches. Entries with equal
+ *   bound and sort values are taken as a group and emitted in the data map's order, which is the order the plain
+ *   scan's stable sort leaves equal documents in.</li>
+ *   <li>A <b>collect</b> (some leading keys bound, no usable sort): the positions in the bound ranges (every
+ *   combination of the {@code $in} values) are gathered, put in the data map's order, and those documents alone
+ *   go through the plain path's filter, sort, skip and limit: the same answer, reading only the candidates.</li>
+ * </ul>
+ * Preference: a walk with a bound key, else the collect binding the most keys, else a walk of the sort alone; no
+ * plan (the scan) when no index has its first key bound or gives the sort.
+ */
+final class IndexPlan {
+
+    /** More combinations of {@code $in} values than this and the scan is as good. */
+    private static final int MAX_RANGES = 1_000;
+
+    private final SecondaryIndex index;
+    private final List<List<Object>> bound;
+    private final List<String> sortFields;
+    private final boolean walk;
+    private final boolean reverse;
+
+    private IndexPlan(SecondaryIndex index, List<List<Object>> bound, List<String> sortFields, boolean walk,
+            boolean reverse) {
+        this.index = index;
+        this.bound = bound;
+        this.sortFields = sortFields;
+        this.walk = walk;
+        this.reverse = reverse;
+    }
+
+    boolean walk() {
+        return walk;
+    }
+
+    /** The plan for a query, or null when none of the indexes serves it. */
+    static IndexPlan choose(List<Index<Object>> indexes, Document query, Document orderBy) {
+        List<String> sortFields = new ArrayList<>();
+        List<Boolean> sortAscending = new ArrayList<>();
+        if (orderBy != null) {
+            for (Map.Entry<String, Object> entry : orderBy.entrySet()) {
+                if (entry.getKey().startsWith("$") || !(entry.getValue() instanceof Number direction)
+                        || direction.doubleValue() == 0) {
+                    return null; // $natural, $meta and the like: the scan knows them
+                }
+                sortFields.add(entry.getKey());
+                sortAscending.add(direction.doubleValue() > 0);
+            }
+        }
+        Map<String, List<Object>> equalities = KeyLookup.equalities(query);
+        IndexPlan boundWalk = null;
+        IndexPlan collect = null;
+        IndexPlan sortWalk = null;
+        for (Index<Object> candidate : indexes) {
+            if (!(candidate instanceof SecondaryIndex index)) {
+                continue;
+            }
+            List<String> fields = index.fields();
+            List<List<Object>> values = new ArrayList<>();
+            long ranges = 1;
+            while (values.size() < fields.size() && equalities.containsKey(fields.get(values.size()))) {
+                List<Object> normalized = equalities.get(fields.get(values.size())).stream()
+                        .map(SecondaryIndex::normalized).distinct().toList();
+                ranges *= normalized.size();
+                values.add(normalized);
+            }
+            int p = values.size();
+            Boolean reverse = sortFields.isEmpty() ? null : walkDirection(index, p, sortFields, sortAscending);
+            if (reverse != null && values.stream().allMatch(v -> v.size() == 1)) {
+                IndexPlan plan = new IndexPlan(index, values, sortFields, true, reverse);
+                if (p > 0 && (boundWalk == null || p > boundWalk.bound.size())) {
+                    boundWalk = plan;
+                } else if (p == 0 && !index.sparse() && sortWalk == null) {
+                    sortWalk = plan;
+                }
+            }
+            if (p > 0 && ranges <= MAX_RANGES && (collect == null || p > collect.bound.size())) {
+                collect = new IndexPlan(index, values, sortFields, false, false);
+            }
+        }
+        return boundWalk != null ? boundWalk : collect != null ? collect : sortWalk;
+    }
+
+    /**
+     * Null when the index's keys after the {@code p} bound ones do not give the sort; else whether to walk it
+     * backwards.
+     */
+    private static Boolean walkDirection(SecondaryIndex index, int p, List<String> sortFields,
+            List<Boolean> sortAscending) {
+        List<IndexKey> keys = index.getKeys();
+        if (p + sortFields.size() > keys.size()) {
+            return null;
+        }
+        Boolean reverse = null;
+        for (int i = 0; i < sortFields.size(); i++) {
+            IndexKey key = keys.get(p + i);
+            if (!key.getKey().equals(sortFields.get(i)) || index.multikey(p + i)) {
+                return null;
+            }
+            boolean against = key.isAscending() != sortAscending.get(i);
+            if (reverse != null && reverse != against) {
+                return null;
+            }
+            reverse = against;
+        }
+        return reverse;
+    }
+
+    /** The positions of the candidates, each once, in the data map's order. */
+    List<Object> collectPositions() {
+        TreeSet<Object> positions = new TreeSet<>(SecondaryIndex.EntryOrder::positions);
+        int width = index.fields().size();
+        for (Object[] prefix : combinations()) {
+            Cursor<Object, Boolean> cursor = index.map().cursor(low(prefix), high(prefix), false);
+            while (cursor.hasNext()) {
+                positions.add(((Object[]) cursor.next())[width]);
+            }
+        }
+        return new ArrayList<>(positions);
+    }
+
+    private List<Object[]> combinations() {
+        List<Object[]> combinations = new ArrayList<>();
+        combinations.add(new Object[0]);
+        for (List<Object> values : bound) {
+            List<Object[]> longer = new ArrayList<>();
+            for (Object[] prefix : combinations) {
+                for (Object value : values) {
+                    Object[] next = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+                    next[prefix.length] = value;
+                    longer.add(next);
+                }
+            }
+            combinations = longer;
+        }
+        return combinations;
+    }
+
+    /**
+     * The documents of the walk in the sort's order; {@code fetch} reads one (null when it is gone) and may refuse
+     * it by throwing.
+     */
+    Iterator<Document> walkPositions(BiFunction<Object, List<String>, Document> fetch) {
+        Object[] prefix = bound.stream().map(values -> values.get(0)).toArray();
+        Cursor<Object, Boolean> cursor = reverse
+                ? index.map().cursor(high(prefix), low(prefix), true)
+                : index.map().cursor(low(prefix), high(prefix), false);
+        int width = index.fields().size();
+        int group = prefix.length + sortFields.size();
+        SecondaryIndex.EntryOrder order = index.order();
+        return new Iterator<>() {
+
+            private final List<Document> ready = new ArrayList<>();
+            private int next;
+            private Object[] pending;
+
+            @Override
+            public boolean hasNext() {
+                while (next == ready.size()) {
+                    if (pending == null && !cursor.hasNext()) {
+                        return false;
+                    }
+                    fill();
+                }
+                return true;
+            }
+
+            /** Reads the next group of entries with equal bound and sort values, in the data map's order. */
+            private void fill() {
+                ready.clear();
+                next = 0;
+                Object[] first = pending != null ? pending : (Object[]) cursor.next();
+                pending = null;
+                TreeSet<Object> positions = new TreeSet<>(SecondaryIndex.EntryOrder::positions);
+                positions.add(first[width]);
+                while (cursor.hasNext()) {
+                    Object[] entry = (Object[]) cursor.next();
+                    if (order.compareValues(first, entry, group) != 0) {
+                        pending = entry;
+                        break;
+                    }
+                    positions.add(entry[width]);
+                }
+                for (Object position : positions) {
+                    ready.add(fetch.apply(position, sortFields));
+                }
+            }
+
+            @Override
+            public Document next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.get(next++);
+            }
+        };
+    }
+
+    private static SecondaryIndex.Probe low(Object[] prefix) {
+        return new SecondaryIndex.Probe(prefix, false);
+    }
+
+    private static SecondaryIndex.Probe high(Object[] prefix) {
+        return new SecondaryIndex.Probe(prefix, true);
+    }
+
+    @Override
+    public String toString() {
+        return (walk ? (reverse ? "reverse walk" : "walk") : "collect") + " of " + index.getName() + " " + bound;
+    }
+}
