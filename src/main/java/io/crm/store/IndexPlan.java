@@ -76,7 +76,7 @@ final class IndexPlan {
         IndexPlan collect = null;
         IndexPlan sortWalk = null;
         for (Index<Object> candidate : indexes) {
-            if (!(candidate instanceof SecondaryIndex index)) {
+            if (!(candidate instanceof SecondaryIndex index) || index.pending()) {
                 continue;
             }
             List<String> fields = index.fields();

@@ -287,6 +287,15 @@ class SecondaryIndexTest {
         before = backend.documentsRead();
         things.find(Filters.eq("archived", true)).sort(Sorts.ascending("name")).limit(5).into(new ArrayList<>());
         assertThat(backend.documentsRead() - before).as("no index gives this: the scan").isEqualTo(3_000);
+
+        // a walk whose filter refuses almost everything (a rare search term) stops at its budget, and the scan,
+        // which reads sequentially, answers: the same page, for at most the budget more reads than the scan alone
+        before = backend.documentsRead();
+        List<Document> rare = things.find(Filters.regex("name", "^n2999$")).sort(Sorts.ascending("created"))
+                .limit(20).into(new ArrayList<>());
+        assertThat(rare).extracting(d -> d.getInteger("_id")).containsExactly(2_999);
+        assertThat(backend.documentsRead() - before).as("the walk's budget, then the scan")
+                .isEqualTo(1_000 + 16 * 20 + 3_000);
     }
 
     private static List<Document> seedFile(MongoCollection<Document> things) {
