@@ -49,8 +49,13 @@ public final class EmbeddedStore implements AutoCloseable {
      * local process can connect: for the standalone developer tool only.
      */
     public static EmbeddedStore start(Path dataDir, String host, int port) {
+        return start(dataDir, host, port, false);
+    }
+
+    /** {@link #start}, with or without secondary indexes (see {@link PlannedH2Backend#embedded}). */
+    public static EmbeddedStore start(Path dataDir, String host, int port, boolean secondaryIndexes) {
         Path file = dataFile(dataDir);
-        PlannedH2Backend backend = new PlannedH2Backend(file.toString());
+        PlannedH2Backend backend = PlannedH2Backend.embedded(file.toString(), secondaryIndexes);
         MongoServer server = new MongoServer(backend);
         server.bind(host, port);
         // shutdown() stops accepting, ends the client connections and closes the backend (flushes the MVStore file).
@@ -64,6 +69,11 @@ public final class EmbeddedStore implements AutoCloseable {
      * bytes.
      */
     public static EmbeddedStore startPrivate(Path dataDir) {
+        return startPrivate(dataDir, false);
+    }
+
+    /** {@link #startPrivate}, with or without secondary indexes (see {@link PlannedH2Backend#embedded}). */
+    public static EmbeddedStore startPrivate(Path dataDir, boolean secondaryIndexes) {
         Path file = dataFile(dataDir);
         Path dir;
         try {
@@ -78,7 +88,7 @@ public final class EmbeddedStore implements AutoCloseable {
         // deleteOnExit works in reverse order, so the socket goes before its directory.
         dir.toFile().deleteOnExit();
         socket.toFile().deleteOnExit();
-        PlannedH2Backend backend = new PlannedH2Backend(file.toString());
+        PlannedH2Backend backend = PlannedH2Backend.embedded(file.toString(), secondaryIndexes);
         DomainSocketServer server;
         try {
             server = DomainSocketServer.bind(backend, UnixDomainSocketAddress.of(socket));

@@ -72,8 +72,37 @@ final class PlannedH2Backend extends H2Backend {
     PlannedH2Backend(MVStore store, boolean crossCheck) {
         super(checkIndexMaps(store));
         this.crossCheck = crossCheck;
+        this.secondaryIndexesSetting = secondaryIndexes();
         // the indexes the open found empty (an upgrade, or the rebuild after an unclean stop)
         fillPendingIndexes();
+    }
+
+    /**
+     * The service's store file, with or without secondary indexes ({@code CRM_EMBEDDED_INDEXES}, off by default).
+     * Off, non-unique indexes are ignored as mongo-java-server ignores them (every filter reads the collection) and
+     * any index maps in the file are removed, so turning them on later rebuilds them from the data. They are off by
+     * default because filling them is expensive at scale: a rebuild over 100,000 contacts, 100,000 deals and 300,000
+     * activities (the first start on an older data directory, and every start after an unclean stop) ran for more than
+     * ten minutes and grew the file past 17 GB, and each write commits about fifteen more pages (BENCHMARKS.md).
+     */
+    static PlannedH2Backend embedded(String fileName, boolean secondaryIndexes) {
+        OPENING_WITH_INDEXES.set(secondaryIndexes);
+        try {
+            return new PlannedH2Backend(MVStore.open(fileName), false);
+        } finally {
+            OPENING_WITH_INDEXES.remove();
+        }
+    }
+
+    /** The setting while the super constructor opens the databases, before this class's fields are assigned. */
+    private static final ThreadLocal<Boolean> OPENING_WITH_INDEXES = new ThreadLocal<>();
+    /** Null until the constructor assigns it (see {@link #secondaryIndexes()}); no initializer on purpose. */
+    private Boolean secondaryIndexesSetting;
+
+    /** Whether non-unique indexes are kept; tests construct the backend directly and get them. */
+    private boolean secondaryIndexes() {
+        return secondaryIndexesSetting != null ? secondaryIndexesSetting
+                : !Boolean.FALSE.equals(OPENING_WITH_INDEXES.get());
     }
 
     private final boolean crossCheck;
@@ -107,8 +136,10 @@ final class PlannedH2Backend extends H2Backend {
         }
         MVMap<String, Object> state = store.openMap(SecondaryIndex.STATE_MAP);
         Object closedAt = state.remove(CLOSED_AT);
-        // the close's own commit stores version closedAt; the store opens at the version after the last stored one
-        if (!(closedAt instanceof Long version) || version + 1 != store.getCurrentVersion()) {
+        // the close's own commit stores version closedAt; the store opens at the version after the last stored one;
+        // without secondary indexes the maps would go stale, so they go now and are rebuilt once they are turned on
+        if (!(closedAt instanceof Long version) || version + 1 != store.getCurrentVersion()
+                || Boolean.FALSE.equals(OPENING_WITH_INDEXES.get())) {
             SecondaryIndex.dropAll(store);
         }
         return store;
@@ -355,6 +386,9 @@ final class PlannedH2Backend extends H2Backend {
         @Override
         protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                 boolean sparse) {
+            if (!secondaryIndexes()) {
+                return super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+            }
             return new SecondaryIndex(getMvStore(), indexMapName(getFullCollectionNamespace(collectionName), indexName),
                     indexName, keys, sparse);
         }

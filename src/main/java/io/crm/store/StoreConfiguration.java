@@ -32,7 +32,7 @@ public class StoreConfiguration {
             return () -> cs;
         }
         // No TCP port: the store has no authentication, so it is reachable only through a socket of this user.
-        EmbeddedStore store = EmbeddedStore.startPrivate(properties.dataDir());
+        EmbeddedStore store = EmbeddedStore.startPrivate(properties.dataDir(), properties.embeddedIndexes());
         ConnectionString cs = new ConnectionString(store.connectionString(mongo.defaultDatabase()));
         log.warn("Store: embedded MongoDB-wire store in {}, on socket {} (for evaluation and small data only; "
                 + "set MONGODB_URI to use a real MongoDB)", store.file(), store.socket());

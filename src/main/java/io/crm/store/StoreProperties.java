@@ -12,12 +12,13 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Where the data lives ({@code crm.mongodb.*}, {@code crm.data-dir}): a real MongoDB when {@code uri} is set,
- * otherwise the embedded store under {@code dataDir}. Defaults live in application.yaml only; a missing or
+ * otherwise the embedded store under {@code dataDir}, with its non-unique indexes kept when {@code embeddedIndexes}
+ * (experimental, off by default: docs/operations.md "Embedded store indexes"). Defaults live in application.yaml only; a missing or
  * out-of-range value stops startup naming the property.
  */
 @Validated
 @ConfigurationProperties("crm")
-public record StoreProperties(@NotNull @Valid Mongodb mongodb, @NotNull Path dataDir) {
+public record StoreProperties(@NotNull @Valid Mongodb mongodb, @NotNull Path dataDir, boolean embeddedIndexes) {
 
     /** {@code uri} empty or absent: the embedded store. */
     public record Mongodb(String uri,
