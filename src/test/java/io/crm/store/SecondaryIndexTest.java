@@ -370,6 +370,30 @@ class SecondaryIndexTest {
     }
 
     @Test
+    void offTheMapsGoAndOnAgainTheyAreRebuiltFromTheData(@TempDir Path dir) {
+        String file = dir.resolve("crm.mv").toString();
+        PlannedH2Backend on = PlannedH2Backend.embedded(file, true);
+        seedFile(collection(on));
+        assertThat(indexMaps(on)).hasSize(10);
+        servers.get(0).shutdown();
+
+        // the service's default: non-unique indexes ignored, their maps removed (they would go stale), same answers
+        PlannedH2Backend off = PlannedH2Backend.embedded(file, false);
+        MongoCollection<Document> plain = collection(off);
+        assertThat(indexMaps(off)).isEmpty();
+        plain.updateMany(Filters.eq("a", 1), Updates.set("tags", List.of("red", "blue")));
+        List<List<Document>> expected = answers(plain);
+        long before = off.documentsRead();
+        answers(plain);
+        assertThat(off.documentsRead() - before).as("every filter reads the collection").isGreaterThan(200L);
+        servers.get(1).shutdown();
+
+        PlannedH2Backend again = PlannedH2Backend.embedded(file, true);
+        assertThat(indexMaps(again)).hasSize(10);
+        assertThat(answers(collection(again))).isEqualTo(expected);
+    }
+
+    @Test
     void dropsItsMapsWithTheIndexAndTheCollection() {
         PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
         MongoCollection<Document> things = collection(backend);
