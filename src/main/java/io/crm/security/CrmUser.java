@@ -11,13 +11,16 @@ import org.springframework.security.core.CredentialsContainer;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
 /**
- * The signed-in user, for a browser session (form login, HTTP Basic) and for a Bearer token alike. Equal by id, so
- * the session registry finds all of a user's sessions when the user is disabled.
+ * The signed-in user, for a browser session (form login, HTTP Basic, single sign-on) and for a Bearer token alike.
+ * Equal by id, so the session registry finds all of a user's sessions when the user is disabled. After a single
+ * sign-on it carries the provider's ID token (as an {@link OidcUser}), which signing out sends back to the provider.
  */
-public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal, CredentialsContainer {
+public final class CrmUser implements UserDetails, OidcUser, CredentialsContainer {
 
     /** Stored in browser sessions (MongoSessionRepository): change it when the fields change incompatibly. */
     private static final long serialVersionUID = 1L;
@@ -29,6 +32,8 @@ public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal,
     private final boolean enabled;
     private final boolean passwordChangeRequired;
     private String passwordHash;
+    /** Only what signing out at the provider needs (the token and its subject), never the provider's other claims. */
+    private final OidcIdToken idToken;
 
     public CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash) {
         this(id, email, displayName, role, enabled, passwordHash, false);
@@ -36,6 +41,12 @@ public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal,
 
     private CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash,
                     boolean passwordChangeRequired) {
+        this(id, email, displayName, role, enabled, passwordHash, passwordChangeRequired, null);
+    }
+
+    private CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash,
+                    boolean passwordChangeRequired, OidcIdToken idToken) {
+        this.idToken = idToken;
         this.id = id;
         this.email = email;
         this.displayName = displayName;
@@ -45,7 +56,21 @@ public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal,
         this.passwordChangeRequired = passwordChangeRequired;
     }
 
-    static CrmUser of(Document user) {
+    /** This user signed in through the provider that issued {@code token}. */
+    public CrmUser withIdToken(OidcIdToken token) {
+        Map<String, Object> kept = new java.util.LinkedHashMap<>();
+        kept.put("sub", token.getSubject());
+        if (token.getIssuer() != null) {
+            kept.put("iss", token.getIssuer().toString());
+        }
+        if (token.getClaimAsString("sid") != null) {
+            kept.put("sid", token.getClaimAsString("sid"));
+        }
+        return new CrmUser(id, email, displayName, role, enabled, null, false,
+                new OidcIdToken(token.getTokenValue(), token.getIssuedAt(), token.getExpiresAt(), kept));
+    }
+
+    public static CrmUser of(Document user) {
         return new CrmUser(user.getObjectId("_id").toHexString(), user.getString("email"),
                 user.getString("displayName"), Role.parse(user.getString("role")),
                 Boolean.TRUE.equals(user.getBoolean("enabled")), user.getString("passwordHash"),
@@ -101,6 +126,22 @@ public final class CrmUser implements UserDetails, OAuth2AuthenticatedPrincipal,
     @Override
     public Map<String, Object> getAttributes() {
         return Map.of("id", id, "email", email, "role", String.valueOf(role));
+    }
+
+    @Override
+    public Map<String, Object> getClaims() {
+        return idToken == null ? Map.of() : idToken.getClaims();
+    }
+
+    @Override
+    public OidcUserInfo getUserInfo() {
+        return null;
+    }
+
+    /** The provider's ID token after a single sign-on; null otherwise. */
+    @Override
+    public OidcIdToken getIdToken() {
+        return idToken;
     }
 
     /** The name a Bearer authentication carries: the user id. */

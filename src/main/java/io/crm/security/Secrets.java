@@ -7,13 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Secrets come from the environment or from a {@code *_FILE} (a mounted Kubernetes or Docker secret). */
-final class Secrets {
+public final class Secrets {
 
     private Secrets() {
     }
 
     /** The file's content (trailing newline stripped) when a file is named, else the value; "" when neither. */
-    static String valueOrFile(String value, String file) {
+    public static String valueOrFile(String value, String file) {
         if (file != null && !file.isBlank()) {
             try {
                 return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();

@@ -33,7 +33,7 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
 
 /** The security domain's beans: users, tokens, roles, sessions, and the actor every change's event names. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(SecurityProperties.class)
+@EnableConfigurationProperties({SecurityProperties.class, SignInProperties.class})
 public class SecurityConfiguration {
 
     @Bean
@@ -81,9 +81,18 @@ public class SecurityConfiguration {
         };
     }
 
+    /**
+     * Who may sign in with a password (form login, HTTP Basic): users who have one, as CRM_LOCAL_LOGIN allows. A
+     * refusal looks like a wrong password, so it tells nothing about the account.
+     */
     @Bean
-    UserDetailsService userDetailsService(UserService users) {
+    UserDetailsService userDetailsService(UserService users, SignInProperties signIn) {
         return email -> users.byEmail(email).map(CrmUser::of)
+                .filter(user -> user.getPassword() != null && switch (signIn.localLogin()) {
+                    case ENABLED -> true;
+                    case ADMINS_ONLY -> user.role() == Role.ADMIN;
+                    case DISABLED -> false;
+                })
                 .orElseThrow(() -> new UsernameNotFoundException("no such user"));
     }
 
@@ -104,7 +113,10 @@ public class SecurityConfiguration {
                 EventsConfiguration.outboxIndex(UserService.COLLECTION),
                 new IndexModel(Indexes.ascending(UserService.EMAIL_KEY),
                         new IndexOptions().name("users_email_unique").unique(true)),
-                new IndexModel(Indexes.ascending("role", "enabled"), new IndexOptions().name("users_role"))));
+                new IndexModel(Indexes.ascending("role", "enabled"), new IndexOptions().name("users_role")),
+                // a single sign-on finds its user by the provider's identity
+                new IndexModel(Indexes.ascending(UserService.SSO + ".issuer", UserService.SSO + ".subject"),
+                        new IndexOptions().name("users_sso"))));
     }
 
     @Bean

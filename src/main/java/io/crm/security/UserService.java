@@ -46,6 +46,8 @@ public class UserService {
     public static final String PASSWORD_CHANGE_REQUIRED = "mustChangePassword";
     /** The zone the web UI shows the user's dates in (an IANA name); absent: the browser's. */
     public static final String TIME_ZONE = "timeZone";
+    /** The single sign-on identity a user is linked to: {issuer, subject}, as the provider names them. */
+    public static final String SSO = "sso";
     static final int MIN_PASSWORD = 12;
     /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
     static final int MAX_PASSWORD_BYTES = 72;
@@ -55,6 +57,10 @@ public class UserService {
             Field.required("displayName", Fields.text(1, 200)),
             Field.required("role", role()),
             Field.required("password", password())));
+    private static final Schema SSO_CREATE = new Schema(List.of(
+            Field.required("email", Fields.email()),
+            Field.required("displayName", Fields.text(1, 200)),
+            Field.required("role", role())));
     private static final Schema PATCH = new Schema(List.of(
             Field.optional("displayName", Fields.text(1, 200)),
             Field.optional("role", role()),
@@ -175,6 +181,60 @@ public class UserService {
         }
         outbox.written(COLLECTION, id);
         return user;
+    }
+
+    /** The user linked to this single sign-on identity, if any. */
+    public Optional<Document> bySsoIdentity(String issuer, String subject) {
+        return Optional.ofNullable(users.find(Filters.and(Filters.eq(SSO + ".issuer", issuer),
+                Filters.eq(SSO + ".subject", subject))).first());
+    }
+
+    /**
+     * A user created at their first single sign-on (just in time): no password, so no password sign-in; linked to
+     * the provider's identity. A concurrent first sign-in of the same person is a 409 (the unique email).
+     */
+    public Document createFromSso(String email, String displayName, Role role, String issuer, String subject) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email", email);
+        body.put("displayName", displayName);
+        body.put("role", role.name());
+        Document input = SSO_CREATE.create(body);
+        ObjectId id = new ObjectId();
+        Date now = Date.from(clock.instant());
+        String actor = outbox.actor().id();
+        Document user = new Document("_id", id)
+                .append("email", input.getString("email"))
+                .append(EMAIL_KEY, emailKey(input.getString("email")))
+                .append("displayName", input.getString("displayName"))
+                .append("role", input.getString("role"))
+                .append("enabled", true)
+                .append(PASSWORD_CHANGE_REQUIRED, false)
+                .append(SSO, new Document("issuer", issuer).append("subject", subject))
+                .append("createdAt", now)
+                .append("lastLoginAt", null)
+                .append(RecordMeta.META, new Document("version", 1L).append("archived", false)
+                        .append("createdAt", now).append("updatedAt", now)
+                        .append("createdBy", actor).append("updatedBy", actor));
+        Map<String, Object> shown = visible(user);
+        shown.put("signIn", "single sign-on");
+        Outbox.append(user, null, List.of(outbox.event("user", "created", id,
+                new ArrayList<>(Change.between(null, shown, Set.of())), 1)));
+        try {
+            users.insertOne(user);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                throw new RecordException.Duplicate("A user with this email already exists");
+            }
+            throw e;
+        }
+        outbox.written(COLLECTION, id);
+        return user;
+    }
+
+    /** Links an existing user (found by a verified email) to a single sign-on identity; audited. */
+    public Document linkSso(Document current, String issuer, String subject) {
+        Document next = new Document(current).append(SSO, new Document("issuer", issuer).append("subject", subject));
+        return replace(current, next, List.of(new Change(SSO, null, issuer)));
     }
 
     /**
@@ -305,7 +365,9 @@ public class UserService {
 
     /** The password matches and the user may sign in. */
     public boolean matches(Document user, String password) {
-        return encoder.matches(password, user.getString("passwordHash"));
+        // a user who signs in only through the identity provider has no password: nothing matches it
+        String hash = user.getString("passwordHash");
+        return hash != null && password != null && encoder.matches(password, hash);
     }
 
     /** Records a successful sign-in (not a change of the user: no audit event, no new version). */
@@ -327,6 +389,9 @@ public class UserService {
         json.put("createdAt", JsonValues.toJson(user.get("createdAt")));
         json.put("lastLoginAt", JsonValues.toJson(user.get("lastLoginAt")));
         json.put(TIME_ZONE, user.getString(TIME_ZONE));
+        // how the user signs in: the provider's issuer when linked to single sign-on, and whether a password exists
+        json.put("ssoIssuer", user.get(SSO) instanceof Document sso ? sso.getString("issuer") : null);
+        json.put("hasPassword", user.getString("passwordHash") != null);
         json.put("version", RecordMeta.version(user));
         return json;
     }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.crm.platform.web.PathSet;
 import io.crm.platform.web.Paths;
+import io.crm.security.sso.SingleSignOn;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,11 +95,14 @@ public class WebSecurity {
 
     private final SessionRegistry sessions;
     private final LoginThrottle loginThrottle;
+    private final SingleSignOn sso;
 
-    public WebSecurity(SecurityProperties properties, SessionRegistry sessions, LoginThrottle loginThrottle) {
+    public WebSecurity(SecurityProperties properties, SessionRegistry sessions, LoginThrottle loginThrottle,
+                       SingleSignOn sso) {
         this.properties = properties;
         this.sessions = sessions;
         this.loginThrottle = loginThrottle;
+        this.sso = sso;
     }
 
     @Bean
@@ -158,15 +162,16 @@ public class WebSecurity {
         }
         RequestMatcher managementServer = WebSecurity::onManagementServer;
         boolean separateManagementPort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
-        common(http)
-                // sessions start here (form login) and are registered, so disabling a user can end all of theirs
+        sso.configure(common(http))
+                // sessions start here (form login, single sign-on) and are registered, so disabling a user can end all of theirs
                 .sessionManagement(session -> session.sessionFixation(f -> f.changeSessionId())
                         .maximumSessions(-1).sessionRegistry(sessions).expiredSessionStrategy(this::sessionEnded))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .bearerTokenResolver(WebSecurity::bearerTokenOutsidePublicPaths)
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .formLogin(form -> form.loginPage("/login").permitAll())
-                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
+                // signing out of a single sign-on signs out at the provider too (RP-initiated logout)
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(sso.logoutSuccess()).permitAll())
                 .addFilterBefore(new LoginRateLimitFilter(loginThrottle),
                         UsernamePasswordAuthenticationFilter.class)
                 .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)

@@ -86,7 +86,17 @@ class ConfigurationDocumentationTest {
             Map.entry("CRM_CORS_ALLOWED_ORIGINS", "https://a.example,https://b.example"),
             Map.entry("CRM_DEALS_STAGES", "new,pitched,won,lost"),
             Map.entry("CRM_DEALS_CLOSEDSTAGES", "won"),
-            Map.entry("CRM_DEALS_DEFAULTCURRENCY", "EUR"));
+            Map.entry("CRM_DEALS_DEFAULTCURRENCY", "EUR"),
+            Map.entry("CRM_LOCAL_LOGIN", "admins-only"),
+            Map.entry("CRM_OIDC_ISSUER_URI", "https://id.example.test/realms/crm"),
+            Map.entry("CRM_OIDC_CLIENT_ID", "crm"),
+            Map.entry("CRM_OIDC_CLIENT_SECRET_FILE", "/run/secrets/oidc"),
+            Map.entry("CRM_OIDC_CLIENT_SECRET", "client-secret-value"),
+            Map.entry("CRM_OIDC_SCOPES", "openid,email,profile,groups"),
+            Map.entry("CRM_OIDC_ROLE_CLAIM", "roles"),
+            Map.entry("CRM_OIDC_ROLE_MAPPING", "crm-admins=ADMIN,*=VIEWER"),
+            Map.entry("CRM_OIDC_ALLOWED_DOMAINS", "example.test,example.org"),
+            Map.entry("CRM_OIDC_PROVIDER_NAME", "Okta"));
 
     private static final ConversionService CONVERSION = ApplicationConversionService.getSharedInstance();
     private static ValidatorFactory validators;
