@@ -82,6 +82,15 @@ public class WebSecurity {
             + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
+    /**
+     * The policy, with the single sign-on provider's origin (if any) allowed as a form target: signing out is a form
+     * post that redirects to the provider's logout endpoint, and form-action also governs where a form's redirects go.
+     */
+    static String contentSecurityPolicy(String providerOrigin) {
+        return providerOrigin == null ? CONTENT_SECURITY_POLICY
+                : CONTENT_SECURITY_POLICY.replace("form-action 'self'", "form-action 'self' " + providerOrigin);
+    }
+
     /** What only a password or a browser session may change: API tokens and the password itself. */
     private static final PathSet CREDENTIALS = PathSet.of("/api/v1/auth/tokens", "/api/v1/auth/password",
             "/account/password");
@@ -282,7 +291,7 @@ public class WebSecurity {
 
     private HttpSecurity headers(HttpSecurity http) throws Exception {
         return http.headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(sso.providerOrigin())))
                 .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
                 .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny));
     }

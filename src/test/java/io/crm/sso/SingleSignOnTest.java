@@ -86,6 +86,9 @@ class SingleSignOnTest extends ApiTest {
                 .containsEntry("redirect_uri", base + "/login/oauth2/code/oidc")
                 .containsKeys("state", "nonce", "code_challenge");
         assertThat(request.get("scope").split(" ")).contains("openid", "email", "profile");
+        // signing out is a form post redirected to the provider: the policy lets a form go there, and nowhere else
+        assertThat(http.anonymous().get("/login", "Accept", "text/html").header("Content-Security-Policy"))
+                .hasValueSatisfying(csp -> assertThat(csp).contains("form-action 'self' " + PROVIDER.issuer() + ";"));
     }
 
     @Test

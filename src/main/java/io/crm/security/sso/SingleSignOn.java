@@ -31,11 +31,26 @@ public class SingleSignOn {
 
     private final ClientRegistrationRepository registrations;
     private final CrmOidcUserService users;
+    private final String providerOrigin;
 
     /** Null arguments: single sign-on is off. */
-    public SingleSignOn(ClientRegistrationRepository registrations, CrmOidcUserService users) {
+    public SingleSignOn(ClientRegistrationRepository registrations, CrmOidcUserService users, String issuerUri) {
         this.registrations = registrations;
         this.users = users;
+        this.providerOrigin = issuerUri == null ? null : origin(issuerUri);
+    }
+
+    /** The provider's origin ({@code https://id.example.com}), or null when single sign-on is off. */
+    public String providerOrigin() {
+        return providerOrigin;
+    }
+
+    private static String origin(String uri) {
+        java.net.URI parsed = java.net.URI.create(uri.strip());
+        if (parsed.getScheme() == null || parsed.getHost() == null) {
+            throw new IllegalStateException("CRM_OIDC_ISSUER_URI is not an absolute URL: " + uri);
+        }
+        return parsed.getScheme() + "://" + parsed.getHost() + (parsed.getPort() < 0 ? "" : ":" + parsed.getPort());
     }
 
     public boolean enabled() {

@@ -14,7 +14,7 @@ public class SingleSignOnConfiguration {
     SingleSignOn singleSignOn(SignInProperties properties, UserService users) {
         SignInProperties.Oidc oidc = properties.oidc();
         if (!oidc.configured()) {
-            return new SingleSignOn(null, null);
+            return new SingleSignOn(null, null, null);
         }
         if (oidc.clientId().isBlank()) {
             throw new IllegalStateException("CRM_OIDC_ISSUER_URI is set but CRM_OIDC_CLIENT_ID is empty");
@@ -26,6 +26,6 @@ public class SingleSignOnConfiguration {
         }
         String secret = io.crm.security.Secrets.valueOrFile(oidc.clientSecret(), oidc.clientSecretFile());
         return new SingleSignOn(new LazyClientRegistrations(oidc, secret),
-                new CrmOidcUserService(new SsoSignIn(users, roles, oidc), oidc.roleClaim()));
+                new CrmOidcUserService(new SsoSignIn(users, roles, oidc), oidc.roleClaim()), oidc.issuerUri());
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Turns an identity the provider vouches for into a CRM user, or refuses it (docs/security.md "Single sign-on"):
  * <ol>
  * <li>the user linked to this issuer and subject; else, with a verified email only, the user with that email (now
- * linked); else, when allowed, a new user (just in time). A name or an unverified email never finds a user;</li>
+ * linked); else, when allowed, a new user (just in time). A name or an unverified email never finds a user (an
+ * unverified email that an account already has is refused rather than created again);</li>
  * <li>the email's domain must be allowed, the role claim must map to a role, and the CRM user must be enabled: a user
  * disabled here stays out whatever the provider says;</li>
  * <li>the role is the mapping's, re-evaluated at every sign-in (and audited when it changes).</li>
@@ -61,9 +62,14 @@ public class SsoSignIn {
 
     private Document find(SsoIdentity identity, Role role) {
         Optional<Document> linked = users.bySsoIdentity(identity.issuer(), identity.subject());
-        if (linked.isEmpty() && (identity.email() == null || !identity.emailVerified())) {
+        if (linked.isEmpty() && identity.email() == null) {
+            throw new SsoRefused(SsoRefused.Reason.UNVERIFIED_EMAIL, "the provider sent no email for "
+                    + identity.subject() + " (ask for the email scope)");
+        }
+        Optional<Document> byEmail = linked.isPresent() ? Optional.empty() : users.byEmail(identity.email());
+        if (byEmail.isPresent() && !identity.emailVerified()) {
             throw new SsoRefused(SsoRefused.Reason.UNVERIFIED_EMAIL, "the provider did not verify the email of "
-                    + identity.subject() + ": it is neither linked to a user nor used to create one");
+                    + identity.subject() + ": it is not linked to user " + byEmail.get().get("_id"));
         }
         String domain = identity.emailDomain();
         if (!settings.domains().isEmpty() && !(identity.emailVerified() && settings.domains().contains(domain))) {
@@ -73,7 +79,6 @@ public class SsoSignIn {
         if (linked.isPresent()) {
             return linked.get();
         }
-        Optional<Document> byEmail = users.byEmail(identity.email());
         if (byEmail.isPresent()) {
             Document existing = byEmail.get();
             if (existing.get(UserService.SSO) != null) {
