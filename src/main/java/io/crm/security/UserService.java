@@ -46,6 +46,8 @@ public class UserService {
     public static final String PASSWORD_CHANGE_REQUIRED = "mustChangePassword";
     /** The zone the web UI shows the user's dates in (an IANA name); absent: the browser's. */
     public static final String TIME_ZONE = "timeZone";
+    /** The second factor (MfaService): {secret, lastStep, recovery: [sha-256 hex], enabledAt}; absent: none. */
+    public static final String TOTP = "totp";
     static final int MIN_PASSWORD = 12;
     /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
     static final int MAX_PASSWORD_BYTES = 72;
@@ -267,6 +269,21 @@ public class UserService {
     }
 
     /**
+     * Sets or removes the user's second factor ({@code totp} null: none), audited as {@code mfa: <what>}: the event
+     * never carries the secret or the recovery codes.
+     */
+    Document changeSecondFactor(String id, Document totp, String what) {
+        Document current = get(id);
+        Document next = new Document(current);
+        if (totp == null) {
+            next.remove(TOTP);
+        } else {
+            next.put(TOTP, totp);
+        }
+        return replace(current, next, List.of(new Change("mfa", null, what)));
+    }
+
+    /**
      * Writes the next version of a user with its {@code user.updated} event; a concurrent change in between is a 409
      * (stale version).
      */
@@ -327,6 +344,7 @@ public class UserService {
         json.put("createdAt", JsonValues.toJson(user.get("createdAt")));
         json.put("lastLoginAt", JsonValues.toJson(user.get("lastLoginAt")));
         json.put(TIME_ZONE, user.getString(TIME_ZONE));
+        json.put("mfaEnabled", user.get(TOTP) != null);
         json.put("version", RecordMeta.version(user));
         return json;
     }

@@ -83,7 +83,7 @@ public class WebSecurity {
 
     /** What only a password or a browser session may change: API tokens and the password itself. */
     private static final PathSet CREDENTIALS = PathSet.of("/api/v1/auth/tokens", "/api/v1/auth/password",
-            "/account/password");
+            "/account/password", "/account/mfa", "/account/mfa/**");
     /** Signed in, and not with an API token. */
     private static final AuthorizationManager<RequestAuthorizationContext> CREDENTIALS_ONLY = AuthorizationManagers
             .allOf(AuthenticatedAuthorizationManager.authenticated(), (authentication, context) ->
@@ -103,7 +103,8 @@ public class WebSecurity {
 
     @Bean
     @Order(1)
-    SecurityFilterChain tokenChain(HttpSecurity http, OpaqueTokenIntrospector tokens) throws Exception {
+    SecurityFilterChain tokenChain(HttpSecurity http, OpaqueTokenIntrospector tokens, MfaService mfa)
+            throws Exception {
         if (!properties.enabled()) {
             return openChain(http.securityMatcher(Paths.TOKENS::matches));
         }
@@ -112,6 +113,8 @@ public class WebSecurity {
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .addFilterBefore(new LoginRateLimitFilter(loginThrottle), BasicAuthenticationFilter.class)
+                // a user with two-factor sign-in also sends a code (X-CRM-OTP)
+                .addFilterAfter(new MfaBasicGate(mfa), BasicAuthenticationFilter.class)
                 .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
                 // credentials are made with credentials: a token may not mint another or change the password
                 .authorizeHttpRequests(auth -> auth
@@ -144,8 +147,8 @@ public class WebSecurity {
 
     @Bean
     @Order(3)
-    SecurityFilterChain webChain(HttpSecurity http, Environment environment, OpaqueTokenIntrospector tokens)
-            throws Exception {
+    SecurityFilterChain webChain(HttpSecurity http, Environment environment, OpaqueTokenIntrospector tokens,
+                                 MfaSignIn mfaSignIn) throws Exception {
         if (!properties.enabled()) {
             log.warn("""
 
@@ -165,7 +168,8 @@ public class WebSecurity {
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .bearerTokenResolver(WebSecurity::bearerTokenOutsidePublicPaths)
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .formLogin(form -> form.loginPage("/login").permitAll())
+                // a user with two-factor sign-in is signed in only after the second step (MfaSignIn)
+                .formLogin(form -> form.loginPage("/login").successHandler(mfaSignIn).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .addFilterBefore(new LoginRateLimitFilter(loginThrottle),
                         UsernamePasswordAuthenticationFilter.class)
@@ -177,6 +181,8 @@ public class WebSecurity {
                         .accessDeniedHandler(errors))
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers(Paths.PUBLIC::matches).permitAll();
+                    // the sign-in's second step: it acts only on the session's pending state (MfaSignIn)
+                    auth.requestMatchers(MfaSignIn.PAGES::matches).permitAll();
                     // the original service's root: a JSON description of the service, no data; a browser asking
                     // for HTML there gets the web UI's dashboard, which needs sign-in
                     auth.requestMatchers(WebSecurity::isServiceDescription).permitAll();
