@@ -319,7 +319,7 @@ public class WebSecurity {
 
     /** A stale token sent to a public path (a health check, a stylesheet) is ignored rather than refused. */
     private static String bearerTokenOutsidePublicPaths(HttpServletRequest request) {
-        return Paths.PUBLIC.matches(request) ? null : BEARER.resolve(request);
+        return Paths.PUBLIC.matches(request) || MfaSignIn.PAGES.matches(request) ? null : BEARER.resolve(request);
     }
 
     /**

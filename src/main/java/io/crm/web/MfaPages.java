@@ -40,10 +40,12 @@ public class MfaPages {
     }
 
     @GetMapping(MfaSignIn.VERIFY_PAGE)
-    public String codeForm(HttpServletRequest request) {
+    public String codeForm(HttpServletRequest request, Model model) {
         MfaSignIn.Pending pending = signIn.pending(request);
         if (pending == null) {
-            return "redirect:/login?expired";
+            // no password step in this session (or too long ago): the page says so, with a link to sign in
+            model.addAttribute("expired", true);
+            return "login-otp";
         }
         return pending.enrol() ? "redirect:" + MfaSignIn.SETUP_PAGE : "login-otp";
     }
@@ -66,8 +68,12 @@ public class MfaPages {
     @GetMapping(MfaSignIn.SETUP_PAGE)
     public String signInSetupForm(HttpServletRequest request, Model model) {
         MfaSignIn.Pending pending = signIn.pending(request);
-        if (pending == null || !pending.enrol()) {
-            return pending == null ? "redirect:/login?expired" : "redirect:" + MfaSignIn.VERIFY_PAGE;
+        if (pending == null) {
+            model.addAttribute("expired", true);
+            return "login-otp";
+        }
+        if (!pending.enrol()) {
+            return "redirect:" + MfaSignIn.VERIFY_PAGE;
         }
         return setup(model, pending.email(), pending.secret(), MfaSignIn.SETUP_PAGE, true, Map.of());
     }
