@@ -2,10 +2,12 @@ package io.crm.web;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.crm.record.RecordException;
 import io.crm.security.CurrentUser;
+import io.crm.security.LoginThrottle;
 import io.crm.security.MfaService;
 import io.crm.security.MfaSignIn;
 import jakarta.servlet.ServletException;
@@ -33,10 +35,12 @@ public class MfaPages {
 
     private final MfaService mfa;
     private final MfaSignIn signIn;
+    private final LoginThrottle throttle;
 
-    public MfaPages(MfaService mfa, MfaSignIn signIn) {
+    public MfaPages(MfaService mfa, MfaSignIn signIn, LoginThrottle throttle) {
         this.mfa = mfa;
         this.signIn = signIn;
+        this.throttle = throttle;
     }
 
     @GetMapping(MfaSignIn.VERIFY_PAGE)
@@ -137,12 +141,23 @@ public class MfaPages {
         }
     }
 
+    /** Wrong codes here count as failed sign-ins too: a stolen session must not guess its way to turning it off. */
     @PostMapping("/account/mfa/disable")
-    public String disable(@RequestParam(defaultValue = "") String code, RedirectAttributes redirect) {
+    public String disable(@RequestParam(defaultValue = "") String code, HttpServletRequest request,
+                          RedirectAttributes redirect) {
+        LoginThrottle.Attempt attempt = throttle.begin(CurrentUser.get().email().toLowerCase(Locale.ROOT),
+                request.getRemoteAddr());
+        if (attempt.refused()) {
+            redirect.addFlashAttribute("error", "Too many wrong codes; retry in "
+                    + Math.max(1, attempt.retryAfter().toSeconds()) + " s");
+            return "redirect:/account/mfa";
+        }
         try {
             mfa.disable(CurrentUser.get().id(), code);
+            throttle.succeeded(attempt);
             redirect.addFlashAttribute("notice", "Two-factor sign-in is off.");
         } catch (RecordException.Invalid invalid) {
+            throttle.failed(attempt);
             redirect.addFlashAttribute("errors", Forms.errors(invalid));
         }
         return "redirect:/account/mfa";

@@ -205,6 +205,17 @@ class TwoFactorSignInTest extends ApiTest {
         session.post("/account/mfa/disable", Map.of("code", now(ann.secret())), true);
         assertThat(mfa.enabled(ann.id())).isTrue();
         assertThat(session.get("/account/mfa").body()).contains("is not a current code");
+        // wrong codes here are failed sign-ins: after the free ones, even a right code waits
+        String wrong = distinct(ann.secret(), Totp.step(clock.instant()), Totp.step(clock.instant()) + 9);
+        for (int i = 0; i < 4; i++) {
+            session.post("/account/mfa/disable", Map.of("code", wrong), true);
+            // as a browser does: the redirect's page shows (and so consumes) the message
+            session.get("/account/mfa");
+        }
+        session.post("/account/mfa/disable", Map.of("code", ann.recovery().get(0)), true);
+        assertThat(mfa.enabled(ann.id())).isTrue();
+        assertThat(session.get("/account/mfa").body()).contains("Too many wrong codes");
+        clock.advance(Duration.ofMinutes(1));
         session.post("/account/mfa/disable", Map.of("code", ann.recovery().get(0)), true);
         assertThat(mfa.enabled(ann.id())).isFalse();
         // the password alone signs in again
