@@ -287,15 +287,13 @@ public class UserService {
      * Writes the next version of a user with its {@code user.updated} event; a concurrent change in between is a 409
      * (stale version).
      */
-    private Document replace(Document current, Document next, List<Change> changes) {
+    Document replace(Document current, Document next, List<Change> changes) {
         long version = RecordMeta.version(current);
         next.put(RecordMeta.META, new Document(RecordMeta.of(current)).append("version", version + 1)
                 .append("updatedAt", Date.from(clock.instant())).append("updatedBy", outbox.actor().id()));
         Outbox.append(next, current, List.of(outbox.event("user", "updated", current.get("_id"), changes,
                 version + 1)));
-        Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
-                Filters.eq(RecordMeta.VERSION, version)), next,
-                new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+        Document after = replaceKeepingSecondFactor(current, next, version);
         if (after == null) {
             throw new RecordException.StaleVersion(version, RecordMeta.version(get(
                     current.getObjectId("_id").toHexString())));
@@ -304,6 +302,34 @@ public class UserService {
         String id = current.getObjectId("_id").toHexString();
         changeListeners.forEach(l -> l.disabled(id));
         return after;
+    }
+
+    /**
+     * The replacement, unless the version moved. The second factor's last step and recovery codes change without a
+     * new version (MfaService spends a code with one conditional update), so a change of anything else must not put
+     * back the ones it read: it is written only over the same second factor, and re-read when a code was spent
+     * meanwhile.
+     */
+    private Document replaceKeepingSecondFactor(Document current, Document next, long version) {
+        Object secondFactor = current.get(TOTP);
+        boolean keeps = secondFactor != null && secondFactor.equals(next.get(TOTP));
+        FindOneAndReplaceOptions options = new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER);
+        for (int attempt = 0; ; attempt++) {
+            var filter = Filters.and(Filters.eq("_id", current.get("_id")), Filters.eq(RecordMeta.VERSION, version));
+            if (keeps) {
+                filter = Filters.and(filter, Filters.eq(TOTP, secondFactor));
+            }
+            Document after = users.findOneAndReplace(filter, next, options);
+            if (after != null || !keeps || attempt == 5) {
+                return after;
+            }
+            Document stored = users.find(Filters.eq("_id", current.get("_id"))).first();
+            if (stored == null || RecordMeta.version(stored) != version || stored.get(TOTP) == null) {
+                return null;
+            }
+            secondFactor = stored.get(TOTP);
+            next.put(TOTP, secondFactor);
+        }
     }
 
     /** Users in creation order, after {@code cursor} (a user id). */
