@@ -60,7 +60,9 @@ final class LoginRateLimitFilter extends OncePerRequestFilter {
                     && !(result instanceof AnonymousAuthenticationToken);
         } finally {
             try {
-                if (signedIn) {
+                if (request.getAttribute(MfaSignIn.FIRST_FACTOR_ONLY) != null) {
+                    throttle.passed(attempt);
+                } else if (signedIn) {
                     throttle.succeeded(attempt);
                 } else {
                     throttle.failed(attempt);
@@ -84,6 +86,12 @@ final class LoginRateLimitFilter extends OncePerRequestFilter {
             } catch (IllegalArgumentException malformed) {
                 return "";
             }
+        }
+        if ("POST".equals(request.getMethod()) && MfaSignIn.PAGES.matches(request)) {
+            // the second step: a wrong code is a failed sign-in of the account whose password was given
+            jakarta.servlet.http.HttpSession session = request.getSession(false);
+            Object pending = session == null ? null : session.getAttribute(MfaSignIn.PENDING);
+            return pending instanceof MfaSignIn.Pending p ? p.email().strip().toLowerCase(Locale.ROOT) : "";
         }
         if ("POST".equals(request.getMethod()) && "/login".equals(request.getServletPath())) {
             String username = request.getParameter("username");

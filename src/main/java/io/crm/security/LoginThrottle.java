@@ -91,6 +91,15 @@ public class LoginThrottle {
         giveBack(attempt.accountKey());
     }
 
+    /**
+     * The password was right but a second factor is still owed: the windows do not count it, and the pair's failures
+     * stay (a right password must not wipe out wrong codes before it).
+     */
+    public void passed(Attempt attempt) {
+        giveBack(attempt.addressKey());
+        giveBack(attempt.accountKey());
+    }
+
     /** The attempt failed: one more failure for the pair, and a wait before its next attempt once past the free ones. */
     public void failed(Attempt attempt) {
         Instant now = clock.instant();

@@ -61,6 +61,7 @@ public class TokenController {
         json.put("mustChangePassword", user.passwordChangeRequired());
         // the web UI's zone setting (null: the browser's); the API's own instants are UTC whatever it says
         json.put(UserService.TIME_ZONE, users.timeZone(user.id()));
+        json.put("mfaEnabled", users.byId(user.id()).map(MfaService::enabled).orElse(false));
         return json;
     }
 

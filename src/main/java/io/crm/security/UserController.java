@@ -13,6 +13,7 @@ import org.bson.Document;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,10 +32,12 @@ public class UserController {
 
     private final UserService users;
     private final LimitsProperties limits;
+    private final MfaService mfa;
 
-    public UserController(UserService users, LimitsProperties limits) {
+    public UserController(UserService users, LimitsProperties limits, MfaService mfa) {
         this.users = users;
         this.limits = limits;
+        this.mfa = mfa;
     }
 
     @GetMapping
@@ -63,5 +66,12 @@ public class UserController {
     @Operation(summary = "Change role, enabled, displayName or password; disabling ends sessions and tokens")
     public Map<String, Object> update(@PathVariable String id, @RequestBody Map<String, Object> patch) {
         return UserService.toJson(users.update(id, patch));
+    }
+
+    @DeleteMapping("/{id}/mfa")
+    @Operation(summary = "Reset the user's second factor (a lost phone): they sign in with the password alone, "
+            + "or enrol again if their role requires it; audited as mfa: reset")
+    public Map<String, Object> resetMfa(@PathVariable String id) {
+        return UserService.toJson(mfa.reset(id));
     }
 }

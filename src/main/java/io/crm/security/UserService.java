@@ -48,6 +48,8 @@ public class UserService {
     public static final String TIME_ZONE = "timeZone";
     /** The single sign-on identity a user is linked to: {issuer, subject}, as the provider names them. */
     public static final String SSO = "sso";
+    /** The second factor (MfaService): {secret, lastStep, recovery: [sha-256 hex], enabledAt}; absent: none. */
+    public static final String TOTP = "totp";
     static final int MIN_PASSWORD = 12;
     /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
     static final int MAX_PASSWORD_BYTES = 72;
@@ -327,18 +329,31 @@ public class UserService {
     }
 
     /**
+     * Sets or removes the user's second factor ({@code totp} null: none), audited as {@code mfa: <what>}: the event
+     * never carries the secret or the recovery codes.
+     */
+    Document changeSecondFactor(String id, Document totp, String what) {
+        Document current = get(id);
+        Document next = new Document(current);
+        if (totp == null) {
+            next.remove(TOTP);
+        } else {
+            next.put(TOTP, totp);
+        }
+        return replace(current, next, List.of(new Change("mfa", null, what)));
+    }
+
+    /**
      * Writes the next version of a user with its {@code user.updated} event; a concurrent change in between is a 409
      * (stale version).
      */
-    private Document replace(Document current, Document next, List<Change> changes) {
+    Document replace(Document current, Document next, List<Change> changes) {
         long version = RecordMeta.version(current);
         next.put(RecordMeta.META, new Document(RecordMeta.of(current)).append("version", version + 1)
                 .append("updatedAt", Date.from(clock.instant())).append("updatedBy", outbox.actor().id()));
         Outbox.append(next, current, List.of(outbox.event("user", "updated", current.get("_id"), changes,
                 version + 1)));
-        Document after = users.findOneAndReplace(Filters.and(Filters.eq("_id", current.get("_id")),
-                Filters.eq(RecordMeta.VERSION, version)), next,
-                new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
+        Document after = replaceKeepingSecondFactor(current, next, version);
         if (after == null) {
             throw new RecordException.StaleVersion(version, RecordMeta.version(get(
                     current.getObjectId("_id").toHexString())));
@@ -347,6 +362,34 @@ public class UserService {
         String id = current.getObjectId("_id").toHexString();
         changeListeners.forEach(l -> l.disabled(id));
         return after;
+    }
+
+    /**
+     * The replacement, unless the version moved. The second factor's last step and recovery codes change without a
+     * new version (MfaService spends a code with one conditional update), so a change of anything else must not put
+     * back the ones it read: it is written only over the same second factor, and re-read when a code was spent
+     * meanwhile.
+     */
+    private Document replaceKeepingSecondFactor(Document current, Document next, long version) {
+        Object secondFactor = current.get(TOTP);
+        boolean keeps = secondFactor != null && secondFactor.equals(next.get(TOTP));
+        FindOneAndReplaceOptions options = new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER);
+        for (int attempt = 0; ; attempt++) {
+            var filter = Filters.and(Filters.eq("_id", current.get("_id")), Filters.eq(RecordMeta.VERSION, version));
+            if (keeps) {
+                filter = Filters.and(filter, Filters.eq(TOTP, secondFactor));
+            }
+            Document after = users.findOneAndReplace(filter, next, options);
+            if (after != null || !keeps || attempt == 5) {
+                return after;
+            }
+            Document stored = users.find(Filters.eq("_id", current.get("_id"))).first();
+            if (stored == null || RecordMeta.version(stored) != version || stored.get(TOTP) == null) {
+                return null;
+            }
+            secondFactor = stored.get(TOTP);
+            next.put(TOTP, secondFactor);
+        }
     }
 
     /** Users in creation order, after {@code cursor} (a user id). */
@@ -392,6 +435,7 @@ public class UserService {
         // how the user signs in: the provider's issuer when linked to single sign-on, and whether a password exists
         json.put("ssoIssuer", user.get(SSO) instanceof Document sso ? sso.getString("issuer") : null);
         json.put("hasPassword", user.getString("passwordHash") != null);
+        json.put("mfaEnabled", user.get(TOTP) != null);
         json.put("version", RecordMeta.version(user));
         return json;
     }

@@ -93,7 +93,7 @@ public class WebSecurity {
 
     /** What only a password or a browser session may change: API tokens and the password itself. */
     private static final PathSet CREDENTIALS = PathSet.of("/api/v1/auth/tokens", "/api/v1/auth/password",
-            "/account/password");
+            "/account/password", "/account/mfa", "/account/mfa/**");
     /** Signed in, and not with an API token. */
     private static final AuthorizationManager<RequestAuthorizationContext> CREDENTIALS_ONLY = AuthorizationManagers
             .allOf(AuthenticatedAuthorizationManager.authenticated(), (authentication, context) ->
@@ -116,7 +116,8 @@ public class WebSecurity {
 
     @Bean
     @Order(1)
-    SecurityFilterChain tokenChain(HttpSecurity http, OpaqueTokenIntrospector tokens) throws Exception {
+    SecurityFilterChain tokenChain(HttpSecurity http, OpaqueTokenIntrospector tokens, MfaService mfa)
+            throws Exception {
         if (!properties.enabled()) {
             return openChain(http.securityMatcher(Paths.TOKENS::matches));
         }
@@ -125,6 +126,8 @@ public class WebSecurity {
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .addFilterBefore(new LoginRateLimitFilter(loginThrottle), BasicAuthenticationFilter.class)
+                // a user with two-factor sign-in also sends a code (X-CRM-OTP)
+                .addFilterAfter(new MfaBasicGate(mfa), BasicAuthenticationFilter.class)
                 .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
                 // credentials are made with credentials: a token may not mint another or change the password
                 .authorizeHttpRequests(auth -> auth
@@ -157,8 +160,8 @@ public class WebSecurity {
 
     @Bean
     @Order(3)
-    SecurityFilterChain webChain(HttpSecurity http, Environment environment, OpaqueTokenIntrospector tokens)
-            throws Exception {
+    SecurityFilterChain webChain(HttpSecurity http, Environment environment, OpaqueTokenIntrospector tokens,
+                                 MfaSignIn mfaSignIn) throws Exception {
         if (!properties.enabled()) {
             log.warn("""
 
@@ -178,7 +181,8 @@ public class WebSecurity {
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
                         .bearerTokenResolver(WebSecurity::bearerTokenOutsidePublicPaths)
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .formLogin(form -> form.loginPage("/login").permitAll())
+                // a user with two-factor sign-in is signed in only after the second step (MfaSignIn)
+                .formLogin(form -> form.loginPage("/login").successHandler(mfaSignIn).permitAll())
                 // signing out of a single sign-on signs out at the provider too (RP-initiated logout)
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(sso.logoutSuccess()).permitAll())
                 .addFilterBefore(new LoginRateLimitFilter(loginThrottle),
@@ -191,6 +195,8 @@ public class WebSecurity {
                         .accessDeniedHandler(errors))
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers(Paths.PUBLIC::matches).permitAll();
+                    // the sign-in's second step: it acts only on the session's pending state (MfaSignIn)
+                    auth.requestMatchers(MfaSignIn.PAGES::matches).permitAll();
                     // the original service's root: a JSON description of the service, no data; a browser asking
                     // for HTML there gets the web UI's dashboard, which needs sign-in
                     auth.requestMatchers(WebSecurity::isServiceDescription).permitAll();
@@ -327,7 +333,7 @@ public class WebSecurity {
 
     /** A stale token sent to a public path (a health check, a stylesheet) is ignored rather than refused. */
     private static String bearerTokenOutsidePublicPaths(HttpServletRequest request) {
-        return Paths.PUBLIC.matches(request) ? null : BEARER.resolve(request);
+        return Paths.PUBLIC.matches(request) || MfaSignIn.PAGES.matches(request) ? null : BEARER.resolve(request);
     }
 
     /**

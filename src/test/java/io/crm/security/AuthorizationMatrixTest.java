@@ -89,6 +89,14 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/users", Map.of("email", "x@example.test",
                         "displayName", "X", "role", "VIEWER", "password", "long enough password")),
                 new Endpoint(Access.ADMIN, "PATCH", "/api/v1/users/" + someUser, Map.of("displayName", "Y")),
+                new Endpoint(Access.ADMIN, "DELETE", "/api/v1/users/" + someUser + "/mfa", null),
+                // two-factor sign-in: the second step acts only on a session's pending state; turning it on or off
+                // is a credential change (never with a token)
+                new Endpoint(Access.PUBLIC, "GET", "/login/otp", null),
+                new Endpoint(Access.PUBLIC, "GET", "/login/otp/setup", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/account/mfa", null),
+                new Endpoint(Access.CREDENTIALS, "POST", "/account/mfa/setup", Map.of()),
+                new Endpoint(Access.CREDENTIALS, "POST", "/account/mfa/disable", Map.of()),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/audit", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events?types=contact.*&limit=5", null),
