@@ -140,7 +140,7 @@ else
       summary
       exit 2
     fi
-    AUTH=$(basic "$ADMIN_EMAIL" "$ADMIN_PASSWORD") req POST /api/v1/auth/tokens "{\"name\":\"e2e-${RUN_ID}\",\"expiresInDays\":1}"
+    AUTH=$(basic "$ADMIN_EMAIL" "$ADMIN_PASSWORD") req POST /api/v1/auth/tokens "{\"name\":\"e2e-${RUN_ID}\",\"expiresInDays\":1,\"scopes\":[\"read\",\"write\",\"admin\"]}"
     check "admin creates an API token over HTTP Basic" 201 '(.token | startswith("crm_")) and (.id | type == "string")'
     TOKEN=$(jq -r .token <<<"$BODY")
     OWN_TOKEN_ID=$(jq -r .id <<<"$BODY")

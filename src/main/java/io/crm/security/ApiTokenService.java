@@ -53,6 +53,8 @@ public class ApiTokenService implements UserService.UserDisabledListener {
     public static final String PREFIX = "crm_";
     /** Last-used times are written at most this often per token, so reads stay reads. */
     private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+    /** The client address of the last use (as the trusted-proxy handling resolved it), written with lastUsedAt. */
+    static final String LAST_USED_FROM = "lastUsedFrom";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Tokens remembered at most; beyond it those least likely to be used again are dropped (and read again). */
     static final int CACHE_SIZE = 10_000;
@@ -100,7 +102,12 @@ public class ApiTokenService implements UserService.UserDisabledListener {
             // the anonymous admin of CRM_AUTH_ENABLED=false is no user: there is nobody to issue a token to
             throw new RecordException.Forbidden("Tokens belong to users; sign in as a user to create one");
         }
-        Document input = schema.create(body);
+        Map<String, Object> fields = new LinkedHashMap<>(body);
+        Object askedScopes = fields.remove(TokenScopes.FIELD);
+        Document input = schema.create(fields);
+        // capped by the owner's role now, and by whatever role the owner has when the token is used
+        Role owner = Role.parse(users.get(userId).getString("role"));
+        Set<Scope> scopes = TokenScopes.requested(askedScopes, owner == null ? Role.VIEWER : owner);
         if (tokens.countDocuments(Filters.and(Filters.eq("userId", userId), Filters.eq("revokedAt", null)))
                 >= limits.maxPerUser()) {
             throw new RecordException.Conflict("At most " + limits.maxPerUser() + " active tokens per user; "
@@ -118,10 +125,12 @@ public class ApiTokenService implements UserService.UserDisabledListener {
                 .append("userOid", new ObjectId(userId))
                 .append("name", input.getString("name"))
                 .append("tokenHash", hash(secret))
+                .append(TokenScopes.FIELD, TokenScopes.names(scopes))
                 .append("createdAt", Date.from(now))
                 .append("expiresAt", Date.from(now.plus(Duration.ofDays(days))))
                 .append("revokedAt", null)
                 .append("lastUsedAt", null)
+                .append(LAST_USED_FROM, null)
                 .append(RecordMeta.META, new Document("version", 1L));
         Outbox.append(token, null, List.of(outbox.event("token", "created", id,
                 Change.between(null, visible(token), Set.of()), 1)));
@@ -134,6 +143,15 @@ public class ApiTokenService implements UserService.UserDisabledListener {
 
     /** The user a token belongs to, if the token is known, not revoked, not expired and its user is enabled. */
     public Optional<CrmUser> authenticate(String secret) {
+        return authenticate(secret, null);
+    }
+
+    /**
+     * The user a token belongs to (carrying the token's scopes), if the token is known, not revoked, not expired and
+     * its user is enabled; {@code clientAddress}: where the request came from (after the trusted-proxy handling),
+     * recorded with the last-use time.
+     */
+    public Optional<CrmUser> authenticate(String secret, String clientAddress) {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
             return Optional.empty();
         }
@@ -161,7 +179,8 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         Instant used = token.lastUsedAt().get();
         if ((used == null || used.isBefore(now.minus(LAST_USED_PRECISION)))
                 && token.lastUsedAt().compareAndSet(used, now)) {
-            tokens.updateOne(Filters.eq("_id", token.id()), Updates.set("lastUsedAt", Date.from(now)));
+            tokens.updateOne(Filters.eq("_id", token.id()), Updates.combine(Updates.set("lastUsedAt", Date.from(now)),
+                    Updates.set(LAST_USED_FROM, clientAddress)));
         }
         return Optional.of(token.user());
     }
@@ -181,7 +200,8 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         }
         user.eraseCredentials();
         Instant used = token.get("lastUsedAt") instanceof Date d ? d.toInstant() : null;
-        return new Known(token.get("_id"), user.id(), expires.toInstant(), user, new AtomicReference<>(used));
+        return new Known(token.get("_id"), user.id(), expires.toInstant(),
+                user.withTokenScopes(TokenScopes.stored(token.get(TokenScopes.FIELD))), new AtomicReference<>(used));
     }
 
     /** What a request needs of a checked token; {@code lastUsedAt}: when this instance last knew it was written. */
@@ -258,7 +278,7 @@ public class ApiTokenService implements UserService.UserDisabledListener {
 
     private static Map<String, Object> visible(Document token) {
         Map<String, Object> view = new LinkedHashMap<>();
-        for (String field : List.of("userId", "name", "expiresAt")) {
+        for (String field : List.of("userId", "name", "expiresAt", TokenScopes.FIELD)) {
             view.put(field, token.get(field));
         }
         return view;
@@ -271,7 +291,10 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         json.put("userId", token.getString("userId"));
         json.put("createdAt", JsonValues.toJson(token.get("createdAt")));
         json.put("expiresAt", JsonValues.toJson(token.get("expiresAt")));
+        // a token stored before scopes existed shows all of them: its owner's role is what limits it
+        json.put(TokenScopes.FIELD, TokenScopes.names(TokenScopes.stored(token.get(TokenScopes.FIELD))));
         json.put("lastUsedAt", JsonValues.toJson(token.get("lastUsedAt")));
+        json.put(LAST_USED_FROM, token.getString(LAST_USED_FROM));
         json.put("revokedAt", JsonValues.toJson(token.get("revokedAt")));
         return json;
     }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import org.bson.Document;
 
@@ -34,6 +35,8 @@ public final class CrmUser implements UserDetails, OidcUser, CredentialsContaine
     private String passwordHash;
     /** Only what signing out at the provider needs (the token and its subject), never the provider's other claims. */
     private final OidcIdToken idToken;
+    /** A token's scopes, normalised; null when signed in otherwise. Never in a session: tokens are stateless. */
+    private final transient Set<Scope> tokenScopes;
 
     public CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash) {
         this(id, email, displayName, role, enabled, passwordHash, false);
@@ -54,6 +57,29 @@ public final class CrmUser implements UserDetails, OidcUser, CredentialsContaine
         this.enabled = enabled;
         this.passwordHash = passwordHash;
         this.passwordChangeRequired = passwordChangeRequired;
+        this.tokenScopes = null;
+    }
+
+    private CrmUser(CrmUser user, Set<Scope> tokenScopes) {
+        this.id = user.id;
+        this.email = user.email;
+        this.displayName = user.displayName;
+        this.role = user.role;
+        this.enabled = user.enabled;
+        this.passwordHash = user.passwordHash;
+        this.passwordChangeRequired = user.passwordChangeRequired;
+        this.idToken = user.idToken;
+        this.tokenScopes = Set.copyOf(tokenScopes);
+    }
+
+    /** This user acting through a token with these scopes: its authentication carries them ({@code SCOPE_read}). */
+    CrmUser withTokenScopes(Set<Scope> scopes) {
+        return new CrmUser(this, scopes);
+    }
+
+    /** The scopes of the token this user signed in with; null when signed in otherwise. */
+    public Set<Scope> tokenScopes() {
+        return tokenScopes;
     }
 
     /** This user signed in through the provider that issued {@code token}. */
@@ -100,7 +126,15 @@ public final class CrmUser implements UserDetails, OidcUser, CredentialsContaine
 
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {
-        return role == null ? List.of() : List.of(new SimpleGrantedAuthority(role.authority()));
+        List<GrantedAuthority> authorities = new java.util.ArrayList<>();
+        if (role != null) {
+            authorities.add(new SimpleGrantedAuthority(role.authority()));
+        }
+        if (tokenScopes != null) {
+            tokenScopes.stream().sorted().forEach(scope -> authorities.add(new SimpleGrantedAuthority(
+                    scope.authority())));
+        }
+        return authorities;
     }
 
     @Override

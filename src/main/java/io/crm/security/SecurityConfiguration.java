@@ -87,7 +87,8 @@ public class SecurityConfiguration {
      */
     @Bean
     UserDetailsService userDetailsService(UserService users, SignInProperties signIn) {
-        return email -> users.byEmail(email).map(CrmUser::of)
+        // a service account never signs in (form login, HTTP Basic): as if there were no such user
+        return email -> users.byEmail(email).filter(user -> !UserService.isService(user)).map(CrmUser::of)
                 .filter(user -> user.getPassword() != null && switch (signIn.localLogin()) {
                     case ENABLED -> true;
                     case ADMINS_ONLY -> user.role() == Role.ADMIN;
@@ -98,11 +99,19 @@ public class SecurityConfiguration {
 
     @Bean
     OpaqueTokenIntrospector tokenIntrospector(ApiTokenService tokens) {
-        return token -> tokens.authenticate(token).orElseThrow(() -> new BadOpaqueTokenException("invalid token"));
+        // the client address as the connector resolved it (X-Forwarded-For only from trusted proxies)
+        return token -> tokens.authenticate(token, clientAddress())
+                .orElseThrow(() -> new BadOpaqueTokenException("invalid token"));
+    }
+
+    private static String clientAddress() {
+        return org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes request
+                ? request.getRequest().getRemoteAddr() : null;
     }
 
     @Bean
-    RoleHierarchy roleHierarchy() {
+    static RoleHierarchy roleHierarchy() {
         return RoleHierarchyImpl.withDefaultRolePrefix().role("ADMIN").implies("MEMBER")
                 .role("MEMBER").implies("VIEWER").build();
     }

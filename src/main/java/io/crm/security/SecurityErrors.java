@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -40,6 +41,13 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
+        if (e instanceof AuthorizationDeniedException denied
+                && denied.getAuthorizationResult() instanceof ScopeRules.MissingScope missing) {
+            String scope = missing.scope().value();
+            ErrorBodies.write(request, response, 403, "Forbidden", "This token lacks the scope " + scope,
+                    java.util.Map.of("missingScope", scope));
+            return;
+        }
         ErrorBodies.write(request, response, 403, "Forbidden", "Your role does not allow this request");
     }
 }

@@ -66,7 +66,8 @@ public class TokenController {
     }
 
     @PostMapping(path = "/tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create a personal API token {name, expiresInDays?}; the token is in this response only")
+    @Operation(summary = "Create a personal API token {name, expiresInDays?, scopes?: [read, write, admin]} (default: "
+            + "read and write, a viewer's read; never beyond your role); the token is in this response only")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
         refuseTokens("create API tokens");
         return ResponseEntity.status(HttpStatus.CREATED).body(tokens.create(CurrentUser.get().id(), body));
@@ -98,6 +99,10 @@ public class TokenController {
         if (all && user.role() != Role.ADMIN) {
             throw new RecordException.Forbidden("Only admins may list everyone's tokens");
         }
+        if (all) {
+            // everyone's tokens are the admin surface: a token needs the admin scope
+            ScopeRules.demand(Role.ADMIN, Scope.ADMIN);
+        }
         List<Map<String, Object>> items = tokens.list(all ? null : user.id());
         return Map.of("items", items);
     }
@@ -106,7 +111,8 @@ public class TokenController {
     @Operation(summary = "Revoke a token at once (your own; admins: anyone's)")
     public ResponseEntity<Void> revoke(@PathVariable String id) {
         CrmUser user = CurrentUser.get();
-        tokens.revoke(id, user.role() == Role.ADMIN ? null : user.id());
+        // anyone's token: an admin, and with a token one with the admin scope; otherwise one's own only
+        tokens.revoke(id, ScopeRules.allows(Role.ADMIN, Scope.ADMIN) ? null : user.id());
         return ResponseEntity.noContent().build();
     }
 }

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.bson.Document;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -23,7 +24,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** User management for admins (the request rules restrict /api/v1/users to ADMIN, and so does method security). */
+/**
+ * User management for admins (the request rules restrict /api/v1/users to ADMIN with a token's admin scope, and
+ * method security to ADMIN): people, and service accounts ({@code kind: "service"}) with the tokens minted for them.
+ */
 @RestController
 @PreAuthorize(Access.ADMIN)
 @RequestMapping("/api/v1/users")
@@ -31,11 +35,13 @@ import org.springframework.web.bind.annotation.RestController;
 public class UserController {
 
     private final UserService users;
+    private final ApiTokenService tokens;
     private final LimitsProperties limits;
     private final MfaService mfa;
 
-    public UserController(UserService users, LimitsProperties limits, MfaService mfa) {
+    public UserController(UserService users, ApiTokenService tokens, LimitsProperties limits, MfaService mfa) {
         this.users = users;
+        this.tokens = tokens;
         this.limits = limits;
         this.mfa = mfa;
     }
@@ -55,11 +61,27 @@ public class UserController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create a user {email, displayName, role, password}")
+    @Operation(summary = "Create a user {email, displayName, role, password}, or a service account "
+            + "{kind: \"service\", displayName, role}: no password, no sign-in, tokens minted by an admin")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
         Document user = users.create(body);
         return ResponseEntity.created(URI.create("/api/v1/users/" + user.getObjectId("_id").toHexString()))
                 .body(UserService.toJson(user));
+    }
+
+    @PostMapping(path = "/{id}/tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Mint a token for a service account {name, expiresInDays?, scopes?} (never beyond its role); "
+            + "the token is in this response only. Listed and revoked with the other tokens (/api/v1/auth/tokens)")
+    public ResponseEntity<Map<String, Object>> mintToken(@PathVariable String id, @RequestBody Map<String, Object> body) {
+        users.serviceAccount(id);
+        return ResponseEntity.status(HttpStatus.CREATED).body(tokens.create(id, body));
+    }
+
+    @GetMapping("/{id}/tokens")
+    @Operation(summary = "A user's tokens (no secrets), newest first")
+    public Map<String, Object> tokens(@PathVariable String id) {
+        users.get(id);
+        return Map.of("items", tokens.list(id));
     }
 
     @PatchMapping(path = "/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})

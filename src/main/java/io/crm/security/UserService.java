@@ -44,6 +44,12 @@ public class UserService {
     public static final String EMAIL_KEY = "emailKey";
     /** Set while the password is a one-time one, chosen by someone else: the user must change it to get in. */
     public static final String PASSWORD_CHANGE_REQUIRED = "mustChangePassword";
+    /** {@value #SERVICE}: a service account (no password, no sign-in, tokens minted by an admin); absent: a person. */
+    public static final String KIND = "kind";
+    public static final String SERVICE = "service";
+    public static final String PERSON = "person";
+    /** The domain of service accounts' generated emails: reserved (RFC 2606), so nothing is ever delivered there. */
+    static final String SERVICE_EMAIL_DOMAIN = "service.invalid";
     /** The zone the web UI shows the user's dates in (an IANA name); absent: the browser's. */
     public static final String TIME_ZONE = "timeZone";
     /** The single sign-on identity a user is linked to: {issuer, subject}, as the provider names them. */
@@ -61,6 +67,10 @@ public class UserService {
             Field.required("password", password())));
     private static final Schema SSO_CREATE = new Schema(List.of(
             Field.required("email", Fields.email()),
+            Field.required("displayName", Fields.text(1, 200)),
+            Field.required("role", role())));
+    private static final Schema CREATE_SERVICE = new Schema(List.of(
+            Field.required(KIND, kind()),
             Field.required("displayName", Fields.text(1, 200)),
             Field.required("role", role())));
     private static final Schema PATCH = new Schema(List.of(
@@ -151,6 +161,17 @@ public class UserService {
 
     /** Creates a user; {@code oneTimePassword}: the user must change it before doing anything else. */
     public Document create(Map<String, Object> body, boolean oneTimePassword) {
+        Object kind = body.get(KIND);
+        if (SERVICE.equals(kind)) {
+            return createService(body);
+        }
+        if (kind != null) {
+            if (!PERSON.equals(kind)) {
+                throw new RecordException.Invalid(KIND, "must be person or service");
+            }
+            body = new LinkedHashMap<>(body);
+            body.remove(KIND);
+        }
         Document input = CREATE.create(body);
         ObjectId id = new ObjectId();
         Date now = Date.from(clock.instant());
@@ -240,6 +261,56 @@ public class UserService {
     }
 
     /**
+     * Creates a service account from {kind: "service", displayName, role}: a user that never signs in (no password;
+     * the sign-in paths refuse it, {@link #isService}) and acts only through tokens an admin mints for it. Its email
+     * is generated and undeliverable ({@code svc-<id>@service.invalid}), so the unique email index holds.
+     */
+    private Document createService(Map<String, Object> body) {
+        Document input = CREATE_SERVICE.create(body);
+        ObjectId id = new ObjectId();
+        Date now = Date.from(clock.instant());
+        String actor = outbox.actor().id();
+        String email = "svc-" + id.toHexString() + "@" + SERVICE_EMAIL_DOMAIN;
+        Document user = new Document("_id", id)
+                .append(KIND, SERVICE)
+                .append("email", email)
+                .append(EMAIL_KEY, emailKey(email))
+                .append("displayName", input.getString("displayName"))
+                .append("role", input.getString("role"))
+                .append("passwordHash", null)
+                .append("enabled", true)
+                .append(PASSWORD_CHANGE_REQUIRED, false)
+                .append("createdAt", now)
+                .append("lastLoginAt", null)
+                .append(RecordMeta.META, new Document("version", 1L).append("archived", false)
+                        .append("createdAt", now).append("updatedAt", now)
+                        .append("createdBy", actor).append("updatedBy", actor));
+        Outbox.append(user, null, List.of(outbox.event("user", "created", id,
+                new ArrayList<>(Change.between(null, visible(user), Set.of())), 1)));
+        users.insertOne(user);
+        outbox.written(COLLECTION, id);
+        return user;
+    }
+
+    /** A service account: never signs in, whatever it is sent. */
+    public static boolean isService(Document user) {
+        return SERVICE.equals(user.getString(KIND));
+    }
+
+    /** The service account {@code id}; 404 when there is no such user, 409 when it is a person. */
+    public Document serviceAccount(String id) {
+        Document user = get(id);
+        if (!isService(user)) {
+            throw new RecordException.Conflict("Tokens are minted here for service accounts only; "
+                    + "a person creates their own");
+        }
+        if (!Boolean.TRUE.equals(user.getBoolean("enabled"))) {
+            throw new RecordException.Conflict("This service account is disabled; enable it first");
+        }
+        return user;
+    }
+
+    /**
      * Changes role, enabled, display name or password (an admin's reset: a one-time password). Disabling or a reset
      * ends the user's sessions and tokens, a new role their sessions; the last enabled admin cannot lose the role or
      * be disabled.
@@ -247,6 +318,9 @@ public class UserService {
     public Document update(String id, Map<String, Object> patch) {
         Document current = get(id);
         Document input = PATCH.patch(new Document(), patch);
+        if (isService(current) && input.containsKey("password")) {
+            throw new RecordException.Invalid("password", "a service account has no password: it signs in with tokens");
+        }
         Document next = new Document(current);
         input.forEach((k, v) -> {
             if (!k.equals("password")) {
@@ -424,6 +498,7 @@ public class UserService {
     public static Map<String, Object> toJson(Document user) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", user.getObjectId("_id").toHexString());
+        json.put(KIND, isService(user) ? SERVICE : PERSON);
         json.put("email", user.getString("email"));
         json.put("displayName", user.getString("displayName"));
         json.put("role", user.getString("role"));
@@ -451,6 +526,9 @@ public class UserService {
     /** What the audit trail shows of a user: everything but bookkeeping and the password hash. */
     private static Map<String, Object> visible(Document user) {
         Map<String, Object> view = new LinkedHashMap<>();
+        if (isService(user)) {
+            view.put(KIND, SERVICE);
+        }
         for (String field : List.of("email", "displayName", "role", "enabled")) {
             view.put(field, user.get(field));
         }
@@ -468,6 +546,15 @@ public class UserService {
                 throw new Field.InvalidValue("must be one of ADMIN, MEMBER, VIEWER");
             }
             return role.name();
+        };
+    }
+
+    private static Field.Converter kind() {
+        return json -> {
+            if (!SERVICE.equals(json)) {
+                throw new Field.InvalidValue("must be service");
+            }
+            return SERVICE;
         };
     }
 

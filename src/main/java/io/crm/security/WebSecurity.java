@@ -132,7 +132,12 @@ public class WebSecurity {
                 // credentials are made with credentials: a token may not mint another or change the password
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(WebSecurity::changesCredentials).access(CREDENTIALS_ONLY)
-                        .anyRequest().authenticated());
+                        // everyone's tokens are the admin surface (TokenController checks again)
+                        .requestMatchers(WebSecurity::listsEveryonesTokens)
+                        .access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
+                        // a token's scopes: reading needs read, anything else (revoking, signing out) write
+                        .requestMatchers(WebSecurity::isSafe).access(ScopeRules.require(Scope.READ))
+                        .anyRequest().access(ScopeRules.require(Scope.WRITE)));
         return http.build();
     }
 
@@ -148,13 +153,14 @@ public class WebSecurity {
                 .addFilterAfter(new PasswordChangeGate(), AuthorizationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(WebSecurity::isServiceDescription).permitAll()
-                        .requestMatchers(Paths.ADMIN_API::matches).hasRole(Role.ADMIN.name())
+                        // each role with the token scope of its level (ScopeRules: both must allow)
+                        .requestMatchers(Paths.ADMIN_API::matches).access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
                         // the legacy API's deletes are permanent
                         .requestMatchers(request -> HttpMethod.DELETE.matches(request.getMethod())
-                                && Paths.LEGACY.matches(request)).hasRole(Role.ADMIN.name())
-                        .requestMatchers(HttpMethod.GET).hasRole(Role.VIEWER.name())
-                        .requestMatchers(HttpMethod.HEAD).hasRole(Role.VIEWER.name())
-                        .anyRequest().hasRole(Role.MEMBER.name()));
+                                && Paths.LEGACY.matches(request)).access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
+                        .requestMatchers(HttpMethod.GET).access(ScopeRules.require(Role.VIEWER, Scope.READ))
+                        .requestMatchers(HttpMethod.HEAD).access(ScopeRules.require(Role.VIEWER, Scope.READ))
+                        .anyRequest().access(ScopeRules.require(Role.MEMBER, Scope.WRITE)));
         return http.build();
     }
 
@@ -207,16 +213,20 @@ public class WebSecurity {
                     } else if (properties.publicMetrics()) {
                         auth.requestMatchers(EndpointRequest.toAnyEndpoint()).permitAll();
                     } else {
-                        auth.requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.ADMIN.name());
+                        auth.requestMatchers(EndpointRequest.toAnyEndpoint())
+                                .access(ScopeRules.require(Role.ADMIN, Scope.ADMIN));
                     }
                     // web UI: admin pages for admins; every UI write (form post, htmx, drag and drop) needs MEMBER,
                     // so a viewer's forged request is refused whatever the page showed
-                    auth.requestMatchers(Paths.UI_ADMIN::matches).hasRole(Role.ADMIN.name());
+                    auth.requestMatchers(Paths.UI_ADMIN::matches).access(ScopeRules.require(Role.ADMIN, Scope.ADMIN));
                     // except one's own account (the password): every role has one
                     auth.requestMatchers(WebSecurity::changesCredentials).access(CREDENTIALS_ONLY);
-                    auth.requestMatchers(Paths.ACCOUNT::matches).authenticated();
-                    auth.requestMatchers(WebSecurity::isWrite).hasRole(Role.MEMBER.name());
-                    auth.anyRequest().authenticated();
+                    auth.requestMatchers(request -> isWrite(request) && Paths.ACCOUNT.matches(request))
+                            .access(ScopeRules.require(Scope.WRITE));
+                    auth.requestMatchers(Paths.ACCOUNT::matches).access(ScopeRules.require(Scope.READ));
+                    auth.requestMatchers(WebSecurity::isWrite).access(ScopeRules.require(Role.MEMBER, Scope.WRITE));
+                    // a token (they work on the web UI's paths too) reads with read
+                    auth.anyRequest().access(ScopeRules.require(Scope.READ));
                 });
         return http.build();
     }
@@ -366,6 +376,15 @@ public class WebSecurity {
         }
     }
 
+    private static final PathSet TOKEN_LIST = PathSet.of("/api/v1/auth/tokens");
+
+    /** {@code GET /api/v1/auth/tokens?all=true}: any value the handler's boolean would not read as false. */
+    static boolean listsEveryonesTokens(HttpServletRequest request) {
+        String all = request.getParameter("all");
+        return isSafe(request) && TOKEN_LIST.matches(request) && all != null
+                && !List.of("false", "off", "no", "0", "").contains(all.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** Creates a token or sets a password: credentials are made with credentials, never with a token. */
     static boolean changesCredentials(HttpServletRequest request) {
         return isWrite(request) && CREDENTIALS.matches(request);
@@ -387,6 +406,10 @@ public class WebSecurity {
                 errors.commence(request, response, e);
             }
         };
+    }
+
+    static boolean isSafe(HttpServletRequest request) {
+        return !isWrite(request);
     }
 
     static boolean isWrite(HttpServletRequest request) {

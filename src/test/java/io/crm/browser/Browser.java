@@ -102,7 +102,8 @@ final class Browser implements AutoCloseable {
 
     private static String adminToken(Http http) {
         String basic = Base64.getEncoder().encodeToString((ADMIN_EMAIL + ":" + PASSWORD).getBytes());
-        Http.Response token = http.post("/api/v1/auth/tokens", Map.of("name", "browser-test"),
+        Http.Response token = http.post("/api/v1/auth/tokens", Map.of("name", "browser-test",
+                        "scopes", java.util.List.of("read", "write", "admin")),
                 "Authorization", "Basic " + basic);
         assertThat(token.status()).as("admin token: %s", token).isEqualTo(201);
         return token.json().get("token").asString();

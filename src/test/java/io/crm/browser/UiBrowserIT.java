@@ -254,6 +254,26 @@ class UiBrowserIT {
         browser.driver.findElement(By.id("token-name")).sendKeys("reporting");
         browser.driver.findElement(By.cssSelector(".inline-form button[type=submit]")).click();
         assertThat(browser.waitFor(By.cssSelector("#created-token .secret")).getText()).startsWith("crm_");
+        // without ticked scopes: read and write, shown in the list
+        assertThat(browser.driver.findElement(By.cssSelector("table.records")).getText()).contains("read, write");
+
+        // a service account for an integration, and a token minted for it (the secret shown once)
+        browser.open("/admin/users");
+        browser.driver.findElement(By.id("service-name")).sendKeys("Billing sync");
+        browser.driver.findElement(By.cssSelector("#service-account-form button[type=submit]")).click();
+        WebElement mint = browser.waitFor(By.cssSelector("tr.service-token-row form"));
+        String usersTable = browser.driver.findElement(By.cssSelector("table.records")).getText();
+        // (the badge is capitalised by the style sheet)
+        assertThat(usersTable).contains("Billing sync", "(no sign-in)").containsIgnoringCase("service account");
+        mint.findElement(By.name("name")).sendKeys("billing");
+        mint.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement minted = browser.waitFor(By.cssSelector("#created-token .secret"));
+        assertThat(minted.getText()).startsWith("crm_");
+        browser.screenshot("admin-service-account");
+        browser.open("/admin/users");
+        assertThat(browser.driver.findElements(By.id("created-token"))).isEmpty();
+        browser.open("/admin/tokens");
+        assertThat(browser.driver.findElement(By.cssSelector("table.records")).getText()).contains("billing");
 
         browser.open("/import");
         assertThat(browser.driver.getTitle()).isEqualTo("Import · CRM");

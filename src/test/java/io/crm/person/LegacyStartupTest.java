@@ -104,7 +104,7 @@ class LegacyStartupTest {
                 "email", "startup-admin@example.test", "displayName", "Admin", "role", "ADMIN",
                 "password", "correct horse battery staple"), false)).getObjectId("_id").toHexString();
         http = new Http("http://127.0.0.1:" + port).withToken(
-                (String) tokens.create(id, Map.of("name", "test")).get("token"));
+                (String) tokens.create(id, Map.of("name", "test", "scopes", java.util.List.of("admin"))).get("token"));
     }
 
     @AfterAll

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -17,16 +19,33 @@ import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every endpoint against every kind of caller: anonymous, a revoked token, an expired token, and the three roles.
- * A refused call must be exactly 401 (with a Bearer challenge) or 403; an allowed one must get past security (any
- * status but 401/403, and never a 5xx).
+ * Every endpoint against every kind of caller: anonymous, a revoked token, an expired token, and for each of the three
+ * roles tokens with the scope sets {read}, {read, write}, {read, write, admin} and a token stored before scopes existed
+ * (no scopes field: its owner's full role). A scope set the role may not mint is put in the store directly, to prove
+ * that a stored over-scoped token still never exceeds its owner's role. A call is allowed only if both the role and
+ * the scopes allow it. A refused call must be exactly 401 (with a Bearer challenge) or 403; an allowed one must get
+ * past security (any status but 401/403, and never a 5xx).
  */
 class AuthorizationMatrixTest extends ApiTest {
 
     /** Who may call an endpoint; CREDENTIALS: a password or a browser session, never a token. */
     enum Access { PUBLIC, SIGNED_IN, VIEWER, MEMBER, ADMIN, CREDENTIALS }
 
-    enum Caller { ANONYMOUS, REVOKED, EXPIRED, VIEWER, MEMBER, ADMIN }
+    /** A caller: bad credentials (no role), or a token of a user with this role holding these scopes. */
+    record Caller(String name, Role role, Set<Scope> scopes) {
+        static Caller bad(String name) {
+            return new Caller(name, null, Set.of());
+        }
+
+        boolean credentialsBad() {
+            return role == null;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
     record Endpoint(Access access, String method, String path, Object body) {
         @Override
@@ -50,18 +69,32 @@ class AuthorizationMatrixTest extends ApiTest {
         String someWebhook = create("/api/v1/webhooks", Map.of("url", "https://93.184.216.34/matrix",
                 "events", List.of("contact.*")));
 
+        String service = users.create(Map.of("kind", "service", "displayName", "Integration", "role", "MEMBER"))
+                .getObjectId("_id").toHexString();
+
         Map<Caller, Http> callers = new LinkedHashMap<>();
-        callers.put(Caller.ANONYMOUS, http.anonymous());
+        callers.put(Caller.bad("ANONYMOUS"), http.anonymous());
         String revoked = token(user(Role.ADMIN));
         tokens.revoke(tokenId(revoked), null);
-        callers.put(Caller.REVOKED, http.anonymous().withToken(revoked));
+        callers.put(Caller.bad("REVOKED"), http.anonymous().withToken(revoked));
         String expired = token(user(Role.ADMIN));
         mongo.getCollection(ApiTokenService.COLLECTION).updateOne(Filters.eq("tokenHash", ApiTokenService.hash(expired)),
                 Updates.set("expiresAt", Date.from(clock.instant().minusSeconds(60))));
-        callers.put(Caller.EXPIRED, http.anonymous().withToken(expired));
-        callers.put(Caller.VIEWER, as(Role.VIEWER));
-        callers.put(Caller.MEMBER, as(Role.MEMBER));
-        callers.put(Caller.ADMIN, http);
+        callers.put(Caller.bad("EXPIRED"), http.anonymous().withToken(expired));
+        for (Role role : List.of(Role.VIEWER, Role.MEMBER, Role.ADMIN)) {
+            Document owner = user(role);
+            for (Scope highest : Scope.values()) {
+                Set<Scope> scopes = highest.withIncluded();
+                callers.put(new Caller(role + "{" + String.join(",", TokenScopes.names(scopes)) + "}", role, scopes),
+                        http.anonymous().withToken(scopedToken(owner, scopes)));
+            }
+            // stored before scopes existed: no scopes field, its owner's full role
+            String legacy = scopedToken(owner, Scope.READ.withIncluded());
+            mongo.getCollection(ApiTokenService.COLLECTION).updateOne(Filters.eq("tokenHash",
+                    ApiTokenService.hash(legacy)), Updates.unset(TokenScopes.FIELD));
+            callers.put(new Caller(role + "{legacy}", role, EnumSet.allOf(Scope.class)),
+                    http.anonymous().withToken(legacy));
+        }
 
         List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new Endpoint(Access.PUBLIC, "GET", "/health", null),
@@ -73,6 +106,7 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.SIGNED_IN, "GET", "/v3/api-docs", null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/api/v1/auth/me", null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/api/v1/auth/tokens", null),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/auth/tokens?all=true", null),
                 new Endpoint(Access.CREDENTIALS, "POST", "/api/v1/auth/tokens", Map.of("name", "matrix")),
                 new Endpoint(Access.CREDENTIALS, "POST", "/api/v1/auth/password", Map.of("currentPassword",
                         "wrong", "newPassword", "long enough password")),
@@ -97,6 +131,10 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.SIGNED_IN, "GET", "/account/mfa", null),
                 new Endpoint(Access.CREDENTIALS, "POST", "/account/mfa/setup", Map.of()),
                 new Endpoint(Access.CREDENTIALS, "POST", "/account/mfa/disable", Map.of()),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/users", Map.of("kind", "service", "displayName", "S",
+                        "role", "nobody")),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/users/" + service + "/tokens", Map.of()),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/users/" + service + "/tokens", null),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/audit", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events?types=contact.*&limit=5", null),
@@ -153,7 +191,10 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "GET", "/admin/backups", null),
                 new Endpoint(Access.ADMIN, "POST", "/admin/backups", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/admin/webhooks", Map.of()),
-                new Endpoint(Access.ADMIN, "POST", "/admin/users", Map.of())));
+                new Endpoint(Access.ADMIN, "POST", "/admin/users", Map.of()),
+                new Endpoint(Access.ADMIN, "POST", "/admin/tokens", Map.of()),
+                new Endpoint(Access.ADMIN, "POST", "/admin/service-accounts", Map.of()),
+                new Endpoint(Access.ADMIN, "POST", "/admin/users/" + service + "/tokens", Map.of())));
         record Resource(String path, String id, Map<String, Object> body) {
         }
         for (Resource r : List.of(
@@ -180,7 +221,7 @@ class AuthorizationMatrixTest extends ApiTest {
             for (Map.Entry<Caller, Http> caller : callers.entrySet()) {
                 Http.Response response = call(caller.getValue(), endpoint);
                 checked++;
-                String problem = judge(endpoint.access(), caller.getKey(), response);
+                String problem = judge(endpoint, caller.getKey(), response);
                 if (problem != null) {
                     wrong.add(endpoint + " as " + caller.getKey() + ": " + problem + " (" + response + ")");
                 }
@@ -203,7 +244,8 @@ class AuthorizationMatrixTest extends ApiTest {
             }
         }
         assertThat(wrong).as("checked %d calls and %d respelled ones", checked, spelled).isEmpty();
-        assertThat(checked).isGreaterThanOrEqualTo(6 * 50);
+        assertThat(callers).hasSize(3 + 3 * 4);
+        assertThat(checked).isGreaterThanOrEqualTo(callers.size() * 50);
         assertThat(spelled).isGreaterThanOrEqualTo(checked * 8);
     }
 
@@ -217,12 +259,13 @@ class AuthorizationMatrixTest extends ApiTest {
         }
     }
 
-    private static String judge(Access access, Caller caller, Http.Response response) {
+    private static String judge(Endpoint endpoint, Caller caller, Http.Response response) {
+        Access access = endpoint.access();
         int status = response.status();
         if (status >= 500) {
             return "server error";
         }
-        boolean credentialsBad = caller == Caller.ANONYMOUS || caller == Caller.REVOKED || caller == Caller.EXPIRED;
+        boolean credentialsBad = caller.credentialsBad();
         if (access == Access.PUBLIC) {
             return status >= 200 && status < 300 ? null : "public endpoint refused";
         }
@@ -233,12 +276,20 @@ class AuthorizationMatrixTest extends ApiTest {
             return response.header("WWW-Authenticate").filter(h -> h.startsWith("Bearer")).isPresent()
                     ? null : "401 without a Bearer challenge";
         }
-        boolean allowed = switch (access) {
+        boolean roleAllows = switch (access) {
             case PUBLIC, SIGNED_IN, VIEWER -> true;
-            case MEMBER -> caller != Caller.VIEWER;
-            case ADMIN -> caller == Caller.ADMIN;
+            case MEMBER -> caller.role() != Role.VIEWER;
+            case ADMIN -> caller.role() == Role.ADMIN;
             case CREDENTIALS -> false;
         };
+        // what the scopes must hold: the admin surface admin, any other write write, a read read
+        Scope needed = access == Access.ADMIN ? Scope.ADMIN
+                : endpoint.method().equals("GET") || endpoint.method().equals("HEAD") ? Scope.READ : Scope.WRITE;
+        boolean allowed = roleAllows && caller.scopes().contains(needed);
+        if (!allowed && roleAllows && status == 403 && !response.body().contains("\"missingScope\":\""
+                + needed.value() + "\"")) {
+            return "403 without naming the missing scope " + needed.value();
+        }
         if (allowed) {
             return status == 401 || status == 403 ? "expected to be allowed" : null;
         }
@@ -253,6 +304,22 @@ class AuthorizationMatrixTest extends ApiTest {
         return endpoint.body() == null ? client.send(endpoint.method(), endpoint.path(), null, null)
                 : client.send(endpoint.method(), endpoint.path(), "application/json",
                 tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(endpoint.body()));
+    }
+
+    /**
+     * A token with exactly these scopes: minted through the service when the owner's role allows them, else minted
+     * with the most the role allows and over-scoped in the store directly (as a token that outlived a demotion).
+     */
+    private String scopedToken(Document owner, Set<Scope> scopes) {
+        Role role = Role.parse(owner.getString("role"));
+        if (java.util.Collections.max(scopes).compareTo(Scope.highestFor(role)) <= 0) {
+            return (String) tokens.create(owner.getObjectId("_id").toHexString(), Map.of("name", "matrix",
+                    TokenScopes.FIELD, TokenScopes.names(scopes))).get("token");
+        }
+        String token = token(owner);
+        mongo.getCollection(ApiTokenService.COLLECTION).updateOne(Filters.eq("tokenHash", ApiTokenService.hash(token)),
+                Updates.set(TokenScopes.FIELD, TokenScopes.names(scopes)));
+        return token;
     }
 
     private String tokenId(String token) {

@@ -180,8 +180,19 @@ class BadInputCorpusTest extends ApiTest {
             attacks.add(new Attack("PATCH", "/api/v1/users/" + userId, JSON, body));
         }
         for (String body : List.of("{}", "{\"name\":\"\"}", "{\"name\":\"t\",\"expiresInDays\":-1}",
-                "{\"name\":\"t\",\"expiresInDays\":100000}", "{\"name\":\"t\",\"expiresInDays\":1.5}")) {
+                "{\"name\":\"t\",\"expiresInDays\":100000}", "{\"name\":\"t\",\"expiresInDays\":1.5}",
+                "{\"name\":\"t\",\"scopes\":\"admin\"}", "{\"name\":\"t\",\"scopes\":[]}",
+                "{\"name\":\"t\",\"scopes\":[\"root\"]}", "{\"name\":\"t\",\"scopes\":[{\"$ne\":null}]}",
+                "{\"name\":\"t\",\"scopes\":[1]}", "{\"name\":\"t\",\"scopes\":{\"read\":true}}")) {
             attacks.add(new Attack("POST", "/api/v1/auth/tokens", JSON, body));
+        }
+        // service accounts: no email, no password, a known kind
+        for (String body : List.of("{\"kind\":\"robot\",\"displayName\":\"S\",\"role\":\"MEMBER\"}",
+                "{\"kind\":[\"service\"],\"displayName\":\"S\",\"role\":\"MEMBER\"}",
+                "{\"kind\":\"service\",\"displayName\":\"S\",\"role\":\"MEMBER\",\"password\":\"long enough pass\"}",
+                "{\"kind\":\"service\",\"displayName\":\"S\",\"role\":\"MEMBER\",\"email\":\"s@x.test\"}",
+                "{\"kind\":\"service\",\"role\":\"MEMBER\"}", "{\"kind\":\"service\",\"displayName\":\"S\"}")) {
+            attacks.add(new Attack("POST", "/api/v1/users", JSON, body));
         }
         // the legacy API stores free-form objects: no operators, paths or our bookkeeping key at any depth
         for (String body : List.of("{\"$where\":\"sleep(1000)\"}", "{\"name\":{\"$ne\":null}}",

@@ -91,6 +91,7 @@ final class BadResponses {
                     .into(new ArrayList<>());
             docs.forEach(d -> {
                 d.remove("lastUsedAt");
+                d.remove("lastUsedFrom");
                 d.remove("lastLoginAt");
             });
             all.put(name, docs);

@@ -60,4 +60,27 @@ class TrustedProxyTest extends ApiTest {
         assertThat(signIn(email, "wrong again", "203.0.113.9").status()).as("the stranger still waits")
                 .isEqualTo(429);
     }
+
+    /** A token's last use names the client the proxy forwarded for, written at most once a minute like the time. */
+    @Test
+    void aTokensLastUseRecordsTheForwardedClientAddress() {
+        Document member = user(Role.MEMBER);
+        String token = signIn(member.getString("email"), PASSWORD, "198.51.100.20").json().get("token").asString();
+        Http client = http.anonymous().withToken(token);
+        assertThat(client.get("/api/v1/contacts", "X-Forwarded-For", "203.0.113.7").status()).isEqualTo(200);
+        assertThat(lastUse(client)).isEqualTo("203.0.113.7");
+        // within the minute: not written again
+        clock.advance(java.time.Duration.ofSeconds(30));
+        assertThat(client.get("/api/v1/contacts", "X-Forwarded-For", "203.0.113.8").status()).isEqualTo(200);
+        assertThat(lastUse(client)).isEqualTo("203.0.113.7");
+        clock.advance(java.time.Duration.ofSeconds(31));
+        assertThat(client.get("/api/v1/contacts", "X-Forwarded-For", "203.0.113.8").status()).isEqualTo(200);
+        assertThat(lastUse(client)).isEqualTo("203.0.113.8");
+    }
+
+    private String lastUse(Http client) {
+        // read in the store: listing the tokens is a use too
+        return mongo.getCollection(ApiTokenService.COLLECTION).find(com.mongodb.client.model.Filters.eq("name", "x"))
+                .first().getString("lastUsedFrom");
+    }
 }

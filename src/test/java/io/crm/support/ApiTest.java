@@ -6,6 +6,8 @@ import java.util.Map;
 import io.crm.store.IndexInitializer;
 import io.crm.security.ApiTokenService;
 import io.crm.security.Role;
+import io.crm.security.Scope;
+import io.crm.security.TokenScopes;
 import io.crm.security.UserService;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -112,9 +114,11 @@ public abstract class ApiTest {
                 "displayName", "Test " + name, "role", role.name(), "password", PASSWORD), false);
     }
 
-    /** A fresh API token of this user. */
+    /** A fresh API token of this user, with every scope the user's role allows (so the role alone limits it). */
     protected String token(Document user) {
-        return (String) tokens.create(user.getObjectId("_id").toHexString(), Map.of("name", "test")).get("token");
+        Role role = Role.parse(user.getString("role"));
+        return (String) tokens.create(user.getObjectId("_id").toHexString(), Map.of("name", "test",
+                "scopes", TokenScopes.names(Scope.highestFor(role).withIncluded()))).get("token");
     }
 
     /** A client signed in as a new user with this role. */

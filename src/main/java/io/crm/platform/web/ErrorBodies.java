@@ -17,16 +17,25 @@ public final class ErrorBodies {
 
     public static void write(HttpServletRequest request, HttpServletResponse response, int status, String title,
                              String detail) throws IOException {
+        write(request, response, status, title, detail, java.util.Map.of());
+    }
+
+    /** The same, with extension members ({@code properties}: name to text) after the standard ones. */
+    public static void write(HttpServletRequest request, HttpServletResponse response, int status, String title,
+                             String detail, java.util.Map<String, String> properties) throws IOException {
         response.setStatus(status);
+        StringBuilder extra = new StringBuilder();
+        properties.forEach((name, value) -> extra.append(",\"").append(escape(name)).append("\":\"")
+                .append(escape(value)).append('"'));
         String body;
         if (Paths.isLegacy(request)) {
             response.setContentType("application/json");
-            body = "{\"error\":\"" + escape(detail) + "\"}";
+            body = "{\"error\":\"" + escape(detail) + "\"" + extra + "}";
         } else {
             response.setContentType("application/problem+json");
             body = "{\"type\":\"about:blank\",\"title\":\"" + escape(title) + "\",\"status\":" + status
                     + ",\"detail\":\"" + escape(detail) + "\",\"instance\":\"" + escape(request.getRequestURI())
-                    + "\"}";
+                    + "\"" + extra + "}";
         }
         response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
     }

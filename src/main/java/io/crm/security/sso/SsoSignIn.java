@@ -49,6 +49,10 @@ public class SsoSignIn {
         Role role = roles.roleFor(identity.groups()).orElseThrow(() -> new SsoRefused(SsoRefused.Reason.NO_ROLE,
                 "no role for the groups " + identity.groups() + " in CRM_OIDC_ROLE_MAPPING"));
         Document user = find(identity, role);
+        if (UserService.isService(user)) {
+            // a service account acts only through its tokens, never in a browser
+            throw new SsoRefused(SsoRefused.Reason.NO_SIGN_IN, "user " + user.get("_id") + " is a service account");
+        }
         if (!Boolean.TRUE.equals(user.getBoolean("enabled"))) {
             throw new SsoRefused(SsoRefused.Reason.DISABLED, "user " + user.get("_id") + " is disabled in the CRM");
         }

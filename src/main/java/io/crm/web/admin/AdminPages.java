@@ -11,6 +11,8 @@ import io.crm.security.Access;
 import io.crm.security.ApiTokenService;
 import io.crm.security.CurrentUser;
 import io.crm.security.Role;
+import io.crm.security.Scope;
+import io.crm.security.TokenScopes;
 import io.crm.security.UserService;
 import io.crm.web.Forms;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,7 +29,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Administration (ADMIN only, by the request rules on /admin/** and by method security): users (invite with a one-time password, change
- * role, disable) and API tokens (create shows the secret once, revoke). The services keep their rules (the last
+ * role, disable), service accounts (create, mint a token: the secret shown once) and API tokens (create with scopes
+ * shows the secret once, revoke). The services keep their rules (the last
  * admin stays, disabling ends sessions and tokens).
  */
 @Controller
@@ -55,6 +58,7 @@ public class AdminPages {
         model.addAttribute("users", users.list(MAX_USERS_SHOWN, null).items().stream().map(UserService::toJson)
                 .toList());
         model.addAttribute("roles", List.of(Role.values()));
+        model.addAttribute("scopes", List.of(Scope.values()));
         model.addAttribute("values", model.containsAttribute("values") ? model.getAttribute("values") : Map.of());
         model.addAttribute("errors", model.containsAttribute("errors") ? model.getAttribute("errors") : Map.of());
         return "admin/users";
@@ -82,6 +86,55 @@ public class AdminPages {
             redirect.addFlashAttribute("values", Map.of("email", email, "displayName", displayName, "role", role));
         }
         return "redirect:/admin/users";
+    }
+
+    /** A service account: no password, no sign-in; its tokens are minted below. */
+    @PostMapping("/admin/service-accounts")
+    public String createServiceAccount(@RequestParam(defaultValue = "") String displayName,
+                                       @RequestParam(defaultValue = "MEMBER") String role,
+                                       RedirectAttributes redirect) {
+        try {
+            Document user = users.create(Map.of(UserService.KIND, UserService.SERVICE,
+                    "displayName", displayName.strip(), "role", role));
+            redirect.addFlashAttribute("notice", "Service account " + user.getString("displayName")
+                    + " created; mint a token for it below.");
+        } catch (RecordException.Invalid invalid) {
+            redirect.addFlashAttribute("error", messages(invalid));
+        }
+        return "redirect:/admin/users";
+    }
+
+    /** A token for a service account; the secret is shown on the next page only. */
+    @PostMapping("/admin/users/{id}/tokens")
+    public String mintServiceToken(@PathVariable String id, @RequestParam(defaultValue = "") String name,
+                                   @RequestParam(required = false) Integer expiresInDays,
+                                   @RequestParam(required = false) List<String> scopes, RedirectAttributes redirect) {
+        try {
+            users.serviceAccount(id);
+            redirect.addFlashAttribute("created", tokens.create(id, tokenBody(name, expiresInDays, scopes)));
+        } catch (RecordException.Invalid invalid) {
+            redirect.addFlashAttribute("error", messages(invalid));
+        } catch (RecordException.Conflict | RecordException.NotFound e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/admin/users";
+    }
+
+    private static Map<String, Object> tokenBody(String name, Integer expiresInDays, List<String> scopes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name.strip());
+        if (expiresInDays != null) {
+            body.put("expiresInDays", expiresInDays);
+        }
+        if (scopes != null && !scopes.isEmpty()) {
+            body.put(TokenScopes.FIELD, scopes);
+        }
+        return body;
+    }
+
+    private static String messages(RecordException.Invalid invalid) {
+        return String.join("; ", Forms.errors(invalid).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList());
     }
 
     @PostMapping("/admin/users/{id}/role")
@@ -113,6 +166,7 @@ public class AdminPages {
                 u.getString("email")));
         model.addAttribute("tokens", tokens.list(null));
         model.addAttribute("emails", emails);
+        model.addAttribute("scopes", List.of(Scope.values()));
         return "admin/tokens";
     }
 
@@ -120,18 +174,14 @@ public class AdminPages {
     @PostMapping("/admin/tokens")
     public String createToken(@RequestParam(defaultValue = "") String name,
                               @RequestParam(required = false) Integer expiresInDays,
+                              @RequestParam(required = false) List<String> scopes,
                               RedirectAttributes redirect, HttpServletResponse response) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name.strip());
-        if (expiresInDays != null) {
-            body.put("expiresInDays", expiresInDays);
-        }
         try {
-            Map<String, Object> created = tokens.create(CurrentUser.get().id(), body);
+            Map<String, Object> created = tokens.create(CurrentUser.get().id(), tokenBody(name, expiresInDays,
+                    scopes));
             redirect.addFlashAttribute("created", created);
         } catch (RecordException.Invalid invalid) {
-            redirect.addFlashAttribute("error", String.join("; ", Forms.errors(invalid).entrySet().stream()
-                    .map(e -> e.getKey() + " " + e.getValue()).toList()));
+            redirect.addFlashAttribute("error", messages(invalid));
         } catch (RecordException.Conflict conflict) {
             redirect.addFlashAttribute("error", conflict.getMessage());
         }
