@@ -173,27 +173,38 @@ public class UserService {
             body.remove(KIND);
         }
         Document input = CREATE.create(body);
-        ObjectId id = new ObjectId();
+        Document user = newUser(input.getString("email"), input.getString("displayName"), input.getString("role"))
+                .append("passwordHash", encoder.encode(input.getString("password")))
+                .append(PASSWORD_CHANGE_REQUIRED, oneTimePassword);
+        if (byEmail(input.getString("email")).isPresent()) {
+            throw new RecordException.Duplicate("A user with this email already exists");
+        }
+        return insert(user, visible(user));
+    }
+
+    /** A new enabled user's common fields (no password, no one-time password); the caller adds the rest. */
+    private Document newUser(String email, String displayName, String role) {
         Date now = Date.from(clock.instant());
         String actor = outbox.actor().id();
-        Document user = new Document("_id", id)
-                .append("email", input.getString("email"))
-                .append(EMAIL_KEY, emailKey(input.getString("email")))
-                .append("displayName", input.getString("displayName"))
-                .append("role", input.getString("role"))
-                .append("passwordHash", encoder.encode(input.getString("password")))
+        return new Document("_id", new ObjectId())
+                .append("email", email)
+                .append(EMAIL_KEY, emailKey(email))
+                .append("displayName", displayName)
+                .append("role", role)
                 .append("enabled", true)
-                .append(PASSWORD_CHANGE_REQUIRED, oneTimePassword)
+                .append(PASSWORD_CHANGE_REQUIRED, false)
                 .append("createdAt", now)
                 .append("lastLoginAt", null)
                 .append(RecordMeta.META, new Document("version", 1L).append("archived", false)
                         .append("createdAt", now).append("updatedAt", now)
                         .append("createdBy", actor).append("updatedBy", actor));
-        if (byEmail(input.getString("email")).isPresent()) {
-            throw new RecordException.Duplicate("A user with this email already exists");
-        }
-        List<Change> changes = new ArrayList<>(Change.between(null, visible(user), Set.of()));
-        Outbox.append(user, null, List.of(outbox.event("user", "created", id, changes, 1)));
+    }
+
+    /** Stores a new user with its {@code user.created} event showing {@code shown}; a taken email is a 409. */
+    private Document insert(Document user, Map<String, Object> shown) {
+        ObjectId id = user.getObjectId("_id");
+        Outbox.append(user, null, List.of(outbox.event("user", "created", id,
+                new ArrayList<>(Change.between(null, shown, Set.of())), 1)));
         try {
             users.insertOne(user);
         } catch (MongoWriteException e) {
@@ -222,36 +233,11 @@ public class UserService {
         body.put("displayName", displayName);
         body.put("role", role.name());
         Document input = SSO_CREATE.create(body);
-        ObjectId id = new ObjectId();
-        Date now = Date.from(clock.instant());
-        String actor = outbox.actor().id();
-        Document user = new Document("_id", id)
-                .append("email", input.getString("email"))
-                .append(EMAIL_KEY, emailKey(input.getString("email")))
-                .append("displayName", input.getString("displayName"))
-                .append("role", input.getString("role"))
-                .append("enabled", true)
-                .append(PASSWORD_CHANGE_REQUIRED, false)
-                .append(SSO, new Document("issuer", issuer).append("subject", subject))
-                .append("createdAt", now)
-                .append("lastLoginAt", null)
-                .append(RecordMeta.META, new Document("version", 1L).append("archived", false)
-                        .append("createdAt", now).append("updatedAt", now)
-                        .append("createdBy", actor).append("updatedBy", actor));
+        Document user = newUser(input.getString("email"), input.getString("displayName"), input.getString("role"))
+                .append(SSO, new Document("issuer", issuer).append("subject", subject));
         Map<String, Object> shown = visible(user);
         shown.put("signIn", "single sign-on");
-        Outbox.append(user, null, List.of(outbox.event("user", "created", id,
-                new ArrayList<>(Change.between(null, shown, Set.of())), 1)));
-        try {
-            users.insertOne(user);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                throw new RecordException.Duplicate("A user with this email already exists");
-            }
-            throw e;
-        }
-        outbox.written(COLLECTION, id);
-        return user;
+        return insert(user, shown);
     }
 
     /** Links an existing user (found by a verified email) to a single sign-on identity; audited. */
@@ -268,28 +254,10 @@ public class UserService {
     private Document createService(Map<String, Object> body) {
         Document input = CREATE_SERVICE.create(body);
         ObjectId id = new ObjectId();
-        Date now = Date.from(clock.instant());
-        String actor = outbox.actor().id();
         String email = "svc-" + id.toHexString() + "@" + SERVICE_EMAIL_DOMAIN;
-        Document user = new Document("_id", id)
-                .append(KIND, SERVICE)
-                .append("email", email)
-                .append(EMAIL_KEY, emailKey(email))
-                .append("displayName", input.getString("displayName"))
-                .append("role", input.getString("role"))
-                .append("passwordHash", null)
-                .append("enabled", true)
-                .append(PASSWORD_CHANGE_REQUIRED, false)
-                .append("createdAt", now)
-                .append("lastLoginAt", null)
-                .append(RecordMeta.META, new Document("version", 1L).append("archived", false)
-                        .append("createdAt", now).append("updatedAt", now)
-                        .append("createdBy", actor).append("updatedBy", actor));
-        Outbox.append(user, null, List.of(outbox.event("user", "created", id,
-                new ArrayList<>(Change.between(null, visible(user), Set.of())), 1)));
-        users.insertOne(user);
-        outbox.written(COLLECTION, id);
-        return user;
+        Document user = newUser(email, input.getString("displayName"), input.getString("role"))
+                .append("_id", id).append(KIND, SERVICE).append("passwordHash", null);
+        return insert(user, visible(user));
     }
 
     /** A service account: never signs in, whatever it is sent. */

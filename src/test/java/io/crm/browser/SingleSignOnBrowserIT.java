@@ -201,4 +201,16 @@ class SingleSignOnBrowserIT {
         assertThat(me.status()).isEqualTo(200);
         assertThat(me.json().get("email").asString()).isEqualTo("cy@example.test");
     }
+
+    @Test
+    void aServiceAccountNeverSignsInThroughTheProvider() {
+        Http.Response account = browser.api.post("/api/v1/users", Map.of("kind", "service",
+                "displayName", "Billing integration", "role", "MEMBER"));
+        assertThat(account.status()).isEqualTo(201);
+        String email = account.json().get("email").asString();
+        TestIdentityProvider.Person bot = person("billing-bot", email, true, "sales");
+        SsoClient.Step refused = new SsoClient(browser.base).signIn(bot.username(), bot.password());
+        assertThat(refused.location()).isEqualTo(browser.base + "/login?sso=no_sign_in");
+        assertThat(user(email).get("ssoIssuer").isNull()).as("not linked either").isTrue();
+    }
 }

@@ -49,10 +49,6 @@ public class SsoSignIn {
         Role role = roles.roleFor(identity.groups()).orElseThrow(() -> new SsoRefused(SsoRefused.Reason.NO_ROLE,
                 "no role for the groups " + identity.groups() + " in CRM_OIDC_ROLE_MAPPING"));
         Document user = find(identity, role);
-        if (UserService.isService(user)) {
-            // a service account acts only through its tokens, never in a browser
-            throw new SsoRefused(SsoRefused.Reason.NO_SIGN_IN, "user " + user.get("_id") + " is a service account");
-        }
         if (!Boolean.TRUE.equals(user.getBoolean("enabled"))) {
             throw new SsoRefused(SsoRefused.Reason.DISABLED, "user " + user.get("_id") + " is disabled in the CRM");
         }
@@ -85,6 +81,11 @@ public class SsoSignIn {
         }
         if (byEmail.isPresent()) {
             Document existing = byEmail.get();
+            if (UserService.isService(existing)) {
+                // a service account acts only through its tokens, never in a browser
+                throw new SsoRefused(SsoRefused.Reason.NO_SIGN_IN, "user " + existing.get("_id")
+                        + " is a service account");
+            }
             if (existing.get(UserService.SSO) != null) {
                 // linked to another identity (another provider, or a subject that changed): never relinked silently
                 throw new SsoRefused(SsoRefused.Reason.NOT_REGISTERED, "user " + existing.get("_id")
