@@ -47,7 +47,9 @@ public class MfaSignIn implements AuthenticationSuccessHandler {
     /** How long after the password the code may be entered. */
     static final Duration PENDING_FOR = Duration.ofMinutes(10);
 
-    /** Password checked; a code (or enrolment with {@code secret}) still owed. Serializable: it lives in the session. */
+    /**
+     * Password checked; a code (or enrolment with {@code secret}) still owed. Serializable: it lives in the session.
+     */
     public record Pending(String userId, String email, boolean enrol, String secret, Instant since)
             implements Serializable {
     }
@@ -56,7 +58,8 @@ public class MfaSignIn implements AuthenticationSuccessHandler {
     private final UserService users;
     private final Clock clock;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
-    private final SavedRequestAwareAuthenticationSuccessHandler next = new SavedRequestAwareAuthenticationSuccessHandler();
+    private final SavedRequestAwareAuthenticationSuccessHandler next =
+            new SavedRequestAwareAuthenticationSuccessHandler();
 
     public MfaSignIn(MfaService mfa, UserService users, Clock clock, RequestCache requestCache) {
         this.mfa = mfa;

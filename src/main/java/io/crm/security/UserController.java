@@ -72,7 +72,8 @@ public class UserController {
     @PostMapping(path = "/{id}/tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Mint a token for a service account {name, expiresInDays?, scopes?} (never beyond its role); "
             + "the token is in this response only. Listed and revoked with the other tokens (/api/v1/auth/tokens)")
-    public ResponseEntity<Map<String, Object>> mintToken(@PathVariable String id, @RequestBody Map<String, Object> body) {
+    public ResponseEntity<Map<String, Object>> mintToken(@PathVariable String id,
+                                                         @RequestBody Map<String, Object> body) {
         users.serviceAccount(id);
         return ResponseEntity.status(HttpStatus.CREATED).body(tokens.create(id, body));
     }

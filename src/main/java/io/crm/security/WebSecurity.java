@@ -181,7 +181,8 @@ public class WebSecurity {
         RequestMatcher managementServer = WebSecurity::onManagementServer;
         boolean separateManagementPort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
         sso.configure(common(http))
-                // sessions start here (form login, single sign-on) and are registered, so disabling a user can end all of theirs
+                // sessions start here (form login, single sign-on) and are registered, so disabling a user can end all
+                // of theirs
                 .sessionManagement(session -> session.sessionFixation(f -> f.changeSessionId())
                         .maximumSessions(-1).sessionRegistry(sessions).expiredSessionStrategy(this::sessionEnded))
                 .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))

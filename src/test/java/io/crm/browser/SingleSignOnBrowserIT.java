@@ -213,4 +213,13 @@ class SingleSignOnBrowserIT {
         assertThat(refused.location()).isEqualTo(browser.base + "/login?sso=no_sign_in");
         assertThat(user(email).get("ssoIssuer").isNull()).as("not linked either").isTrue();
     }
+
+    @Test
+    void forwardedHeadersFromAnUntrustedClientDoNotChooseTheRedirectUri() {
+        // no CRM_TRUSTED_PROXIES here: a client claiming to be a proxy cannot send the code to its own host
+        SsoClient.Step redirect = new SsoClient(browser.base).get("/oauth2/authorization/oidc",
+                "X-Forwarded-Proto", "https", "X-Forwarded-Host", "attacker.example");
+        assertThat(redirect.location()).contains("redirect_uri=" + browser.base + "/login/oauth2/code/oidc")
+                .doesNotContain("attacker.example");
+    }
 }

@@ -104,7 +104,7 @@ class UiBrowserIT {
         assertThat(browser.driver.findElement(By.cssSelector(".flash")).getText()).contains("Contact created");
 
         browser.open("/contacts");
-        assertThat(rows()).hasSize(4);
+        browser.wait.until(d -> rows().size() == 4);
         browser.driver.findElement(By.id("q")).sendKeys("hopp");
         browser.wait.until(d -> rows().size() == 1);
         assertThat(rows().get(0).getText()).contains("Grace Hopper", "grace@navy.example");
@@ -174,7 +174,7 @@ class UiBrowserIT {
     void aViewerSeesNoEditControlsAndAForgedWriteIsRefused() {
         browser.signIn(viewer);
         browser.open("/contacts");
-        assertThat(rows()).isNotEmpty();
+        browser.wait.until(d -> !rows().isEmpty());
         assertThat(browser.driver.findElements(By.linkText("New contact"))).isEmpty();
         assertThat(browser.driver.findElements(By.cssSelector("input[name=ids]"))).isEmpty();
         browser.driver.findElement(By.linkText("Ada Lovelace")).click();
@@ -211,10 +211,10 @@ class UiBrowserIT {
         browser.signIn(member);
         browser.size(375, 812);
         browser.open("/contacts");
-        long scrollWidth = ((Number) browser.script("return document.documentElement.scrollWidth")).longValue();
         long viewport = ((Number) browser.script("return document.documentElement.clientWidth")).longValue();
         assertThat(viewport).isLessThanOrEqualTo(375);
-        assertThat(scrollWidth).as("no horizontal scrolling").isLessThanOrEqualTo(viewport);
+        // no horizontal scrolling once the page is laid out (a busy machine may report an earlier layout first)
+        browser.wait.until(d -> fitsTheViewport());
         // the navigation folds into a menu button
         WebElement nav = browser.driver.findElement(By.id("site-nav"));
         assertThat(nav.isDisplayed()).isFalse();
@@ -225,9 +225,13 @@ class UiBrowserIT {
         browser.screenshot("contacts-375px");
         for (String page : List.of("/", "/deals")) {
             browser.open(page);
-            long width = ((Number) browser.script("return document.documentElement.scrollWidth")).longValue();
-            assertThat(width).as(page).isLessThanOrEqualTo(viewport);
+            browser.wait.until(d -> fitsTheViewport());
         }
+    }
+
+    private static boolean fitsTheViewport() {
+        return (Boolean) browser.script(
+                "return document.documentElement.scrollWidth <= document.documentElement.clientWidth");
     }
 
     @Test

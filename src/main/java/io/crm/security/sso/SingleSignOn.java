@@ -94,7 +94,9 @@ public class SingleSignOn {
      * The provider's access token is not kept: the CRM calls no API of the provider, so there is nothing to store
      * (and nothing held in one process's memory).
      */
-    private static final OAuth2AuthorizedClientRepository NO_AUTHORIZED_CLIENTS = new OAuth2AuthorizedClientRepository() {
+    private static final OAuth2AuthorizedClientRepository NO_AUTHORIZED_CLIENTS = new NoAuthorizedClients();
+
+    private static final class NoAuthorizedClients implements OAuth2AuthorizedClientRepository {
         @Override
         public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String registrationId,
                 Authentication principal, HttpServletRequest request) {
@@ -112,5 +114,5 @@ public class SingleSignOn {
                                            HttpServletRequest request, HttpServletResponse response) {
             // nothing kept
         }
-    };
+    }
 }
