@@ -281,7 +281,7 @@ note "topology up in $(($(now_ms) - t0)) ms (store + 2 instances + nginx)"
 # An API token for the whole run, made over HTTP Basic through the proxy (curl reads the credentials from stdin).
 token_json=$(printf 'user = "%s:%s"\n' "$ADMIN_EMAIL" "$(<"$ADMIN_PASSWORD_FILE")" |
   curl -sS --fail --max-time 20 -K - -H 'Content-Type: application/json' \
-    -d '{"name":"rehearsal","expiresInDays":1}' "$PROXY/api/v1/auth/tokens") || {
+    -d '{"name":"rehearsal","expiresInDays":1,"scopes":["admin"]}' "$PROXY/api/v1/auth/tokens") || {
   echo "could not create an API token with the first admin's password" >&2
   exit 1
 }
