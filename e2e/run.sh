@@ -188,7 +188,9 @@ else
   AUTH="Bearer ${viewer_token}" req GET /api/v1/users
   check "VIEWER token: user management is 403" 403
   AUTH="Bearer ${viewer_token}" req DELETE "/api/v1/auth/tokens/${viewer_token_id}"
-  check "the viewer revokes its token" 204
+  check "a read-only token cannot revoke (a write): 403 naming the scope" 403 '.missingScope == "write"'
+  AUTH=$(basic "$viewer_email" "$viewer_password") req DELETE "/api/v1/auth/tokens/${viewer_token_id}"
+  check "the viewer revokes its token with its password" 204
   # Each replica remembers a checked token for CRM_TOKEN_CACHE_TTL (5 s by default; E2E_TOKEN_CACHE_SECONDS here):
   # the one that revoked it refuses it at once, the others within that time (docs/security.md "Token cache"). Past
   # it, every replica refuses it: two requests, so a round-robin proxy asks two of them.
