@@ -1,13 +1,9 @@
 package io.crm.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -166,12 +162,7 @@ public class MfaService {
 
     /** As typed, whatever the case, dashes or spaces. */
     static String hash(String recoveryCode) {
-        String normal = recoveryCode.replace("-", "").replace(" ", "").strip().toUpperCase(Locale.ROOT);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(normal.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // a high-entropy secret like an API token: the same plain SHA-256
+        return ApiTokenService.hash(recoveryCode.replace("-", "").replace(" ", "").strip().toUpperCase(Locale.ROOT));
     }
 }
