@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.crm.e2e.ServiceProcess;
@@ -151,6 +152,24 @@ final class Browser implements AutoCloseable {
 
     WebElement waitFor(By by) {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /**
+     * Waits until at least {@code n} elements match; a timeout fails with the page's address, title and opening text,
+     * so a flaky failure says what the browser actually showed.
+     */
+    List<WebElement> waitForAtLeast(By by, int n) {
+        try {
+            return wait.until(d -> {
+                List<WebElement> found = d.findElements(by);
+                return found.size() >= n ? found : null;
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String text = driver.findElement(By.tagName("body")).getText();
+            throw new AssertionError("expected at least %d of %s on %s (title \"%s\"), found %d; the page begins: %s"
+                    .formatted(n, by, driver.getCurrentUrl(), driver.getTitle(), driver.findElements(by).size(),
+                            text.substring(0, Math.min(600, text.length()))), e);
+        }
     }
 
     void size(int width, int height) {

@@ -1,6 +1,7 @@
 package io.crm.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,20 +96,26 @@ class DemoDataBrowserIT {
     void aContactPageShowsItsCompanyDealsAndTimeline() throws Exception {
         String contact = busiestContact();
         browser.open("/contacts/" + contact);
-        List<WebElement> entries = browser.driver.findElements(By.cssSelector(".timeline .entry"));
-        assertThat(entries).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(browser.driver.findElements(By.cssSelector(".timeline .entry.stage-change"))).isNotEmpty();
+        browser.waitForAtLeast(By.cssSelector(".timeline .entry"), 3);
+        browser.waitForAtLeast(By.cssSelector(".timeline .entry.stage-change"), 1);
         browser.screenshot(DOCS, "contact-detail");
     }
 
     @Test
     void theContactsListPagesThroughTheDemoAndFitsAPhone() throws Exception {
         browser.open("/contacts");
-        assertThat(browser.driver.findElements(By.cssSelector("#results tr.contact-row"))).hasSize(25);
+        assertThat(browser.waitForAtLeast(By.cssSelector("#results tr.contact-row"), 25)).hasSize(25);
         browser.screenshot(DOCS, "contacts");
 
         browser.size(375, 812);
         browser.open("/contacts");
+        // the layout settles after load (the vertical scrollbar appears once the rows are drawn): wait, then assert
+        String fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth";
+        try {
+            browser.wait.until(d -> Boolean.TRUE.equals(browser.script(fits)));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // the assertion below says by how much it overflows
+        }
         long scrollWidth = ((Number) browser.script("return document.documentElement.scrollWidth")).longValue();
         long viewport = ((Number) browser.script("return document.documentElement.clientWidth")).longValue();
         assertThat(scrollWidth).as("no horizontal scrolling").isLessThanOrEqualTo(viewport);
@@ -150,20 +157,29 @@ class DemoDataBrowserIT {
     }
 
     /** A contact on a deal that moved along the pipeline, with the most timeline entries among a few. */
+    /**
+     * A contact on a negotiation deal with the longest timeline. Stage changes reach timelines through the event
+     * relay, which may still be draining the demo's thousand events on a busy machine: wait until one shows.
+     */
     private static String busiestContact() {
-        String best = null;
-        int most = -1;
-        for (JsonNode deal : browser.api.get("/api/v1/deals?stage=negotiation&limit=10").json().get("items")) {
-            for (JsonNode id : deal.get("contactIds")) {
-                int entries = browser.api.get("/api/v1/contacts/" + id.asString() + "/timeline?limit=20").json()
-                        .get("items").size();
-                if (entries > most) {
-                    most = entries;
-                    best = id.asString();
+        return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String best = null;
+            int most = -1;
+            for (JsonNode deal : browser.api.get("/api/v1/deals?stage=negotiation&limit=10").json().get("items")) {
+                for (JsonNode id : deal.get("contactIds")) {
+                    JsonNode items = browser.api.get("/api/v1/contacts/" + id.asString() + "/timeline?limit=20")
+                            .json().get("items");
+                    boolean staged = false;
+                    for (JsonNode item : items) {
+                        staged |= "stageChange".equals(item.get("kind").asString());
+                    }
+                    if (staged && items.size() > most) {
+                        most = items.size();
+                        best = id.asString();
+                    }
                 }
             }
-        }
-        assertThat(best).as("a contact on a negotiation deal").isNotNull();
-        return best;
+            return most >= 3 ? best : null;
+        }, java.util.Objects::nonNull);
     }
 }
