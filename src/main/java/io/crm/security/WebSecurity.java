@@ -158,6 +158,9 @@ public class WebSecurity {
                         // the legacy API's deletes are permanent
                         .requestMatchers(request -> HttpMethod.DELETE.matches(request.getMethod())
                                 && Paths.LEGACY.matches(request)).access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
+                        // a viewer marks their own notifications read (a token: with the write scope)
+                        .requestMatchers(request -> !isSafe(request) && Paths.NOTIFICATIONS.matches(request))
+                        .access(ScopeRules.require(Role.VIEWER, Scope.WRITE))
                         .requestMatchers(HttpMethod.GET).access(ScopeRules.require(Role.VIEWER, Scope.READ))
                         .requestMatchers(HttpMethod.HEAD).access(ScopeRules.require(Role.VIEWER, Scope.READ))
                         .anyRequest().access(ScopeRules.require(Role.MEMBER, Scope.WRITE)));

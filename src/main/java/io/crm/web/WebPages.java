@@ -1,5 +1,6 @@
 package io.crm.web;
 
+import io.crm.notification.NotificationStore;
 import io.crm.record.RecordException;
 import io.crm.security.CrmUser;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,10 +26,23 @@ public class WebPages {
 
     private static final Logger log = LoggerFactory.getLogger(WebPages.class);
 
+    private final NotificationStore notifications;
+
+    WebPages(NotificationStore notifications) {
+        this.notifications = notifications;
+    }
+
     @ModelAttribute("me")
     CrmUser me() {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         return auth != null && auth.getPrincipal() instanceof CrmUser user ? user : null;
+    }
+
+    /** The bell's badge on every page of a signed-in user (one indexed count). */
+    @ModelAttribute("unreadNotifications")
+    Long unreadNotifications() {
+        CrmUser me = me();
+        return me == null ? null : notifications.unread(me.id());
     }
 
     @ExceptionHandler(RecordException.class)

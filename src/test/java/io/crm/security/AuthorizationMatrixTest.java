@@ -136,6 +136,9 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/users/" + service + "/tokens", Map.of()),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/users/" + service + "/tokens", null),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/audit", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/notifications", null),
+                new Endpoint(Access.VIEWER, "POST", "/api/v1/notifications/read", Map.of()),
+                new Endpoint(Access.VIEWER, "POST", "/api/v1/notifications/" + new ObjectId() + "/read", Map.of()),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/events?types=contact.*&limit=5", null),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/webhooks", null),
@@ -172,6 +175,7 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.MEMBER, "POST", "/api/v1/imports/preview", Map.of()),
                 // the web UI's pages and form posts (a token works there too; browsers use a session)
                 new Endpoint(Access.SIGNED_IN, "GET", "/contacts", null),
+                new Endpoint(Access.SIGNED_IN, "GET", "/notifications", null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/contacts/" + contact, null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/companies/" + company, null),
                 new Endpoint(Access.SIGNED_IN, "GET", "/deals", null),

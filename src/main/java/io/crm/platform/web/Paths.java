@@ -29,6 +29,8 @@ public final class Paths {
     public static final PathSet UI_ADMIN = PathSet.of("/admin", "/admin/**");
     /** The signed-in user's own account pages (the password). */
     public static final PathSet ACCOUNT = PathSet.of("/account", "/account/**");
+    /** A user's own notifications: any role may mark theirs read. */
+    public static final PathSet NOTIFICATIONS = PathSet.of("/api/v1/notifications", "/api/v1/notifications/**");
     /** The original service's root, a JSON description of the service (the web UI's dashboard for browsers). */
     public static final PathSet ROOT = PathSet.of("/");
 
