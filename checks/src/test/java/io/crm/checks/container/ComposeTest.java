@@ -150,6 +150,41 @@ class ComposeTest {
             }
         }
         problems.addAll(adminSecretViolations(compose));
+        problems.addAll(mailCatcherViolations(compose));
+        return problems;
+    }
+
+    /**
+     * The development SMTP catcher: only in the "mail" profile (never in the default stack), a pinned image, its web
+     * UI published on loopback only, reachable from the app, and the app's mail host not defaulting to it.
+     */
+    static List<String> mailCatcherViolations(JsonNode compose) {
+        List<String> problems = new ArrayList<>();
+        JsonNode mailpit = compose.path("services").path("mailpit");
+        if (mailpit.isMissingNode()) {
+            return List.of("no mailpit service (the development SMTP catcher)");
+        }
+        if (!mailpit.path("image").asString("").matches("axllent/mailpit:v[0-9]+\\.[0-9]+\\.[0-9]+")) {
+            problems.add("mailpit must be a pinned axllent/mailpit:vX.Y.Z image: " + mailpit.path("image"));
+        }
+        if (!mailpit.path("profiles").toString().equals("[\"mail\"]")) {
+            problems.add("mailpit must run only in the \"mail\" profile");
+        }
+        for (JsonNode port : mailpit.path("ports")) {
+            if (!port.asString("").startsWith("127.0.0.1:")) {
+                problems.add("mailpit publishes a port beyond loopback: " + port.asString(""));
+            }
+        }
+        if (!mailpit.path("networks").toString().contains("backend")) {
+            problems.add("mailpit must be on the app's backend network");
+        }
+        if (mailpit.path("deploy").path("resources").path("limits").path("memory").isMissingNode()) {
+            problems.add("mailpit has no memory limit");
+        }
+        String host = compose.path("services").path("app").path("environment").path("SPRING_MAIL_HOST").asString("");
+        if (!host.equals("${SPRING_MAIL_HOST:-}")) {
+            problems.add("the app's SPRING_MAIL_HOST must come from .env with no default: " + host);
+        }
         return problems;
     }
 
@@ -214,6 +249,17 @@ class ComposeTest {
         assertThat(stackViolations(compose.replace("      CRM_ADMIN_PASSWORD_FILE: /run/secrets/crm_admin_password",
                 "      CRM_ADMIN_PASSWORD_FILE: /etc/admin-password")))
                 .anySatisfy(p -> assertThat(p).contains("literal credential"));
+        // the development mail catcher
+        assertThat(stackViolations(compose.replace("    profiles: [mail]\n", "")))
+                .anySatisfy(p -> assertThat(p).contains("only in the \"mail\" profile"));
+        assertThat(stackViolations(compose.replace("\"127.0.0.1:${MAILPIT_UI_PORT:-8025}:8025\"", "\"8025:8025\"")))
+                .anySatisfy(p -> assertThat(p).contains("beyond loopback"));
+        assertThat(stackViolations(compose.replace("axllent/mailpit:v1.20.4", "axllent/mailpit:latest")))
+                .anySatisfy(p -> assertThat(p).contains("pinned axllent/mailpit"));
+        assertThat(stackViolations(compose.replace("SPRING_MAIL_HOST: ${SPRING_MAIL_HOST:-}",
+                "SPRING_MAIL_HOST: ${SPRING_MAIL_HOST:-mailpit}"))).anySatisfy(p -> assertThat(p).contains("no default"));
+        assertThat(stackViolations(compose.replace("          memory: 128m\n\nnetworks:", "\nnetworks:")))
+                .anySatisfy(p -> assertThat(p).contains("mailpit has no memory limit"));
         assertThat(stackViolations(compose.replace("    file: ${CRM_ADMIN_SECRET_FILE:-./secrets/crm-admin-password}",
                 "    external: true"))).anySatisfy(p -> assertThat(p).contains("defined from a file"));
     }
