@@ -228,7 +228,7 @@ public final class MailParser {
         boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null;
         byte[] content = decoded(part);
         if (!attachment && base.equals("text/plain") && body.text == null) {
-            body.text = text(content, type);
+            body.text = text(content, type).replace("\r\n", "\n");
         } else if (!attachment && base.equals("text/html") && body.html == null) {
             body.html = text(content, type);
         } else if (base.equals("message/rfc822") && !attachment) {
