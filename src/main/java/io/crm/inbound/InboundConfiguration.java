@@ -37,6 +37,11 @@ public class InboundConfiguration {
                 activities, contacts, policy, address, parser, properties.createContacts(), clock);
     }
 
+    @Bean
+    SmtpListener inboundSmtpListener(InboundMail mail, InboundAddress address, InboundProperties properties) {
+        return new SmtpListener(mail, address, properties);
+    }
+
     /** Every query on incoming mail is served by one of these (see docs/indexes.md). */
     @Bean
     CollectionIndexes inboundEmailIndexes() {
