@@ -12,6 +12,7 @@ import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.security.Secrets;
 import io.crm.store.CollectionIndexes;
+import net.javacrumbs.shedlock.core.LockProvider;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,6 +41,20 @@ public class InboundConfiguration {
     @Bean
     SmtpListener inboundSmtpListener(InboundMail mail, InboundAddress address, InboundProperties properties) {
         return new SmtpListener(mail, address, properties);
+    }
+
+    @Bean
+    ImapPoller inboundImapPoller(InboundMail mail, MongoTemplate mongo, LockProvider locks,
+                                 InboundProperties properties, Clock clock) {
+        InboundProperties.Imap imap = properties.imap();
+        return new ImapPoller(mail, mongo.getCollection(ImapPoller.COLLECTION), locks, imap,
+                imap.enabled() ? Secrets.valueOrFile(imap.password(), imap.passwordFile()) : "", clock);
+    }
+
+    @Bean
+    InboundStatus inboundStatus(InboundProperties properties, SmtpListener smtp, ImapPoller imap,
+                                MongoTemplate mongo) {
+        return new InboundStatus(properties, smtp, imap, mongo.getCollection(ImapPoller.COLLECTION));
     }
 
     /** Every query on incoming mail is served by one of these (see docs/indexes.md). */

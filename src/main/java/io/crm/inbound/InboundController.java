@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,9 +29,18 @@ public class InboundController {
     public static final String MEDIA_TYPE = "message/rfc822";
 
     private final InboundMail mail;
+    private final InboundStatus status;
 
-    public InboundController(InboundMail mail) {
+    public InboundController(InboundMail mail, InboundStatus status) {
         this.mail = mail;
+        this.status = status;
+    }
+
+    @Operation(summary = "The SMTP listener and the IMAP poller: running, sync state, last error (admins)")
+    @GetMapping("/status")
+    @PreAuthorize(Access.ADMIN)
+    public Map<String, Object> status() {
+        return status.toJson();
     }
 
     @Operation(summary = "Log a raw RFC 822 message on the timelines of the contacts it names (201; 200 for a "
