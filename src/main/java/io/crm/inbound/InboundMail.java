@@ -41,6 +41,12 @@ public class InboundMail {
     /** Longest activity subject and body (the activity schema's limits). */
     static final int SUBJECT_LENGTH = 200;
     static final int BODY_LENGTH = 20_000;
+    /**
+     * Longest text and HTML body kept on the stored message (a MongoDB document holds 16 MB at most, a message may
+     * be 25 MB); longer ones are cut and marked {@code truncated}.
+     */
+    static final int STORED_TEXT = 1_000_000;
+    static final int STORED_HTML = 2_000_000;
 
     private static final Logger log = LoggerFactory.getLogger(InboundMail.class);
 
@@ -101,8 +107,9 @@ public class InboundMail {
                 .append("cc", addresses(parsed.cc()))
                 .append("subject", parsed.subject())
                 .append("date", parsed.date() == null ? null : Date.from(parsed.date()))
-                .append("text", parsed.text())
-                .append("html", parsed.html())
+                .append("text", cut(parsed.text(), STORED_TEXT))
+                .append("html", cut(parsed.html(), STORED_HTML))
+                .append("truncated", parsed.text().length() > STORED_TEXT || parsed.html().length() > STORED_HTML)
                 .append("size", parsed.size())
                 .append("via", via)
                 .append("receivedAt", Date.from(clock.instant()))

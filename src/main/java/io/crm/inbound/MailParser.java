@@ -49,6 +49,10 @@ public final class MailParser {
     static final int MAX_DEPTH = 10;
     /** MIME parts per message beyond which it is refused. */
     static final int MAX_PARTS = 500;
+    /** Longest subject or display name kept (a header may be folded over megabytes). */
+    static final int MAX_HEADER_TEXT = 1000;
+    /** To and Cc addresses together beyond which a message is refused (no real conversation has more). */
+    static final int MAX_RECIPIENTS = 1000;
 
     /**
      * Formatting, blocks, links and tables survive; scripts, event handlers, forms, iframes, style sheets and images
@@ -97,8 +101,13 @@ public final class MailParser {
             String html = body.html == null ? "" : HTML_POLICY.sanitize(body.html);
             String text = body.text != null ? body.text
                     : body.html == null ? "" : Encoding.decodeHtml(TEXT_ONLY.sanitize(body.html)).strip();
-            return new ParsedEmail(messageId(message, raw), lower(from.getAddress()), name(from),
-                    addresses(message, Message.RecipientType.TO), addresses(message, Message.RecipientType.CC),
+            List<ParsedEmail.Address> to = addresses(message, Message.RecipientType.TO);
+            List<ParsedEmail.Address> cc = addresses(message, Message.RecipientType.CC);
+            if (to.size() + cc.size() > MAX_RECIPIENTS) {
+                throw new InboundRejected(Reason.MALFORMED, "The message has more than " + MAX_RECIPIENTS
+                        + " To and Cc addresses");
+            }
+            return new ParsedEmail(messageId(message, raw), lower(from.getAddress()), name(from), to, cc,
                     subject(message), message.getSentDate() == null ? null : message.getSentDate().toInstant(),
                     text, html, List.copyOf(body.attachments), raw.length);
         } catch (MessagingException e) {
@@ -180,7 +189,8 @@ public final class MailParser {
 
     private static String subject(MimeMessage message) throws MessagingException {
         String subject = message.getSubject();
-        return subject == null ? "" : subject.replaceAll("[\\r\\n\\t]+", " ").strip();
+        String flat = subject == null ? "" : subject.replaceAll("[\\r\\n\\t]+", " ").strip();
+        return flat.length() <= MAX_HEADER_TEXT ? flat : flat.substring(0, MAX_HEADER_TEXT);
     }
 
     /** The Message-ID; without one, a digest of the content, so the same message sent twice is still one. */
@@ -289,7 +299,8 @@ public final class MailParser {
 
     private static String name(InternetAddress address) {
         String personal = address.getPersonal();
-        return personal == null ? "" : personal.replaceAll("[\\r\\n\\t]+", " ").strip();
+        String flat = personal == null ? "" : personal.replaceAll("[\\r\\n\\t]+", " ").strip();
+        return flat.length() <= MAX_HEADER_TEXT ? flat : flat.substring(0, MAX_HEADER_TEXT);
     }
 
     private static String lower(String address) {

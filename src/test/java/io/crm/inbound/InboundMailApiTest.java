@@ -115,6 +115,24 @@ class InboundMailApiTest extends ApiTest {
     }
 
     @Test
+    void aLongBodyIsCutOnTheActivityAndOnTheStoredMessage() {
+        create("/api/v1/contacts", Map.of("name", "Ann", "email", "ann@customer.example"));
+        String text = "All work and no play. ".repeat(60_000);
+        byte[] raw = ("From: sam@sales.example\r\nTo: ann@customer.example\r\nSubject: long\r\n"
+                + "Message-ID: <long-1@sales.example>\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n" + text
+                + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        Http.Response stored = http.sendBytes("POST", "/api/v1/inbound/email", "message/rfc822", raw);
+
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(201);
+        Document saved = mongo.getCollection(InboundMail.COLLECTION).find().first();
+        assertThat(saved.getBoolean("truncated")).isTrue();
+        assertThat(saved.getString("text")).hasSize(InboundMail.STORED_TEXT);
+        Document activity = mongo.getCollection("activities").find().first();
+        assertThat(activity.getString("body")).hasSize(InboundMail.BODY_LENGTH).endsWith("…");
+    }
+
+    @Test
     void unknownAddressesCreateNoContactsByDefault() {
         Http.Response stored = post(http, "bcc-two-contacts.eml");
 

@@ -101,6 +101,19 @@ class MailParserTest {
     }
 
     @Test
+    void tooManyRecipientsAreMalformed() {
+        StringBuilder to = new StringBuilder();
+        for (int i = 0; i <= MailParser.MAX_RECIPIENTS; i++) {
+            to.append(i == 0 ? "" : ", ").append("r").append(i).append("@customer.example");
+        }
+        byte[] raw = ("From: sam@sales.example\r\nTo: " + to + "\r\nSubject: all\r\n\r\nHi.\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        assertThatThrownBy(() -> parser.parse(raw)).isInstanceOfSatisfying(InboundRejected.class,
+                e -> assertThat(e.getMessage()).contains("To and Cc"));
+    }
+
+    @Test
     void anEmptyBodyIsMalformed() {
         assertThatThrownBy(() -> parser.parse(new byte[0])).isInstanceOf(InboundRejected.class);
     }
