@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Stores a checked incoming message ({@link ParsedEmail}) once per Message-ID and logs it as an {@code email}
  * activity on every contact whose address is its From, To or Cc (through {@link ActivityService}, so the events, the
  * audit log and the timelines see it like any activity). The message's first write claims its Message-ID (a unique
- * index), so the same message arriving twice (a retry, BCC and IMAP both, two replicas) is logged once.
+ * index), so the same message arriving twice (a retry, BCC and IMAP both, two replicas) is logged once; a message
+ * whose logging was interrupted is finished by its next delivery (see {@link #claimUnfinished}).
  */
 public class InboundMail {
 
@@ -47,6 +48,8 @@ public class InboundMail {
      */
     static final int STORED_TEXT = 1_000_000;
     static final int STORED_HTML = 2_000_000;
+    /** How long after its last claim an interrupted message may be finished by another delivery of it. */
+    static final java.time.Duration RESUME_AFTER = java.time.Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(InboundMail.class);
 
@@ -99,6 +102,7 @@ public class InboundMail {
 
     public Outcome store(ParsedEmail parsed, String via) {
         ObjectId id = new ObjectId();
+        Date now = Date.from(clock.instant());
         Document email = new Document("_id", id)
                 .append("messageId", parsed.messageId())
                 .append("from", parsed.from())
@@ -112,7 +116,8 @@ public class InboundMail {
                 .append("truncated", parsed.text().length() > STORED_TEXT || parsed.html().length() > STORED_HTML)
                 .append("size", parsed.size())
                 .append("via", via)
-                .append("receivedAt", Date.from(clock.instant()))
+                .append("receivedAt", now)
+                .append("claimedAt", now)
                 .append("state", "received");
         try {
             emails.insertOne(email);
@@ -121,24 +126,62 @@ public class InboundMail {
                 throw e;
             }
             Document existing = emails.find(Filters.eq("messageId", parsed.messageId())).first();
-            log.info("inbound mail via {}: Message-ID already logged, ignored", via);
-            return new Outcome(existing, true);
+            Document resumed = existing == null ? null : claimUnfinished(existing);
+            if (resumed == null) {
+                log.info("inbound mail via {}: Message-ID already logged, ignored", via);
+                return new Outcome(existing, true);
+            }
+            log.info("inbound mail via {}: finishing a message whose logging was interrupted", via);
+            email = resumed;
+            id = resumed.getObjectId("_id");
         }
-        List<Document> stored = storeAttachments(id, parsed);
-        List<ObjectId> contactIds = new ArrayList<>();
+        return log(id, email, parsed, via);
+    }
+
+    /**
+     * A message stored but not logged on all its contacts (its process died midway) is finished by the next delivery
+     * of the same Message-ID, once {@link #RESUME_AFTER} has passed since it was last claimed (so a replica still
+     * working on it is not raced); null when there is nothing to finish.
+     */
+    private Document claimUnfinished(Document existing) {
+        Date claimedAt = existing.getDate("claimedAt");
+        if (!"received".equals(existing.getString("state")) || claimedAt == null
+                || claimedAt.toInstant().plus(RESUME_AFTER).isAfter(clock.instant())) {
+            return null;
+        }
+        return emails.findOneAndUpdate(Filters.and(Filters.eq("_id", existing.getObjectId("_id")),
+                        Filters.eq("state", "received"), Filters.eq("claimedAt", claimedAt)),
+                Updates.set("claimedAt", Date.from(clock.instant())),
+                new com.mongodb.client.model.FindOneAndUpdateOptions()
+                        .returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+    }
+
+    /**
+     * Stores the attachments (unless an interrupted attempt did) and logs the activities, recording each contact
+     * as it is done, so finishing an interrupted message logs only the contacts still missing.
+     */
+    private Outcome log(ObjectId id, Document email, ParsedEmail parsed, String via) {
+        List<Document> stored = email.getList("attachments", Document.class);
+        if (stored == null) {
+            stored = storeAttachments(id, parsed);
+            emails.updateOne(Filters.eq("_id", id), Updates.set("attachments", stored));
+        }
+        Set<ObjectId> done = new LinkedHashSet<>(email.getList("contactIds", ObjectId.class, List.of()));
         List<String> created = new ArrayList<>();
+        int logged = 0;
         for (Document contact : contactsOf(parsed, created)) {
-            contactIds.add(contact.getObjectId("_id"));
+            ObjectId contactId = contact.getObjectId("_id");
+            if (!done.add(contactId)) {
+                continue;
+            }
+            ObjectId activity = activities.create(activity(parsed, contactId)).getObjectId("_id");
+            emails.updateOne(Filters.eq("_id", id), Updates.combine(Updates.push("contactIds", contactId),
+                    Updates.push("activityIds", activity)));
+            logged++;
         }
-        List<ObjectId> activityIds = new ArrayList<>();
-        for (ObjectId contact : contactIds) {
-            activityIds.add(activities.create(activity(parsed, contact)).getObjectId("_id"));
-        }
-        emails.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("attachments", stored),
-                Updates.set("contactIds", contactIds), Updates.set("activityIds", activityIds),
-                Updates.set("createdContacts", created), Updates.set("state", "logged")));
-        log.info("inbound mail via {}: logged on {} contact(s), {} attachment(s)", via, contactIds.size(),
-                stored.size());
+        emails.updateOne(Filters.eq("_id", id), Updates.combine(Updates.addEachToSet("createdContacts",
+                new ArrayList<>(created)), Updates.set("state", "logged")));
+        log.info("inbound mail via {}: logged on {} contact(s), {} attachment(s)", via, logged, stored.size());
         return new Outcome(emails.find(Filters.eq("_id", id)).first(), false);
     }
 

@@ -72,6 +72,34 @@ class InboundMailApiTest extends ApiTest {
     }
 
     @Test
+    void aMessageWhoseLoggingWasInterruptedIsFinishedByItsNextDelivery() {
+        String ann = create("/api/v1/contacts", Map.of("name", "Ann", "email", "ann@customer.example"));
+        String bob = create("/api/v1/contacts", Map.of("name", "Bob", "email", "bob@customer.example"));
+        assertThat(post(http, "bcc-two-contacts.eml").status()).isEqualTo(201);
+        // as a process that died after logging Ann and before Bob would have left it
+        org.bson.types.ObjectId bobId = new org.bson.types.ObjectId(bob);
+        mongo.getCollection("activities").deleteOne(com.mongodb.client.model.Filters.eq("contactId", bobId));
+        mongo.getCollection(InboundMail.COLLECTION).updateOne(new Document(), com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.set("state", "received"),
+                com.mongodb.client.model.Updates.pull("contactIds", bobId)));
+        assertThat(emailsOnTimeline(bob)).isEmpty();
+
+        // soon after: another replica may still be at it, so a duplicate
+        assertThat(post(http, "bcc-two-contacts.eml").status()).isEqualTo(200);
+        assertThat(emailsOnTimeline(bob)).isEmpty();
+        // later: the next delivery finishes it, logging only the contact still missing
+        clock.advance(InboundMail.RESUME_AFTER.plusMinutes(1));
+        Http.Response finished = post(http, "bcc-two-contacts.eml");
+
+        assertThat(finished.status()).as(finished.toString()).isEqualTo(201);
+        assertThat(finished.json().get("state").asString()).isEqualTo("logged");
+        assertThat(emailsOnTimeline(bob)).hasSize(1);
+        assertThat(emailsOnTimeline(ann)).hasSize(1);
+        assertThat(mongo.getCollection(InboundMail.BUCKET + ".files").countDocuments()).isOne();
+        assertThat(post(http, "bcc-two-contacts.eml").status()).isEqualTo(200);
+    }
+
+    @Test
     void attachmentsFailingTheChecksAreListedNotStored() {
         create("/api/v1/contacts", Map.of("name", "Ann", "email", "ann@customer.example"));
 
