@@ -83,6 +83,16 @@ public class InboundMail {
         return parser;
     }
 
+    /**
+     * 503: the same Message-ID is being logged by another delivery (or its interrupted attempt is recent); the SMTP
+     * listener answers 451 and the poller retries, so the sender comes back once it is finished or can be finished.
+     */
+    public static final class BeingLogged extends RecordException {
+        BeingLogged() {
+            super(503, "Service unavailable", "This message is being logged by another delivery; retry later");
+        }
+    }
+
     /** What became of a message: the stored message, and whether it had been stored before. */
     public record Outcome(Document email, boolean duplicate) {
     }
@@ -126,10 +136,14 @@ public class InboundMail {
                 throw e;
             }
             Document existing = emails.find(Filters.eq("messageId", parsed.messageId())).first();
-            Document resumed = existing == null ? null : claimUnfinished(existing);
-            if (resumed == null) {
+            if (existing == null || "logged".equals(existing.getString("state"))) {
                 log.info("inbound mail via {}: Message-ID already logged, ignored", via);
                 return new Outcome(existing, true);
+            }
+            Document resumed = claimUnfinished(existing);
+            if (resumed == null) {
+                // being logged right now (or its attempt died less than RESUME_AFTER ago): the sender retries later
+                throw new BeingLogged();
             }
             log.info("inbound mail via {}: finishing a message whose logging was interrupted", via);
             email = resumed;
@@ -145,7 +159,7 @@ public class InboundMail {
      */
     private Document claimUnfinished(Document existing) {
         Date claimedAt = existing.getDate("claimedAt");
-        if (!"received".equals(existing.getString("state")) || claimedAt == null
+        if (claimedAt == null
                 || claimedAt.toInstant().plus(RESUME_AFTER).isAfter(clock.instant())) {
             return null;
         }

@@ -123,6 +123,8 @@ public class SmtpListener implements SmartLifecycle {
                 return "2.6.0 " + (outcome.duplicate() ? "Already logged" : "Logged");
             } catch (InboundRejected e) {
                 throw new RejectException(e.smtpCode(), e.smtpText());
+            } catch (InboundMail.BeingLogged e) {
+                throw new RejectException(451, "4.3.0 " + e.getMessage());
             } catch (RuntimeException e) {
                 log.warn("inbound mail: could not store a message received by SMTP; the sender will retry", e);
                 throw new RejectException(451, "4.3.0 Temporary failure, try again later");
