@@ -22,8 +22,8 @@ import org.springframework.context.SmartLifecycle;
  * {@code local+<secret>@domain} only (550 at RCPT otherwise), from allowed sender domains only (550 at MAIL FROM),
  * announces the size limit (SIZE) and refuses the bad-input cases at DATA with a permanent 5xx, so nothing is stored
  * and the sender gets a bounce naming the reason. A store failure answers 451, so the sending server retries. Starts
- * and stops with the application context; each replica may run one (the Message-ID index keeps a message logged
- * once whichever replica receives it).
+ * and stops with the application context (stopped first: the default, highest phase); each replica may run one (the
+ * Message-ID index keeps a message logged once whichever replica receives it).
  */
 public class SmtpListener implements SmartLifecycle {
 
