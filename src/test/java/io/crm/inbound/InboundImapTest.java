@@ -120,6 +120,26 @@ class InboundImapTest extends ApiTest {
     }
 
     @Test
+    void whileAnotherReplicaHoldsTheLeaseThisOneDoesNotPoll() throws Exception {
+        create("/api/v1/contacts", Map.of("name", "Ann", "email", "ann@customer.example"));
+        deliver("bcc-two-contacts.eml");
+        // another replica's lease, as ShedLock keeps it in MongoDB (wall-clock times, like ShedLock's own)
+        java.time.Instant now = java.time.Instant.now();
+        mongo.getCollection("shedLock").insertOne(new Document("_id", ImapPoller.LEASE)
+                .append("lockUntil", java.util.Date.from(now.plusSeconds(300)))
+                .append("lockedAt", java.util.Date.from(now)).append("lockedBy", "other-replica"));
+
+        poller.pollOnce();
+
+        assertThat(emailActivities()).isZero();
+        assertThat(mongo.getCollection(ImapPoller.COLLECTION).countDocuments()).isZero();
+        // the lease released: this replica polls
+        mongo.getCollection("shedLock").deleteOne(Filters.eq("_id", ImapPoller.LEASE));
+        poller.pollOnce();
+        assertThat(emailActivities()).isOne();
+    }
+
+    @Test
     void aNewUidValidityStartsOverWithoutLoggingTwice() throws Exception {
         create("/api/v1/contacts", Map.of("name", "Ann", "email", "ann@customer.example"));
         deliver("bcc-two-contacts.eml");
