@@ -97,7 +97,17 @@ class ConfigurationDocumentationTest {
             Map.entry("CRM_OIDC_ROLE_CLAIM", "roles"),
             Map.entry("CRM_OIDC_ROLE_MAPPING", "crm-admins=ADMIN,*=VIEWER"),
             Map.entry("CRM_OIDC_ALLOWED_DOMAINS", "example.test,example.org"),
-            Map.entry("CRM_OIDC_PROVIDER_NAME", "Okta"));
+            Map.entry("CRM_OIDC_PROVIDER_NAME", "Okta"),
+            Map.entry("CRM_INBOUND_SMTP_BIND_ADDRESS", "10.0.0.5"),
+            Map.entry("CRM_INBOUND_ADDRESS", "log@crm.example.test"),
+            Map.entry("CRM_INBOUND_SECRET_FILE", "/run/secrets/inbound"),
+            Map.entry("CRM_INBOUND_SECRET", "inbound-secret-value"),
+            Map.entry("CRM_INBOUND_ALLOWED_SENDER_DOMAINS", "example.test,example.org"),
+            Map.entry("CRM_IMAP_HOST", "imap.example.test"),
+            Map.entry("CRM_IMAP_USERNAME", "crm@example.test"),
+            Map.entry("CRM_IMAP_PASSWORD_FILE", "/run/secrets/imap"),
+            Map.entry("CRM_IMAP_PASSWORD", "imap-password-value"),
+            Map.entry("CRM_IMAP_FOLDER", "CRM"));
 
     private static final ConversionService CONVERSION = ApplicationConversionService.getSharedInstance();
     private static ValidatorFactory validators;

@@ -67,9 +67,19 @@ public final class Http {
 
     /** Raw request: any method, content type and body text (null for none), extra headers as name, value pairs. */
     public Response send(String method, String path, String contentType, String body, String... headers) {
+        return sendWith(method, path, contentType, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body), headers);
+    }
+
+    /** Raw request with a binary body (a raw email message, say). */
+    public Response sendBytes(String method, String path, String contentType, byte[] body, String... headers) {
+        return sendWith(method, path, contentType, HttpRequest.BodyPublishers.ofByteArray(body), headers);
+    }
+
+    private Response sendWith(String method, String path, String contentType, HttpRequest.BodyPublisher body,
+                              String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Rejects request bodies over {@code crm.limits.max-body-size} with 413 before anything parses them: by
  * Content-Length when given, otherwise by reading at most limit + 1 bytes. Multipart uploads (CSV imports) have their
- * own, larger limit (spring.servlet.multipart.*).
+ * own, larger limit (spring.servlet.multipart.*); so do raw messages posted to the inbound mail endpoint
+ * (message/rfc822, crm.inbound.max-message-size, which its handler enforces while reading).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -35,7 +36,8 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String contentType = request.getContentType();
-        if (contentType != null && contentType.toLowerCase().startsWith("multipart/")) {
+        if (contentType != null && (contentType.toLowerCase().startsWith("multipart/")
+                || contentType.toLowerCase().startsWith("message/rfc822"))) {
             chain.doFilter(request, response);
             return;
         }
