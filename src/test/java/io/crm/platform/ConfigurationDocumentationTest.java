@@ -97,7 +97,14 @@ class ConfigurationDocumentationTest {
             Map.entry("CRM_OIDC_ROLE_CLAIM", "roles"),
             Map.entry("CRM_OIDC_ROLE_MAPPING", "crm-admins=ADMIN,*=VIEWER"),
             Map.entry("CRM_OIDC_ALLOWED_DOMAINS", "example.test,example.org"),
-            Map.entry("CRM_OIDC_PROVIDER_NAME", "Okta"));
+            Map.entry("CRM_OIDC_PROVIDER_NAME", "Okta"),
+            Map.entry("SPRING_MAIL_HOST", "smtp.example.test"),
+            Map.entry("SPRING_MAIL_PORT", "2525"),
+            Map.entry("SPRING_MAIL_PROPERTIES_MAIL_SMTP_STARTTLS_ENABLE", "false"),
+            Map.entry("SPRING_MAIL_USERNAME", "crm-relay"),
+            Map.entry("SPRING_MAIL_PASSWORD", "relay-password"),
+            Map.entry("CRM_MAIL_FROM", "CRM <crm@example.test>"),
+            Map.entry("CRM_PUBLIC_URL", "https://crm.example.test"));
 
     private static final ConversionService CONVERSION = ApplicationConversionService.getSharedInstance();
     private static ValidatorFactory validators;

@@ -149,6 +149,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/webhooks/" + someWebhook + "/deliveries/"
                         + new ObjectId() + "/retry", Map.of()),
                 new Endpoint(Access.ADMIN, "DELETE", "/api/v1/webhooks/" + new ObjectId(), null),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/mail/outbox", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/mail/outbox/" + new ObjectId() + "/retry", Map.of()),
                 // backups (of the embedded store: on this MongoDB a start is a 409, past security)
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/backups", null),
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/admin/backups", Map.of()),
@@ -188,6 +190,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "GET", "/admin/users", null),
                 new Endpoint(Access.ADMIN, "GET", "/admin/tokens", null),
                 new Endpoint(Access.ADMIN, "GET", "/admin/webhooks", null),
+                new Endpoint(Access.ADMIN, "GET", "/admin/mail", null),
+                new Endpoint(Access.ADMIN, "POST", "/admin/mail/" + new ObjectId() + "/retry", Map.of()),
                 new Endpoint(Access.ADMIN, "GET", "/admin/backups", null),
                 new Endpoint(Access.ADMIN, "POST", "/admin/backups", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/admin/webhooks", Map.of()),

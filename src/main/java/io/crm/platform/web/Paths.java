@@ -16,6 +16,7 @@ public final class Paths {
     /** Admin-only API resources. */
     public static final PathSet ADMIN_API = PathSet.of("/api/v1/users", "/api/v1/users/**", "/api/v1/audit",
             "/api/v1/audit/**", "/api/v1/webhooks", "/api/v1/webhooks/**", "/api/v1/contacts/*/erase",
+            "/api/v1/mail", "/api/v1/mail/**",
             "/api/v1/admin", "/api/v1/admin/**");
     /** Every API path (stateless, token or session, problem+json or legacy errors), the OpenAPI docs included. */
     public static final PathSet API = PathSet.of("/api", "/api/**", "/v3/api-docs", "/v3/api-docs/**",
