@@ -47,6 +47,30 @@ public class MailConfiguration {
         return new MailDispatcher(outbox, delivery, clock, properties.pollEvery());
     }
 
+    @Bean
+    EmailLinks emailLinks(MongoTemplate mongo, Clock clock) {
+        return new EmailLinks(mongo.getCollection(EmailLinks.COLLECTION), clock);
+    }
+
+    @Bean
+    Invitations invitations(io.crm.security.UserService users, EmailLinks links, MailOutbox outbox) {
+        return new Invitations(users, links, outbox);
+    }
+
+    @Bean
+    CollectionIndexes emailLinkIndexes() {
+        return new CollectionIndexes(EmailLinks.COLLECTION, List.of(
+                // a link is found by the hash of its secret only
+                new IndexModel(Indexes.ascending("tokenHash"), new IndexOptions().name("email_links_token")
+                        .unique(true)),
+                // a new link of a user and purpose ends the earlier unused ones
+                new IndexModel(Indexes.ascending("userId", "purpose", "usedAt"),
+                        new IndexOptions().name("email_links_user")),
+                // links go when they expire, used or not
+                new IndexModel(Indexes.ascending("expireAt"),
+                        new IndexOptions().name("email_links_expiry").expireAfter(0L, TimeUnit.SECONDS))));
+    }
+
     /** Every query on the outbox is served by one of these (see docs/indexes.md). */
     @Bean
     CollectionIndexes mailOutboxIndexes() {

@@ -68,4 +68,13 @@ class MailApiTest extends ApiTest {
         assertThat(as(Role.MEMBER).get("/api/v1/mail/outbox").status()).isEqualTo(403);
         assertThat(http.anonymous().get("/api/v1/mail/outbox").status()).isEqualTo(401);
     }
+
+    @Test
+    void withMailOffAnInvitationByLinkIsAConflict() {
+        Http.Response invited = http.post("/api/v1/users/invitations", java.util.Map.of("email", "x@example.com",
+                "displayName", "X"));
+        assertThat(invited.status()).isEqualTo(409);
+        assertThat(invited.contentType()).startsWith("application/problem+json");
+        assertThat(invited.body()).contains("mail is off");
+    }
 }

@@ -150,6 +150,7 @@ class AuthorizationMatrixTest extends ApiTest {
                         + new ObjectId() + "/retry", Map.of()),
                 new Endpoint(Access.ADMIN, "DELETE", "/api/v1/webhooks/" + new ObjectId(), null),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/mail/outbox", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/users/invitations", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/mail/outbox/" + new ObjectId() + "/retry", Map.of()),
                 // backups (of the embedded store: on this MongoDB a start is a 409, past security)
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/backups", null),
