@@ -58,6 +58,11 @@ public class MailConfiguration {
     }
 
     @Bean
+    PasswordResets passwordResets(io.crm.security.UserService users, EmailLinks links, MailOutbox outbox) {
+        return new PasswordResets(users, links, outbox);
+    }
+
+    @Bean
     CollectionIndexes emailLinkIndexes() {
         return new CollectionIndexes(EmailLinks.COLLECTION, List.of(
                 // a link is found by the hash of its secret only

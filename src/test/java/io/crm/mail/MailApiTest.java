@@ -77,4 +77,10 @@ class MailApiTest extends ApiTest {
         assertThat(invited.contentType()).startsWith("application/problem+json");
         assertThat(invited.body()).contains("mail is off");
     }
+
+    @Test
+    void withMailOffTheForgotPasswordPageSaysSoAndSendsNothing() {
+        assertThat(http.anonymous().get("/forgot-password", "Accept", "text/html").body())
+                .contains("id=\"reset-mail-off\"").doesNotContain("id=\"forgot-password\"");
+    }
 }

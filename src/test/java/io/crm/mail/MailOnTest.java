@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The service with mail on, sending to GreenMail (a real SMTP server on a free loopback port, one for the test JVM,
  * emptied before each test).
  */
-abstract class MailOnTest extends ApiTest {
+public abstract class MailOnTest extends ApiTest {
 
-    static final GreenMail SMTP = start();
+    public static final GreenMail SMTP = start();
 
     private static GreenMail start() {
         GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
@@ -45,13 +45,13 @@ abstract class MailOnTest extends ApiTest {
     }
 
     /** Waits (GreenMail's own wait, no sleep) for this many messages in all and returns them. */
-    static MimeMessage[] received(int count) {
+    public static MimeMessage[] received(int count) {
         assertThat(SMTP.waitForIncomingEmail(20_000, count)).as("%d messages arrive", count).isTrue();
         return SMTP.getReceivedMessages();
     }
 
     /** The link's token from a message's text part. */
-    static String token(MimeMessage message, String path) {
+    public static String token(MimeMessage message, String path) {
         Matcher m = Pattern.compile(Pattern.quote("https://crm.example.test" + path + "?token=")
                 + "([A-Za-z0-9_-]+)").matcher(GreenMailUtil.getBody(message));
         assertThat(m.find()).as("a %s link in the message", path).isTrue();
