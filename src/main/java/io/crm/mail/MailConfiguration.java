@@ -63,6 +63,25 @@ public class MailConfiguration {
     }
 
     @Bean
+    MailPreferences mailPreferences(MongoTemplate mongo) {
+        return new MailPreferences(mongo.getCollection(MailPreferences.COLLECTION));
+    }
+
+    @Bean
+    TaskReminders taskReminders(io.crm.activity.ActivityService activities, io.crm.security.UserService users,
+                                MailPreferences preferences, MailOutbox outbox, Clock clock) {
+        return new TaskReminders(activities, users, preferences, outbox, clock);
+    }
+
+    @Bean
+    CollectionIndexes mailPreferenceIndexes() {
+        return new CollectionIndexes(MailPreferences.COLLECTION, List.of(
+                // the digest's unsubscribe link finds its user by the token (sparse: made at the first digest)
+                new IndexModel(Indexes.ascending("unsubscribeToken"), new IndexOptions()
+                        .name("mail_preferences_unsubscribe").unique(true).sparse(true))));
+    }
+
+    @Bean
     CollectionIndexes emailLinkIndexes() {
         return new CollectionIndexes(EmailLinks.COLLECTION, List.of(
                 // a link is found by the hash of its secret only

@@ -94,6 +94,11 @@ public class MailOutbox {
         return true;
     }
 
+    /** Whether a message of this key was queued already (a cheap check before rendering its model). */
+    boolean known(String key) {
+        return collection.find(Filters.eq("key", key)).projection(new Document("_id", 1)).first() != null;
+    }
+
     /** Claims the most overdue unclaimed message, holding it until {@code until}; null when none is due. */
     Document claim(Instant now, Instant until, String token) {
         return collection.findOneAndUpdate(Filters.and(Filters.in("status", UNFINISHED),

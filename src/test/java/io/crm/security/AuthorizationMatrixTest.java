@@ -151,6 +151,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.ADMIN, "DELETE", "/api/v1/webhooks/" + new ObjectId(), null),
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/mail/outbox", null),
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/users/invitations", Map.of()),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/mail-preferences", null),
+                new Endpoint(Access.MEMBER, "PATCH", "/api/v1/mail-preferences", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/mail/outbox/" + new ObjectId() + "/retry", Map.of()),
                 // backups (of the embedded store: on this MongoDB a start is a 409, past security)
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/backups", null),

@@ -23,7 +23,7 @@ public final class Paths {
             "/swagger-ui.html", "/swagger-ui/**").and(LEGACY);
     /** Open to anyone: probes, the sign-in page, static assets, the error page. */
     public static final PathSet PUBLIC = PathSet.of("/health", "/ready", "/livez", "/readyz", "/login", "/error",
-            "/signup", "/forgot-password", "/reset-password",
+            "/signup", "/forgot-password", "/reset-password", "/mail/unsubscribe",
             "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico");
     /** The sign-in form's page and its post. */
     public static final PathSet LOGIN = PathSet.of("/login");
