@@ -87,4 +87,27 @@ class MailLinkPagesTest extends MailOnTest {
         assertThat(refused.header("Retry-After")).isPresent();
         assertThat(refused.body()).contains("id=\"reset-throttled\"");
     }
+
+    @Test
+    void theAccountPageSetsTheReminderLeadAndTheActivityFormChoosesTheAssignee() {
+        WebSession session = WebSession.signIn(base(), admin.getString("email"), PASSWORD);
+        assertThat(session.get("/account/mail").body()).contains("id=\"reminderLead\"", "id=\"digest\"");
+        Http.Response saved = session.post("/account/mail", Map.of("reminderLead", "15m"), true);
+        assertThat(saved.status()).isEqualTo(302);
+        assertThat(http.get("/api/v1/mail-preferences").json().get("reminderLead").asString()).isEqualTo("15m");
+        assertThat(http.get("/api/v1/mail-preferences").json().get("digest").asBoolean()).as("unticked").isFalse();
+        assertThat(session.post("/account/mail", Map.of("reminderLead", "1w"), true).status()).isEqualTo(400);
+
+        org.bson.Document member = user(io.crm.security.Role.MEMBER);
+        String memberId = member.getObjectId("_id").toHexString();
+        String contact = http.post("/api/v1/contacts", Map.of("name", "Form Contact")).json().get("id").asString();
+        String page = session.get("/contacts/" + contact).body();
+        assertThat(page).contains("id=\"activity-assignee\"", "value=\"" + memberId + "\"")
+                .containsPattern("value=\"" + admin.getObjectId("_id").toHexString() + "\"\\s+selected");
+        Http.Response added = session.post("/activities", Map.of("contactId", contact, "on", "contact",
+                "type", "task", "subject", "Follow up", "assigneeId", memberId), true);
+        assertThat(added.status()).isEqualTo(302);
+        assertThat(http.get("/api/v1/activities?contactId=" + contact).json().get("items").get(0)
+                .get("assigneeId").asString()).isEqualTo(memberId);
+    }
 }
