@@ -28,6 +28,12 @@ public class ActivityIndexes {
         indexes.add(new IndexModel(Indexes.compoundIndex(
                 Indexes.ascending(RecordMeta.ARCHIVED, RecordMeta.OWNER_ID, ActivitySchema.OPEN_KEY),
                 Indexes.descending(ActivitySchema.DUE_KEY, "_id")), new IndexOptions().name("activities_owner_open")));
+        // open tasks falling due in a time range (task reminders, ActivityService.openTasksDueBetween)
+        indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, ActivitySchema.OPEN_KEY,
+                ActivitySchema.DUE_KEY), new IndexOptions().name("activities_open_due")));
+        // an assignee's open tasks due before a time (the morning digest, ActivityService.openTasksAssignedDueBefore)
+        indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "assigneeId", ActivitySchema.OPEN_KEY,
+                ActivitySchema.DUE_KEY), new IndexOptions().name("activities_assignee_open")));
         indexes.add(EventsConfiguration.outboxIndex(ActivitySchema.COLLECTION));
         return new CollectionIndexes(ActivitySchema.COLLECTION, indexes);
     }

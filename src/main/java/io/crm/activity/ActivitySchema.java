@@ -37,10 +37,12 @@ public final class ActivitySchema {
             Field.optional("completedAt", Fields.instant()),
             Field.optional("contactId", Fields.objectId()),
             Field.optional("companyId", Fields.objectId()),
-            Field.optional("dealId", Fields.objectId())));
+            Field.optional("dealId", Fields.objectId()),
+            // the user a task's reminders go to (an existing user's id; default the creator)
+            Field.optional("assigneeId", Fields.text(24, 24))));
 
     private static final List<String> FIELDS = List.of("type", "subject", "body", "dueAt", "completedAt",
-            "contactId", "companyId", "dealId");
+            "contactId", "companyId", "dealId", "assigneeId");
 
     private ActivitySchema() {
     }

@@ -19,6 +19,7 @@ import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.bson.conversions.Bson;
 
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -52,6 +53,15 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
         Document activity = ActivitySchema.SCHEMA.create(body);
         activity.putIfAbsent("type", ActivitySchema.DEFAULT_TYPE);
         checkLinks(activity, ActivitySchema.LINKS);
+        if (!activity.containsKey("assigneeId")) {
+            // the creator, when the creator is a user (not the service itself, nor the anonymous caller)
+            String creator = store.context().outbox().actor().id();
+            if (creator != null && ObjectId.isValid(creator) && store.context().owners().exists(creator)) {
+                activity.put("assigneeId", creator);
+            }
+        } else {
+            checkAssignee(activity.get("assigneeId"));
+        }
         return activity;
     }
 
@@ -63,6 +73,9 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
         Document next = ActivitySchema.SCHEMA.patch(ActivitySchema.fields(current), patch);
         // only links the patch names are checked: a linked record archived since stays linked
         checkLinks(next, ActivitySchema.LINKS.stream().filter(patch::containsKey).toList());
+        if (patch.containsKey("assigneeId") && next.get("assigneeId") != null) {
+            checkAssignee(next.get("assigneeId"));
+        }
         return next;
     }
 
@@ -80,6 +93,30 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
                 .find(Filters.and(Filters.eq(RecordMeta.ARCHIVED, false), Filters.eq(RecordMeta.OWNER_ID, ownerId),
                         Filters.eq(ActivitySchema.OPEN_KEY, true)))
                 .sort(Sorts.ascending(ActivitySchema.DUE_KEY, "_id")).limit(limit).into(new ArrayList<>());
+    }
+
+    /** Open tasks (not archived) due after {@code from} and at or before {@code to}, soonest first. */
+    public List<Document> openTasksDueBetween(java.time.Instant from, java.time.Instant to, int limit) {
+        return store.collection()
+                .find(Filters.and(Filters.eq(RecordMeta.ARCHIVED, false), Filters.eq(ActivitySchema.OPEN_KEY, true),
+                        Filters.gt(ActivitySchema.DUE_KEY, java.util.Date.from(from)),
+                        Filters.lte(ActivitySchema.DUE_KEY, java.util.Date.from(to))))
+                .sort(Sorts.ascending(ActivitySchema.DUE_KEY)).limit(limit).into(new ArrayList<>());
+    }
+
+    /** A user's open tasks (assigned to them, not archived) due before {@code before}, soonest first. */
+    public List<Document> openTasksAssignedDueBefore(String assigneeId, java.time.Instant before, int limit) {
+        return store.collection()
+                .find(Filters.and(Filters.eq(RecordMeta.ARCHIVED, false), Filters.eq("assigneeId", assigneeId),
+                        Filters.eq(ActivitySchema.OPEN_KEY, true),
+                        Filters.lt(ActivitySchema.DUE_KEY, java.util.Date.from(before))))
+                .sort(Sorts.ascending(ActivitySchema.DUE_KEY)).limit(limit).into(new ArrayList<>());
+    }
+
+    private void checkAssignee(Object assignee) {
+        if (!(assignee instanceof String id) || !ObjectId.isValid(id) || !store.context().owners().exists(id)) {
+            throw new RecordException.Invalid("assigneeId", "must be the id of an existing user");
+        }
     }
 
     private void checkLinks(Document activity, List<String> changed) {

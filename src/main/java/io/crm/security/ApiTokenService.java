@@ -267,7 +267,8 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         forget(token.getString("tokenHash"));
     }
 
-    static String hash(String secret) {
+    /** SHA-256 hex of a high-entropy secret (tokens, recovery codes, emailed links): what the store keeps. */
+    public static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(secret.getBytes(StandardCharsets.UTF_8)));

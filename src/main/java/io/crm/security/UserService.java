@@ -240,6 +240,47 @@ public class UserService {
         return insert(user, shown);
     }
 
+    /**
+     * A user invited by email: no password until they choose one through their sign-up link
+     * ({@link #setPasswordByLink}); until then nothing signs them in. A taken email is a 409.
+     */
+    public Document createInvited(String email, String displayName, String role) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email", email);
+        body.put("displayName", displayName);
+        body.put("role", role);
+        Document input = SSO_CREATE.create(body);
+        if (byEmail(input.getString("email")).isPresent()) {
+            throw new RecordException.Duplicate("A user with this email already exists");
+        }
+        Document user = newUser(input.getString("email"), input.getString("displayName"), input.getString("role"));
+        Map<String, Object> shown = visible(user);
+        shown.put("signIn", "invited by email");
+        return insert(user, shown);
+    }
+
+    /**
+     * Sets the password a person chose through a sign-up or reset link (the link proved the mailbox, so no current
+     * password is asked for, and it is not a one-time one). Their sessions end, here and on every replica.
+     */
+    public Document setPasswordByLink(String id, String password) {
+        Document current = get(id);
+        if (isService(current)) {
+            throw new RecordException.Invalid("password", "a service account has no password: it signs in with tokens");
+        }
+        Map<String, Object> proposed = new java.util.HashMap<>();
+        proposed.put("password", password);
+        String checked = (String) PATCH.patch(new Document(), proposed).get("password");
+        if (checked == null) {
+            throw new RecordException.Invalid("password", "is required");
+        }
+        Document next = new Document(current).append("passwordHash", encoder.encode(checked))
+                .append(PASSWORD_CHANGE_REQUIRED, false);
+        Document saved = replace(current, next, List.of(new Change("password", null, "set by emailed link")));
+        accessListeners.forEach(l -> l.disabled(id));
+        return saved;
+    }
+
     /** Links an existing user (found by a verified email) to a single sign-on identity; audited. */
     public Document linkSso(Document current, String issuer, String subject) {
         Document next = new Document(current).append(SSO, new Document("issuer", issuer).append("subject", subject));

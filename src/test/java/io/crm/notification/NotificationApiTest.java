@@ -54,6 +54,29 @@ class NotificationApiTest extends ApiTest {
     }
 
     @Test
+    void aTaskAssignedToSomeoneElseNotifiesThemAndReassigningNotifiesTheNewAssignee() {
+        Document bo = user(Role.MEMBER);
+        Document cy = user(Role.MEMBER);
+        String contact = create("/api/v1/contacts", Map.of("name", "Carla Diaz"));
+        String task = create("/api/v1/activities", Map.of("type", "task", "subject", "Send the quote",
+                "contactId", contact, "assigneeId", bo.getObjectId("_id").toHexString()));
+        create("/api/v1/activities", Map.of("type", "task", "subject", "My own", "contactId", contact));
+        relayed();
+        JsonNode bos = asUser(bo).get("/api/v1/notifications").json().get("items");
+        assertThat(bos).hasSize(1);
+        assertThat(bos.get(0).get("kind").asString()).isEqualTo("assigned");
+        assertThat(bos.get(0).get("text").asString()).isEqualTo("Test admin assigned you the task “Send the quote”");
+        // a task the admin keeps (assigned to its creator by default) is no news to anyone
+        assertThat(http.get("/api/v1/notifications").json().get("items")).isEmpty();
+
+        http.patch("/api/v1/activities/" + task, Map.of("assigneeId", cy.getObjectId("_id").toHexString()));
+        relayed();
+        assertThat(asUser(cy).get("/api/v1/notifications").json().get("items").get(0).get("kind").asString())
+                .isEqualTo("assigned");
+        assertThat(asUser(bo).get("/api/v1/notifications").json().get("items")).hasSize(1);
+    }
+
+    @Test
     void editingANoteNotifiesOnlyWhoItNewlyMentions() {
         Document bo = user(Role.MEMBER);
         Document cy = user(Role.MEMBER);

@@ -107,7 +107,14 @@ class ConfigurationDocumentationTest {
             Map.entry("CRM_IMAP_USERNAME", "crm@example.test"),
             Map.entry("CRM_IMAP_PASSWORD_FILE", "/run/secrets/imap"),
             Map.entry("CRM_IMAP_PASSWORD", "imap-password-value"),
-            Map.entry("CRM_IMAP_FOLDER", "CRM"));
+            Map.entry("CRM_IMAP_FOLDER", "CRM"),
+            Map.entry("SPRING_MAIL_HOST", "smtp.example.test"),
+            Map.entry("SPRING_MAIL_PORT", "2525"),
+            Map.entry("SPRING_MAIL_PROPERTIES_MAIL_SMTP_STARTTLS_ENABLE", "false"),
+            Map.entry("SPRING_MAIL_USERNAME", "crm-relay"),
+            Map.entry("SPRING_MAIL_PASSWORD", "relay-password"),
+            Map.entry("CRM_MAIL_FROM", "CRM <crm@example.test>"),
+            Map.entry("CRM_PUBLIC_URL", "https://crm.example.test"));
 
     private static final ConversionService CONVERSION = ApplicationConversionService.getSharedInstance();
     private static ValidatorFactory validators;

@@ -16,12 +16,14 @@ public final class Paths {
     /** Admin-only API resources. */
     public static final PathSet ADMIN_API = PathSet.of("/api/v1/users", "/api/v1/users/**", "/api/v1/audit",
             "/api/v1/audit/**", "/api/v1/webhooks", "/api/v1/webhooks/**", "/api/v1/contacts/*/erase",
+            "/api/v1/mail", "/api/v1/mail/**",
             "/api/v1/admin", "/api/v1/admin/**", "/api/v1/inbound/status");
     /** Every API path (stateless, token or session, problem+json or legacy errors), the OpenAPI docs included. */
     public static final PathSet API = PathSet.of("/api", "/api/**", "/v3/api-docs", "/v3/api-docs/**",
             "/swagger-ui.html", "/swagger-ui/**").and(LEGACY);
     /** Open to anyone: probes, the sign-in page, static assets, the error page. */
     public static final PathSet PUBLIC = PathSet.of("/health", "/ready", "/livez", "/readyz", "/login", "/error",
+            "/signup", "/forgot-password", "/reset-password", "/mail/unsubscribe",
             "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico");
     /** The sign-in form's page and its post. */
     public static final PathSet LOGIN = PathSet.of("/login");

@@ -53,7 +53,7 @@ public class ActivityPages {
     public String create(@RequestParam MultiValueMap<String, String> form, RedirectAttributes redirect) {
         String back = back(form.getFirst("on"), form);
         Map<String, Object> body = new LinkedHashMap<>(Forms.body(form,
-                List.of("type", "subject", "body", "contactId", "companyId", "dealId"), false));
+                List.of("type", "subject", "body", "contactId", "companyId", "dealId", "assigneeId"), false));
         String due = form.getFirst("dueDate");
         if (due != null && !due.isBlank()) {
             try {

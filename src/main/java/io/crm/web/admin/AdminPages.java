@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.crm.mail.Invitations;
 import io.crm.record.RecordException;
 import io.crm.security.Access;
 import io.crm.security.ApiTokenService;
@@ -42,10 +43,12 @@ public class AdminPages {
 
     private final UserService users;
     private final ApiTokenService tokens;
+    private final Invitations invitations;
 
-    public AdminPages(UserService users, ApiTokenService tokens) {
+    public AdminPages(UserService users, ApiTokenService tokens, Invitations invitations) {
         this.users = users;
         this.tokens = tokens;
+        this.invitations = invitations;
     }
 
     @GetMapping("/admin")
@@ -59,12 +62,16 @@ public class AdminPages {
                 .toList());
         model.addAttribute("roles", List.of(Role.values()));
         model.addAttribute("scopes", List.of(Scope.values()));
+        model.addAttribute("mailEnabled", invitations.enabled());
         model.addAttribute("values", model.containsAttribute("values") ? model.getAttribute("values") : Map.of());
         model.addAttribute("errors", model.containsAttribute("errors") ? model.getAttribute("errors") : Map.of());
         return "admin/users";
     }
 
-    /** Invites a user: the account gets a random one-time password, shown to the admin once (to pass on). */
+    /**
+     * Invites a user: with mail on, by a mailed sign-up link; otherwise the account gets a random one-time password,
+     * shown to the admin once (to pass on).
+     */
     @PostMapping("/admin/users")
     public String invite(@RequestParam(defaultValue = "") String email,
                          @RequestParam(defaultValue = "") String displayName,
@@ -74,8 +81,13 @@ public class AdminPages {
         body.put("email", email.strip());
         body.put("displayName", displayName.strip());
         body.put("role", role);
-        body.put("password", password);
         try {
+            if (invitations.enabled()) {
+                Document user = invitations.invite(body, CurrentUser.get().id());
+                redirect.addFlashAttribute("mailed", user.getString("email"));
+                return "redirect:/admin/users";
+            }
+            body.put("password", password);
             Document user = users.create(body);
             redirect.addFlashAttribute("invited", Map.of("email", user.getString("email"), "password", password));
         } catch (RecordException.Invalid invalid) {
