@@ -19,10 +19,7 @@ import java.util.Optional;
 import io.crm.activity.ActivityService;
 import io.crm.security.UserService;
 import org.bson.Document;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Task reminders and the morning digest, decided on every replica each {@link #EVERY}: each message has a key that
@@ -30,9 +27,8 @@ import org.springframework.context.SmartLifecycle;
  * sends it once however many replicas decide it, and after restarts. A task due again later (its due date moved)
  * is a new reminder.
  */
-public class TaskReminders implements SmartLifecycle {
+public class TaskReminders extends PollingLoop {
 
-    private static final Logger log = LoggerFactory.getLogger(TaskReminders.class);
     static final Duration EVERY = Duration.ofSeconds(30);
     /** A task first seen overdue by more than this gets no reminder of its own (the digest lists it). */
     static final Duration LOOKBACK = Duration.ofHours(6);
@@ -48,11 +44,10 @@ public class TaskReminders implements SmartLifecycle {
     private final MailPreferences preferences;
     private final MailOutbox outbox;
     private final Clock clock;
-    private volatile boolean running;
-    private Thread loop;
 
     public TaskReminders(ActivityService activities, UserService users, MailPreferences preferences,
                          MailOutbox outbox, Clock clock) {
+        super("task-reminders", outbox);
         this.activities = activities;
         this.users = users;
         this.preferences = preferences;
@@ -182,58 +177,14 @@ public class TaskReminders implements SmartLifecycle {
         return task.get("companyId") != null ? "/companies/" + task.get("companyId") : "/";
     }
 
-    private void run() {
-        while (running) {
-            try {
-                remind();
-                digest();
-            } catch (RuntimeException e) {
-                log.warn("task reminders failed, trying again: {}", e.toString());
-            }
-            synchronized (this) {
-                try {
-                    if (running) {
-                        wait(EVERY.toMillis());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Only with mail on. */
     @Override
-    public boolean isAutoStartup() {
-        return outbox.enabled();
+    void round() {
+        remind();
+        digest();
     }
 
     @Override
-    public void start() {
-        running = true;
-        loop = new Thread(this::run, "task-reminders");
-        loop.setDaemon(true);
-        loop.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        synchronized (this) {
-            notifyAll();
-        }
-        if (loop != null) {
-            try {
-                loop.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    Duration interval() {
+        return EVERY;
     }
 }
