@@ -58,8 +58,9 @@ public class MailConfiguration {
     }
 
     @Bean
-    PasswordResets passwordResets(io.crm.security.UserService users, EmailLinks links, MailOutbox outbox) {
-        return new PasswordResets(users, links, outbox);
+    PasswordResets passwordResets(io.crm.security.UserService users, EmailLinks links, MailOutbox outbox,
+                                  io.crm.security.SignInProperties signIn) {
+        return new PasswordResets(users, links, outbox, signIn.localLogin());
     }
 
     @Bean
