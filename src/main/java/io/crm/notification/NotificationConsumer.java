@@ -136,6 +136,7 @@ public class NotificationConsumer implements EventConsumer {
         return new Document("_id", event.id().toHexString() + ":" + userId).append(NotificationStore.USER_ID, userId)
                 .append("kind", kind).append("text", text).append("link", link)
                 .append(NotificationStore.AT, Date.from(event.occurredAt())).append(NotificationStore.READ_AT, null)
+                .append("expireAt", Date.from(event.occurredAt().plus(NotificationStore.KEEP)))
                 .append("objectType", event.objectType()).append("objectId", event.objectId());
     }
 }

@@ -1,8 +1,10 @@
 package io.crm.notification;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -16,7 +18,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * Each user's notifications in {@value #COLLECTION}: {_id, userId, kind, text, link, at, readAt}. An id is derived
+ * Each user's notifications in {@value #COLLECTION}: {_id, userId, kind, text, link, at, readAt, expireAt}, kept
+ * {@link #KEEP}. An id is derived
  * from the event that caused it and the user, so a relayed-again batch stores nothing twice.
  */
 public class NotificationStore {
@@ -25,6 +28,8 @@ public class NotificationStore {
     static final String USER_ID = "userId";
     static final String READ_AT = "readAt";
     static final String AT = "at";
+    /** Notifications are news: after this they go (a TTL index on expireAt), read or not. */
+    static final Duration KEEP = Duration.ofDays(90);
 
     private final MongoCollection<Document> collection;
 
@@ -42,7 +47,9 @@ public class NotificationStore {
                 new IndexModel(Indexes.compoundIndex(Indexes.ascending(USER_ID), Indexes.descending(AT, "_id")),
                         new IndexOptions().name("notifications_user")),
                 new IndexModel(Indexes.compoundIndex(Indexes.ascending(USER_ID, READ_AT),
-                        Indexes.descending(AT, "_id")), new IndexOptions().name("notifications_user_unread"))));
+                        Indexes.descending(AT, "_id")), new IndexOptions().name("notifications_user_unread")),
+                new IndexModel(Indexes.ascending("expireAt"),
+                        new IndexOptions().name("notifications_expiry").expireAfter(0L, TimeUnit.SECONDS))));
     }
 
     /** Newest first; only the unread ones when asked. */

@@ -49,6 +49,9 @@ class NotificationApiTest extends ApiTest {
         assertThat(item.get("text").asString()).isEqualTo("Test member mentioned you in “Pricing call”");
         assertThat(item.get("link").asString()).isEqualTo("/contacts/" + contact);
         assertThat(item.get("readAt").isNull()).isTrue();
+        Document stored = mongo.getCollection(NotificationStore.COLLECTION).find().first();
+        assertThat(stored.getDate("expireAt").toInstant())
+                .isEqualTo(stored.getDate("at").toInstant().plus(java.time.Duration.ofDays(90)));
         // mentioning yourself is no news
         assertThat(anaApi.get("/api/v1/notifications").json().get("items")).isEmpty();
     }
