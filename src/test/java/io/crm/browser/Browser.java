@@ -143,6 +143,15 @@ final class Browser implements AutoCloseable {
     void signIn(String email) {
         driver.manage().deleteAllCookies();
         open("/login");
+        // wait for the form: a loaded machine's Chromium may answer before the page is drawn; if it never shows, load
+        // the page once more (the failure then says what the browser showed)
+        try {
+            waitForAtLeast(By.id("username"), 1);
+        } catch (AssertionError e) {
+            System.err.println("[Browser] no sign-in form, loading /login again: " + e.getMessage());
+            open("/login");
+            waitForAtLeast(By.id("username"), 1);
+        }
         driver.findElement(By.id("username")).sendKeys(email);
         driver.findElement(By.id("password")).sendKeys(PASSWORD);
         driver.findElement(By.cssSelector("form button[type=submit]")).click();

@@ -103,7 +103,7 @@ class SingleSignOnBrowserIT {
         browser.wait.until(d -> d.getCurrentUrl().startsWith(provider.issuer()) || !d.getCurrentUrl()
                 .contains("/oauth2/"));
         if (browser.driver.getCurrentUrl().startsWith(provider.issuer() + "/login")) {
-            browser.driver.findElement(By.id("username")).sendKeys(person.username());
+            browser.waitFor(By.id("username")).sendKeys(person.username());
             browser.driver.findElement(By.id("password")).sendKeys(person.password());
             browser.driver.findElement(By.cssSelector("form button[type=submit]")).click();
         }
@@ -144,7 +144,7 @@ class SingleSignOnBrowserIT {
         browser.open("/login");
         browser.waitFor(By.id("sso-sign-in")).click();
         browser.wait.until(ExpectedConditions.urlContains(provider.issuer() + "/login"));
-        assertThat(browser.driver.findElement(By.id("username")).isDisplayed()).isTrue();
+        assertThat(browser.waitFor(By.id("username")).isDisplayed()).isTrue();
 
         // the provider makes ann an admin: her next sign-in is as one
         provider.groups("ann", List.of("sales", "crm-admins"));

@@ -58,7 +58,7 @@ class TwoFactorBrowserIT {
         // signing in again: the password, then the code page
         browser.driver.manage().deleteAllCookies();
         browser.open("/login");
-        browser.driver.findElement(By.id("username")).sendKeys(email);
+        browser.waitFor(By.id("username")).sendKeys(email);
         browser.driver.findElement(By.id("password")).sendKeys(Browser.PASSWORD);
         browser.driver.findElement(By.cssSelector("form button[type=submit]")).click();
         browser.wait.until(ExpectedConditions.urlContains("/login/otp"));
