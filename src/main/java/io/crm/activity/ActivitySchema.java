@@ -68,4 +68,18 @@ public final class ActivitySchema {
     public static Map<String, Object> toJson(Document stored) {
         return RecordJson.toJson(stored, FIELDS);
     }
+
+    /**
+     * The web page of the record an activity is on (its contact, else its deal, else its company; the dashboard's
+     * task links follow the same order), for links in mails and notifications.
+     */
+    public static String recordPage(Document activity) {
+        if (activity.get("contactId") != null) {
+            return "/contacts/" + activity.get("contactId");
+        }
+        if (activity.get("dealId") != null) {
+            return "/deals/" + activity.get("dealId");
+        }
+        return activity.get("companyId") != null ? "/companies/" + activity.get("companyId") : "/";
+    }
 }

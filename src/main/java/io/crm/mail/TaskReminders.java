@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.crm.activity.ActivitySchema;
 import io.crm.activity.ActivityService;
 import io.crm.security.UserService;
 import org.bson.Document;
@@ -80,7 +81,7 @@ public class TaskReminders extends PollingLoop {
             model.put("name", user.get().getString("displayName"));
             model.put("subject", task.getString("subject"));
             model.put("due", WHEN.format(due.atZone(zone)));
-            model.put("link", outbox.properties().link(page(task)));
+            model.put("link", outbox.properties().link(ActivitySchema.recordPage(task)));
             if (outbox.enqueue(new Mail(key, user.get().getString("email"), user.get().getString("displayName"),
                     "Task due: " + task.getString("subject"), "task-reminder", model))) {
                 queued++;
@@ -131,7 +132,7 @@ public class TaskReminders extends PollingLoop {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("subject", task.getString("subject"));
             line.put("due", WHEN.format(dueAt.toInstant().atZone(local.getZone())));
-            line.put("link", outbox.properties().link(page(task)));
+            line.put("link", outbox.properties().link(ActivitySchema.recordPage(task)));
             (dueAt.toInstant().isBefore(startOfToday) ? overdue : today).add(line);
         }
         if (overdue.isEmpty() && today.isEmpty()) {
@@ -164,17 +165,6 @@ public class TaskReminders extends PollingLoop {
         } catch (DateTimeException e) {
             return ZoneOffset.UTC;
         }
-    }
-
-    /** The page of the record a task is linked to (contact, company or deal). */
-    private static String page(Document task) {
-        if (task.get("contactId") != null) {
-            return "/contacts/" + task.get("contactId");
-        }
-        if (task.get("dealId") != null) {
-            return "/deals/" + task.get("dealId");
-        }
-        return task.get("companyId") != null ? "/companies/" + task.get("companyId") : "/";
     }
 
     @Override

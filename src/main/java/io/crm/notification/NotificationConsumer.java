@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import io.crm.activity.ActivitySchema;
 import io.crm.events.Change;
 import io.crm.events.Event;
 import io.crm.events.EventConsumer;
@@ -87,7 +88,7 @@ public class NotificationConsumer implements EventConsumer {
             return;  // deleted since: nothing to point at
         }
         String subject = String.valueOf(activity.get("subject"));
-        String link = activityLink(activity);
+        String link = ActivitySchema.recordPage(activity);
         recipients.forEach((userId, kind) -> entries.add(entry(event, userId, kind, link,
                 kind.equals("assigned")
                         ? event.actor().name() + " assigned you the " + activity.get("type") + " “" + subject + "”"
@@ -114,16 +115,6 @@ public class NotificationConsumer implements EventConsumer {
         Document user = users.find(Filters.regex(UserService.EMAIL_KEY, "^" + Pattern.quote(handle) + "@"))
                 .projection(Projections.include("_id")).first();
         return Optional.ofNullable(user).map(u -> Event.idText(u.get("_id")));
-    }
-
-    private static String activityLink(Document activity) {
-        for (String[] link : new String[][] {{"dealId", "/deals/"}, {"contactId", "/contacts/"},
-                {"companyId", "/companies/"}}) {
-            if (activity.get(link[0]) != null) {
-                return link[1] + Event.idText(activity.get(link[0]));
-            }
-        }
-        return "/";
     }
 
     private static Map<String, Change> byField(Event event) {
