@@ -12,7 +12,6 @@ import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
-import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -39,12 +38,6 @@ public class EventsConfiguration {
     @Bean
     HardDeletes hardDeletes(MongoTemplate mongo, Clock clock) {
         return new HardDeletes(mongo.getCollection(HardDeletes.COLLECTION), clock);
-    }
-
-    /** Leases live in MongoDB ({@code shedLock} collection), so every replica sees the same holder. */
-    @Bean
-    LockProvider lockProvider(MongoTemplate mongo) {
-        return new MongoLockProvider(mongo.getDb());
     }
 
     @Bean

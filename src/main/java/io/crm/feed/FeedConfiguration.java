@@ -11,13 +11,9 @@ import io.crm.store.CollectionIndexes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 
-/** The event feed's beans: the consumer the relay feeds, the reader behind the API, retention and its schedule. */
+/** The event feed's beans: the consumer the relay feeds, the reader behind the API, and retention (a leased job). */
 @Configuration(proxyBeanMethods = false)
-@EnableScheduling
 public class FeedConfiguration {
 
     @Bean
@@ -37,17 +33,7 @@ public class FeedConfiguration {
 
     @Bean
     FeedRetention feedRetention(FeedCollections store, Clock clock, FeedProperties properties) {
-        return new FeedRetention(store, clock, properties.retention());
-    }
-
-    /**
-     * Retention every {@code crm.feed.cleanup-every} (the first run that long after start), registered here rather
-     * than with {@code @Scheduled} so the interval comes from the bound, validated {@link FeedProperties}.
-     */
-    @Bean
-    SchedulingConfigurer feedRetentionSchedule(FeedRetention retention, FeedProperties properties) {
-        return registrar -> registrar.addFixedDelayTask(
-                new FixedDelayTask(retention::run, properties.cleanupEvery(), properties.cleanupEvery()));
+        return new FeedRetention(store, clock, properties.retention(), properties.cleanupEvery());
     }
 
     /** Every query of the feed is served by one of these (see docs/indexes.md). */

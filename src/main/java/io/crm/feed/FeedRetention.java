@@ -17,22 +17,25 @@ import org.slf4j.LoggerFactory;
  * Deletes events older than {@code crm.feed.retention}. It removes a prefix of the feed (every event before the first
  * one still young), so the retained feed never has holes and a cursor before it is known to have missed events.
  * <p>
- * Every replica runs this on its own schedule: each step is idempotent (raising {@code deletedThrough} with
- * {@code $max}, deleting by sequence number), so two replicas at once delete the same events, or nothing. No TTL index:
+ * One replica at a time runs it (a leased job); each step is idempotent anyway (raising {@code deletedThrough} with
+ * {@code $max}, deleting by sequence number), so a run repeated after a crash deletes the same events, or nothing.
+ * No TTL index:
  * it would delete without recording how far, and cursors could then silently skip events.
  */
-final class FeedRetention {
+final class FeedRetention implements io.crm.jobs.LeasedJob {
 
     private static final Logger log = LoggerFactory.getLogger(FeedRetention.class);
 
     private final FeedCollections store;
     private final Clock clock;
     private final Duration retention;
+    private final Duration every;
 
-    FeedRetention(FeedCollections store, Clock clock, Duration retention) {
+    FeedRetention(FeedCollections store, Clock clock, Duration retention, Duration every) {
         this.store = store;
         this.clock = clock;
         this.retention = retention;
+        this.every = every;
     }
 
     /** One clean-up; returns how many events it deleted. */
@@ -64,13 +67,20 @@ final class FeedRetention {
         return deleted;
     }
 
-    /** The scheduled run: a failure (the database is down) is logged, and the next run tries again. */
-    void run() {
-        try {
-            cleanUp();
-        } catch (RuntimeException e) {
-            log.warn("event feed retention failed: {}", e.getClass().getSimpleName());
-        }
+    @Override
+    public String name() {
+        return "feed-retention";
+    }
+
+    @Override
+    public Duration every() {
+        return every;
+    }
+
+    /** The scheduled run (a leased job): a failure is in the job log, and the next run tries again. */
+    @Override
+    public String run() {
+        return "deleted " + cleanUp() + " events";
     }
 
     private static long seq(Document document) {

@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Every query of imports is served by one of these (see docs/indexes.md). An import's status is read by {@code _id};
- * its errors are read in row order for errors.csv. Duplicate matching uses the resources' unique key indexes.
+ * its errors are read in row order for errors.csv. Duplicate matching uses the resources' unique key indexes. The
+ * stale-imports job looks for running imports by their last heartbeat.
  */
 @Configuration(proxyBeanMethods = false)
 public class ImportIndexes {
@@ -22,5 +23,33 @@ public class ImportIndexes {
         return new CollectionIndexes(ImportService.ERRORS, List.of(
                 new IndexModel(Indexes.ascending("importId", "row", "_id"),
                         new IndexOptions().name("import_errors_row"))));
+    }
+
+    @Bean
+    CollectionIndexes importStatusIndexes() {
+        return new CollectionIndexes(ImportService.COLLECTION, List.of(
+                new IndexModel(Indexes.ascending("status", "heartbeatAt"),
+                        new IndexOptions().name("imports_status_heartbeat"))));
+    }
+
+    /** Marks imports whose replica went away as failed, once for the fleet (a leased job). */
+    @Bean
+    io.crm.jobs.LeasedJob staleImports(ImportService imports, io.crm.jobs.JobsProperties jobs) {
+        return new io.crm.jobs.LeasedJob() {
+            @Override
+            public String name() {
+                return "stale-imports";
+            }
+
+            @Override
+            public java.time.Duration every() {
+                return jobs.importsEvery();
+            }
+
+            @Override
+            public String run() {
+                return "marked " + imports.failStale() + " stale imports failed";
+            }
+        };
     }
 }

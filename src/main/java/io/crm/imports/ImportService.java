@@ -45,6 +45,8 @@ public class ImportService {
 
     public static final String COLLECTION = "imports";
     public static final String ERRORS = "import_errors";
+    static final String STALE = "The import stopped reporting progress (the server running it went away); "
+            + "the rows counted as processed were imported";
     public static final List<String> POLICIES = List.of("skip", "update", "create");
 
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
@@ -211,10 +213,21 @@ public class ImportService {
         if ("running".equals(status.getString("status")) && status.get("heartbeatAt") instanceof Date beat
                 && beat.toInstant().plus(staleAfter).isBefore(clock.instant())) {
             status.put("status", "failed");
-            status.put("error", "The import stopped reporting progress (the server running it went away); "
-                    + "the rows counted as processed were imported");
+            status.put("error", STALE);
         }
         return status;
+    }
+
+    /**
+     * Records every running import that stopped reporting progress as failed (its replica went away), so its status
+     * is final for every reader and every replica; returns how many.
+     */
+    long failStale() {
+        Date now = Date.from(clock.instant());
+        return imports.updateMany(Filters.and(Filters.eq("status", "running"),
+                        Filters.lt("heartbeatAt", Date.from(clock.instant().minus(staleAfter)))),
+                Updates.combine(Updates.set("status", "failed"), Updates.set("finishedAt", now),
+                        Updates.set("error", STALE))).getModifiedCount();
     }
 
     static Map<String, Object> toJson(Document status) {

@@ -18,10 +18,8 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
-import net.javacrumbs.shedlock.core.ClockProvider;
-import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
-import net.javacrumbs.shedlock.core.LockConfiguration;
-import net.javacrumbs.shedlock.core.LockProvider;
+import io.crm.jobs.JobLeases;
+import io.crm.jobs.LeasedJob;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,81 +27,61 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls a shared IMAP mailbox for new messages and logs them like the SMTP listener does. Read-only: messages are
  * neither flagged nor deleted; the sync state (the folder's UIDVALIDITY and the highest UID done) lives in MongoDB
- * ({@value #COLLECTION}), so any replica continues where another stopped, and one replica at a time polls (a ShedLock
- * lease in MongoDB). A new UIDVALIDITY (the folder was recreated) starts over from the first message; the Message-ID
+ * ({@value #COLLECTION}), so any replica continues where another stopped, and one replica at a time polls (a leased
+ * job). A new UIDVALIDITY (the folder was recreated) starts over from the first message; the Message-ID
  * index keeps the messages already logged from being logged again. Each poll's outcome (the last error included) is
  * kept in the sync state for the admin page and {@code GET /api/v1/inbound/status}.
  */
-public class ImapPoller implements org.springframework.context.SmartLifecycle {
+public class ImapPoller implements LeasedJob {
 
     public static final String COLLECTION = "inbound_sync";
-    static final String LEASE = "crm-inbound-imap";
+    /** The job's (and its lease's) name. */
+    static final String LEASE = "inbound-imap";
 
     private static final Logger log = LoggerFactory.getLogger(ImapPoller.class);
 
     private final InboundMail mail;
     private final MongoCollection<Document> states;
-    private final DefaultLockingTaskExecutor lease;
+    private final JobLeases leases;
     private final InboundProperties.Imap imap;
     private final String password;
     private final Clock clock;
-    private volatile java.util.concurrent.ScheduledExecutorService loop;
 
-    public ImapPoller(InboundMail mail, MongoCollection<Document> states, LockProvider locks,
+    public ImapPoller(InboundMail mail, MongoCollection<Document> states, JobLeases leases,
                       InboundProperties.Imap imap, String password, Clock clock) {
         this.mail = mail;
         this.states = states;
-        this.lease = new DefaultLockingTaskExecutor(locks);
+        this.leases = leases;
         this.imap = imap;
         this.password = password;
         this.clock = clock;
     }
 
-    /** Polls every {@code poll-every} on its own thread while a host is configured. */
     @Override
-    public synchronized void start() {
-        if (!imap.enabled() || loop != null) {
-            return;
-        }
-        loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "inbound-imap");
-            t.setDaemon(true);
-            return t;
-        });
-        // the first poll one interval after start: a restarting fleet does not poll all at once
-        loop.scheduleWithFixedDelay(this::pollOnceSafely, imap.pollEvery().toMillis(), imap.pollEvery().toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
-        log.info("inbound mail: polling {} every {}", mailbox(), imap.pollEvery());
+    public String name() {
+        return LEASE;
     }
 
-    private void pollOnceSafely() {
-        try {
-            pollOnce();
-        } catch (RuntimeException e) {
-            // the lease store unreachable: the next poll tries again
-            log.warn("inbound mail: IMAP poll skipped: {}", String.valueOf(e));
-        }
+    /** Polls every {@code poll-every} while a host is configured (the first poll one interval after start). */
+    @Override
+    public Duration every() {
+        return imap.pollEvery();
+    }
+
+    /** A poll of a big mailbox may take a while: the lease lasts {@code crm.inbound.imap.lease}. */
+    @Override
+    public Duration lease() {
+        return imap.lease();
     }
 
     @Override
-    public synchronized void stop() {
-        java.util.concurrent.ScheduledExecutorService running = loop;
-        if (running != null) {
-            running.shutdown();
-            try {
-                running.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            loop = null;
-        }
+    public String run() {
+        int[] counts = poll();
+        return counts == null ? "failed (see the sync state's last error)"
+                : "logged " + counts[0] + ", refused " + counts[1];
     }
 
     @Override
-    public boolean isRunning() {
-        return loop != null;
-    }
-
     public boolean enabled() {
         return imap.enabled();
     }
@@ -113,13 +91,13 @@ public class ImapPoller implements org.springframework.context.SmartLifecycle {
         return imap.username() + "@" + imap.host() + ":" + imap.port() + "/" + imap.folder();
     }
 
-    /** Polls once if this replica gets the lease (else another replica is polling: nothing to do). */
+    /** Polls once now if this replica gets the lease (else another replica is polling: nothing to do). */
     public void pollOnce() {
-        lease.executeWithLock((Runnable) this::poll,
-                new LockConfiguration(ClockProvider.now(), LEASE, imap.lease(), Duration.ZERO));
+        leases.runNow(this);
     }
 
-    private void poll() {
+    /** One poll; returns {logged, refused}, or null when it failed (recorded in the sync state). */
+    private int[] poll() {
         Date started = Date.from(clock.instant());
         try {
             int[] counts = sync();
@@ -127,6 +105,7 @@ public class ImapPoller implements org.springframework.context.SmartLifecycle {
                     Updates.set("lastSuccessAt", started), Updates.set("lastError", null),
                     Updates.set("lastPollLogged", counts[0]), Updates.set("lastPollRefused", counts[1])),
                     new UpdateOptions().upsert(true));
+            return counts;
         } catch (MessagingException | IOException | RuntimeException e) {
             // visible to admins (the message only: no stack, no password)
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -134,6 +113,7 @@ public class ImapPoller implements org.springframework.context.SmartLifecycle {
             states.updateOne(Filters.eq("_id", mailbox()), Updates.combine(Updates.set("lastPollAt", started),
                     Updates.set("lastError", error), Updates.set("lastErrorAt", started)),
                     new UpdateOptions().upsert(true));
+            return null;
         }
     }
 

@@ -12,7 +12,6 @@ import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.security.Secrets;
 import io.crm.store.CollectionIndexes;
-import net.javacrumbs.shedlock.core.LockProvider;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,10 +43,10 @@ public class InboundConfiguration {
     }
 
     @Bean
-    ImapPoller inboundImapPoller(InboundMail mail, MongoTemplate mongo, LockProvider locks,
+    ImapPoller inboundImapPoller(InboundMail mail, MongoTemplate mongo, io.crm.jobs.JobLeases leases,
                                  InboundProperties properties, Clock clock) {
         InboundProperties.Imap imap = properties.imap();
-        return new ImapPoller(mail, mongo.getCollection(ImapPoller.COLLECTION), locks, imap,
+        return new ImapPoller(mail, mongo.getCollection(ImapPoller.COLLECTION), leases, imap,
                 imap.enabled() ? Secrets.valueOrFile(imap.password(), imap.passwordFile()) : "", clock);
     }
 

@@ -23,12 +23,12 @@ import org.bson.Document;
 
 
 /**
- * Task reminders and the morning digest, decided on every replica each {@link #EVERY}: each message has a key that
- * names it for good ({@code reminder:<task>:<due>:<assignee>}, {@code digest:<user>:<local date>}), so the outbox
- * sends it once however many replicas decide it, and after restarts. A task due again later (its due date moved)
+ * Task reminders and the morning digest, decided each {@link #EVERY} by one replica at a time (a leased job). Each
+ * message has a key that names it for good ({@code reminder:<task>:<due>:<assignee>}, {@code digest:<user>:<local date>}), so the outbox
+ * sends it once even when a run is repeated (a replica died during it), and after restarts. A task due again later (its due date moved)
  * is a new reminder.
  */
-public class TaskReminders extends PollingLoop {
+public class TaskReminders implements io.crm.jobs.LeasedJob {
 
     static final Duration EVERY = Duration.ofSeconds(30);
     /** A task first seen overdue by more than this gets no reminder of its own (the digest lists it). */
@@ -48,7 +48,6 @@ public class TaskReminders extends PollingLoop {
 
     public TaskReminders(ActivityService activities, UserService users, MailPreferences preferences,
                          MailOutbox outbox, Clock clock) {
-        super("task-reminders", outbox);
         this.activities = activities;
         this.users = users;
         this.preferences = preferences;
@@ -168,13 +167,23 @@ public class TaskReminders extends PollingLoop {
     }
 
     @Override
-    void round() {
-        remind();
-        digest();
+    public String name() {
+        return "task-reminders";
     }
 
     @Override
-    Duration interval() {
+    public Duration every() {
         return EVERY;
+    }
+
+    /** Only with mail on: with mail off nothing is ever queued. */
+    @Override
+    public boolean enabled() {
+        return outbox.enabled();
+    }
+
+    @Override
+    public String run() {
+        return "queued " + remind() + " reminders and " + digest() + " digests";
     }
 }

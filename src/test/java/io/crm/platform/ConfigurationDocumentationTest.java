@@ -80,6 +80,7 @@ class ConfigurationDocumentationTest {
             Map.entry("CRM_MAX_UPLOAD_SIZE", "64MB"),
             Map.entry("CRM_LOG_FORMAT", "logstash"),
             Map.entry("CRM_ADMIN_EMAIL", "boss@example.test"),
+            Map.entry("CRM_INSTANCE_ID", "crm-7d9f-0"),
             Map.entry("CRM_ADMIN_PASSWORD_FILE", "/run/secrets/crm-admin"),
             Map.entry("CRM_ADMIN_PASSWORD", "correct-horse-battery-staple"),
             Map.entry("CRM_TRUSTED_PROXIES", "10\\.0\\.0\\.\\d{1,3}"),

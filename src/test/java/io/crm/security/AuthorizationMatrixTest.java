@@ -161,6 +161,9 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/mail-preferences", null),
                 new Endpoint(Access.MEMBER, "PATCH", "/api/v1/mail-preferences", Map.of()),
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/mail/outbox/" + new ObjectId() + "/retry", Map.of()),
+                // leased jobs and their log
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/jobs", null),
+                new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/jobs/feed-retention/runs", null),
                 // backups (of the embedded store: on this MongoDB a start is a 409, past security)
                 new Endpoint(Access.ADMIN, "GET", "/api/v1/admin/backups", null),
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/admin/backups", Map.of()),
