@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Zero-downtime rehearsal of the stage-1 topology with real processes on loopback:
-#   standalone MongoDB-wire store  <-  2 app instances (two ports)  <-  nginx (deploy/nginx/crm/*)  <-  wrk load
+# Zero-downtime rehearsal of the production topology with real processes on loopback:
+#   standalone MongoDB-wire store  <-  3 app instances (three ports)  <-  nginx round robin, no stickiness
+#   (deploy/nginx/crm/*)  <-  wrk load
 # Scenarios, each under steady mixed GET/POST load (deploy/local/load.lua):
 #   1. rolling restart  - instance by instance: out of the balancer, SIGTERM drain, start, ready, back in.
 #                         Zero failed requests, every acknowledged POST readable afterwards.
-#   2. failover         - kill -9 one instance; failures limited to its in-flight requests; it rejoins.
+#   2. failover         - kill -9 the instance that last ran the leased jobs; failures limited to its in-flight
+#                         requests; another instance takes the jobs' leases over (time measured); it rejoins.
 #   3. database outage  - store stopped for 10 s: /ready 503 within seconds, fast 503s (no 500, no hang),
 #                         recovery without intervention, no acknowledged write lost.
 #   4. persistence      - everything stopped and started again: all data still there.
+#   5. jobs             - from the job log (GET /api/v1/admin/jobs/*/runs): no two runs of a job overlapped, and
+#                         the jobs ran on more than one instance. The instances run their leased jobs every second
+#                         here (minutes in production) so the lease has something to show.
 # Authentication is on, as in production: the instances get a random first-admin password through
 # CRM_ADMIN_PASSWORD_FILE (a 0600 file in the run directory, like a mounted Secret), the script makes an API token
 # over HTTP Basic, and every API call (seeding, e2e, the wrk load, the checks) sends it as a Bearer header read from
@@ -34,7 +39,7 @@ while (($#)); do
     --jar) jar=$2; shift ;;
     --run-dir) run_dir=$2; shift ;;
     --keep) keep=1 ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -79,18 +84,22 @@ ADMIN_PASSWORD_FILE="$run_dir/admin-password"
 AUTH_HEADER="$run_dir/auth.header"
 
 # ---------------------------------------------------------------- ports
+INSTANCES=3
+INSTANCE_IDS=$(seq 1 "$INSTANCES")
+declare -a APP_PORT=() MGMT_PORT=() APP_PID=()
 take_port STORE_PORT
-take_port APP_PORT_1
-take_port APP_PORT_2
-take_port MGMT_PORT_1
-take_port MGMT_PORT_2
+for n in $INSTANCE_IDS; do
+  take_port port
+  APP_PORT[n]=$port
+  take_port port
+  MGMT_PORT[n]=$port
+  APP_PID[n]=""
+done
 take_port PROXY_PORT
 PROXY="http://127.0.0.1:${PROXY_PORT}"
 
 # ---------------------------------------------------------------- processes
 STORE_PID=""
-APP_PID_1=""
-APP_PID_2=""
 NGINX_PID=""
 LOAD_PID=""
 
@@ -98,8 +107,9 @@ cleanup() {
   local rc=$?
   [[ -n $LOAD_PID ]] && kill -INT "$LOAD_PID" 2>/dev/null && wait "$LOAD_PID" 2>/dev/null
   stop_pid "$NGINX_PID" 10
-  stop_pid "$APP_PID_1" 30
-  stop_pid "$APP_PID_2" 30
+  for n in $INSTANCE_IDS; do
+    stop_pid "${APP_PID[n]}" 30
+  done
   stop_pid "$STORE_PID" 30
   if ((keep)) || ((rc != 0)); then
     echo "logs and data kept in $run_dir"
@@ -125,21 +135,25 @@ stop_store() {
   STORE_EXIT=$rc
 }
 
-app_port() { if (($1 == 1)); then echo "$APP_PORT_1"; else echo "$APP_PORT_2"; fi; }
-app_pid() { if (($1 == 1)); then echo "$APP_PID_1"; else echo "$APP_PID_2"; fi; }
+app_port() { echo "${APP_PORT[$1]}"; }
+app_pid() { echo "${APP_PID[$1]}"; }
 
+# Leased jobs every second (minutes in production), so the lease moves within the run. A killed holder's lease
+# ends 0.9 s after its last run started, or JOB_LEASE_S after its last renewal when it died during a run (30 s is
+# the least ShedLock's keep-alive takes).
+JOB_LEASE_S=30
 start_app() { # start_app N
   local n=$1 port mgmt pid
   port=$(app_port "$n")
-  if ((n == 1)); then mgmt=$MGMT_PORT_1; else mgmt=$MGMT_PORT_2; fi
+  mgmt=${MGMT_PORT[n]}
   # SerialGC and a small heap: what the JVM picks by itself in a container with <2 CPUs and <2 GB.
   env MONGODB_URI="mongodb://127.0.0.1:${STORE_PORT}/crm_db" PORT="$port" MANAGEMENT_PORT="$mgmt" \
     CRM_DB_TIMEOUT="${DB_TIMEOUT_S}s" CRM_SHUTDOWN_TIMEOUT=20s \
     CRM_ADMIN_EMAIL="$ADMIN_EMAIL" CRM_ADMIN_PASSWORD_FILE="$ADMIN_PASSWORD_FILE" \
-    CRM_TRUSTED_PROXIES='127\.0\.0\.1' \
+    CRM_TRUSTED_PROXIES='127\.0\.0\.1' CRM_INSTANCE_ID="app$n" \
+    CRM_JOBS_EXPIRYEVERY=1s CRM_JOBS_IMPORTSEVERY=1s CRM_FEED_CLEANUPEVERY=1s CRM_JOBS_LEASE="${JOB_LEASE_S}s" \
     "$JAVA" -Xmx384m -XX:+UseSerialGC -jar "$jar" >>"$run_dir/app$n.log" 2>&1 &
-  pid=$!
-  if ((n == 1)); then APP_PID_1=$pid; else APP_PID_2=$pid; fi
+  APP_PID[n]=$!
 }
 
 READY_MS=0
@@ -167,7 +181,7 @@ stop_app() { # stop_app N: SIGTERM (graceful drain), sets STOP_MS and STOP_EXIT
   wait "$pid" || rc=$?
   STOP_MS=$(($(now_ms) - t0))
   STOP_EXIT=$rc
-  if ((n == 1)); then APP_PID_1=""; else APP_PID_2=""; fi
+  APP_PID[n]=""
 }
 
 kill9_app() {
@@ -175,14 +189,15 @@ kill9_app() {
   pid=$(app_pid "$n")
   kill -KILL "$pid"
   wait "$pid" 2>/dev/null || true
-  if ((n == 1)); then APP_PID_1=""; else APP_PID_2=""; fi
+  APP_PID[n]=""
 }
 
-nginx_config() { # nginx_config [1|2 = instance taken out of the balancer]
-  local down=${1:-0} a="$APP_PORT_1" b="$APP_PORT_2"
-  ((down == 1)) && a+=":down"
-  ((down == 2)) && b+=":down"
-  "$here/render-nginx-conf.sh" "$run_dir" "$PROXY_PORT" "$a" "$b" >"$run_dir/nginx.conf"
+nginx_config() { # nginx_config [N = instance taken out of the balancer]
+  local down=${1:-0} n specs=()
+  for n in $INSTANCE_IDS; do
+    if ((down == n)); then specs+=("${APP_PORT[n]}:down"); else specs+=("${APP_PORT[n]}"); fi
+  done
+  "$here/render-nginx-conf.sh" "$run_dir" "$PROXY_PORT" "${specs[@]}" >"$run_dir/nginx.conf"
   nginx -q -t -p "$run_dir" -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf"
 }
 
@@ -237,6 +252,11 @@ code_count() { # code_count CODE: responses with that status in the last load
   echo "${c:-0}"
 }
 
+# An admin API call through the proxy (prints the body; fails on an HTTP error).
+api_get() { curl -sS --fail --max-time 10 -H "@$AUTH_HEADER" "$PROXY$1"; }
+# iso_ms 2026-12-04T16:40:44.123Z: milliseconds since the epoch
+iso_ms() { date -d "$1" +%s%3N; }
+
 # Every person acknowledged with 201 (all scenarios so far) is returned by GET /person.
 MISSING=0
 ACKED=0
@@ -269,15 +289,16 @@ note() { SUMMARY+=("$*"); log "$*"; }
 # ---------------------------------------------------------------- topology
 t_start=$(now_ms)
 log "mode=$mode jar=$jar java=$JAVA run_dir=$run_dir"
-log "ports: store=$STORE_PORT app1=$APP_PORT_1 app2=$APP_PORT_2 mgmt=$MGMT_PORT_1,$MGMT_PORT_2 proxy=$PROXY_PORT"
+log "ports: store=$STORE_PORT apps=${APP_PORT[*]} mgmt=${MGMT_PORT[*]} proxy=$PROXY_PORT"
+start_all_apps() {
+  for n in $INSTANCE_IDS; do start_app "$n"; done
+  for n in $INSTANCE_IDS; do wait_ready "$n"; done
+}
 t0=$(now_ms)
 start_store
-start_app 1
-start_app 2
-wait_ready 1
-wait_ready 2
+start_all_apps
 start_nginx
-note "topology up in $(($(now_ms) - t0)) ms (store + 2 instances + nginx)"
+note "topology up in $(($(now_ms) - t0)) ms (store + ${INSTANCES} instances + nginx)"
 # An API token for the whole run, made over HTTP Basic through the proxy (curl reads the credentials from stdin).
 token_json=$(printf 'user = "%s:%s"\n' "$ADMIN_EMAIL" "$(<"$ADMIN_PASSWORD_FILE")" |
   curl -sS --fail --max-time 20 -K - -H 'Content-Type: application/json' \
@@ -308,7 +329,7 @@ log "== 1. rolling restart under load"
 start_load rolling
 sleep "$WARM_S"
 for round in $(seq 1 "$ROLLING_ROUNDS"); do
-  for n in 1 2; do
+  for n in $INSTANCE_IDS; do
     # Kubernetes removes a terminating pod from the endpoints and the preStop sleep waits for that; here the
     # instance is marked down in nginx and given DRAIN_S for in-flight requests before SIGTERM.
     reload_nginx "$n"
@@ -332,27 +353,54 @@ verify_acked
 assert "rolling: all ${ACKED} acknowledged POSTs readable (missing ${MISSING})" "${ACKED} > 0 && ${MISSING} == 0"
 
 # ---------------------------------------------------------------- 2. failover
-log "== 2. kill -9 one instance under load"
+log "== 2. kill -9 the jobs' holder under load"
 start_load failover
 sleep "$WARM_S"
-kill9_app 1
+# The victim is the instance that last ran the expiry job: its death must move the job's lease.
+LEASE_JOB=expired-documents
+holder=$(api_get "/api/v1/admin/jobs/$LEASE_JOB/runs?limit=1" | jq -r '.items[0].instance // empty' || true)
+victim=${holder#app}
+if ! [[ $victim =~ ^[0-9]+$ ]] || ((victim < 1 || victim > INSTANCES)); then
+  victim=1
+fi
+kill9_app "$victim"
 t_kill=$(now_ms)
-sleep "$HOLD_S"
-start_app 1
-wait_ready 1
-note "failover: instance 1 killed, restarted, ready $(($(now_ms) - t_kill)) ms after the kill"
+# Takeover: the first run of the job that another instance started after the kill (the job log's own timestamps).
+takeover_ms=-1
+new_holder=none
+while (($(now_ms) - t_kill < 20000)); do
+  latest=$(api_get "/api/v1/admin/jobs/$LEASE_JOB/runs?limit=1" |
+    jq -r --arg dead "app$victim" '.items[0] | select(.instance != $dead) | "\(.startedAt) \(.instance)"' || true)
+  if [[ -n $latest ]]; then
+    started_ms=$(iso_ms "${latest% *}")
+    if ((started_ms >= t_kill)); then
+      takeover_ms=$((started_ms - t_kill))
+      new_holder=${latest#* }
+      break
+    fi
+  fi
+  sleep 0.2
+done
+note "failover: killed instance ${victim} (holder: ${holder:-unknown}); ${new_holder} ran ${LEASE_JOB} ${takeover_ms} ms after the kill (lease takeover)"
+assert "failover: another instance took the job's lease over within ${JOB_LEASE_S} s + 2 s (${takeover_ms} ms)" \
+  "${takeover_ms} >= 0 && ${takeover_ms} <= (JOB_LEASE_S + 2) * 1000"
+remaining=$((HOLD_S * 1000 - ($(now_ms) - t_kill)))
+((remaining > 0)) && sleep "$(awk -v ms="$remaining" 'BEGIN { printf "%.3f", ms / 1000 }')"
+start_app "$victim"
+wait_ready "$victim"
+note "failover: instance ${victim} killed, restarted, ready $(($(now_ms) - t_kill)) ms after the kill"
 # Rejoin: nginx sends it traffic again once its fail_timeout (10 s) has passed.
 rejoined=0
 t_rejoin=$(now_ms)
 for probe in $(seq 1 60); do
   curl -s -o /dev/null --max-time 5 -H "X-Correlation-ID: rejoin-$probe" "$PROXY/health" || true
-  if grep -F "\"correlation_id\":\"rejoin-$probe\"" "$run_dir/nginx-access.log" | grep -qF "127.0.0.1:${APP_PORT_1}"; then
+  if grep -F "\"correlation_id\":\"rejoin-$probe\"" "$run_dir/nginx-access.log" | grep -qF "127.0.0.1:${APP_PORT[victim]}"; then
     rejoined=1
     break
   fi
   sleep 0.5
 done
-note "failover: instance 1 served proxied traffic again $(($(now_ms) - t_rejoin)) ms after it was ready"
+note "failover: instance ${victim} served proxied traffic again $(($(now_ms) - t_rejoin)) ms after it was ready"
 sleep "$SETTLE_S"
 stop_load
 failover_errors=$((L[s5xx] + $(socket_errors)))
@@ -371,7 +419,7 @@ start_load outage
 sleep "$WARM_S"
 t_stop=$(now_ms)
 stop_store
-# Both instances polled in parallel: while the database is gone each /ready call itself takes up to
+# All instances polled in parallel: while the database is gone each /ready call itself takes up to
 # CRM_DB_TIMEOUT, so sequential polling would add the two waits.
 poll_not_ready() { # poll_not_ready PORT: prints ms from the stop until this instance's /ready answered 503
   local code
@@ -385,10 +433,11 @@ poll_not_ready() { # poll_not_ready PORT: prints ms from the stop until this ins
   done
   echo -1
 }
-poll_not_ready "$APP_PORT_1" >"$run_dir/not-ready-1" &
-poll1=$!
-poll_not_ready "$APP_PORT_2" >"$run_dir/not-ready-2" &
-poll2=$!
+pollers=()
+for n in $INSTANCE_IDS; do
+  poll_not_ready "${APP_PORT[n]}" >"$run_dir/not-ready-$n" &
+  pollers+=($!)
+done
 # Probes through the proxy, meanwhile: fast 503 problem+json from the v1 API, 503 from the legacy API.
 sleep 0.5
 curl -s -o "$run_dir/probe-v1.json" -w '%{http_code} %{content_type} %{time_total}\n' --max-time 30 -H "@$AUTH_HEADER" \
@@ -397,12 +446,15 @@ probe1=$!
 curl -s -o "$run_dir/probe-legacy.json" -w '%{http_code} %{time_total}\n' --max-time 30 -H "@$AUTH_HEADER" \
   "$PROXY/person/seed-1" >"$run_dir/probe-legacy.txt" &
 probe2=$!
-wait "$poll1" "$poll2" "$probe1" "$probe2" || true
-nr1=$(cat "$run_dir/not-ready-1")
-nr2=$(cat "$run_dir/not-ready-2")
-not_ready_ms=$((nr1 > nr2 ? nr1 : nr2))
-((nr1 < 0 || nr2 < 0)) && not_ready_ms=-1
-note "outage: /ready answered 503 ${nr1} ms (instance 1) and ${nr2} ms (instance 2) after the store stopped"
+wait "${pollers[@]}" "$probe1" "$probe2" || true
+not_ready_ms=0
+not_ready_list=""
+for n in $INSTANCE_IDS; do
+  nr=$(cat "$run_dir/not-ready-$n")
+  not_ready_list+=" ${nr}"
+  if ((nr < 0 || not_ready_ms < 0)); then not_ready_ms=-1; elif ((nr > not_ready_ms)); then not_ready_ms=$nr; fi
+done
+note "outage: /ready answered 503 after (ms, per instance):${not_ready_list}"
 assert "outage: /ready 503 within 10 s (${not_ready_ms} ms)" "${not_ready_ms} >= 0 && ${not_ready_ms} <= 10000"
 read -r v1_code v1_type v1_time <"$run_dir/probe-v1.txt" || true
 read -r legacy_code legacy_time <"$run_dir/probe-legacy.txt" || true
@@ -422,10 +474,9 @@ remaining=$((OUTAGE_S * 1000 - ($(now_ms) - t_stop)))
 t_restart=$(now_ms)
 start_store
 t_back=$(now_ms)
-wait_ready 1
-wait_ready 2
+for n in $INSTANCE_IDS; do wait_ready "$n"; done
 recovered_ms=$(($(now_ms) - t_back))
-note "outage: store restarted $((t_restart - t_stop)) ms after the stop, listening after $((t_back - t_stop)) ms; both instances ready ${recovered_ms} ms later"
+note "outage: store restarted $((t_restart - t_stop)) ms after the stop, listening after $((t_back - t_stop)) ms; all instances ready ${recovered_ms} ms later"
 sleep "$SETTLE_S"
 stop_load
 outage_503=$(code_count 503)
@@ -452,16 +503,12 @@ before=$(snapshot)
 count_before=$(jq length <<<"$before")
 t0=$(now_ms)
 stop_nginx
-stop_app 1
-stop_app 2
+for n in $INSTANCE_IDS; do stop_app "$n"; done
 stop_store
 note "persistence: stopped everything (store exit ${STORE_EXIT}) in $(($(now_ms) - t0)) ms"
 t0=$(now_ms)
 start_store
-start_app 1
-start_app 2
-wait_ready 1
-wait_ready 2
+start_all_apps
 start_nginx
 note "persistence: started again in $(($(now_ms) - t0)) ms"
 after=$(snapshot)
@@ -473,9 +520,27 @@ assert "persistence: all ${count_before} people back after the restart (${count_
 verify_acked
 assert "persistence: all ${ACKED} acknowledged POSTs readable (missing ${MISSING})" "${MISSING} == 0"
 
+# ---------------------------------------------------------------- 5. jobs
+log "== 5. leased jobs, from the job log"
+# Each job's runs of the whole rehearsal, oldest first: a run must start after the previous one ended; a run that
+# never ended (its instance was killed, or the store went away during it) held its lease for JOB_LEASE_S at most.
+for job in expired-documents stale-imports feed-retention; do
+  api_get "/api/v1/admin/jobs/$job/runs?limit=1000" >"$run_dir/job-$job.json" || true
+  read -r runs overlaps instances <<<"$(jq -r --argjson lease "$((JOB_LEASE_S * 1000))" '
+    def ms: capture("^(?<s>[^.Z]+)(\\.(?<f>[0-9]+))?Z$") as $c
+      | (($c.s + "Z") | fromdateiso8601) * 1000 + ((($c.f // "") + "000")[0:3] | tonumber);
+    [.items[] | {start: (.startedAt | ms), end: (if .endedAt then (.endedAt | ms) else null end), instance}]
+    | sort_by(.start) as $r
+    | [range(1; $r | length) | select($r[.].start < ($r[. - 1].end // ($r[. - 1].start + $lease)))] as $o
+    | "\($r | length) \($o | length) \([$r[].instance] | unique | length)"' "$run_dir/job-$job.json" 2>/dev/null || echo "0 -1 0")"
+  note "jobs: ${job}: ${runs} runs on ${instances} instances, ${overlaps} overlapping"
+  assert "jobs: ${job} ran (${runs} runs), never two at once (${overlaps} overlaps), on several instances (${instances})" \
+    "${runs} > 10 && ${overlaps} == 0 && ${instances} >= 2"
+done
+
 # ---------------------------------------------------------------- secrets
 leaks=0
-for f in "$run_dir"/app1.log "$run_dir"/app2.log "$run_dir"/nginx-access.log "$run_dir"/nginx-error.log; do
+for f in "$run_dir"/app*.log "$run_dir"/nginx-access.log "$run_dir"/nginx-error.log; do
   [[ -f $f ]] || continue
   if grep -qF -e "$(<"$ADMIN_PASSWORD_FILE")" -e "$API_TOKEN" "$f"; then
     leaks=$((leaks + 1))

@@ -38,9 +38,9 @@ public final class JobLeases {
 
     /**
      * One tick: runs the job if its lease is free, and returns whether it ran. A finished run keeps the lease for most
-     * of the interval (ShedLock's lock-at-least-for), so other replicas' ticks in that time do nothing; the lease
-     * never outlives the job's longest run ({@code crm.jobs.lease} unless the job says), so a replica that dies
-     * during a run is replaced that fast.
+     * of the interval (ShedLock's lock-at-least-for), so other replicas' ticks in that time do nothing. While a run
+     * lasts its lease is renewed; a replica that dies during a run leaves it for {@code crm.jobs.lease} (unless the
+     * job says otherwise) at most.
      */
     public boolean tick(LeasedJob job) {
         Duration atMost = job.lease() == null ? lease : job.lease();

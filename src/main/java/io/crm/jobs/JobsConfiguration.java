@@ -4,14 +4,18 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.store.CollectionIndexes;
+import net.javacrumbs.shedlock.core.ExtensibleLockProvider;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
+import net.javacrumbs.shedlock.support.KeepAliveLockProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -33,9 +37,32 @@ public class JobsConfiguration {
         return new JobLog(mongo.getCollection(JobLog.COLLECTION), clock, properties.keepRuns());
     }
 
+    /**
+     * Jobs' leases are kept alive while their run lasts (ShedLock's keep-alive extends them every half lease), so a
+     * slow run never loses its lease to another replica; only a dead replica's lease runs out.
+     */
     @Bean
-    JobLeases jobLeases(LockProvider locks, JobLog log, JobsProperties properties) {
-        return new JobLeases(locks, log, instanceId(properties.instanceId()), properties.lease());
+    JobLeases jobLeases(LockProvider locks, JobLog log, JobsProperties properties, LeaseKeepAlive keepAlive) {
+        return new JobLeases(new KeepAliveLockProvider((ExtensibleLockProvider) locks, keepAlive.executor()), log,
+                instanceId(properties.instanceId()), properties.lease());
+    }
+
+    /** Not a ScheduledExecutorService bean: one of those would take the place of Boot's TaskScheduler. */
+    @Bean(destroyMethod = "close")
+    LeaseKeepAlive leaseKeepAlive() {
+        return new LeaseKeepAlive(Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-keep-alive");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** The thread that renews the leases of running jobs. */
+    record LeaseKeepAlive(ScheduledExecutorService executor) implements AutoCloseable {
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
     }
 
     @Bean

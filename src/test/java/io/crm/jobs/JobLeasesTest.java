@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -22,6 +24,7 @@ import net.javacrumbs.shedlock.core.ClockProvider;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
+import net.javacrumbs.shedlock.support.KeepAliveLockProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,17 +34,20 @@ import org.junit.jupiter.api.Test;
 class JobLeasesTest {
 
     private static MongoClient client;
+    private static ScheduledExecutorService keepAlive;
     private MongoDatabase database;
     private JobLog log;
 
     @BeforeAll
     static void connect() {
         client = MongoClients.create(TestMongo.uri("job_leases"));
+        keepAlive = Executors.newSingleThreadScheduledExecutor();
     }
 
     @AfterAll
     static void disconnect() {
         client.close();
+        keepAlive.shutdownNow();
     }
 
     @BeforeEach
@@ -51,9 +57,9 @@ class JobLeasesTest {
         log = new JobLog(database.getCollection(JobLog.COLLECTION), Clock.systemUTC(), Duration.ofDays(7));
     }
 
-    /** A replica: its own lock provider over the shared database, as in its own process. */
+    /** A replica: its own lock provider over the shared database, kept alive as in the service, as in its own process. */
     private JobLeases replica(String name, Duration lease) {
-        return new JobLeases(new MongoLockProvider(database), log, name, lease);
+        return new JobLeases(new KeepAliveLockProvider(new MongoLockProvider(database), keepAlive), log, name, lease);
     }
 
     private static LeasedJob job(String name, Duration every, Supplier<String> work) {
@@ -146,7 +152,7 @@ class JobLeasesTest {
         assertThat(dead).isPresent();
         log.started("sweep", "dead");
         Instant died = Instant.now();
-        JobLeases survivor = replica("survivor", lease);
+        JobLeases survivor = replica("survivor", Duration.ofMinutes(1));
         LeasedJob job = job("sweep", Duration.ofSeconds(1), () -> "swept");
 
         assertThat(survivor.tick(job)).isFalse();

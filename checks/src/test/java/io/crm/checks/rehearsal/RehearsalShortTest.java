@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The zero-downtime rehearsal (deploy/local/rehearsal.sh --short) on loopback with real processes: standalone
- * store, two instances of the packaged jar, nginx, wrk load; rolling restart, kill -9 failover, database outage,
- * persistence. It builds nothing: scripts/test.sh runs the application's ./mvnw verify first, which packages
- * target/crm-*.jar. Bounded: the script's own phases take a few minutes; this test gives it 20 at most.
+ * store, three instances of the packaged jar, nginx, wrk load; rolling restart, kill -9 failover (with the jobs' lease
+ * takeover), database outage, persistence, and the job log (no two runs of a job at once). It builds nothing:
+ * scripts/test.sh runs the application's ./mvnw verify first, which packages target/crm-*.jar. Bounded: the script's
+ * own phases take a few minutes; this test gives it 20 at most.
  */
 class RehearsalShortTest {
 
@@ -38,11 +39,11 @@ class RehearsalShortTest {
         Matcher counts = Pattern.compile("^(\\d+) passed, (\\d+) failed$").matcher(last);
         assertThat(counts.matches()).as("summary line, got: " + last).isTrue();
         assertThat(Integer.parseInt(counts.group(2))).as("failed rehearsal assertions:\n" + result.output()).isZero();
-        // Every scenario asserted something: e2e 1, rolling >= 7, failover 4, outage 10, persistence 2.
-        assertThat(Integer.parseInt(counts.group(1))).isGreaterThanOrEqualTo(24);
+        // Every scenario asserted something: e2e 1, rolling >= 10, failover 5, outage 10, persistence 2, jobs 3.
+        assertThat(Integer.parseInt(counts.group(1))).isGreaterThanOrEqualTo(31);
         assertThat(result.exitCode()).isZero();
         assertThat(result.output()).contains("== rehearsal summary (short)", "rolling: requests=", "failover: requests=",
-                "outage: requests=");
+                "outage: requests=", "(lease takeover)", "jobs: expired-documents:");
     }
 
     private static Path packagedJar() throws IOException {
