@@ -39,7 +39,7 @@ public final class JobLog {
         ObjectId id = new ObjectId();
         runs.insertOne(new Document("_id", id).append("job", job).append("instance", instance)
                 .append("startedAt", Date.from(now)).append("endedAt", null).append("outcome", "running")
-                .append("expiresAt", Date.from(now.plus(keep))));
+                .append("expireAt", Date.from(now.plus(keep))));
         return id;
     }
 

@@ -83,7 +83,7 @@ public class JobsConfiguration {
         return new CollectionIndexes(JobLog.COLLECTION, List.of(
                 new IndexModel(Indexes.compoundIndex(Indexes.ascending("job"), Indexes.descending("startedAt")),
                         new IndexOptions().name("job_runs_job_started")),
-                new IndexModel(Indexes.ascending("expiresAt"),
+                new IndexModel(Indexes.ascending("expireAt"),
                         new IndexOptions().name("job_runs_expiry").expireAfter(0L, TimeUnit.SECONDS))));
     }
 
