@@ -62,28 +62,30 @@ variable "cluster_admin_principal_arns" {
   default     = []
 }
 
+# Sized for the MongoDB replica set: three members (1 GiB + 160 MiB requested each, one per node when possible)
+# plus 2-6 API pods and the platform; the arithmetic is in docs/deploy.md ("MongoDB replica set").
 variable "node_instance_types" {
-  description = "Worker instance types (seed: t3a.medium)."
+  description = "Worker instance types (seed: t3a.medium; t3a.large for the MongoDB replica set)."
   type        = list(string)
-  default     = ["t3a.medium"]
+  default     = ["t3a.large"]
 }
 
 variable "node_min_size" {
-  description = "Minimum worker nodes."
+  description = "Minimum worker nodes (3: one per MongoDB member)."
   type        = number
-  default     = 1
+  default     = 3
 }
 
 variable "node_max_size" {
   description = "Maximum worker nodes."
   type        = number
-  default     = 2
+  default     = 4
 }
 
 variable "node_desired_size" {
-  description = "Desired worker nodes (seed: 1)."
+  description = "Desired worker nodes (seed: 1; 3 for the MongoDB replica set)."
   type        = number
-  default     = 1
+  default     = 3
 }
 
 variable "app_namespace" {

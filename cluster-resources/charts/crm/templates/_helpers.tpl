@@ -74,3 +74,18 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* "true" when the in-cluster MongoDB runs as a replica set (mongodb.architecture: replicaset), else empty. */}}
+{{- define "crm.mongoReplicaset" -}}
+{{- if and .Values.mongodb.enabled (eq .Values.mongodb.architecture "replicaset") -}}true{{- end -}}
+{{- end -}}
+
+{{/* The members' host:port list, comma-separated: each pod's stable name through the headless Service. */}}
+{{- define "crm.mongoHosts" -}}
+{{- $fullname := include "crm.fullname" . -}}
+{{- $hosts := list -}}
+{{- range $i := until (int .Values.mongodb.replicaCount) -}}
+{{- $hosts = append $hosts (printf "%s-mongodb-%d.%s-mongodb:27017" $fullname $i $fullname) -}}
+{{- end -}}
+{{- join "," $hosts -}}
+{{- end -}}

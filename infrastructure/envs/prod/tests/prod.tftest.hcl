@@ -182,6 +182,12 @@ run "eks_cluster" {
     condition     = toset(module.eks.addons) == toset(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver"])
     error_message = "the five managed add-ons must be present"
   }
+
+  # Room for the MongoDB replica set (docs/deploy.md): three t3a.large nodes at least, one per member.
+  assert {
+    condition     = length(var.node_instance_types) == 1 && var.node_instance_types[0] == "t3a.large" && var.node_min_size == 3 && var.node_desired_size == 3 && var.node_max_size == 4
+    error_message = "prod nodes must default to t3a.large, min 3 / desired 3 / max 4 (three MongoDB members plus the API)"
+  }
 }
 
 run "eks_module_properties" {

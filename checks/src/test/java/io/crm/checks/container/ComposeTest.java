@@ -73,7 +73,7 @@ class ComposeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"compose.yaml", "compose.test.yaml"})
+    @ValueSource(strings = {"compose.yaml", "compose.test.yaml", "compose.replicaset.yaml"})
     void matchesTheComposeSpecification(String file) throws IOException {
         assertThat(schemaErrors(read(file))).isEmpty();
     }

@@ -33,14 +33,19 @@ class CiComposeWiringTest {
             "^\\$\\{(\\w+):-([^}]+)}:\\$\\{(\\w+):-([^}]+)}:(\\d+)$");
     private static final Pattern E2E_CALL = Pattern.compile("e2e/run\\.sh \"?http://([^:/\"]+):([^/\"\\s]+)\"?");
 
-    record Inputs(String ci, String compose, String composeTest, String envExample, boolean e2eScriptExecutable) {
+    record Inputs(String ci, String compose, String composeTest, String composeReplicaset, String envExample,
+            boolean e2eScriptExecutable) {
     }
+
+    /** The compose files of each e2e variant: the stack with the single MongoDB and with the replica set. */
+    static final Set<String> FILE_SETS = Set.of("-f compose.yaml -f compose.test.yaml",
+            "-f compose.yaml -f compose.test.yaml -f compose.replicaset.yaml");
 
     static Inputs real() throws Exception {
         Path root = Repo.root();
         return new Inputs(Scratch.read(root.resolve(".github/workflows/ci.yml")), Scratch.read(root.resolve("compose.yaml")),
-                Scratch.read(root.resolve("compose.test.yaml")), Scratch.read(root.resolve(".env.example")),
-                Files.isExecutable(root.resolve("e2e/run.sh")));
+                Scratch.read(root.resolve("compose.test.yaml")), Scratch.read(root.resolve("compose.replicaset.yaml")),
+                Scratch.read(root.resolve(".env.example")), Files.isExecutable(root.resolve("e2e/run.sh")));
     }
 
     @SuppressWarnings("unchecked")
@@ -117,16 +122,39 @@ class CiComposeWiringTest {
             }
         }
 
-        // Every compose command of the job uses the same files, and `up` never builds (it tests the built image).
-        Matcher composeCmd = Pattern.compile("docker compose((?: -f \\S+)+) (up|logs|down)([^\\n]*)").matcher(script);
-        Set<String> fileSets = new LinkedHashSet<>();
-        boolean upNoBuild = false;
-        while (composeCmd.find()) {
-            fileSets.add(composeCmd.group(1).strip());
-            upNoBuild |= composeCmd.group(2).equals("up") && composeCmd.group(3).contains("--no-build");
+        // A matrix job runs once per include entry, ${{ matrix.KEY }} standing for that entry's value. In each run
+        // every compose command uses the same files, the runs cover both FILE_SETS, and `up` never builds (it tests
+        // the built image).
+        List<String> runs = new ArrayList<>();
+        Object include = map(map(e2e.get("strategy")).get("matrix")).get("include");
+        for (Object entry : include instanceof List<?> l ? l : List.of()) {
+            String expanded = script;
+            for (var kv : map(entry).entrySet()) {
+                expanded = expanded.replace("${{ matrix." + kv.getKey() + " }}", str(kv.getValue()));
+            }
+            runs.add(expanded);
         }
-        if (!fileSets.equals(Set.of("-f compose.yaml -f compose.test.yaml"))) {
-            out.add("e2e compose commands must all use -f compose.yaml -f compose.test.yaml: " + fileSets);
+        if (runs.isEmpty()) {
+            runs.add(script);
+        }
+        Set<String> covered = new LinkedHashSet<>();
+        boolean upNoBuild = true;
+        for (String variant : runs) {
+            Matcher composeCmd = Pattern.compile("docker compose((?: -f \\S+)+) (up|logs|down)([^\\n]*)").matcher(variant);
+            Set<String> fileSets = new LinkedHashSet<>();
+            boolean up = false;
+            while (composeCmd.find()) {
+                fileSets.add(composeCmd.group(1).strip());
+                up |= composeCmd.group(2).equals("up") && composeCmd.group(3).contains("--no-build");
+            }
+            upNoBuild &= up;
+            if (fileSets.size() != 1 || !FILE_SETS.containsAll(fileSets)) {
+                out.add("e2e compose commands must all use the same one of " + FILE_SETS + ": " + fileSets);
+            }
+            covered.addAll(fileSets);
+        }
+        if (!covered.containsAll(FILE_SETS)) {
+            out.add("e2e must run with each of " + FILE_SETS + " (standalone and replica set), ran " + covered);
         }
         if (!upNoBuild) {
             out.add("e2e job must start the stack with docker compose ... up --no-build");
@@ -138,7 +166,8 @@ class CiComposeWiringTest {
             fileValues.putAll(envFile(in.envExample()));
         }
         Set<String> required = new LinkedHashSet<>();
-        Matcher req = Pattern.compile("\\$\\{(\\w+):\\?").matcher(in.compose() + "\n" + in.composeTest());
+        Matcher req = Pattern.compile("\\$\\{(\\w+):\\?").matcher(in.compose() + "\n" + in.composeTest() + "\n"
+                + in.composeReplicaset());
         while (req.find()) {
             required.add(req.group(1));
         }
@@ -223,8 +252,8 @@ class CiComposeWiringTest {
 
     static Inputs withCi(Inputs in, String from, String to) {
         assertThat(in.ci()).as("plant anchor").contains(from);
-        return new Inputs(in.ci().replace(from, to), in.compose(), in.composeTest(), in.envExample(),
-                in.e2eScriptExecutable());
+        return new Inputs(in.ci().replace(from, to), in.compose(), in.composeTest(), in.composeReplicaset(),
+                in.envExample(), in.e2eScriptExecutable());
     }
 
     @Test
@@ -242,8 +271,11 @@ class CiComposeWiringTest {
                 "tags: crm:${{ env.IMAGE_TAG }}"))).anySatisfy(v -> assertThat(v).contains("image job does not tag"));
         assertThat(violations(withCi(in, "up -d --no-build --wait", "up -d --build --wait")))
                 .anySatisfy(v -> assertThat(v).contains("--no-build"));
-        assertThat(violations(withCi(in, "compose.yaml -f compose.test.yaml down -v",
-                "compose.yaml down -v"))).anySatisfy(v -> assertThat(v).contains("must all use"));
+        assertThat(violations(withCi(in, "docker compose ${{ matrix.compose-files }} down -v",
+                "docker compose -f compose.yaml down -v"))).anySatisfy(v -> assertThat(v).contains("must all use"));
+        assertThat(violations(withCi(in, "          - mongodb: replicaset\n"
+                + "            compose-files: -f compose.yaml -f compose.test.yaml -f compose.replicaset.yaml\n", "")))
+                .anySatisfy(v -> assertThat(v).contains("standalone and replica set"));
         assertThat(violations(withCi(in, "          openssl rand -hex 24 > secrets/crm-admin-password\n", "")))
                 .anySatisfy(v -> assertThat(v).contains("does not write a random admin password"));
         assertThat(violations(withCi(in, "CRM_ADMIN_PASSWORD_FILE=secrets/crm-admin-password e2e/run.sh", "e2e/run.sh")))
@@ -251,10 +283,10 @@ class CiComposeWiringTest {
         assertThat(violations(withCi(in, "      CRM_ADMIN_EMAIL: e2e-admin@example.com\n", "")))
                 .anySatisfy(v -> assertThat(v).contains("must set CRM_ADMIN_EMAIL"));
         Inputs renamed = new Inputs(in.ci(), in.compose().replace("${CRM_IMAGE:-crm-app}", "${CRM_IMAGE:-crm}"),
-                in.composeTest(), in.envExample(), true);
+                in.composeTest(), in.composeReplicaset(), in.envExample(), true);
         assertThat(violations(renamed)).anySatisfy(v -> assertThat(v).contains("would run image crm"));
         Inputs newVar = new Inputs(in.ci(), in.compose(), in.composeTest() + "    environment:\n      X: ${CRM_NEW_SECRET:?set it}\n",
-                in.envExample(), true);
+                in.composeReplicaset(), in.envExample(), true);
         assertThat(violations(newVar)).anySatisfy(v -> assertThat(v).contains("requires CRM_NEW_SECRET"));
     }
 }

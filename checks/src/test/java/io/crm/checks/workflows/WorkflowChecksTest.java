@@ -194,7 +194,7 @@ class WorkflowChecksTest {
         String ci = Files.readString(WORKFLOWS.resolve("ci.yml"));
         assertThat(ci).contains("./mvnw -B -ntp verify", "distribution: temurin", "java-version: \"25\"",
                 "cache: maven", "cancel-in-progress: ${{ github.event_name == 'pull_request' }}",
-                "compose.yaml -f compose.test.yaml up -d --no-build --wait", "e2e/run.sh",
+                "up -d --no-build --wait", "-f compose.yaml -f compose.test.yaml -f compose.replicaset.yaml", "e2e/run.sh",
                 "down -v", "role-to-assume: ${{ vars.AWS_ECR_PUSH_ROLE_ARN }}", "id-token: write",
                 "name: production", "cancel-in-progress: false", "rollout undo", "rollout status");
         assertThat(ci).doesNotContain("aws-access-key-id", "AWS_SECRET_ACCESS_KEY", ":latest");
