@@ -33,6 +33,7 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import com.mongodb.MongoException;
+import io.crm.store.StoreTransactions;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 
@@ -83,6 +84,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         headers.set(HttpHeaders.RETRY_AFTER, "5");
         return respond(problem(503, "Service unavailable", "The database is not reachable right now; retry shortly"),
                 headers);
+    }
+
+    /** A multi-document change whose transaction did not commit: nothing of it was stored, so a retry is safe. */
+    @ExceptionHandler(StoreTransactions.Failed.class)
+    ResponseEntity<Object> notCommitted(StoreTransactions.Failed e) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return respond(problem(503, "Service unavailable",
+                "The database did not commit the change; nothing of it was stored. Retry shortly"), headers);
     }
 
     @ExceptionHandler(MongoException.class)
