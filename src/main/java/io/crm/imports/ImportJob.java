@@ -125,6 +125,10 @@ final class ImportJob implements Runnable {
         } catch (Interrupted | com.mongodb.MongoInterruptedException e) {
             Thread.interrupted(); // clear it, so that the end can still be recorded
             finish("failed", "The server shut down during the import; the rows counted as processed were imported");
+        } catch (StoreTransactions.Failed e) {
+            log.warn("import {} stopped: a batch's transaction did not commit", id.toHexString());
+            finish("failed", "The import stopped after " + processed + " rows: the database did not commit the next "
+                    + "batch (nothing of it was stored)");
         } catch (Exception e) {
             Thread.interrupted();
             log.error("import {} failed", id.toHexString(), e);
@@ -178,6 +182,10 @@ final class ImportJob implements Runnable {
         } catch (WriteRefused e) {
             restore(before, rowErrors, errorsBefore);
             write(rows, bodies, keys, done, rowErrors, false);
+        } catch (StoreTransactions.Failed e) {
+            // nothing of the batch was stored: neither is it counted
+            restore(before, rowErrors, errorsBefore);
+            throw e;
         }
     }
 

@@ -184,4 +184,15 @@ class ReplicaSetApiTest {
         assertThat(REPLICA_SET.received()).extracting(ReplicaSetLookalike.Received::name)
                 .contains("abortTransaction");
     }
+
+    @Test
+    void aBatchWhoseCommitFailsStopsTheImportSayingSo() {
+        REPLICA_SET.failCommits(1, List.of());
+        JsonNode done = importAndWait("{\"Name\":\"name\",\"Email\":\"email\"}",
+                "Name,Email\r\nGil,gil@rs.test\r\n");
+        assertThat(done.get("status").asString()).isEqualTo("failed");
+        assertThat(done.get("processedRows").asLong()).isZero();
+        assertThat(done.get("error").asString()).isEqualTo("The import stopped after 0 rows: the database did not "
+                + "commit the next batch (nothing of it was stored)");
+    }
 }
