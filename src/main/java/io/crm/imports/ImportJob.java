@@ -333,7 +333,7 @@ final class ImportJob implements Runnable {
         rowErrors.subList(rowErrorsBefore, rowErrors.size()).clear();
     }
 
-    /** The store refused a write inside the batch's transaction, which it then aborted: write the batch step by step. */
+    /** The store refused a write inside the batch's transaction, which it then aborted: write it step by step. */
     private static final class WriteRefused extends RuntimeException {
         WriteRefused() {
             super(null, null, false, false);

@@ -27,8 +27,9 @@ import org.springframework.stereotype.Service;
  * Likely duplicate contacts, and merging one into another. A merge keeps one contact, fills its empty fields from the
  * duplicate (tags and attributes are combined, the kept values win), moves the duplicate's activities and deal links to
  * it and archives the duplicate, all through the normal services (validation, versions, audit), and records one
- * {@code merge} event on the kept contact. On a store with transactions it is one transaction ({@link StoreTransactions}):
- * all of it or nothing. Elsewhere each step is idempotent, so a merge cut short is finished by repeating it.
+ * {@code merge} event on the kept contact. On a store with transactions it is one transaction
+ * ({@link StoreTransactions}): all of it or nothing. Elsewhere each step is idempotent, so a merge cut short is
+ * finished by repeating it.
  */
 @Service
 public class ContactMerge {

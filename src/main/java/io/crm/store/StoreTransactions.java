@@ -49,7 +49,7 @@ public class StoreTransactions {
 
     private static final Logger log = LoggerFactory.getLogger(StoreTransactions.class);
 
-    /** Majority writes survive a failover; snapshot reads see one consistent state, the transaction's own writes too. */
+    /** Majority writes survive a failover; snapshot reads see one consistent state, and the transaction's writes. */
     static final TransactionOptions OPTIONS = TransactionOptions.builder()
             .writeConcern(WriteConcern.MAJORITY).readConcern(ReadConcern.SNAPSHOT)
             .readPreference(ReadPreference.primary()).build();

@@ -15,9 +15,9 @@ import io.netty.channel.Channel;
  * so the driver lets the service start transactions against it. It runs no real transaction: it ignores the session
  * fields, applies each write at once and answers {@code commitTransaction} / {@code abortTransaction} with ok (or,
  * when told to, with a failed commit); an abort takes back the documents the transaction inserted (inserts only: not
- * updates or deletes, and others see them before). What it is for: running the transactional code path end to end, and recording
- * which commands came inside a transaction (with a {@code txnNumber} and {@code autocommit: false}). Atomicity and
- * isolation themselves are exercised only against a real replica set (the compose replica-set run).
+ * updates or deletes, and others see them before). What it is for: running the transactional code path end to end,
+ * and recording which commands came inside a transaction (with a {@code txnNumber} and {@code autocommit: false}).
+ * Atomicity and isolation themselves are exercised only against a real replica set (the compose replica-set run).
  */
 public final class ReplicaSetLookalike extends MemoryBackend {
 

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.crm.record.FieldError;
 import io.crm.record.RecordException;
+import io.crm.store.StoreTransactions;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,6 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import com.mongodb.MongoException;
-import io.crm.store.StoreTransactions;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 
