@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.crm.store.StoreTransactions;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
@@ -83,11 +84,14 @@ public final class Outbox {
      * instead of at its next search.
      */
     public void written(String collection, Object id) {
-        signal.raise(collection, java.util.List.of(id));
+        written(collection, java.util.List.of(id));
     }
 
-    /** {@link #written(String, Object)} for a batch. */
+    /**
+     * {@link #written(String, Object)} for a batch. Inside a transaction, once it has committed: before, the relay
+     * would not see the events.
+     */
     public void written(String collection, List<?> ids) {
-        signal.raise(collection, ids);
+        StoreTransactions.afterCommit(() -> signal.raise(collection, ids));
     }
 }

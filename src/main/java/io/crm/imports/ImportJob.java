@@ -19,6 +19,7 @@ import io.crm.record.FieldError;
 import io.crm.record.RecordException;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
+import io.crm.store.StoreTransactions;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * leaves the record and counts the row as skipped; {@code update} merge-patches the row's non-empty values into it
  * through the normal update (validation, audit); {@code create} creates anyway, so a uniqueness rule turns the row
  * into an error. Within one file, the first row with a given email/domain is used and later ones are errors.
+ *
+ * <p>On a store with transactions a batch's writes (records, row errors, progress) are one transaction
+ * ({@link StoreTransactions}), so the progress always counts exactly the rows stored. A write refused there (a unique
+ * key taken meanwhile) aborts the whole transaction, so such a batch is then written step by step instead, which
+ * turns the refused rows into row errors as on any store.
  */
 final class ImportJob implements Runnable {
 
@@ -50,6 +56,7 @@ final class ImportJob implements Runnable {
     private final MongoCollection<Document> errors;
     private final Clock clock;
     private final RecordService.UniqueKey duplicate;
+    private final StoreTransactions transactions;
 
     private final Map<String, Long> firstRowOf = new HashMap<>();
     private long processed;
@@ -62,7 +69,8 @@ final class ImportJob implements Runnable {
 
     ImportJob(ObjectId id, ImportTarget target, String[] columns, String policy, Path file, CsvFile.Limits limits,
               int batchSize, int maxErrors, MongoCollection<Document> imports, MongoCollection<Document> errors,
-              Clock clock) {
+              Clock clock, StoreTransactions transactions) {
+        this.transactions = transactions;
         this.id = id;
         this.target = target;
         this.columns = columns;
@@ -117,6 +125,10 @@ final class ImportJob implements Runnable {
         } catch (Interrupted | com.mongodb.MongoInterruptedException e) {
             Thread.interrupted(); // clear it, so that the end can still be recorded
             finish("failed", "The server shut down during the import; the rows counted as processed were imported");
+        } catch (StoreTransactions.Failed e) {
+            log.warn("import {} stopped: a batch's transaction did not commit", id.toHexString());
+            finish("failed", "The import stopped after " + processed + " rows: the database did not commit the next "
+                    + "batch (nothing of it was stored)");
         } catch (Exception e) {
             Thread.interrupted();
             log.error("import {} failed", id.toHexString(), e);
@@ -159,6 +171,27 @@ final class ImportJob implements Runnable {
                 }
             }
         }
+        Counters before = counters();
+        int errorsBefore = rowErrors.size();
+        try {
+            transactions.run(() -> {
+                // a retried transaction starts from the batch's beginning again
+                restore(before, rowErrors, errorsBefore);
+                write(rows, bodies, keys, done, rowErrors, StoreTransactions.current().isPresent());
+            });
+        } catch (WriteRefused e) {
+            restore(before, rowErrors, errorsBefore);
+            write(rows, bodies, keys, done, rowErrors, false);
+        } catch (StoreTransactions.Failed e) {
+            // nothing of the batch was stored: neither is it counted
+            restore(before, rowErrors, errorsBefore);
+            throw e;
+        }
+    }
+
+    /** The batch's writes; {@code inTransaction}: a write the store refuses ends the attempt ({@link WriteRefused}). */
+    private void write(List<Row> rows, List<Map<String, Object>> bodies, List<String> keys, boolean[] done,
+                       List<Document> rowErrors, boolean inTransaction) {
         Map<String, ObjectId> existing = existing(keys, done);
         List<Document> prepared = new ArrayList<>();
         List<Integer> preparedAt = new ArrayList<>();
@@ -185,11 +218,19 @@ final class ImportJob implements Runnable {
                     prepared.add(target.service().prepare(bodies.get(i)));
                     preparedAt.add(i);
                 }
+            } catch (RecordException.Duplicate e) {
+                if (inTransaction) {
+                    throw new WriteRefused();
+                }
+                fail(rowErrors, row, e);
             } catch (RecordException e) {
                 fail(rowErrors, row, e);
             }
         }
         List<RuntimeException> outcomes = target.service().insertAll(prepared, Set.of(target.matchPath()));
+        if (inTransaction && outcomes.stream().anyMatch(java.util.Objects::nonNull)) {
+            throw new WriteRefused();
+        }
         for (int j = 0; j < prepared.size(); j++) {
             RuntimeException error = outcomes.get(j);
             if (error == null) {
@@ -269,6 +310,33 @@ final class ImportJob implements Runnable {
                     Updates.set("finishedAt", Date.from(clock.instant()))));
         } catch (RuntimeException e) {
             log.error("import {} could not record its end ({})", id.toHexString(), status, e);
+        }
+    }
+
+    /** The counters at a batch's start, so an attempt that did not commit leaves them as they were. */
+    private record Counters(long processed, long created, long updated, long skipped, long failed, long errorCount,
+                            boolean errorsTruncated) {
+    }
+
+    private Counters counters() {
+        return new Counters(processed, created, updated, skipped, failed, errorCount, errorsTruncated);
+    }
+
+    private void restore(Counters counters, List<Document> rowErrors, int rowErrorsBefore) {
+        processed = counters.processed();
+        created = counters.created();
+        updated = counters.updated();
+        skipped = counters.skipped();
+        failed = counters.failed();
+        errorCount = counters.errorCount();
+        errorsTruncated = counters.errorsTruncated();
+        rowErrors.subList(rowErrorsBefore, rowErrors.size()).clear();
+    }
+
+    /** The store refused a write inside the batch's transaction, which it then aborted: write it step by step. */
+    private static final class WriteRefused extends RuntimeException {
+        WriteRefused() {
+            super(null, null, false, false);
         }
     }
 

@@ -23,6 +23,7 @@ import com.mongodb.client.model.Updates;
 import io.crm.events.Actors;
 import io.crm.json.JsonValues;
 import io.crm.record.RecordException;
+import io.crm.store.StoreTransactions;
 import jakarta.annotation.PreDestroy;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -61,11 +62,14 @@ public class ImportService {
     private final int maxErrors;
     private final Duration staleAfter;
     private final ThreadPoolExecutor executor;
+    private final StoreTransactions transactions;
 
     public ImportService(MongoTemplate mongo, ImportTargets targets, Actors actors, Clock clock,
-                         ImportProperties properties) {
-        this.imports = mongo.getCollection(COLLECTION);
-        this.errors = mongo.getCollection(ERRORS);
+                         ImportProperties properties, StoreTransactions transactions) {
+        // a batch's progress and row errors are written in the batch's transaction, when there is one
+        this.imports = StoreTransactions.sessionAware(mongo.getCollection(COLLECTION));
+        this.errors = StoreTransactions.sessionAware(mongo.getCollection(ERRORS));
+        this.transactions = transactions;
         this.targets = targets;
         this.actors = actors;
         this.clock = clock;
@@ -156,7 +160,7 @@ public class ImportService {
         context.setAuthentication(SecurityContextHolder.getContext().getAuthentication());
         Map<String, String> mdc = MDC.getCopyOfContextMap();
         ImportJob job = new ImportJob(id, target, columns, policy, file, limits, batchSize, maxErrors, imports, errors,
-                clock);
+                clock, transactions);
         try {
             executor.execute(new Queued(job, context, mdc));
         } catch (RejectedExecutionException e) {

@@ -17,6 +17,7 @@ import io.crm.deal.DealService;
 import io.crm.record.Page;
 import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
+import io.crm.store.StoreTransactions;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
@@ -26,7 +27,9 @@ import org.springframework.stereotype.Service;
  * Likely duplicate contacts, and merging one into another. A merge keeps one contact, fills its empty fields from the
  * duplicate (tags and attributes are combined, the kept values win), moves the duplicate's activities and deal links to
  * it and archives the duplicate, all through the normal services (validation, versions, audit), and records one
- * {@code merge} event on the kept contact. Each step is idempotent, so a merge cut short is finished by repeating it.
+ * {@code merge} event on the kept contact. On a store with transactions it is one transaction
+ * ({@link StoreTransactions}): all of it or nothing. Elsewhere each step is idempotent, so a merge cut short is
+ * finished by repeating it.
  */
 @Service
 public class ContactMerge {
@@ -37,11 +40,14 @@ public class ContactMerge {
     private final ContactService contacts;
     private final ActivityService activities;
     private final DealService deals;
+    private final StoreTransactions transactions;
 
-    public ContactMerge(ContactService contacts, ActivityService activities, DealService deals) {
+    public ContactMerge(ContactService contacts, ActivityService activities, DealService deals,
+                        StoreTransactions transactions) {
         this.contacts = contacts;
         this.activities = activities;
         this.deals = deals;
+        this.transactions = transactions;
     }
 
     /** Live contacts sharing an email, or a name and phone, with this one; each with the reason. */
@@ -66,6 +72,11 @@ public class ContactMerge {
         if (Objects.equals(keptId, duplicateId)) {
             throw new RecordException.Invalid("duplicateId", "must be another contact");
         }
+        // may run more than once (a transaction retried after a transient error): it reads everything itself
+        return transactions.run(() -> mergeSteps(keptId, duplicateId));
+    }
+
+    private Document mergeSteps(String keptId, String duplicateId) {
         Document kept = contacts.get(keptId);
         Document duplicate;
         try {

@@ -27,6 +27,7 @@ import io.crm.events.Change;
 import io.crm.events.Event;
 import io.crm.events.HardDeletes;
 import io.crm.events.Outbox;
+import io.crm.store.StoreTransactions;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -77,7 +78,8 @@ public class RecordStore {
 
     public RecordStore(MongoCollection<Document> collection, String label, Map<String, String> duplicateMessages,
                        Set<String> liveOnlyKeys, RecordContext context, ExtraEvents extraEvents) {
-        this.collection = collection;
+        // inside StoreTransactions.run every read and write of the record joins the transaction, if there is one
+        this.collection = StoreTransactions.sessionAware(collection);
         this.label = label;
         this.duplicateMessages = duplicateMessages;
         this.liveOnlyKeys = liveOnlyKeys;

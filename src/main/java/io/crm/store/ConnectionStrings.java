@@ -1,6 +1,11 @@
 package io.crm.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.mongodb.ConnectionString;
+import com.mongodb.ReadConcern;
+import com.mongodb.WriteConcern;
 
 /** Small, pure helpers around MongoDB connection strings (unit-tested without Spring). */
 public final class ConnectionStrings {
@@ -31,8 +36,27 @@ public final class ConnectionStrings {
         return new ConnectionString(rebuilt);
     }
 
-    /** Hosts and database only: safe to log, the password never appears. */
+    /**
+     * Hosts, database and the replica-set options (replicaSet, w, readConcernLevel, retryWrites, the ones
+     * docs/operations.md "Replica set" asks for) when given: safe to log, the user and password never appear.
+     */
     public static String describe(ConnectionString connectionString) {
-        return String.join(",", connectionString.getHosts()) + "/" + connectionString.getDatabase();
+        List<String> options = new ArrayList<>();
+        if (connectionString.getRequiredReplicaSetName() != null) {
+            options.add("replicaSet=" + connectionString.getRequiredReplicaSetName());
+        }
+        WriteConcern w = connectionString.getWriteConcern();
+        if (w != null && w.getWObject() != null) {
+            options.add("w=" + w.getWObject());
+        }
+        ReadConcern readConcern = connectionString.getReadConcern();
+        if (readConcern != null && readConcern.getLevel() != null) {
+            options.add("readConcernLevel=" + readConcern.getLevel().getValue());
+        }
+        if (connectionString.getRetryWritesValue() != null) {
+            options.add("retryWrites=" + connectionString.getRetryWritesValue());
+        }
+        String where = String.join(",", connectionString.getHosts()) + "/" + connectionString.getDatabase();
+        return options.isEmpty() ? where : where + " (" + String.join(", ", options) + ")";
     }
 }

@@ -20,12 +20,16 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("crm")
 public record StoreProperties(@NotNull @Valid Mongodb mongodb, @NotNull Path dataDir, boolean embeddedIndexes) {
 
-    /** {@code uri} empty or absent: the embedded store. */
+    /**
+     * {@code uri} empty or absent: the embedded store. {@code transactions}: whether multi-document operations run in
+     * a transaction ({@link StoreCapabilities.TransactionsMode}; auto: when the store supports them).
+     */
     public record Mongodb(String uri,
                           @NotNull String defaultDatabase,
                           @NotNull @DurationMin(millis = 1) Duration serverSelectionTimeout,
                           @NotNull @DurationMin(millis = 1) Duration connectTimeout,
-                          @NotNull @DurationMin(millis = 1) Duration socketTimeout) {
+                          @NotNull @DurationMin(millis = 1) Duration socketTimeout,
+                          @NotNull StoreCapabilities.TransactionsMode transactions) {
 
         public boolean external() {
             return uri != null && !uri.isBlank();

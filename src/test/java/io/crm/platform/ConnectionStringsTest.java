@@ -33,4 +33,26 @@ class ConnectionStringsTest {
         var cs = ConnectionStrings.withDefaultDatabase("mongodb://app:s3cret@db-0.mongo:27017/crm_db", "crm_db");
         assertThat(ConnectionStrings.describe(cs)).isEqualTo("db-0.mongo:27017/crm_db").doesNotContain("s3cret");
     }
+
+    @Test
+    void keepsTheReplicaSetOptionsAndNamesThemWithoutTheCredentials() {
+        var cs = ConnectionStrings.withDefaultDatabase("mongodb://crm_app:s3cret@mongo-0.mongo:27017,"
+                + "mongo-1.mongo:27017,mongo-2.mongo:27017/?replicaSet=rs0&w=majority&retryWrites=true"
+                + "&readConcernLevel=majority&authSource=admin", "crm_db");
+        assertThat(cs.getDatabase()).isEqualTo("crm_db");
+        assertThat(cs.getRequiredReplicaSetName()).isEqualTo("rs0");
+        assertThat(cs.getWriteConcern()).isEqualTo(com.mongodb.WriteConcern.MAJORITY);
+        assertThat(cs.getReadConcern()).isEqualTo(com.mongodb.ReadConcern.MAJORITY);
+        assertThat(cs.getRetryWritesValue()).isTrue();
+        assertThat(cs.getCredential().getSource()).isEqualTo("admin");
+        assertThat(ConnectionStrings.describe(cs)).isEqualTo("mongo-0.mongo:27017,mongo-1.mongo:27017,"
+                + "mongo-2.mongo:27017/crm_db (replicaSet=rs0, w=majority, readConcernLevel=majority, "
+                + "retryWrites=true)").doesNotContain("s3cret").doesNotContain("crm_app");
+    }
+
+    @Test
+    void aNumericWriteConcernIsNamedToo() {
+        var cs = ConnectionStrings.withDefaultDatabase("mongodb://db:27017/sales?w=2&retryWrites=false", "crm_db");
+        assertThat(ConnectionStrings.describe(cs)).isEqualTo("db:27017/sales (w=2, retryWrites=false)");
+    }
 }

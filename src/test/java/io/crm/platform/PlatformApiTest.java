@@ -36,6 +36,9 @@ class PlatformApiTest extends ApiTest {
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("status").asString()).isEqualTo("ready");
         assertThat(ready.json().get("database").asString()).isEqualTo("connected");
+        // the test store, like the embedded one, is a standalone: no transactions
+        assertThat(ready.json().get("store").toString())
+                .isEqualTo("{\"topology\":\"standalone\",\"transactions\":false}");
         // authentication is on: no warning about it
         assertThat(ready.json().has("auth")).isFalse();
         assertThat(http.get("/livez").status()).isEqualTo(200);

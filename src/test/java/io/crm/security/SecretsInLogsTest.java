@@ -79,6 +79,10 @@ class SecretsInLogsTest extends ApiTest {
         String described = ConnectionStrings.describe(ConnectionStrings.withDefaultDatabase(
                 "mongodb://crm_app:s3cret-Pa55@db.internal:27017/crm_db?authSource=admin", "crm_db"));
         assertThat(described).doesNotContain("s3cret-Pa55").contains("db.internal:27017");
+        String replicaSet = ConnectionStrings.describe(ConnectionStrings.withDefaultDatabase(
+                "mongodb://crm_app:s3cret-Pa55@m0:27017,m1:27017/?replicaSet=rs0&w=majority&retryWrites=true"
+                        + "&readConcernLevel=majority&authSource=admin", "crm_db"));
+        assertThat(replicaSet).doesNotContain("s3cret-Pa55").doesNotContain("crm_app").contains("replicaSet=rs0");
         assertThat(http.get("/actuator/env").status()).isEqualTo(404);
         assertThat(http.get("/actuator/configprops").status()).isEqualTo(404);
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.crm.store.StoreTransactions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -24,12 +25,14 @@ public class HealthController {
     private final DatabasePing databasePing;
     private final ApplicationAvailability availability;
     private final List<ReadinessWarning> warnings;
+    private final StoreTransactions transactions;
 
     public HealthController(DatabasePing databasePing, ApplicationAvailability availability,
-                            List<ReadinessWarning> warnings) {
+                            List<ReadinessWarning> warnings, StoreTransactions transactions) {
         this.databasePing = databasePing;
         this.availability = availability;
         this.warnings = warnings;
+        this.transactions = transactions;
     }
 
     @GetMapping("/health")
@@ -46,6 +49,8 @@ public class HealthController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", accepting && connected ? "ready" : "not ready");
         body.put("database", connected ? "connected" : "disconnected");
+        // what the store can do (topology, transactions); asked only while it answers, else as last known
+        body.put("store", (connected ? transactions.capabilities() : transactions.known()).toMap());
         if (!accepting) {
             body.put("reason", "shutting down");
         }

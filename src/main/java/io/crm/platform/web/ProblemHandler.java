@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.crm.record.FieldError;
 import io.crm.record.RecordException;
+import io.crm.store.StoreTransactions;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         headers.set(HttpHeaders.RETRY_AFTER, "5");
         return respond(problem(503, "Service unavailable", "The database is not reachable right now; retry shortly"),
                 headers);
+    }
+
+    /** A multi-document change whose transaction did not commit: nothing of it was stored, so a retry is safe. */
+    @ExceptionHandler(StoreTransactions.Failed.class)
+    ResponseEntity<Object> notCommitted(StoreTransactions.Failed e) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return respond(problem(503, "Service unavailable",
+                "The database did not commit the change; nothing of it was stored. Retry shortly"), headers);
     }
 
     @ExceptionHandler(MongoException.class)
