@@ -8,7 +8,8 @@
 # First the authentication checks (anonymous 401 with WWW-Authenticate: Bearer, a VIEWER's read 200 and write 403,
 # a revoked token 401 at once), then the legacy API exactly as the original service's compose E2E walked it
 # (health, root, list, create person 123, list contains it, get, update, verify, create 456, delete 456, 456 is
-# gone), then the v1 API (contacts, companies, deals with If-Match/412, pipeline). Stops at the first failure
+# gone), then the v1 API (contacts, companies, deals with If-Match/412, pipeline, a merge, a CSV import; with
+# E2E_EXPECT_TOPOLOGY=replicaSet|standalone also what /ready says the store is). Stops at the first failure
 # (exit 1); the last line is always "N passed, N failed". Needs bash, curl and jq. Tokens and passwords are never
 # printed.
 set -uo pipefail
@@ -311,5 +312,43 @@ req DELETE "/api/v1/deals/${deal_id}"
 check "DELETE (archive) deal" 204
 req POST "/api/v1/deals/${deal_id}/restore"
 check "restore deal" 200 ".id == \"${deal_id}\" and .stage == \"won\""
+
+# The changes that write several documents, which run in one transaction where the store has them (a replica set):
+# a merge and an import. E2E_EXPECT_TOPOLOGY (replicaSet, standalone) also checks what /ready says the store is.
+if [[ -n ${E2E_EXPECT_TOPOLOGY:-} ]]; then
+  req GET /ready
+  if [[ $E2E_EXPECT_TOPOLOGY == replicaSet ]]; then
+    check "/ready: the store is a replica set with transactions" 200 \
+      '.store.topology == "replicaSet" and .store.transactions == true and (.store.setName | length > 0)'
+  else
+    check "/ready: the store is ${E2E_EXPECT_TOPOLOGY}" 200 ".store.topology == \"${E2E_EXPECT_TOPOLOGY}\""
+  fi
+fi
+req POST /api/v1/contacts "{\"name\":\"E2E Duplicate ${RUN_ID}\",\"email\":\"e2e-dup-${RUN_ID}@example.com\",\"phone\":\"+1 555 0199\"}"
+check "POST a duplicate contact" 201 '.id | test("^[0-9a-f]{24}$")'
+duplicate_id=$(jq -r .id <<<"$BODY")
+req POST /api/v1/activities "{\"type\":\"note\",\"subject\":\"E2E note ${RUN_ID}\",\"contactId\":\"${duplicate_id}\"}"
+check "POST an activity on the duplicate" 201 ".contactId == \"${duplicate_id}\""
+activity_id=$(jq -r .id <<<"$BODY")
+req POST "/api/v1/contacts/${contact_id}/merge" "{\"duplicateId\":\"${duplicate_id}\"}"
+check "merge the duplicate into the contact" 200 ".id == \"${contact_id}\""
+req GET "/api/v1/activities/${activity_id}"
+check "the merge moved the duplicate's activity" 200 ".contactId == \"${contact_id}\""
+req GET "/api/v1/contacts/${duplicate_id}"
+check "the merge archived the duplicate (archived records are 404)" 404
+
+printf 'name,email\nE2E Import A %s,e2e-import-a-%s@example.com\nE2E Import B %s,e2e-import-b-%s@example.com\n' \
+  "$RUN_ID" "$RUN_ID" "$RUN_ID" "$RUN_ID" >"$work/import.csv"
+req POST /api/v1/imports "" "" -- -F "file=@${work}/import.csv;type=text/csv" -F entity=contacts
+check "start a CSV import" 202 '.id | test("^[0-9a-f]{24}$")'
+import_id=$(jq -r .id <<<"$BODY")
+for _ in $(seq 1 60); do
+  req GET "/api/v1/imports/${import_id}"
+  [[ $(jq -r .status <<<"$BODY" 2>/dev/null) == running ]] || break
+  sleep 0.5
+done
+check "the import finished with both rows created" 200 '.status == "done" and .created == 2 and .failed == 0'
+req GET "/api/v1/contacts?q=e2e-import-a-${RUN_ID}"
+check "an imported contact is listed" 200 '.items | length == 1'
 
 summary
