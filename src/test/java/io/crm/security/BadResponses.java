@@ -84,7 +84,8 @@ final class BadResponses {
         relay.drain(java.time.Duration.ofSeconds(20));
         Map<String, List<Document>> all = new TreeMap<>();
         for (String name : mongo.getDb().listCollectionNames()) {
-            if (name.equals(LoginThrottle.COLLECTION) || name.equals("shedLock")) {
+            // bookkeeping of background work, not the request's doing
+            if (name.equals(LoginThrottle.COLLECTION) || name.equals("shedLock") || name.equals("job_runs")) {
                 continue;
             }
             List<Document> docs = mongo.getCollection(name).find().sort(new Document("_id", 1))

@@ -32,7 +32,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.server.port=0", "logging.structured.format.console=",
                 // all tests share 127.0.0.1: the per-address limit is tested on its own (LoginRateLimitFilterTest)
-                "crm.security.rate-limit.per-address=100000"})
+                "crm.security.rate-limit.per-address=100000",
+                // leased jobs run when a test says (JobLeases.runNow), not on a timer in the middle of another test
+                "crm.jobs.expiry-every=1d", "crm.jobs.imports-every=1d", "crm.feed.cleanup-every=1d"})
 @Import({RecordedCommands.Recording.class, TestClock.class})
 public abstract class ApiTest {
 

@@ -160,6 +160,24 @@ class CiComposeWiringTest {
             out.add("e2e job must start the stack with docker compose ... up --no-build");
         }
 
+        // e2e/run.sh checks what /ready says the store is: on the replica set that is where transactions are proved.
+        String expect = steps(e2e).stream()
+                .filter(st -> str(st.get("run")) != null && str(st.get("run")).contains("e2e/run.sh"))
+                .map(st -> str(map(st.get("env")).get("E2E_EXPECT_TOPOLOGY"))).filter(v -> v != null)
+                .findFirst().orElse("");
+        for (Object entry : include instanceof List<?> l ? l : List.of()) {
+            String value = expect;
+            for (var kv : map(entry).entrySet()) {
+                value = value.replace("${{ matrix." + kv.getKey() + " }}", str(kv.getValue()));
+            }
+            String wanted = String.valueOf(map(entry).get("compose-files")).contains("compose.replicaset.yaml")
+                    ? "replicaSet" : "standalone";
+            if (!wanted.equals(value)) {
+                out.add("e2e/run.sh must be given E2E_EXPECT_TOPOLOGY=" + wanted + " for "
+                        + map(entry).get("compose-files") + ", got '" + value + "'");
+            }
+        }
+
         // Values in CI: the job env, plus the env file the job creates (no .env is committed).
         Map<String, String> fileValues = new LinkedHashMap<>();
         if (script.contains("cp .env.example .env") || script.contains("--env-file .env.example")) {
@@ -274,8 +292,13 @@ class CiComposeWiringTest {
         assertThat(violations(withCi(in, "docker compose ${{ matrix.compose-files }} down -v",
                 "docker compose -f compose.yaml down -v"))).anySatisfy(v -> assertThat(v).contains("must all use"));
         assertThat(violations(withCi(in, "          - mongodb: replicaset\n"
-                + "            compose-files: -f compose.yaml -f compose.test.yaml -f compose.replicaset.yaml\n", "")))
+                + "            compose-files: -f compose.yaml -f compose.test.yaml -f compose.replicaset.yaml\n"
+                + "            topology: replicaSet\n", "")))
                 .anySatisfy(v -> assertThat(v).contains("standalone and replica set"));
+        assertThat(violations(withCi(in, "            topology: replicaSet\n", "            topology: standalone\n")))
+                .anySatisfy(v -> assertThat(v).contains("E2E_EXPECT_TOPOLOGY=replicaSet"));
+        assertThat(violations(withCi(in, "          E2E_EXPECT_TOPOLOGY: ${{ matrix.topology }}\n", "")))
+                .anySatisfy(v -> assertThat(v).contains("E2E_EXPECT_TOPOLOGY=standalone"));
         assertThat(violations(withCi(in, "          openssl rand -hex 24 > secrets/crm-admin-password\n", "")))
                 .anySatisfy(v -> assertThat(v).contains("does not write a random admin password"));
         assertThat(violations(withCi(in, "CRM_ADMIN_PASSWORD_FILE=secrets/crm-admin-password e2e/run.sh", "e2e/run.sh")))
