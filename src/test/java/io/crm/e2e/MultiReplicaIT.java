@@ -17,18 +17,21 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crm.support.Http;
+import io.crm.support.Multipart;
 import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two replicas of the packaged jar on one store, no sticky sessions: a browser session made on A works on B (with
  * its CSRF token), disabling the user on A ends it on both at once, and sign-in failures alternated between A and B
  * meet the configured limits (not twice them), counted under the connection's address whatever X-Forwarded-For a
- * client sends when no proxy is trusted.
+ * client sends when no proxy is trusted. An import started on A shows its progress on B; when A is killed, the
+ * stale-imports job (run by B, the survivor) records it as failed in the database.
  */
 class MultiReplicaIT {
 
@@ -36,6 +39,8 @@ class MultiReplicaIT {
     private static final int PAIR_FAILURES = 4;
     /** Failures per client address across accounts (CRM_LOGIN_LIMIT_PER_ADDRESS). */
     private static final int PER_ADDRESS = 10;
+    /** An import without progress for this long is failed by the stale-imports job (crm.imports.stale-after). */
+    private static final Duration STALE_AFTER = Duration.ofSeconds(8);
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
     @TempDir
@@ -59,10 +64,12 @@ class MultiReplicaIT {
                 "CRM_LOGIN_LIMIT_FAILURES", Integer.toString(PAIR_FAILURES),
                 "CRM_LOGIN_LIMIT_DELAY", "10m",
                 "CRM_LOGIN_LIMIT_PER_ADDRESS", Integer.toString(PER_ADDRESS),
-                "CRM_LOGIN_LIMIT_ADDRESS_PERIOD", "1h"));
+                "CRM_LOGIN_LIMIT_ADDRESS_PERIOD", "1h",
+                // an import without progress for this long is stale; the sweep looks every second
+                "CRM_IMPORTS_STALEAFTER", STALE_AFTER.toSeconds() + "s", "CRM_JOBS_IMPORTSEVERY", "1s"));
         // the first creates the admin; the second finds it (as replicas starting together settle it)
-        a = ServiceProcess.start(dataA, env);
-        b = ServiceProcess.start(dataB, env);
+        a = ServiceProcess.start(dataA, with(env, "CRM_INSTANCE_ID", "replica-a"));
+        b = ServiceProcess.start(dataB, with(env, "CRM_INSTANCE_ID", "replica-b"));
     }
 
     @AfterEach
@@ -172,6 +179,52 @@ class MultiReplicaIT {
                             .findFirst().orElseThrow())).first();
             assertThat(address.get("n", Number.class).intValue()).isEqualTo(PER_ADDRESS);
         }
+    }
+
+    @Test
+    void anImportWhoseReplicaDiesShowsOnTheOtherAndIsFailedByTheSurvivor() throws Exception {
+        Http adminOnA = a.api(password);
+        Http adminOnB = b.api(password);
+        StringBuilder csv = new StringBuilder("name,email\n");
+        int rows = 60_000;
+        for (int i = 0; i < rows; i++) {
+            csv.append("Imported ").append(i).append(",imported").append(i).append("@replica.test\n");
+        }
+        Http.Response started = Multipart.post(adminOnA, "/api/v1/imports", Map.of("entity", "contacts"),
+                "people.csv", csv.toString());
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String id = started.json().get("id").asString();
+
+        // progress made on A is read on B
+        Awaitility.await("progress on B").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> adminOnB.get("/api/v1/imports/" + id).json().get("processedRows").asLong() > 0);
+        a.kill(Duration.ofSeconds(20));
+        long killedAt = System.nanoTime();
+
+        // B's sweep (a leased job: A, its other candidate, is dead) records the import as failed in the database
+        try (MongoClient client = MongoClients.create(uri)) {
+            var imports = client.getDatabase("crm_db").getCollection("imports");
+            Awaitility.await("import failed in the database").atMost(STALE_AFTER.plusSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> "failed".equals(imports.find(new Document("_id", new org.bson.types.ObjectId(id)))
+                            .first().getString("status")));
+        }
+        Duration failedAfter = Duration.ofNanos(System.nanoTime() - killedAt);
+        JsonNode status = adminOnB.get("/api/v1/imports/" + id).json();
+        assertThat(status.get("status").asString()).isEqualTo("failed");
+        assertThat(status.get("error").asString()).contains("went away");
+        assertThat(status.get("processedRows").asLong()).isPositive().isLessThan(rows);
+        assertThat(status.get("finishedAt").isNull()).isFalse();
+        assertThat(failedAfter).isGreaterThanOrEqualTo(STALE_AFTER.minusSeconds(1));
+        JsonNode runs = adminOnB.get("/api/v1/admin/jobs/stale-imports/runs?limit=1000").json().get("items");
+        assertThat(runs.valueStream().filter(run -> run.get("detail").asString("").equals("marked 1 stale imports failed"))
+                .map(run -> run.get("instance").asString()).toList()).containsExactly("replica-b");
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(env);
+        more.put(name, value);
+        return more;
     }
 
     private static void assertRefusal(Http.Response refused) {

@@ -20,6 +20,7 @@ import com.mongodb.client.model.Filters;
 import io.crm.security.Role;
 import io.crm.support.ApiTest;
 import io.crm.support.Http;
+import io.crm.support.Multipart;
 import io.crm.support.RecordedCommands;
 import org.bson.BsonDocument;
 import org.bson.Document;
@@ -31,25 +32,10 @@ import tools.jackson.databind.JsonNode;
 /** CSV import over real HTTP: preview, the background run and its progress, duplicates, errors.csv, limits. */
 class ImportApiTest extends ApiTest {
 
-    static final String BOUNDARY = "----crm-test-boundary-7d1f";
-
-    /** A multipart/form-data body: text fields, then the file part. */
-    static String multipart(Map<String, String> fields, String fileName, String csv) {
-        StringBuilder body = new StringBuilder();
-        fields.forEach((name, value) -> body.append("--").append(BOUNDARY).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
-                .append(value).append("\r\n"));
-        if (csv != null) {
-            body.append("--").append(BOUNDARY).append("\r\n")
-                    .append("Content-Disposition: form-data; name=\"file\"; filename=\"").append(fileName)
-                    .append("\"\r\nContent-Type: text/csv\r\n\r\n").append(csv).append("\r\n");
-        }
-        return body.append("--").append(BOUNDARY).append("--\r\n").toString();
-    }
+    static final String BOUNDARY = Multipart.BOUNDARY;
 
     static Http.Response upload(Http client, String path, Map<String, String> fields, String csv) {
-        return client.send("POST", path, "multipart/form-data; boundary=" + BOUNDARY,
-                multipart(fields, "people.csv", csv));
+        return Multipart.post(client, path, fields, "people.csv", csv);
     }
 
     static Map<String, String> fields(String... namesAndValues) {

@@ -12,6 +12,7 @@ import io.crm.contact.ContactSchema;
 import io.crm.deal.DealSchema;
 import io.crm.events.EventRelay;
 import io.crm.support.Http;
+import io.crm.support.Multipart;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,15 +130,12 @@ class ReplicaSetApiTest {
         assertThat(merged.body()).doesNotContain("Exception").doesNotContain("NoSuchTransaction");
     }
 
-    private static final String BOUNDARY = "----crm-rs-boundary";
-
     private Http.Response upload(String mapping, String csv) {
-        String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"entity\"\r\n\r\ncontacts\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"mapping\"\r\n\r\n" + mapping + "\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"onDuplicate\"\r\n\r\ncreate\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + BOUNDARY + "--\r\n";
-        return http.send("POST", "/api/v1/imports", "multipart/form-data; boundary=" + BOUNDARY, body);
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("entity", "contacts");
+        fields.put("mapping", mapping);
+        fields.put("onDuplicate", "create");
+        return Multipart.post(http, "/api/v1/imports", fields, "p.csv", csv);
     }
 
     private JsonNode importAndWait(String mapping, String csv) {
