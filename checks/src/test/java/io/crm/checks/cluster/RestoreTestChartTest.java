@@ -61,7 +61,7 @@ class RestoreTestChartTest {
         }
         assertThat(env(test, "initContainers.0", "MAX_BACKUP_AGE_HOURS")).isEqualTo("26");
         assertThat(Yq.get(test, POD + ".spec.containers.0.image"))
-                .isEqualTo(Yq.get(backup, POD + ".spec.initContainers.0.image")).isEqualTo("mongo:7.0.16");
+                .isEqualTo(Yq.get(backup, POD + ".spec.initContainers.0.image")).isEqualTo("mongo:7.0.20");
         assertThat(Yq.get(test, POD + ".spec.volumes.0.emptyDir.sizeLimit")).isEqualTo("4Gi");
         assertThat(Yq.get(test, POD + ".spec.containers.0.resources.requests.ephemeral-storage")).isEqualTo("4Gi");
     }
