@@ -48,7 +48,7 @@ class LogFormatWiringTest {
             sources.add(in.source());
             all.addAll(violations(in.source(), in.objects()));
         }
-        assertThat(sources).contains("kustomize:kustomize/base", "kustomize:kustomize/overlays/prod", "helm:defaults",
+        assertThat(sources).contains("kustomize:kustomize/overlays/dev", "kustomize:kustomize/overlays/prod", "helm:defaults",
                 "helm:values-prod.yaml");
         assertThat(all).isEmpty();
     }
@@ -62,7 +62,7 @@ class LogFormatWiringTest {
     void plantedPlainLogsAreCaught(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
         Rendering.prepareDevEnv(copy);
-        Scratch.plant(copy.resolve("kustomize/base/app-configmap.yaml"), "  CRM_LOG_FORMAT: ecs\n", "");
+        Scratch.plant(copy.resolve("kustomize/overlays/prod/chart-rendered.yaml"), "  CRM_LOG_FORMAT: \"ecs\"\n", "");
         Tools.Result kustomize = Rendering.kustomize(Path.of(Tools.require("kubectl")),
                 copy.resolve("kustomize/overlays/prod"));
         assertThat(kustomize.ok()).as(kustomize.output()).isTrue();

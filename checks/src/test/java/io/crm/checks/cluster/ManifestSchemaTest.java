@@ -40,8 +40,8 @@ class ManifestSchemaTest {
     }
 
     static Map<String, Object> deployment() {
-        String yaml = Scratch.read(ClusterFiles.kustomizeDir().resolve("base/app-deployment.yaml"));
-        return Yamls.parseAll(yaml).get(0);
+        return Rendering.all().get("kustomize:kustomize/overlays/prod").objects().stream()
+                .filter(o -> "Deployment".equals(o.get("kind"))).findFirst().map(ManifestSchemaTest::copy).orElseThrow();
     }
 
     @SuppressWarnings("unchecked")

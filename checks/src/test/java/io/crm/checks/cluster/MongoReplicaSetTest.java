@@ -372,47 +372,34 @@ class MongoReplicaSetTest {
     }
 
     @Test
-    void kustomizeProdUsesTheComponentAndDevStaysSingle() {
+    void stage1ProdIsTheReplicaSetAndDevStaysSingle() {
         var prod = Rendering.all().get("kustomize:kustomize/overlays/prod").objects();
         var dev = Rendering.all().get("kustomize:kustomize/overlays/dev").objects();
         assertThat(replicaSetViolations(prod, 3, "rs0")).isEmpty();
         assertThat(standaloneViolations(dev)).isEmpty();
-        assertThat(standaloneViolations(Rendering.all().get("kustomize:kustomize/base").objects())).isEmpty();
-        // The component's copy of the upkeep script is the chart's.
-        assertThat(Scratch.read(ClusterFiles.kustomizeDir().resolve("components/mongodb-replicaset/replicaset-init.js")))
-                .isEqualTo(Scratch.read(ClusterFiles.chart().resolve("files/mongodb/replicaset-init.js")));
     }
 
     @Test
-    void plantedKustomizeErrorsAreCaught(@TempDir Path tmp) {
+    void plantedStage1ErrorsAreCaught(@TempDir Path tmp) {
         Path kubectl = Path.of(Tools.require("kubectl"));
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
         Rendering.prepareDevEnv(copy);
-        Path component = copy.resolve("kustomize/components/mongodb-replicaset");
-        Scratch.plant(component.resolve("statefulset.yaml"), "  replicas: 3\n", "  replicas: 1\n");
-        Scratch.plant(component.resolve("statefulset.yaml"), "              - key: mongodb-replica-set-key\n"
-                + "                path: mongodb-replica-set-key\n", "");
+        // Hand edits of the committed rendering (Stage1RenderTest also reports them as drift).
+        Path rendered = copy.resolve("kustomize/overlays/prod/chart-rendered.yaml");
+        Scratch.plant(rendered, "  replicas: 3\n", "  replicas: 1\n");
+        Scratch.plant(rendered, "install -m 0400 /etc/mongo-secret/", "install -m 0440 /etc/mongo-secret/");
         Tools.Result r = Rendering.kustomize(kubectl, copy.resolve("kustomize/overlays/prod"));
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(replicaSetViolations(Yamls.parseAll(r.output()), 3, "rs0"))
                 .anySatisfy(p -> assertThat(p).contains("StatefulSet replicas 1"))
-                .anySatisfy(p -> assertThat(p).contains("does not mount mongodb-replica-set-key"));
-        // Without the component, prod would be a standalone again.
+                .anySatisfy(p -> assertThat(p).contains("with mode 0400 for uid 999"));
+        // Prod rendered from the dev values would be a standalone again.
         Path copy2 = ClusterFiles.copyOfClusterResources(tmp.resolve("second"));
-        Scratch.plant(copy2.resolve("kustomize/overlays/prod/kustomization.yaml"),
-                "components:\n  - ../../components/mongodb-replicaset\n", "");
+        Scratch.write(copy2.resolve("kustomize/overlays/prod/chart-rendered.yaml"),
+                Scratch.read(copy2.resolve("kustomize/overlays/dev/chart-rendered.yaml")));
         Tools.Result r2 = Rendering.kustomize(kubectl, copy2.resolve("kustomize/overlays/prod"));
         assertThat(r2.ok()).as(r2.output()).isTrue();
         assertThat(replicaSetViolations(Yamls.parseAll(r2.output()), 3, "rs0")).hasSizeGreaterThan(5);
-        // Dev with the component is no longer single.
-        Path copy3 = ClusterFiles.copyOfClusterResources(tmp.resolve("third"));
-        Rendering.prepareDevEnv(copy3);
-        Path devKustomization = copy3.resolve("kustomize/overlays/dev/kustomization.yaml");
-        Scratch.write(devKustomization, Scratch.read(devKustomization)
-                + "\ncomponents:\n  - ../../components/mongodb-replicaset\n");
-        Tools.Result r3 = Rendering.kustomize(kubectl, copy3.resolve("kustomize/overlays/dev"));
-        assertThat(r3.ok()).as(r3.output()).isTrue();
-        assertThat(standaloneViolations(Yamls.parseAll(r3.output()))).isNotEmpty();
     }
 
     /**

@@ -48,15 +48,17 @@ class PolicyTest {
         return ManifestSchemaTest.copy(KustomizeTest.find(objs, "CronJob", "crm-mongodb-backup"));
     }
 
-    /** The rendered prod Deployment (the base alone names the image without a tag, which the policy rejects). */
+    /** The rendered prod Deployment. */
     static Map<String, Object> deployment() {
         var objs = Rendering.all().get("kustomize:kustomize/overlays/prod").objects();
         return ManifestSchemaTest.copy(KustomizeTest.find(objs, "Deployment", "crm-app"));
     }
 
     @Test
-    void unrenderedBaseImageWithoutTagIsRejected() {
-        assertThat(policy.violations(ManifestSchemaTest.deployment()))
+    void plantedImageWithoutTagIsRejected() {
+        Map<String, Object> d = ManifestSchemaTest.deployment();
+        ManifestSchemaTest.container(d).put("image", "crm-app");
+        assertThat(policy.violations(d))
                 .containsExactly("every image is pinned by digest or an explicit tag, never latest");
     }
 
@@ -148,7 +150,7 @@ class PolicyTest {
 
     @Test
     void nonWorkloadsAreNotMatched() {
-        var objs = Rendering.all().get("kustomize:kustomize/base").objects();
+        var objs = Rendering.all().get("kustomize:kustomize/overlays/dev").objects();
         assertThat(policy.matches(KustomizeTest.find(objs, "Service", "crm-app"))).isFalse();
         assertThat(policy.matches(KustomizeTest.find(objs, "StatefulSet", "crm-mongodb"))).isTrue();
     }

@@ -27,11 +27,11 @@ class YamllintTest {
     @Test
     void plantedDuplicateKeyFails(@TempDir Path tmp) {
         Path copy = ClusterFiles.copyOfClusterResources(tmp);
-        Scratch.plant(copy.resolve("kustomize/base/app-pdb.yaml"), "  minAvailable: 1\n",
-                "  minAvailable: 1\n  minAvailable: 2\n");
+        Scratch.plant(copy.resolve("kustomize/overlays/prod/namespace.yaml"), "  name: crm\n",
+                "  name: crm\n  name: crm-prod\n");
         Tools.Result r = yamllint(copy);
         assertThat(r.ok()).isFalse();
-        assertThat(r.output()).contains("app-pdb.yaml").contains("key-duplicates");
+        assertThat(r.output()).contains("namespace.yaml").contains("key-duplicates");
     }
 
     @Test
