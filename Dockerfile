@@ -17,7 +17,7 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -ntp package -DskipTests \
 RUN java -Djarmode=tools -jar app.jar extract --layers --destination extracted
 
 FROM eclipse-temurin:25.0.3_9-jre-noble
-ARG VERSION=1.0.0-SNAPSHOT
+ARG VERSION=1.0.0 # x-release-please-version
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="crm-app" \
       org.opencontainers.image.description="Cloud-native CRM service (drop-in replacement for the Flask CRM API)" \
