@@ -65,3 +65,8 @@ output "node_group_names" {
   description = "Managed node group of each availability zone."
   value       = { for zone, ng in aws_eks_node_group.zone : zone => ng.node_group_name }
 }
+
+output "access_entry_principal_arns" {
+  description = "Every IAM principal with an access entry to the cluster (only the admins: CI has none)."
+  value       = [for e in aws_eks_access_entry.admin : e.principal_arn]
+}
