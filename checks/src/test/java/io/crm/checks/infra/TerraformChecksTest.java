@@ -198,7 +198,7 @@ class TerraformChecksTest {
         assertThat(init(root, "zone-label-broken").ok()).isTrue();
         Tools.Result r = tf(root, "zone-label-broken", 300, "test", "-no-color");
         assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
-        assertThat(r.output()).contains("node-template label");
+        assertThat(r.output()).contains("their zone's node-template");
     }
 
     @Test
