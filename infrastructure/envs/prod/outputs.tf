@@ -43,14 +43,19 @@ output "github_ecr_push_role_arn" {
   value       = module.github_roles.ecr_push_role_arn
 }
 
-output "github_deploy_role_arn" {
-  description = "GitHub variable AWS_DEPLOY_ROLE_ARN (ci.yml deploy, production environment)."
-  value       = module.github_roles.deploy_role_arn
-}
-
 output "ebs_csi_role_arn" {
   description = "Role of the EBS CSI controller."
   value       = module.eks.ebs_csi_role_arn
+}
+
+output "cluster_autoscaler_role_arn" {
+  description = "Role of the Cluster Autoscaler (EKS Pod Identity association kube-system/cluster-autoscaler; the chart needs no annotation)."
+  value       = module.eks.cluster_autoscaler_role_arn
+}
+
+output "node_group_names" {
+  description = "Managed node group of each availability zone."
+  value       = module.eks.node_group_names
 }
 
 output "backup_bucket_name" {

@@ -33,10 +33,11 @@ variable "vpc_cidr" {
   default     = "10.0.0.0/16"
 }
 
+# Three zones: one MongoDB member per zone (hard zone spread) on one node per zone, and a zone's loss leaves two.
 variable "az_count" {
-  description = "Availability zones to span (2 or 3)."
+  description = "Availability zones to span (2 or 3); one node group per zone."
   type        = number
-  default     = 2
+  default     = 3
 }
 
 variable "single_nat_gateway" {
@@ -52,7 +53,7 @@ variable "kubernetes_version" {
 }
 
 variable "endpoint_public_access_cidrs" {
-  description = "CIDRs allowed to reach the public Kubernetes API endpoint (admin workstations, CI egress)."
+  description = "CIDRs allowed to reach the public Kubernetes API endpoint (operator workstations; CI never calls the API)."
   type        = list(string)
 }
 
@@ -62,34 +63,35 @@ variable "cluster_admin_principal_arns" {
   default     = []
 }
 
-# Sized for the MongoDB replica set: three members (1 GiB + 160 MiB requested each, one per node when possible)
-# plus 2-6 API pods and the platform; the arithmetic is in docs/deploy.md ("MongoDB replica set").
-variable "node_instance_types" {
-  description = "Worker instance types (seed: t3a.medium; t3a.large for the MongoDB replica set)."
-  type        = list(string)
-  default     = ["t3a.large"]
+# Capacity (docs/infrastructure.md, "Capacity"): per zone one t3a.large (~7.3 GiB and 35 pods allocatable) holds
+# the steady state (~11-14 GiB requests over three zones) plus a rolling surge; the Cluster Autoscaler adds nodes up
+# to the max. Plain literals: checks parse these defaults.
+variable "node_instance_type" {
+  description = "Instance type of every node group."
+  type        = string
+  default     = "t3a.large"
 }
 
-variable "node_min_size" {
-  description = "Minimum worker nodes (3: one per MongoDB member)."
+variable "nodes_per_zone_min" {
+  description = "Minimum nodes per availability zone."
   type        = number
-  default     = 3
+  default     = 1
 }
 
-variable "node_max_size" {
-  description = "Maximum worker nodes."
+variable "nodes_per_zone_desired" {
+  description = "Nodes per availability zone at creation (the Cluster Autoscaler adjusts it later)."
   type        = number
-  default     = 4
+  default     = 1
 }
 
-variable "node_desired_size" {
-  description = "Desired worker nodes (seed: 1; 3 for the MongoDB replica set)."
+variable "nodes_per_zone_max" {
+  description = "Maximum nodes per availability zone (the Cluster Autoscaler's ceiling)."
   type        = number
   default     = 3
 }
 
 variable "app_namespace" {
-  description = "Namespace of the application (deploy role scope, backup service account)."
+  description = "Namespace of the application (backup service account)."
   type        = string
   default     = "crm"
 }

@@ -5,15 +5,32 @@ variable "name" {
 }
 
 variable "keep_last_images" {
-  description = "How many images to keep (the seed keeps 10)."
+  description = "How many commit-SHA images to keep (release images are never expired)."
   type        = number
-  default     = 10
+  default     = 30
+}
+
+variable "release_tag_patterns" {
+  description = "tagPatternList of release images (release.yml tags X.Y.Z). ECR selects an image only if it matches every pattern of the list, so keep it to one."
+  type        = list(string)
+  default     = ["*.*.*"]
+
+  validation {
+    condition     = length(var.release_tag_patterns) == 1
+    error_message = "one pattern only: ECR ANDs the patterns of a tagPatternList."
+  }
+}
+
+variable "release_images_never_reached" {
+  description = "Count of the release rule: above ECR's 20,000 images per repository, so it never expires anything."
+  type        = number
+  default     = 100000
 }
 
 variable "untagged_expiry_days" {
   description = "Days after which untagged images (leftover build layers) are expired."
   type        = number
-  default     = 3
+  default     = 7
 }
 
 variable "force_delete" {

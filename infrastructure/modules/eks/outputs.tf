@@ -42,7 +42,7 @@ output "addons" {
   description = "Names of the managed add-ons."
   value = concat(
     keys(aws_eks_addon.before_nodes),
-    [aws_eks_addon.coredns.addon_name, aws_eks_addon.ebs_csi.addon_name],
+    [aws_eks_addon.coredns.addon_name, aws_eks_addon.ebs_csi.addon_name, aws_eks_addon.metrics_server.addon_name],
   )
 }
 
@@ -54,4 +54,19 @@ output "oidc_provider_arn" {
 output "oidc_issuer" {
   description = "OIDC issuer host/path of the cluster, without https:// (IRSA condition keys)."
   value       = replace(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://", "")
+}
+
+output "cluster_autoscaler_role_arn" {
+  description = "IAM role of the Cluster Autoscaler (EKS Pod Identity, kube-system/cluster-autoscaler)."
+  value       = aws_iam_role.cluster_autoscaler.arn
+}
+
+output "node_group_names" {
+  description = "Managed node group of each availability zone."
+  value       = { for zone, ng in aws_eks_node_group.zone : zone => ng.node_group_name }
+}
+
+output "access_entry_principal_arns" {
+  description = "Every IAM principal with an access entry to the cluster (only the admins: CI has none)."
+  value       = [for e in aws_eks_access_entry.admin : e.principal_arn]
 }

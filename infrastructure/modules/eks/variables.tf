@@ -34,33 +34,38 @@ variable "endpoint_public_access_cidrs" {
   }
 }
 
-variable "node_instance_types" {
-  description = "Instance types of the managed node group."
-  type        = list(string)
-  default     = ["t3a.medium"]
-}
-
-variable "node_min_size" {
-  description = "Minimum number of worker nodes."
-  type        = number
-  default     = 1
-}
-
-variable "node_max_size" {
-  description = "Maximum number of worker nodes."
-  type        = number
-  default     = 2
-}
-
-variable "node_desired_size" {
-  description = "Desired number of worker nodes (the seed runs one)."
-  type        = number
-  default     = 1
+variable "node_subnet_ids_by_zone" {
+  description = "Private subnet of each availability zone (zone name => subnet id): one managed node group per zone."
+  type        = map(string)
 
   validation {
-    condition     = var.node_desired_size >= 1
-    error_message = "node_desired_size must be at least 1."
+    condition     = length(var.node_subnet_ids_by_zone) >= 2
+    error_message = "node groups are needed in at least two availability zones."
   }
+}
+
+variable "node_instance_type" {
+  description = "Instance type of every node group."
+  type        = string
+  default     = "t3a.large"
+}
+
+variable "nodes_per_zone_min" {
+  description = "Minimum nodes in each zone's group."
+  type        = number
+  default     = 1
+}
+
+variable "nodes_per_zone_desired" {
+  description = "Initial nodes in each zone's group (afterwards the Cluster Autoscaler sets it)."
+  type        = number
+  default     = 1
+}
+
+variable "nodes_per_zone_max" {
+  description = "Maximum nodes in each zone's group (the Cluster Autoscaler's ceiling)."
+  type        = number
+  default     = 3
 }
 
 variable "node_disk_size_gib" {
@@ -75,28 +80,21 @@ variable "cluster_admin_principal_arns" {
   default     = []
 }
 
-variable "namespace_deployers" {
-  description = "IAM principals given edit rights in app_namespace only (the CI deploy role), keyed by a static name so the keys are known at plan time."
-  type        = map(string)
-  default     = {}
-}
-
-variable "app_namespace" {
-  description = "Namespace the application runs in."
-  type        = string
-  default     = "crm"
-}
-
 variable "cluster_log_types" {
   description = "Control plane log types sent to CloudWatch."
   type        = list(string)
-  default     = ["api", "audit", "authenticator"]
+  default     = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 }
 
 variable "log_retention_days" {
-  description = "CloudWatch retention of the control plane logs."
+  description = "CloudWatch retention of the control plane logs (a year: audit trail)."
   type        = number
-  default     = 30
+  default     = 365
+}
+
+variable "log_kms_key_arn" {
+  description = "KMS key that encrypts the control plane log group (its policy must let CloudWatch Logs use it)."
+  type        = string
 }
 
 variable "tags" {

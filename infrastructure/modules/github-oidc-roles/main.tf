@@ -1,13 +1,13 @@
-# Two roles for GitHub Actions, assumed with the workflow's OIDC token (no long-lived keys). The `sub` condition is
-# an exact StringEquals, never a wildcard: a fork, another branch or another environment cannot assume them.
+# The role GitHub Actions pushes images with, assumed with the workflow's OIDC token (no long-lived keys). The `sub`
+# condition is an exact StringEquals, never a wildcard: a fork or another branch cannot assume it.
 locals {
   issuer = "token.actions.githubusercontent.com"
 
-  push_subject   = "repo:${var.github_repository}:ref:refs/heads/${var.push_branch}"
-  deploy_subject = "repo:${var.github_repository}:environment:${var.deploy_environment}"
+  push_subject = "repo:${var.github_repository}:ref:refs/heads/${var.push_branch}"
 
+  # No deploy role any more: the pipeline deploys by committing to git and Argo CD pulls (no CI access to the API).
   trust = {
-    for k, subject in { push = local.push_subject, deploy = local.deploy_subject } : k => jsonencode({
+    for k, subject in { push = local.push_subject } : k => jsonencode({
       Version = "2012-10-17"
       Statement = [{
         Effect    = "Allow"
@@ -33,6 +33,7 @@ resource "aws_iam_role" "ecr_push" {
 }
 
 resource "aws_iam_role_policy" "ecr_push" {
+  #checkov:skip=CKV_AWS_355:ecr:GetAuthorizationToken is account-level and takes no resource; every push action is limited to one repository
   name = "ecr-push"
   role = aws_iam_role.ecr_push.id
   policy = jsonencode({
@@ -57,38 +58,6 @@ resource "aws_iam_role_policy" "ecr_push" {
           "ecr:PutImage",
           "ecr:UploadLayerPart",
         ]
-        Resource = var.ecr_repository_arn
-      },
-    ]
-  })
-}
-
-resource "aws_iam_role" "deploy" {
-  name                 = "${var.name_prefix}-github-deploy"
-  description          = "GitHub Actions in the ${var.deploy_environment} environment of ${var.github_repository}: roll out to EKS"
-  assume_role_policy   = local.trust.deploy
-  max_session_duration = 3600
-  tags                 = var.tags
-}
-
-# Kubernetes rights come from the EKS access entry (edit in the app namespace only); AWS-side it only needs to find
-# the cluster and check that the image it deploys exists.
-resource "aws_iam_role_policy" "deploy" {
-  name = "eks-deploy"
-  role = aws_iam_role.deploy.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "Kubeconfig"
-        Effect   = "Allow"
-        Action   = "eks:DescribeCluster"
-        Resource = var.cluster_arn
-      },
-      {
-        Sid      = "ImageExists"
-        Effect   = "Allow"
-        Action   = "ecr:DescribeImages"
         Resource = var.ecr_repository_arn
       },
     ]

@@ -3,17 +3,7 @@ output "ecr_push_role_arn" {
   value       = aws_iam_role.ecr_push.arn
 }
 
-output "deploy_role_arn" {
-  description = "Role for the production deploy job (variable AWS_DEPLOY_ROLE_ARN)."
-  value       = aws_iam_role.deploy.arn
-}
-
 output "push_subject" {
   description = "OIDC sub claim accepted by the push role."
   value       = local.push_subject
-}
-
-output "deploy_subject" {
-  description = "OIDC sub claim accepted by the deploy role."
-  value       = local.deploy_subject
 }

@@ -24,19 +24,8 @@ variable "push_branch" {
   default     = "main"
 }
 
-variable "deploy_environment" {
-  description = "The GitHub environment whose jobs may deploy (protected by required reviewers)."
-  type        = string
-  default     = "production"
-}
-
 variable "ecr_repository_arn" {
   description = "The ECR repository the push role may write to."
-  type        = string
-}
-
-variable "cluster_arn" {
-  description = "The EKS cluster the deploy role may describe (kubeconfig)."
   type        = string
 }
 

@@ -29,8 +29,10 @@ resource "aws_vpc" "this" {
 
 # Take every rule off the default security group so nothing lands in it by accident.
 resource "aws_default_security_group" "this" {
-  vpc_id = aws_vpc.this.id
-  tags   = merge(var.tags, { Name = "${var.name}-default-deny" })
+  vpc_id  = aws_vpc.this.id
+  ingress = [] # explicit: no rules at all (CKV2_AWS_12)
+  egress  = []
+  tags    = merge(var.tags, { Name = "${var.name}-default-deny" })
 }
 
 resource "aws_internet_gateway" "this" {
@@ -69,6 +71,7 @@ resource "aws_subnet" "private" {
 }
 
 resource "aws_eip" "nat" {
+  #checkov:skip=CKV2_AWS_19:this address belongs to the NAT gateway below, not to an EC2 instance
   count  = local.nat_count
   domain = "vpc"
   tags   = merge(var.tags, { Name = "${var.name}-nat-${count.index}" })
@@ -125,4 +128,48 @@ resource "aws_route_table_association" "private" {
 
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private[count.index].id
+}
+
+# Flow logs of the whole VPC (accepted and rejected traffic) to CloudWatch, kept a year, encrypted: the record of
+# who talked to what when a node or a load balancer is investigated.
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  name              = "/aws/vpc/${var.name}/flow-logs"
+  retention_in_days = var.flow_log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name = "${var.name}-vpc-flow-logs"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name = "write-flow-logs"
+  role = aws_iam_role.flow_logs.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+      Resource = "${aws_cloudwatch_log_group.flow_logs.arn}:*"
+    }]
+  })
+}
+
+resource "aws_flow_log" "this" {
+  vpc_id               = aws_vpc.this.id
+  traffic_type         = "ALL"
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.flow_logs.arn
+  iam_role_arn         = aws_iam_role.flow_logs.arn
+  tags                 = merge(var.tags, { Name = "${var.name}-flow-logs" })
 }

@@ -36,6 +36,17 @@ variable "cluster_name" {
   type        = string
 }
 
+variable "log_kms_key_arn" {
+  description = "KMS key that encrypts the flow log group (its policy must let CloudWatch Logs use it)."
+  type        = string
+}
+
+variable "flow_log_retention_days" {
+  description = "CloudWatch retention of the VPC flow logs."
+  type        = number
+  default     = 365
+}
+
 variable "tags" {
   description = "Extra tags for every resource."
   type        = map(string)

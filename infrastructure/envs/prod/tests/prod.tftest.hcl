@@ -34,6 +34,18 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_eks_node_group" {
+    defaults = {
+      resources = [{ autoscaling_groups = [{ name = "eks-mocked-asg" }], remote_access_security_group_id = "" }]
+    }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-east-1:111122223333:log-group:mocked"
+    }
+  }
+
   mock_resource "aws_launch_template" {
     defaults = {
       id             = "lt-0123456789abcdef0"
@@ -82,8 +94,8 @@ run "network" {
   }
 
   assert {
-    condition     = length(module.network.private_subnet_ids) == 2 && length(module.network.public_subnet_ids) == 2
-    error_message = "expected public and private subnets in 2 AZs by default"
+    condition     = length(module.network.private_subnet_ids) == 3 && length(module.network.public_subnet_ids) == 3
+    error_message = "expected public and private subnets in 3 AZs by default (one MongoDB member and one node group per zone)"
   }
 
   assert {
@@ -92,8 +104,13 @@ run "network" {
   }
 
   assert {
-    condition     = toset(module.network.azs) == toset(["us-east-1a", "us-east-1b"])
-    error_message = "subnets must span two distinct availability zones"
+    condition     = toset(module.network.azs) == toset(["us-east-1a", "us-east-1b", "us-east-1c"])
+    error_message = "subnets must span three distinct availability zones"
+  }
+
+  assert {
+    condition     = keys(module.network.private_subnet_ids_by_az) == ["us-east-1a", "us-east-1b", "us-east-1c"]
+    error_message = "every zone needs its private subnet for its node group"
   }
 }
 
@@ -105,8 +122,9 @@ run "vpc_cidr_and_subnet_tags" {
   }
 
   variables {
-    name         = "crm-prod"
-    cluster_name = "crm-prod"
+    name            = "crm-prod"
+    cluster_name    = "crm-prod"
+    log_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/logs"
   }
 
   assert {
@@ -138,6 +156,21 @@ run "vpc_cidr_and_subnet_tags" {
     condition     = length(aws_nat_gateway.this) == 1 && length(aws_eip.nat) == 1 && length(aws_route.private_nat) == 2
     error_message = "one NAT gateway must serve both private route tables"
   }
+
+  assert {
+    condition     = aws_flow_log.this.traffic_type == "ALL" && aws_flow_log.this.log_destination_type == "cloud-watch-logs"
+    error_message = "the VPC needs flow logs (CKV2_AWS_11)"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.flow_logs.retention_in_days >= 365 && aws_cloudwatch_log_group.flow_logs.kms_key_id == "arn:aws:kms:us-east-1:111122223333:key/logs"
+    error_message = "flow logs must be kept a year and encrypted with the environment's key"
+  }
+
+  assert {
+    condition     = length(aws_default_security_group.this.ingress) == 0 && length(aws_default_security_group.this.egress) == 0
+    error_message = "the default security group must allow nothing (CKV2_AWS_12)"
+  }
 }
 
 run "nat_per_az_when_single_nat_is_off" {
@@ -152,6 +185,7 @@ run "nat_per_az_when_single_nat_is_off" {
     cluster_name       = "crm-prod"
     az_count           = 3
     single_nat_gateway = false
+    log_kms_key_arn    = "arn:aws:kms:us-east-1:111122223333:key/logs"
   }
 
   assert {
@@ -179,14 +213,29 @@ run "eks_cluster" {
   }
 
   assert {
-    condition     = toset(module.eks.addons) == toset(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver"])
-    error_message = "the five managed add-ons must be present"
+    condition     = toset(module.eks.addons) == toset(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"])
+    error_message = "the six managed add-ons (incl. metrics-server for the HPA) must be present"
   }
 
-  # Room for the MongoDB replica set (docs/deploy.md): three t3a.large nodes at least, one per member.
+  # Capacity (docs/infrastructure.md): one t3a.large per zone in three zones, the autoscaler may go to three per zone.
   assert {
-    condition     = length(var.node_instance_types) == 1 && var.node_instance_types[0] == "t3a.large" && var.node_min_size == 3 && var.node_desired_size == 3 && var.node_max_size == 4
-    error_message = "prod nodes must default to t3a.large, min 3 / desired 3 / max 4 (three MongoDB members plus the API)"
+    condition     = var.node_instance_type == "t3a.large" && var.nodes_per_zone_min == 1 && var.nodes_per_zone_desired == 1 && var.nodes_per_zone_max == 3 && var.az_count == 3
+    error_message = "prod nodes must default to t3a.large, 1 / 1 / 3 per zone in 3 zones"
+  }
+
+  assert {
+    condition     = keys(output.node_group_names) == ["us-east-1a", "us-east-1b", "us-east-1c"] && output.node_group_names["us-east-1a"] == "crm-prod-us-east-1a"
+    error_message = "one node group per availability zone, named after the zone"
+  }
+
+  assert {
+    condition     = output.cluster_autoscaler_role_arn != ""
+    error_message = "the Cluster Autoscaler role ARN must be an output"
+  }
+
+  assert {
+    condition     = aws_kms_key.logs.enable_key_rotation && strcontains(aws_kms_key.logs.policy, "logs.us-east-1.amazonaws.com") && !strcontains(aws_kms_key.logs.policy, "\"AWS\":\"*\"")
+    error_message = "the log key must rotate and admit CloudWatch Logs, no wildcard principal"
   }
 }
 
@@ -198,10 +247,11 @@ run "eks_module_properties" {
   }
 
   variables {
-    cluster_name        = "crm-prod"
-    kubernetes_version  = "1.35"
-    private_subnet_ids  = ["subnet-a", "subnet-b"]
-    namespace_deployers = { github-deploy = "arn:aws:iam::111122223333:role/crm-prod-github-deploy" }
+    cluster_name            = "crm-prod"
+    kubernetes_version      = "1.35"
+    private_subnet_ids      = ["subnet-a", "subnet-b"]
+    node_subnet_ids_by_zone = { "us-east-1a" = "subnet-a", "us-east-1b" = "subnet-b" }
+    log_kms_key_arn         = "arn:aws:kms:us-east-1:111122223333:key/logs"
   }
 
   assert {
@@ -225,18 +275,73 @@ run "eks_module_properties" {
   }
 
   assert {
-    condition     = length(aws_eks_node_group.default.instance_types) == 1 && aws_eks_node_group.default.instance_types[0] == "t3a.medium"
-    error_message = "node type must be t3a.medium"
+    condition     = alltrue([for ng in aws_eks_node_group.zone : length(ng.instance_types) == 1 && ng.instance_types[0] == "t3a.large"])
+    error_message = "node type must default to t3a.large"
   }
 
   assert {
-    condition     = aws_eks_node_group.default.scaling_config[0].desired_size == 1 && aws_eks_node_group.default.scaling_config[0].min_size == 1 && aws_eks_node_group.default.scaling_config[0].max_size == 2
-    error_message = "node counts must default to min 1 / desired 1 / max 2"
+    condition     = alltrue([for ng in aws_eks_node_group.zone : ng.scaling_config[0].min_size == 1 && ng.scaling_config[0].desired_size == 1 && ng.scaling_config[0].max_size == 3])
+    error_message = "node counts per zone must default to min 1 / desired 1 / max 3"
+  }
+
+  # Finding 9: a group per zone, each in its zone's subnet only, so the autoscaler can add a node where a zonal
+  # EBS volume (MongoDB) is.
+  assert {
+    condition     = keys(aws_eks_node_group.zone) == ["us-east-1a", "us-east-1b"] && aws_eks_node_group.zone["us-east-1a"].subnet_ids == toset(["subnet-a"]) && aws_eks_node_group.zone["us-east-1b"].subnet_ids == toset(["subnet-b"])
+    error_message = "one node group per availability zone, each in that zone's private subnet only"
   }
 
   assert {
-    condition     = toset(aws_eks_node_group.default.subnet_ids) == toset(["subnet-a", "subnet-b"])
-    error_message = "nodes must run in the private subnets"
+    condition = alltrue([for zone, ng in aws_eks_node_group.zone :
+      ng.tags["k8s.io/cluster-autoscaler/enabled"] == "true" &&
+      ng.tags["k8s.io/cluster-autoscaler/crm-prod"] == "owned" &&
+      ng.tags["k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone"] == zone
+    ])
+    error_message = "node groups need the autoscaler discovery tags and their zone's node-template label"
+  }
+
+  assert {
+    condition = length(aws_autoscaling_group_tag.node_group) == 8 && alltrue([for k, t in aws_autoscaling_group_tag.node_group :
+      t.autoscaling_group_name == "eks-mocked-asg" && t.tag[0].value == aws_eks_node_group.zone[split("|", k)[0]].tags[t.tag[0].key]
+    ])
+    error_message = "the autoscaler tags must also be on each node group's Auto Scaling group"
+  }
+
+  assert {
+    condition     = aws_eks_pod_identity_association.cluster_autoscaler.namespace == "kube-system" && aws_eks_pod_identity_association.cluster_autoscaler.service_account == "cluster-autoscaler" && aws_eks_pod_identity_association.cluster_autoscaler.role_arn == aws_iam_role.cluster_autoscaler.arn
+    error_message = "the Cluster Autoscaler role must be associated with kube-system/cluster-autoscaler"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.cluster_autoscaler.assume_role_policy).Statement[0].Principal.Service == "pods.eks.amazonaws.com"
+    error_message = "the Cluster Autoscaler role must trust EKS Pod Identity"
+  }
+
+  assert {
+    condition = [for st in jsondecode(aws_iam_role_policy.cluster_autoscaler.policy).Statement : st.Condition if st.Sid == "ScaleOwnGroups"] == [{
+      StringEquals = { "aws:ResourceTag/k8s.io/cluster-autoscaler/crm-prod" = "owned" }
+    }]
+    error_message = "the autoscaler may resize only this cluster's groups (ASG tag condition)"
+  }
+
+  assert {
+    condition     = toset(flatten([for st in jsondecode(aws_iam_role_policy.cluster_autoscaler.policy).Statement : st.Action])) == toset(["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup", "autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"])
+    error_message = "the autoscaler policy must hold its documented actions and nothing more"
+  }
+
+  assert {
+    condition     = aws_eks_addon.metrics_server.addon_name == "metrics-server"
+    error_message = "metrics-server must be an EKS add-on (the HPA needs it)"
+  }
+
+  assert {
+    condition     = toset(aws_eks_cluster.this.enabled_cluster_log_types) == toset(["api", "audit", "authenticator", "controllerManager", "scheduler"])
+    error_message = "all control plane log types must be enabled (CKV_AWS_37)"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.cluster.retention_in_days >= 365 && aws_cloudwatch_log_group.cluster.kms_key_id == "arn:aws:kms:us-east-1:111122223333:key/logs"
+    error_message = "control plane logs must be kept a year and encrypted (CKV_AWS_338, CKV_AWS_158)"
   }
 
   assert {
@@ -264,10 +369,6 @@ run "eks_module_properties" {
     error_message = "EBS CSI role must carry AmazonEBSCSIDriverPolicy"
   }
 
-  assert {
-    condition     = one(aws_eks_access_policy_association.deployer["github-deploy"].access_scope).type == "namespace" && one(aws_eks_access_policy_association.deployer["github-deploy"].access_scope).namespaces == toset(["crm"])
-    error_message = "the deploy role must be limited to the crm namespace"
-  }
 }
 
 run "ecr_repository" {
@@ -288,19 +389,56 @@ run "ecr_repository" {
   }
 
   assert {
-    condition     = jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[1].selection == { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 10 }
-    error_message = "lifecycle must keep the last 10 images"
+    condition     = aws_ecr_repository.this.encryption_configuration[0].encryption_type == "KMS"
+    error_message = "images must be encrypted with KMS (CKV_AWS_136)"
   }
 
   assert {
-    condition     = jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[0].selection.tagStatus == "untagged" && jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[0].selection.countType == "sinceImagePushed" && jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[0].selection.countNumber <= 7
-    error_message = "untagged images must expire after a few days"
+    condition     = [for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.rulePriority] == [1, 2, 3]
+    error_message = "three lifecycle rules: releases, untagged, commit SHAs"
+  }
+
+  # Release images (release.yml: X.Y.Z on the commit's image) are matched first with a count no repository reaches:
+  # never expired, and no lower rule may consider them.
+  assert {
+    condition = jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[0].selection == {
+      tagStatus      = "tagged"
+      tagPatternList = ["*.*.*"]
+      countType      = "imageCountMoreThan"
+      countNumber    = 100000
+    }
+    error_message = "rule 1 must match release tags X.Y.Z with an unreachable count"
   }
 
   assert {
-    condition     = [for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.rulePriority] == [1, 2]
-    error_message = "the tagStatus any rule must have the lowest priority (highest number)"
+    condition     = jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[1].selection == { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 7 }
+    error_message = "untagged images must expire after 7 days"
   }
+
+  assert {
+    condition     = jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[2].selection == { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 30 }
+    error_message = "the last rule (tagStatus any) must keep the newest 30 commit-SHA images"
+  }
+
+  assert {
+    condition     = alltrue([for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.action.type == "expire"])
+    error_message = "ECR lifecycle rules only know expire"
+  }
+}
+
+run "ecr_release_patterns_match_release_tags_only" {
+  command = plan
+
+  module {
+    source = "../../modules/ecr"
+  }
+
+  # The pattern set is one pattern: ECR ANDs a tagPatternList.
+  variables {
+    release_tag_patterns = ["*.*.*", "v*"]
+  }
+
+  expect_failures = [var.release_tag_patterns]
 }
 
 run "github_oidc_roles" {
@@ -312,12 +450,7 @@ run "github_oidc_roles" {
   }
 
   assert {
-    condition     = module.github_roles.deploy_subject == "repo:example-org/crm:environment:production"
-    error_message = "deploy role must trust only the production environment"
-  }
-
-  assert {
-    condition     = output.github_ecr_push_role_arn != "" && output.github_deploy_role_arn != "" && output.ecr_repository_url == "111122223333.dkr.ecr.us-east-1.amazonaws.com/crm-app"
+    condition     = output.github_ecr_push_role_arn != "" && output.ecr_repository_url == "111122223333.dkr.ecr.us-east-1.amazonaws.com/crm-app"
     error_message = "role ARN and ECR URL outputs missing"
   }
 }
@@ -333,7 +466,6 @@ run "github_oidc_trust_policies" {
     name_prefix        = "crm-prod"
     oidc_provider_arn  = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
     ecr_repository_arn = "arn:aws:ecr:us-east-1:111122223333:repository/crm-app"
-    cluster_arn        = "arn:aws:eks:us-east-1:111122223333:cluster/crm-prod"
   }
 
   assert {
@@ -347,16 +479,6 @@ run "github_oidc_trust_policies" {
   }
 
   assert {
-    condition = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition == {
-      StringEquals = {
-        "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-        "token.actions.githubusercontent.com:sub" = "repo:example-org/crm:environment:production"
-      }
-    }
-    error_message = "deploy role trust must pin aud and sub (production environment) with StringEquals"
-  }
-
-  assert {
     condition     = jsondecode(aws_iam_role.ecr_push.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
     error_message = "push role must be federated with the GitHub OIDC provider"
   }
@@ -367,8 +489,8 @@ run "github_oidc_trust_policies" {
   }
 
   assert {
-    condition     = !strcontains(aws_iam_role_policy.deploy.policy, "\"*\"") && !strcontains(aws_iam_role_policy.ecr_push.policy, "ecr:*")
-    error_message = "no wildcard resources or actions in the deploy policy"
+    condition     = !strcontains(aws_iam_role_policy.ecr_push.policy, "ecr:*")
+    error_message = "no wildcard actions in the push policy"
   }
 }
 
@@ -446,9 +568,11 @@ run "rejects_the_seed_kubernetes_version" {
   }
 
   variables {
-    cluster_name       = "crm-prod"
-    kubernetes_version = "1.28"
-    private_subnet_ids = ["subnet-a", "subnet-b"]
+    cluster_name            = "crm-prod"
+    kubernetes_version      = "1.28"
+    private_subnet_ids      = ["subnet-a", "subnet-b"]
+    node_subnet_ids_by_zone = { "us-east-1a" = "subnet-a", "us-east-1b" = "subnet-b" }
+    log_kms_key_arn         = "arn:aws:kms:us-east-1:111122223333:key/logs"
   }
 
   expect_failures = [var.kubernetes_version]
@@ -465,8 +589,25 @@ run "rejects_open_public_endpoint" {
     cluster_name                 = "crm-prod"
     kubernetes_version           = "1.35"
     private_subnet_ids           = ["subnet-a", "subnet-b"]
+    node_subnet_ids_by_zone      = { "us-east-1a" = "subnet-a", "us-east-1b" = "subnet-b" }
+    log_kms_key_arn              = "arn:aws:kms:us-east-1:111122223333:key/logs"
     endpoint_public_access_cidrs = ["0.0.0.0/0"]
   }
 
   expect_failures = [var.endpoint_public_access_cidrs]
+}
+
+# Finding 3: CI has no way into the cluster: no access entry but the admins', and no GitHub deploy role.
+run "no_ci_access_to_the_cluster" {
+  command = apply
+
+  assert {
+    condition     = module.eks.access_entry_principal_arns == ["arn:aws:iam::111122223333:role/crm-terraform-apply"]
+    error_message = "only the cluster admins may have access entries (no CI deployer: GitOps deploys)"
+  }
+
+  assert {
+    condition     = !contains(keys(module.github_roles), "deploy_role_arn") && keys(module.github_roles) == ["ecr_push_role_arn", "push_subject"]
+    error_message = "the GitHub deploy role must be gone; the ECR push role stays"
+  }
 }

@@ -187,4 +187,29 @@ class TerraformChecksTest {
         assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
         assertThat(r.output()).contains("main branch");
     }
+
+    @Test
+    void terraformTestFailsWithoutTheZoneLabelForScaleFromZero() throws IOException {
+        Path copy = brokenCopy("zone-label");
+        Path f = copy.resolve("modules/eks/main.tf");
+        Scratch.plant(f, "\"k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone\" = zone",
+                "\"k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone\" = \"any\"");
+        Path root = copy.resolve("envs/prod");
+        assertThat(init(root, "zone-label-broken").ok()).isTrue();
+        Tools.Result r = tf(root, "zone-label-broken", 300, "test", "-no-color");
+        assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
+        assertThat(r.output()).contains("their zone's node-template");
+    }
+
+    @Test
+    void terraformTestFailsWhenReleaseImagesCanExpire() throws IOException {
+        Path copy = brokenCopy("release-images");
+        Path f = copy.resolve("modules/ecr/variables.tf");
+        Scratch.plant(f, "default     = 100000", "default     = 10");
+        Path root = copy.resolve("envs/prod");
+        assertThat(init(root, "release-images-broken").ok()).isTrue();
+        Tools.Result r = tf(root, "release-images-broken", 300, "test", "-no-color");
+        assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
+        assertThat(r.output()).contains("unreachable count");
+    }
 }
