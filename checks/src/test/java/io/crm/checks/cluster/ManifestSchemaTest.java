@@ -35,8 +35,8 @@ class ManifestSchemaTest {
         }
         assertThat(problems).isEmpty();
         assertThat(builtIn).isGreaterThan(100);
-        assertThat(custom).as("ServiceMonitor, PrometheusRule, SealedSecret, Applications, AppProjects")
-                .isGreaterThanOrEqualTo(15);
+        assertThat(custom).as("ServiceMonitor, PrometheusRule, SealedSecret, Applications, AppProjects, "
+                + "ClusterIssuer, Middlewares, ServersTransport, Elasticsearch, Kibana").isGreaterThanOrEqualTo(30);
     }
 
     static Map<String, Object> deployment() {
@@ -125,7 +125,7 @@ class ManifestSchemaTest {
     @Test
     void plantedApplicationErrorsFail() {
         var objs = Rendering.all().get("kustomize:argocd").objects();
-        Map<String, Object> app = copy(KustomizeTest.find(objs, "Application", "ingress-nginx"));
+        Map<String, Object> app = copy(KustomizeTest.find(objs, "Application", "traefik"));
         assertThat(CrdRules.validate(app, objs)).isEmpty();
         castMap(Yq.get(app, "spec.sources.0")).put("targetRevision", "4.*");
         castMap(Yq.get(app, "spec.destination")).put("namespace", "default");
