@@ -12,43 +12,62 @@ import io.crm.checks.Yamls;
 import org.junit.jupiter.api.Test;
 
 /**
- * Client addresses cannot be forged: the ingress controller believes X-Forwarded-For / X-Real-IP only from the
- * proxy CIDRs it is told (never from anywhere), and the app believes X-Forwarded-For only from the ingress
- * controller's pods (VPC addresses), not from a client on the internet. Sign-in limits count by that address.
+ * Client addresses cannot be forged: Traefik believes X-Forwarded-* (and PROXY protocol, if used) only from the VPC
+ * (10.0.0.0/16: nodes, the NLB's health checks), never from anywhere, so a header a client sends is replaced; and the
+ * app believes X-Forwarded-For only from Traefik's pods, which with the VPC CNI have addresses of that same range,
+ * not from a client on the internet. Sign-in limits count by that address.
  */
 class ClientAddressTest {
 
-    /** An ingress controller pod's address (VPC 10.0.0.0/16) and a client's on the internet. */
-    private static final String POD = "10.0.12.34";
-    private static final String INTERNET = "203.0.113.7";
+    /** The VPC (infrastructure/), which with the VPC CNI is also the pod CIDR. */
+    static final String VPC_CIDR = "10.0.0.0/16";
+    /** Addresses inside the VPC (Traefik pods may have any of them) and outside it (clients, other private nets). */
+    private static final List<String> INSIDE = List.of("10.0.0.1", "10.0.12.34", "10.0.255.254");
+    private static final List<String> OUTSIDE = List.of("203.0.113.7", "10.1.0.5", "192.168.0.1", "100.10.0.1");
 
     @SuppressWarnings("unchecked")
-    static List<String> problems(Map<String, Object> ingressValues, String appTrustedProxies) {
+    static List<String> problems(Map<String, Object> traefikValues, String appTrustedProxies) {
         List<String> out = new ArrayList<>();
-        Map<String, Object> config = (Map<String, Object>) ((Map<String, Object>) ingressValues.get("controller"))
-                .getOrDefault("config", Map.of());
-        boolean believesHeaders = "true".equals(String.valueOf(config.get("enable-real-ip")))
-                || "true".equals(String.valueOf(config.get("use-forwarded-headers")))
-                || "true".equals(String.valueOf(config.get("use-proxy-protocol")));
-        String cidrs = String.valueOf(config.getOrDefault("proxy-real-ip-cidr", ""));
-        if (believesHeaders && (cidrs.isBlank() || cidrs.contains("0.0.0.0/0") || cidrs.contains("::/0"))) {
-            out.add("ingress-nginx believes client-supplied address headers from anywhere: set proxy-real-ip-cidr "
-                    + "to the load balancer's addresses, or keep enable-real-ip and use-forwarded-headers false");
+        for (String entrypoint : List.of("web", "websecure")) {
+            for (String setting : List.of("forwardedHeaders", "proxyProtocol")) {
+                Object node = Yq.get(traefikValues, "ports." + entrypoint + "." + setting);
+                if (node == null) {
+                    continue; // Traefik's default: trusts no one
+                }
+                Map<String, Object> s = (Map<String, Object>) node;
+                String where = "ports." + entrypoint + "." + setting;
+                if (Boolean.TRUE.equals(s.get("insecure"))) {
+                    out.add(where + ".insecure believes every client's headers");
+                }
+                List<?> ips = s.get("trustedIPs") instanceof List<?> l ? l : List.of();
+                if (ips.stream().anyMatch(ip -> !VPC_CIDR.equals(ip))) {
+                    out.add(where + ".trustedIPs " + ips + " must be the VPC " + VPC_CIDR + " only");
+                }
+            }
+        }
+        if (!List.of(VPC_CIDR).equals(Yq.get(traefikValues, "ports.websecure.forwardedHeaders.trustedIPs"))) {
+            out.add("ports.websecure.forwardedHeaders.trustedIPs is not [" + VPC_CIDR + "]");
         }
         Pattern trusted = Pattern.compile(appTrustedProxies == null ? "" : appTrustedProxies);
-        if (appTrustedProxies == null || appTrustedProxies.isBlank() || !trusted.matcher(POD).matches()) {
-            out.add("the app's trustedProxies (" + appTrustedProxies + ") does not match the ingress pods (" + POD
-                    + "): sign-in limits would count the ingress, not the client");
+        for (String pod : INSIDE) {
+            if (appTrustedProxies == null || appTrustedProxies.isBlank() || !trusted.matcher(pod).matches()) {
+                out.add("the app's trustedProxies (" + appTrustedProxies + ") does not match a Traefik pod address ("
+                        + pod + " in " + VPC_CIDR + "): sign-in limits would count the ingress, not the client");
+                break;
+            }
         }
-        if (trusted.matcher(INTERNET).matches()) {
-            out.add("the app's trustedProxies (" + appTrustedProxies + ") matches an internet address (" + INTERNET
-                    + "): any client could name its own address");
+        for (String other : OUTSIDE) {
+            if (trusted.matcher(other).matches()) {
+                out.add("the app's trustedProxies (" + appTrustedProxies + ") matches " + other + ", outside "
+                        + VPC_CIDR + ": a client there could name its own address");
+                break;
+            }
         }
         return out;
     }
 
-    static Map<String, Object> ingressValues() {
-        return Yamls.parseAll(Scratch.read(ClusterFiles.clusterResources().resolve("ingress-nginx/values.yaml"))).get(0);
+    static Map<String, Object> traefikValues() {
+        return Yamls.parseAll(Scratch.read(ClusterFiles.clusterResources().resolve("traefik/values.yaml"))).get(0);
     }
 
     @SuppressWarnings("unchecked")
@@ -58,23 +77,35 @@ class ClientAddressTest {
     }
 
     @Test
-    void neitherTheIngressNorTheAppBelievesAForgedAddress() {
-        assertThat(problems(ingressValues(), appTrustedProxies())).isEmpty();
+    void neitherTraefikNorTheAppBelievesAForgedAddress() {
+        assertThat(problems(traefikValues(), appTrustedProxies())).isEmpty();
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void plantedTrustOfEveryoneFails() {
-        Map<String, Object> values = ingressValues();
-        Map<String, Object> config = (Map<String, Object>) ((Map<String, Object>) values.get("controller")).get("config");
-        config.put("enable-real-ip", "true");
-        assertThat(problems(values, appTrustedProxies())).singleElement().asString().contains("from anywhere");
-        config.put("proxy-real-ip-cidr", "0.0.0.0/0");
-        assertThat(problems(values, appTrustedProxies())).singleElement().asString().contains("from anywhere");
-        config.put("proxy-real-ip-cidr", "10.0.0.0/16");
-        assertThat(problems(values, appTrustedProxies())).isEmpty();
+        Map<String, Object> values = traefikValues();
+        Map<String, Object> web = (Map<String, Object>) Yq.get(values, "ports.web.forwardedHeaders");
+        web.put("trustedIPs", List.of("0.0.0.0/0"));
+        assertThat(problems(values, appTrustedProxies())).singleElement().asString()
+                .contains("ports.web.forwardedHeaders.trustedIPs [0.0.0.0/0]");
+        web.put("trustedIPs", List.of("10.0.0.0/16"));
+        web.put("insecure", true);
+        assertThat(problems(values, appTrustedProxies())).singleElement().asString().contains("insecure");
+        web.put("insecure", false);
+        ((Map<String, Object>) Yq.get(values, "ports.websecure")).put("proxyProtocol",
+                Map.of("trustedIPs", List.of("10.0.0.0/8")));
+        assertThat(problems(values, appTrustedProxies())).singleElement().asString()
+                .contains("ports.websecure.proxyProtocol.trustedIPs");
+        ((Map<String, Object>) Yq.get(values, "ports.websecure")).remove("forwardedHeaders");
+        ((Map<String, Object>) Yq.get(values, "ports.websecure")).remove("proxyProtocol");
+        assertThat(problems(values, appTrustedProxies())).singleElement().asString()
+                .contains("websecure.forwardedHeaders.trustedIPs is not");
 
-        assertThat(problems(ingressValues(), ".*")).singleElement().asString().contains("internet address");
-        assertThat(problems(ingressValues(), "")).singleElement().asString().contains("does not match the ingress");
+        assertThat(problems(traefikValues(), ".*")).singleElement().asString().contains("203.0.113.7");
+        // The old default, 10.0.0.0/8, trusts private addresses outside the VPC.
+        assertThat(problems(traefikValues(), "10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")).singleElement().asString()
+                .contains("10.1.0.5");
+        assertThat(problems(traefikValues(), "")).singleElement().asString().contains("does not match a Traefik pod");
     }
 }

@@ -207,19 +207,98 @@ final class CrdRules {
             .field("orphanedResources", obj().field("warn", bool()).field("ignore", list(any())))
             .field("sourceNamespaces", list(str())).field("roles", list(any()));
 
+    static final Pattern GO_DURATION = Pattern.compile("^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$");
+    static final Pattern ELASTIC_8 = Pattern.compile("^8\\.[0-9]+\\.[0-9]+$");
+
+    // cert-manager.io/v1 ClusterIssuer (the ACME issuer with HTTP-01 solvers; other issuer types unchecked).
+    static final Schema ACME_SOLVER = obj().field("selector", any())
+            .field("http01", obj().field("ingress", obj().field("ingressClassName", str()).field("class", str())
+                    .field("name", str()).field("serviceType", oneOf("ClusterIP", "NodePort"))
+                    .field("podTemplate", any()).field("ingressTemplate", any())).field("gatewayHTTPRoute", any()))
+            .field("dns01", any());
+    static final Schema CLUSTER_ISSUER_SPEC = obj()
+            .field("acme", obj().req("server", str(Pattern.compile("^https://.+"))).field("email", str())
+                    .req("privateKeySecretRef", obj().req("name", str()).field("key", str()))
+                    .field("solvers", list(ACME_SOLVER)).field("skipTLSVerify", bool()).field("preferredChain", str())
+                    .field("disableAccountKeyGeneration", bool()).field("enableDurationFeature", bool())
+                    .field("externalAccountBinding", any()).field("caBundle", str()).field("profile", str()))
+            .field("ca", any()).field("selfSigned", any()).field("vault", any()).field("venafi", any());
+
+    // traefik.io/v1alpha1 Middleware: the middleware types we use, typed; the others accepted as objects.
+    static final List<String> MIDDLEWARE_TYPES = List.of("addPrefix", "basicAuth", "buffering", "chain",
+            "circuitBreaker", "compress", "contentType", "digestAuth", "errors", "forwardAuth", "grpcWeb", "headers",
+            "inFlightReq", "ipAllowList", "passTLSClientCert", "plugin", "rateLimit", "redirectRegex",
+            "redirectScheme", "replacePath", "replacePathRegex", "retry", "stripPrefix", "stripPrefixRegex");
+    static final Schema MIDDLEWARE_SPEC;
+
+    static {
+        Obj spec = obj();
+        MIDDLEWARE_TYPES.forEach(type -> spec.field(type, any()));
+        spec.field("redirectScheme", obj().field("scheme", str()).field("port", str()).field("permanent", bool()));
+        spec.field("buffering", obj().field("maxRequestBodyBytes", integer()).field("memRequestBodyBytes", integer())
+                .field("maxResponseBodyBytes", integer()).field("memResponseBodyBytes", integer())
+                .field("retryExpression", str()));
+        spec.field("headers", obj().field("stsSeconds", integer()).field("stsIncludeSubdomains", bool())
+                .field("stsPreload", bool()).field("forceSTSHeader", bool()).field("contentTypeNosniff", bool())
+                .field("browserXssFilter", bool()).field("frameDeny", bool()).field("referrerPolicy", str())
+                .field("contentSecurityPolicy", str()).field("customRequestHeaders", LABELS)
+                .field("customResponseHeaders", LABELS));
+        spec.field("rateLimit", obj().field("average", integer()).field("burst", integer()).field("period", any())
+                .field("sourceCriterion", any()));
+        MIDDLEWARE_SPEC = spec;
+    }
+
+    // traefik.io/v1alpha1 ServersTransport (HTTP towards the backends).
+    static final Schema SERVERS_TRANSPORT_SPEC = obj().field("serverName", str()).field("insecureSkipVerify", bool())
+            .field("rootCAsSecrets", list(str())).field("rootCAs", list(any())).field("certificatesSecrets", list(str()))
+            .field("maxIdleConnsPerHost", integer()).field("disableHTTP2", bool()).field("peerCertURI", str())
+            .field("spiffe", any())
+            .field("forwardingTimeouts", obj().field("dialTimeout", str(GO_DURATION))
+                    .field("responseHeaderTimeout", str(GO_DURATION)).field("idleConnTimeout", str(GO_DURATION))
+                    .field("readIdleTimeout", str(GO_DURATION)).field("pingTimeout", str(GO_DURATION)));
+
+    // elasticsearch.k8s.elastic.co/v1 Elasticsearch (ECK); podTemplate is a partial PodTemplateSpec, checked by rules.
+    static final Schema CLAIM_TEMPLATE = obj().req("metadata", obj().req("name", str()).field("labels", LABELS)
+                    .field("annotations", LABELS))
+            .req("spec", obj().field("storageClassName", str()).req("accessModes", list(str()))
+                    .req("resources", obj().req("requests", obj().req("storage", str()))));
+    static final Schema ELASTICSEARCH_SPEC = obj().req("version", str(ELASTIC_8)).field("image", str())
+            .req("nodeSets", list(obj().req("name", str()).req("count", integer()).field("config", any())
+                    .field("podTemplate", any()).field("volumeClaimTemplates", list(CLAIM_TEMPLATE))))
+            .field("http", any()).field("transport", any()).field("auth", any()).field("secureSettings", any())
+            .field("updateStrategy", any()).field("podDisruptionBudget", any()).field("monitoring", any())
+            .field("volumeClaimDeletePolicy", oneOf("DeleteOnScaledownOnly", "DeleteOnScaledownAndClusterDeletion"));
+
+    // kibana.k8s.elastic.co/v1 Kibana (ECK).
+    static final Schema KIBANA_SPEC = obj().req("version", str(ELASTIC_8)).field("image", str())
+            .field("count", integer()).req("elasticsearchRef", obj().req("name", str()).field("namespace", str())
+                    .field("serviceName", str()))
+            .field("config", any()).field("http", any()).field("podTemplate", any()).field("secureSettings", any())
+            .field("monitoring", any());
+
     static final Map<String, Schema> SPECS = Map.of(
             "monitoring.coreos.com/v1 ServiceMonitor", SERVICE_MONITOR_SPEC,
             "monitoring.coreos.com/v1 PrometheusRule", PROMETHEUS_RULE_SPEC,
             "bitnami.com/v1alpha1 SealedSecret", SEALED_SECRET_SPEC,
             "argoproj.io/v1alpha1 Application", APPLICATION_SPEC,
-            "argoproj.io/v1alpha1 AppProject", APP_PROJECT_SPEC);
+            "argoproj.io/v1alpha1 AppProject", APP_PROJECT_SPEC,
+            "cert-manager.io/v1 ClusterIssuer", CLUSTER_ISSUER_SPEC,
+            "traefik.io/v1alpha1 Middleware", MIDDLEWARE_SPEC,
+            "traefik.io/v1alpha1 ServersTransport", SERVERS_TRANSPORT_SPEC,
+            "elasticsearch.k8s.elastic.co/v1 Elasticsearch", ELASTICSEARCH_SPEC,
+            "kibana.k8s.elastic.co/v1 Kibana", KIBANA_SPEC);
 
     private static final Map<String, BiConsumer<Map<String, Object>, List<String>>> SEMANTICS = Map.of(
             "ServiceMonitor", CrdRules::serviceMonitorRules,
             "PrometheusRule", CrdRules::prometheusRuleRules,
             "SealedSecret", CrdRules::sealedSecretRules,
             "Application", CrdRules::applicationRules,
-            "AppProject", CrdRules::appProjectRules);
+            "AppProject", CrdRules::appProjectRules,
+            "ClusterIssuer", CrdRules::clusterIssuerRules,
+            "Middleware", CrdRules::middlewareRules,
+            "ServersTransport", (o, out) -> { },
+            "Elasticsearch", CrdRules::elasticsearchRules,
+            "Kibana", CrdRules::kibanaRules);
 
     private CrdRules() {
     }
@@ -239,6 +318,9 @@ final class CrdRules {
             SEMANTICS.get(String.valueOf(obj.get("kind"))).accept(obj, out);
             if ("Application".equals(obj.get("kind"))) {
                 applicationInProject(obj, all, out);
+            }
+            if ("Kibana".equals(obj.get("kind"))) {
+                kibanaMatchesElasticsearch(obj, all, out);
             }
         }
         return out;
@@ -316,7 +398,8 @@ final class CrdRules {
         for (Map<String, Object> src : sources) {
             Object chart = src.get("chart");
             Object rev = src.get("targetRevision");
-            if (chart != null && (rev == null || !String.valueOf(rev).matches("^[0-9]+\\.[0-9]+\\.[0-9]+$"))) {
+            // Exact versions only (jetstack's charts are versioned with a leading "v").
+            if (chart != null && (rev == null || !String.valueOf(rev).matches("^v?[0-9]+\\.[0-9]+\\.[0-9]+$"))) {
                 out.add("Helm chart " + chart + " must pin an exact version, got " + rev);
             }
             if (chart == null && src.get("path") == null && src.get("ref") == null) {
@@ -325,6 +408,89 @@ final class CrdRules {
             if (rev != null && List.of("HEAD", "*", "latest").contains(String.valueOf(rev))) {
                 out.add("floating targetRevision " + rev);
             }
+        }
+        // A failed sync (a CRD or webhook of an earlier wave not served yet) is retried, not left failed.
+        Object retry = Yq.get(app, "spec.syncPolicy.retry");
+        if (!(retry instanceof Map<?, ?> r) || !(r.get("limit") instanceof Integer limit) || limit < 1
+                || !(r.get("backoff") instanceof Map)) {
+            out.add("Application " + Yq.get(app, "metadata.name") + " has no syncPolicy.retry with limit and backoff");
+        }
+    }
+
+    static void clusterIssuerRules(Map<String, Object> issuer, List<String> out) {
+        Map<?, ?> spec = (Map<?, ?>) issuer.get("spec");
+        long types = List.of("acme", "ca", "selfSigned", "vault", "venafi").stream().filter(spec::containsKey).count();
+        if (types != 1) {
+            out.add("ClusterIssuer needs exactly one issuer type, has " + spec.keySet());
+        }
+        Object email = Yq.get(issuer, "spec.acme.email");
+        if (spec.containsKey("acme") && (!(email instanceof String e) || !e.contains("@"))) {
+            out.add("ACME ClusterIssuer needs an email for expiry notices, got " + email);
+        }
+        if (spec.containsKey("acme") && maps(Yq.get(issuer, "spec.acme.solvers")).isEmpty()) {
+            out.add("ACME ClusterIssuer has no solvers: no certificate can be issued");
+        }
+        for (Map<String, Object> solver : maps(Yq.get(issuer, "spec.acme.solvers"))) {
+            Object ingress = Yq.get(solver, "http01.ingress");
+            if (ingress instanceof Map<?, ?> i
+                    && List.of("ingressClassName", "class", "name").stream().filter(i::containsKey).count() != 1) {
+                out.add("HTTP-01 solver needs exactly one of ingressClassName, class or name: " + i);
+            }
+        }
+    }
+
+    static void middlewareRules(Map<String, Object> mw, List<String> out) {
+        Map<?, ?> spec = (Map<?, ?>) mw.get("spec");
+        if (spec.size() != 1) {
+            out.add("Middleware " + Yq.get(mw, "metadata.name") + " needs exactly one middleware type, has "
+                    + spec.keySet());
+        }
+        Object scheme = Yq.get(mw, "spec.redirectScheme.scheme");
+        if (spec.containsKey("redirectScheme") && !"https".equals(scheme)) {
+            out.add("redirectScheme must redirect to https, got " + scheme);
+        }
+    }
+
+    /** Every ECK node set and Kibana sets container resources (the operator's defaults are sized for no one). */
+    static void requestsSet(String what, Object podTemplate, String container, List<String> out) {
+        Map<String, Object> c = maps(Yq.get(podTemplate, "spec.containers")).stream()
+                .filter(x -> container.equals(x.get("name"))).findFirst().orElse(null);
+        if (c == null || Yq.get(c, "resources.requests.memory") == null || Yq.get(c, "resources.limits.memory") == null) {
+            out.add(what + ": container " + container + " needs resources.requests and limits.memory");
+        }
+    }
+
+    static void elasticsearchRules(Map<String, Object> es, List<String> out) {
+        for (Map<String, Object> set : maps(Yq.get(es, "spec.nodeSets"))) {
+            String what = "Elasticsearch nodeSet " + set.get("name");
+            requestsSet(what, set.get("podTemplate"), "elasticsearch", out);
+            List<Map<String, Object>> claims = maps(set.get("volumeClaimTemplates"));
+            // Under any other name ECK adds its default data claim (1Gi of the default class) beside it.
+            if (claims.stream().noneMatch(c -> "elasticsearch-data".equals(Yq.get(c, "metadata.name")))) {
+                out.add(what + " needs a volumeClaimTemplate named elasticsearch-data");
+            }
+            claims.forEach(c -> {
+                if (Yq.get(c, "spec.storageClassName") == null) {
+                    out.add(what + " claim " + Yq.get(c, "metadata.name") + " names no storageClassName");
+                }
+            });
+        }
+    }
+
+    static void kibanaRules(Map<String, Object> kb, List<String> out) {
+        requestsSet("Kibana " + Yq.get(kb, "metadata.name"), Yq.get(kb, "spec.podTemplate"), "kibana", out);
+    }
+
+    /** Kibana runs the version of the Elasticsearch it names, which must be in the same render. */
+    static void kibanaMatchesElasticsearch(Map<String, Object> kb, List<Map<String, Object>> all, List<String> out) {
+        Object ref = Yq.get(kb, "spec.elasticsearchRef.name");
+        Map<String, Object> es = all.stream().filter(o -> "Elasticsearch".equals(o.get("kind")))
+                .filter(o -> ref != null && ref.equals(Yq.get(o, "metadata.name"))).findFirst().orElse(null);
+        if (es == null) {
+            out.add("Kibana " + Yq.get(kb, "metadata.name") + " names unknown Elasticsearch " + ref);
+        } else if (!Yq.get(es, "spec.version").equals(Yq.get(kb, "spec.version"))) {
+            out.add("Kibana version " + Yq.get(kb, "spec.version") + " differs from Elasticsearch "
+                    + Yq.get(es, "spec.version"));
         }
     }
 

@@ -38,7 +38,7 @@ class ExposureTest {
 
     static final int API_PORT = 5000;
     static final int MANAGEMENT_PORT = 8081;
-    static final String INGRESS_NAMESPACE = "ingress-nginx";
+    static final String INGRESS_NAMESPACE = "traefik";
     static final String METRICS_NAMESPACE = "monitoring";
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
     static final String COMPONENT = "app.kubernetes.io/component";
@@ -55,6 +55,10 @@ class ExposureTest {
 
     /** Everything wrong with the exposure of the API in one render; {@code prod} also requires the TLS Ingress. */
     static List<String> problems(List<Map<String, Object>> objs, boolean prod) {
+        return problems(objs, prod, INGRESS_NAMESPACE);
+    }
+
+    static List<String> problems(List<Map<String, Object>> objs, boolean prod, String ingressNamespace) {
         List<String> out = new ArrayList<>();
         V1Deployment app = ofKind(objs, "Deployment").stream().map(o -> model(o, V1Deployment.class))
                 .filter(d -> "api".equals(labels(d.getSpec().getTemplate().getMetadata().getLabels()).get(COMPONENT)))
@@ -105,11 +109,11 @@ class ExposureTest {
                     continue;
                 }
                 for (V1NetworkPolicyPeer peer : from) {
-                    boolean ingressController = fromNamespace(peer, INGRESS_NAMESPACE);
+                    boolean ingressController = fromNamespace(peer, ingressNamespace);
                     boolean prometheus = fromNamespace(peer, METRICS_NAMESPACE);
                     if (api && !ingressController && !isHelmTestPod(peer)) {
                         out.add("NetworkPolicy " + name + " admits port " + API_PORT + " from " + describe(peer)
-                                + " (only namespace " + INGRESS_NAMESPACE + " and the helm test pod may)");
+                                + " (only namespace " + ingressNamespace + " and the helm test pod may)");
                     }
                     if (metrics && !prometheus) {
                         out.add("NetworkPolicy " + name + " admits port " + MANAGEMENT_PORT + " from "
@@ -124,7 +128,7 @@ class ExposureTest {
             out.add("no NetworkPolicy isolates the API pods for ingress: every source reaches every port");
         }
         if (!apiFromIngress) {
-            out.add("no NetworkPolicy admits port " + API_PORT + " from namespace " + INGRESS_NAMESPACE);
+            out.add("no NetworkPolicy admits port " + API_PORT + " from namespace " + ingressNamespace);
         }
         if (!metricsFromMonitoring) {
             out.add("no NetworkPolicy admits port " + MANAGEMENT_PORT + " from namespace " + METRICS_NAMESPACE
@@ -230,7 +234,8 @@ class ExposureTest {
                 continue; // sealed secrets, argocd, policies, logging: no API workload
             }
             checked++;
-            problems(render.objects(), isProd(render.source())).forEach(p -> out.add(render.source() + ": " + p));
+            problems(render.objects(), isProd(render.source()), INGRESS_NAMESPACE)
+                    .forEach(p -> out.add(render.source() + ": " + p));
         }
         assertThat(checked).as("renders with the API").isGreaterThanOrEqualTo(6);
         assertThat(out).isEmpty();
@@ -269,7 +274,7 @@ class ExposureTest {
                     - from:
                         - namespaceSelector:
                             matchLabels:
-                              kubernetes.io/metadata.name: ingress-nginx
+                              kubernetes.io/metadata.name: traefik
                         - podSelector:
                             matchLabels:
                               app.kubernetes.io/name: crm
@@ -284,7 +289,7 @@ class ExposureTest {
         var objs = Rendering.renderKustomize(copy, "kustomize/overlays/prod").objects();
         assertThat(problems(objs, true))
                 .anySatisfy(p -> assertThat(p).endsWith("admits port 5000 from every source"))
-                .contains("no NetworkPolicy admits port 5000 from namespace ingress-nginx");
+                .contains("no NetworkPolicy admits port 5000 from namespace traefik");
     }
 
     @Test
@@ -305,7 +310,7 @@ class ExposureTest {
         assertThat(String.join("\n", problems(objs, true)))
                 .contains("admits port 5000 from {\"namespaceSelector\":{\"matchExpressions\":[],\"matchLabels\":{}}}")
                 .contains("admits port 8081 from")
-                .contains("no NetworkPolicy admits port 5000 from namespace ingress-nginx")
+                .contains("no NetworkPolicy admits port 5000 from namespace " + INGRESS_NAMESPACE)
                 .contains("no NetworkPolicy admits port 8081 from namespace monitoring");
     }
 
@@ -316,5 +321,183 @@ class ExposureTest {
         Scratch.plant(chart.resolve("values-prod.yaml"), "ingress:\n  enabled: true\n", "ingress:\n  enabled: false\n");
         var objs = Rendering.renderHelm(chart, chart.resolve("values-prod.yaml")).objects();
         assertThat(problems(objs, true)).singleElement().asString().startsWith("no Ingress with TLS");
+    }
+
+    // ---- Production as Argo CD syncs it: the crm chart with values-prod.yaml and every other Application ----
+
+    /** The ingress controller: the one chart whose values may ask for a LoadBalancer Service. */
+    static final String INGRESS_CONTROLLER_CHART = "traefik";
+    static final String ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
+    static final String ENTRYPOINTS = "traefik.ingress.kubernetes.io/router.entrypoints";
+    static final String MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares";
+
+    /** Every "type: LoadBalancer/NodePort" in a tree (a Service's spec.type, a chart's service.type, ECK's http). */
+    static List<String> exposedTypes(Object tree) {
+        List<String> out = new ArrayList<>();
+        OrderingTest.walk(tree, "type", (m, v) -> {
+            if ("LoadBalancer".equals(v) || "NodePort".equals(v)) {
+                out.add(String.valueOf(v));
+            }
+        });
+        return out;
+    }
+
+    /** An Ingress on the web entrypoint whose middlewares (all in its render) only redirect to https. */
+    static boolean redirectsToHttpsOnly(Map<String, Object> ingress, List<Map<String, Object>> objs, String namespace) {
+        Object entrypoints = Yq.get(ingress, "metadata.annotations." + ENTRYPOINTS.replace(".", "\\."));
+        Object middlewares = Yq.get(ingress, "metadata.annotations." + MIDDLEWARES.replace(".", "\\."));
+        if (!"web".equals(entrypoints) || middlewares == null || Yq.get(ingress, "spec.tls") != null) {
+            return false;
+        }
+        for (String ref : String.valueOf(middlewares).split(",")) {
+            String name = ref.trim().replaceFirst("@kubernetescrd$", "").replaceFirst("^" + namespace + "-", "");
+            boolean redirect = ofKind(objs, "Middleware").stream()
+                    .anyMatch(m -> name.equals(Yq.get(m, "metadata.name"))
+                            && "https".equals(Yq.get(m, "spec.redirectScheme.scheme")));
+            if (!redirect) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Production exposure across the Argo CD apps: no LoadBalancer or NodePort anywhere but the ingress controller's
+     * (which must be one), and every Ingress serves TLS with a certificate from a ClusterIssuer that
+     * cluster-resources/cert-manager installs, or only redirects plain HTTP to HTTPS.
+     */
+    static List<String> prodProblems(List<OrderingTest.App> apps, Map<String, List<Map<String, Object>>> renders,
+            Path clusterResources) {
+        List<String> out = new ArrayList<>();
+        List<String> issuers = ofKind(renders.getOrDefault("kustomize:cert-manager", List.of()), "ClusterIssuer")
+                .stream().map(i -> String.valueOf(Yq.get(i, "metadata.name"))).toList();
+        boolean controllerExposed = false;
+        for (OrderingTest.App app : apps) {
+            for (Map<String, Object> source : OrderingTest.sources(app)) {
+                if (source.get("ref") != null) {
+                    continue;
+                }
+                if (source.get("chart") != null) {
+                    Map<String, Object> values = OrderingTest.chartValues(source, clusterResources);
+                    List<String> types = exposedTypes(values);
+                    if (INGRESS_CONTROLLER_CHART.equals(source.get("chart"))) {
+                        controllerExposed |= "LoadBalancer".equals(Yq.get(values, "service.type"));
+                    } else if (!types.isEmpty()) {
+                        out.add(app.name() + ": chart " + source.get("chart") + " values ask for a " + types
+                                + " Service; only the ingress controller is exposed");
+                    }
+                    continue;
+                }
+                List<Map<String, Object>> objs = renders.get(OrderingTest.renderKey(source));
+                if (objs == null) {
+                    out.add(app.name() + ": " + OrderingTest.renderKey(source) + " is not rendered by the checks");
+                    continue;
+                }
+                for (Map<String, Object> o : objs) {
+                    List<String> types = exposedTypes(o.get("spec"));
+                    if (!types.isEmpty()) {
+                        out.add(app.name() + ": " + Rendering.describe(o) + " is exposed as " + types
+                                + "; only the ingress controller's Service may be");
+                    }
+                }
+                for (Map<String, Object> ing : ofKind(objs, "Ingress")) {
+                    String what = app.name() + ": Ingress " + Yq.get(ing, "metadata.name");
+                    if (redirectsToHttpsOnly(ing, objs, app.namespace())) {
+                        continue;
+                    }
+                    List<Map<String, Object>> tls = CrdRules.maps(Yq.get(ing, "spec.tls"));
+                    if (tls.isEmpty() || tls.stream().anyMatch(x -> x.get("secretName") == null)) {
+                        out.add(what + " has no tls with a secretName (and does not only redirect to HTTPS)");
+                    }
+                    Object issuer = Yq.get(ing, "metadata.annotations." + ISSUER_ANNOTATION.replace(".", "\\."));
+                    if (issuer == null) {
+                        out.add(what + " has no " + ISSUER_ANNOTATION + " annotation: nothing issues its certificate");
+                    } else if (!issuers.contains(String.valueOf(issuer))) {
+                        out.add(what + " names ClusterIssuer " + issuer + ", but cluster-resources/cert-manager "
+                                + "installs " + issuers);
+                    }
+                }
+            }
+        }
+        if (!controllerExposed) {
+            out.add("the ingress controller (chart " + INGRESS_CONTROLLER_CHART + ") has no LoadBalancer Service");
+        }
+        return out;
+    }
+
+    static List<String> realProdProblems(Map<String, List<Map<String, Object>>> renders) {
+        return prodProblems(OrderingTest.realApps(), renders, ClusterFiles.clusterResources());
+    }
+
+    @Test
+    void productionExposesOnlyTheIngressControllerAndEveryIngressHasAnInstalledIssuer() {
+        var renders = OrderingTest.realRenders();
+        assertThat(ofKind(renders.get("helm:values-prod.yaml"), "Ingress")).hasSize(2);
+        assertThat(realProdProblems(renders)).isEmpty();
+    }
+
+    static Map<String, List<Map<String, Object>>> withProdChart(Path tmp, String plantOld, String plantNew,
+            String file) {
+        Path copy = ClusterFiles.copyOfClusterResources(tmp);
+        Path chart = copy.resolve("charts/crm");
+        Rendering.exposeHelmHooks(chart.resolve("templates"));
+        Scratch.plant(chart.resolve(file), plantOld, plantNew);
+        var renders = OrderingTest.realRenders();
+        renders.put("helm:values-prod.yaml", Rendering.renderHelm(chart, chart.resolve("values-prod.yaml")).objects());
+        return renders;
+    }
+
+    @Test
+    void plantedAppLoadBalancerInProdFails(@TempDir Path tmp) {
+        // The chart schema refuses it (see plantedLoadBalancerIsRefusedByTheChartSchema); a template edit is
+        // what could still slip through.
+        var renders = withProdChart(tmp, "type: {{ .Values.service.type }}", "type: LoadBalancer",
+                "templates/service.yaml");
+        assertThat(realProdProblems(renders)).singleElement().asString()
+                .isEqualTo("crm: Service/crm-app is exposed as [LoadBalancer]; only the ingress controller's Service may be");
+        // A third-party chart asking for one fails too, and the controller without one.
+        List<OrderingTest.App> apps = OrderingTest.realApps().stream().map(a -> {
+            if (!a.name().equals("traefik")) {
+                return a;
+            }
+            Map<String, Object> spec = ManifestSchemaTest.copy(a.spec());
+            CrdRules.castMap(CrdRules.maps(spec.get("sources")).get(0)).put("chart", "ingress-nginx");
+            return new OrderingTest.App(a.name(), a.wave(), a.namespace(), a.createNamespace(), spec);
+        }).toList();
+        assertThat(prodProblems(apps, OrderingTest.realRenders(), ClusterFiles.clusterResources()))
+                .containsExactly("traefik: chart ingress-nginx values ask for a [LoadBalancer] Service; only the "
+                        + "ingress controller is exposed",
+                        "the ingress controller (chart traefik) has no LoadBalancer Service");
+    }
+
+    @Test
+    void plantedIngressWithoutTlsFails(@TempDir Path tmp) {
+        var renders = withProdChart(tmp, """
+                  {{- if .Values.ingress.tls.enabled }}
+                  tls:
+                """, """
+                  {{- if false }}
+                  tls:
+                """, "templates/ingress.yaml");
+        assertThat(realProdProblems(renders)).singleElement().asString()
+                .isEqualTo("crm: Ingress crm-app has no tls with a secretName (and does not only redirect to HTTPS)");
+    }
+
+    @Test
+    void plantedRedirectIngressThatServesFails(@TempDir Path tmp) {
+        // The HTTP Ingress without its redirect middleware would serve the API in clear text.
+        var renders = withProdChart(tmp, "router.middlewares: {{ $redirect | quote }}",
+                "router.middlewares: {{ $limits | quote }}", "templates/ingress.yaml");
+        assertThat(String.join("\n", realProdProblems(renders)))
+                .contains("crm: Ingress crm-app-http has no tls with a secretName");
+    }
+
+    @Test
+    void plantedIssuerNotInstalledFails(@TempDir Path tmp) {
+        var renders = withProdChart(tmp, "ingress:\n  enabled: true\n",
+                "ingress:\n  enabled: true\n  clusterIssuer: letsencrypt-staging\n", "values-prod.yaml");
+        assertThat(realProdProblems(renders)).singleElement().asString()
+                .isEqualTo("crm: Ingress crm-app names ClusterIssuer letsencrypt-staging, but cluster-resources/"
+                        + "cert-manager installs [letsencrypt-prod]");
     }
 }

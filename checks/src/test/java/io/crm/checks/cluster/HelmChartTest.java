@@ -65,7 +65,7 @@ class HelmChartTest {
         assertThat((String) Yq.get(app, "spec.template.metadata.annotations.checksum/config")).matches("[0-9a-f]{64}");
         assertThat(Yq.get(app, "spec.template.spec.securityContext.runAsNonRoot")).isEqualTo(true);
         assertThat(KustomizeTest.kinds(defaults)).contains("StatefulSet", "Secret", "PodDisruptionBudget",
-                "NetworkPolicy", "StorageClass", "Pod").doesNotContain("ServiceMonitor", "HorizontalPodAutoscaler");
+                "NetworkPolicy", "Pod").doesNotContain("ServiceMonitor", "HorizontalPodAutoscaler", "StorageClass");
         Map<String, Object> testPod = KustomizeTest.find(defaults, "Pod", "crm-test-endpoints");
         assertThat(Yq.get(testPod, "metadata.annotations." + Rendering.EXPOSED_HOOK.replace(".", "\\."))).isEqualTo("test");
         assertThat(Scratch.read(ClusterFiles.chart().resolve("templates/tests/test-endpoints.yaml")))
@@ -76,7 +76,21 @@ class HelmChartTest {
         Map<String, Object> prodApp = KustomizeTest.find(prod, "Deployment", "crm-app");
         assertThat((Map<Object, Object>) Yq.get(prodApp, "spec")).doesNotContainKey("replicas");
         assertThat(KustomizeTest.kinds(prod)).contains("HorizontalPodAutoscaler", "Ingress", "ServiceMonitor",
-                "PrometheusRule", "CronJob").doesNotContain("Secret");
+                "PrometheusRule", "CronJob", "Middleware", "ServersTransport")
+                .doesNotContain("Secret", "StorageClass");
+        Map<String, Object> ingress = KustomizeTest.find(prod, "Ingress", "crm-app");
+        assertThat(Yq.get(ingress, "spec.ingressClassName")).isEqualTo("traefik");
+        assertThat((Map<String, Object>) Yq.get(ingress, "metadata.annotations"))
+                .containsEntry("traefik.ingress.kubernetes.io/router.entrypoints", "websecure")
+                .containsEntry("traefik.ingress.kubernetes.io/router.tls", "true")
+                .containsEntry("traefik.ingress.kubernetes.io/router.middlewares",
+                        "crm-crm-app-limits@kubernetescrd,crm-crm-app-headers@kubernetescrd")
+                .doesNotContainKeys("nginx.ingress.kubernetes.io/ssl-redirect");
+        assertThat(Yq.get(KustomizeTest.find(prod, "Middleware", "crm-app-limits"), "spec.buffering.maxRequestBodyBytes"))
+                .isEqualTo(10485760);
+        assertThat(Yq.get(KustomizeTest.find(prod, "Service", "crm-app"),
+                "metadata.annotations.traefik\\.ingress\\.kubernetes\\.io/service\\.serverstransport"))
+                .isEqualTo("crm-crm-app@kubernetescrd");
         Map<String, Object> sm = KustomizeTest.find(prod, "ServiceMonitor", "crm-app");
         assertThat(Yq.get(sm, "metadata.labels.release")).isEqualTo("kube-prometheus-stack");
         assertThat(Yq.get(sm, "spec.endpoints.0.port")).isEqualTo("management");

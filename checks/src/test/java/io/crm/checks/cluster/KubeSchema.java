@@ -23,7 +23,8 @@ import io.kubernetes.client.openapi.JSON;
 final class KubeSchema {
 
     /** Groups whose kinds are CustomResources, checked by {@link CrdRules} instead. */
-    static final List<String> CRD_GROUPS = List.of("monitoring.coreos.com", "bitnami.com", "argoproj.io");
+    static final List<String> CRD_GROUPS = List.of("monitoring.coreos.com", "bitnami.com", "argoproj.io",
+            "cert-manager.io", "traefik.io", "elasticsearch.k8s.elastic.co", "kibana.k8s.elastic.co");
 
     private static final Gson PLAIN = new GsonBuilder().serializeNulls().create();
 

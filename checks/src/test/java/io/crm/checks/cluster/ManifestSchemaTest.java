@@ -35,8 +35,8 @@ class ManifestSchemaTest {
         }
         assertThat(problems).isEmpty();
         assertThat(builtIn).isGreaterThan(100);
-        assertThat(custom).as("ServiceMonitor, PrometheusRule, SealedSecret, Applications, AppProjects")
-                .isGreaterThanOrEqualTo(15);
+        assertThat(custom).as("ServiceMonitor, PrometheusRule, SealedSecret, Applications, AppProjects, "
+                + "ClusterIssuer, Middlewares, ServersTransport, Elasticsearch, Kibana").isGreaterThanOrEqualTo(30);
     }
 
     static Map<String, Object> deployment() {
@@ -125,7 +125,7 @@ class ManifestSchemaTest {
     @Test
     void plantedApplicationErrorsFail() {
         var objs = Rendering.all().get("kustomize:argocd").objects();
-        Map<String, Object> app = copy(KustomizeTest.find(objs, "Application", "ingress-nginx"));
+        Map<String, Object> app = copy(KustomizeTest.find(objs, "Application", "traefik"));
         assertThat(CrdRules.validate(app, objs)).isEmpty();
         castMap(Yq.get(app, "spec.sources.0")).put("targetRevision", "4.*");
         castMap(Yq.get(app, "spec.destination")).put("namespace", "default");
@@ -134,9 +134,55 @@ class ManifestSchemaTest {
         Map<String, Object> crm = copy(KustomizeTest.find(objs, "Application", "crm"));
         castMap(Yq.get(crm, "spec.source")).put("repoURL", "https://github.com/someone-else/fork.git");
         assertThat(String.join("\n", CrdRules.validate(crm, objs))).contains("not in project crm");
+        castMap(Yq.get(crm, "spec.syncPolicy")).remove("retry");
+        assertThat(String.join("\n", CrdRules.validate(crm, objs))).contains("crm has no syncPolicy.retry");
         Map<String, Object> project = copy(KustomizeTest.find(objs, "AppProject", "crm"));
         ((List<Object>) castMap(project.get("spec")).get("sourceRepos")).add("*");
         assertThat(CrdRules.validate(project, objs)).singleElement().asString().contains("any source repository");
+    }
+
+    @Test
+    void plantedIssuerMiddlewareAndTransportErrorsFail() {
+        var issuers = Rendering.all().get("kustomize:cert-manager").objects();
+        Map<String, Object> issuer = copy(KustomizeTest.find(issuers, "ClusterIssuer", "letsencrypt-prod"));
+        assertThat(CrdRules.validate(issuer, issuers)).isEmpty();
+        castMap(Yq.get(issuer, "spec.acme.solvers.0.http01.ingress")).put("class", "traefik");
+        castMap(Yq.get(issuer, "spec.acme")).remove("email");
+        assertThat(String.join("\n", CrdRules.validate(issuer, issuers)))
+                .contains("exactly one of ingressClassName, class or name").contains("needs an email");
+
+        Map<String, Object> redirect = copy(KustomizeTest.find(prodHelm(), "Middleware", "crm-app-https-redirect"));
+        assertThat(CrdRules.validate(redirect, prodHelm())).isEmpty();
+        castMap(Yq.get(redirect, "spec.redirectScheme")).put("scheme", "http");
+        castMap(redirect.get("spec")).put("buffering", Map.of("maxRequestBodyBytes", "10m"));
+        assertThat(String.join("\n", CrdRules.validate(redirect, prodHelm())))
+                .contains("maxRequestBodyBytes: expected integer");
+        castMap(redirect.get("spec")).remove("buffering");
+        assertThat(String.join("\n", CrdRules.validate(redirect, prodHelm()))).contains("must redirect to https");
+
+        Map<String, Object> transport = copy(KustomizeTest.find(prodHelm(), "ServersTransport", "crm-app"));
+        assertThat(CrdRules.validate(transport, prodHelm())).isEmpty();
+        castMap(Yq.get(transport, "spec.forwardingTimeouts")).put("dialTimeout", "5 seconds");
+        assertThat(CrdRules.validate(transport, prodHelm())).singleElement().asString().contains("dialTimeout");
+    }
+
+    @Test
+    void plantedElasticsearchAndKibanaErrorsFail() {
+        var objs = Rendering.all().get("kustomize:logging").objects();
+        Map<String, Object> es = copy(KustomizeTest.find(objs, "Elasticsearch", "logs"));
+        Map<String, Object> kb = copy(KustomizeTest.find(objs, "Kibana", "logs"));
+        assertThat(CrdRules.validate(es, objs)).isEmpty();
+        assertThat(CrdRules.validate(kb, objs)).isEmpty();
+        castMap(Yq.get(es, "spec.nodeSets.0.volumeClaimTemplates.0.metadata")).put("name", "data");
+        castMap(Yq.get(es, "spec.nodeSets.0.podTemplate.spec.containers.0")).remove("resources");
+        assertThat(String.join("\n", CrdRules.validate(es, objs)))
+                .contains("volumeClaimTemplate named elasticsearch-data").contains("needs resources");
+        castMap(es.get("spec")).put("version", "7.17.0");
+        assertThat(String.join("\n", CrdRules.validate(es, objs))).contains("version: expected string matching");
+        castMap(kb.get("spec")).put("version", "8.0.0");
+        assertThat(CrdRules.validate(kb, objs)).singleElement().asString().contains("differs from Elasticsearch");
+        castMap(Yq.get(kb, "spec.elasticsearchRef")).put("name", "other");
+        assertThat(CrdRules.validate(kb, objs)).singleElement().asString().contains("unknown Elasticsearch other");
     }
 
     @SuppressWarnings("unchecked")

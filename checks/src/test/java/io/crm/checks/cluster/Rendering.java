@@ -21,7 +21,8 @@ final class Rendering {
     /** Kustomize roots under cluster-resources/, each rendered by `kubectl kustomize`. */
     static final List<String> KUSTOMIZE_TARGETS = List.of(
             "kustomize/overlays/dev", "kustomize/overlays/prod",
-            "sealed-secrets/crm", "sealed-secrets/monitoring", "argocd", "logging/setup", "policies");
+            "sealed-secrets/crm", "sealed-secrets/monitoring", "argocd", "logging/setup", "policies",
+            "platform", "cert-manager", "logging");
 
     static final String KUBE_VERSION = "1.32.0";
     static final String RELEASE = "crm";
