@@ -88,7 +88,12 @@ class CapacityTest {
             new Pod("metrics-server", 100, 200, 2, false));
 
     /** Where a third-party chart's pods take their requests and replica count in its values. */
-    record Component(String name, String resourcesPath, String replicasPath, int defaultReplicas, boolean perNode) {
+    record Component(String name, String resourcesPath, String replicasPath, int defaultReplicas, boolean perNode,
+            String enabledPath) {
+
+        Component(String name, String resourcesPath, String replicasPath, int defaultReplicas, boolean perNode) {
+            this(name, resourcesPath, replicasPath, defaultReplicas, perNode, null);
+        }
     }
 
     /** The pods each third-party chart runs (hooks and one-off Jobs aside). A chart not listed here fails the check. */
@@ -116,7 +121,7 @@ class CapacityTest {
                     new Component("argocd-redis", "redis.resources", null, 1, false),
                     new Component("argocd-applicationset-controller", "applicationSet.resources", "applicationSet.replicas", 1, false),
                     new Component("argocd-notifications-controller", "notifications.resources", null, 1, false),
-                    new Component("argocd-dex-server", "dex.resources", null, 1, false)));
+                    new Component("argocd-dex-server", "dex.resources", null, 1, false, "dex.enabled")));
 
     /** Platform charts that the stage-1 path installs by hand too (docs/deploy.md, stage 1). */
     static final List<String> STAGE1_CHARTS = List.of("traefik", "cert-manager", "sealed-secrets", "cluster-autoscaler");
@@ -304,6 +309,9 @@ class CapacityTest {
         }
         List<Pod> pods = new ArrayList<>();
         for (Component c : components) {
+            if (c.enabledPath() != null && Boolean.FALSE.equals(Yq.get(values, c.enabledPath()))) {
+                continue;
+            }
             long[] r = requests(Yq.get(values, c.resourcesPath()));
             if (r == null) {
                 problems.add(chart + ": " + c.name() + " has no memory request (" + c.resourcesPath() + ")");
