@@ -250,6 +250,10 @@ class OrderingTest {
                     need.accept("namespace:" + (ns == null ? app.namespace() : ns), by);
                 }
                 storageClasses(o).forEach(n -> need.accept(n, by));
+                if ("HorizontalPodAutoscaler".equals(kind)) {
+                    // The HPA reads the resource metrics API: without metrics-server it never scales.
+                    need.accept("addon:metrics-server", by);
+                }
                 if ("Ingress".equals(kind)) {
                     Object issuer = Yq.get(o, "metadata.annotations.cert-manager\\.io/cluster-issuer");
                     if (issuer != null) {
@@ -320,7 +324,7 @@ class OrderingTest {
         List<App> apps = realApps();
         assertThat(apps).extracting(App::name).contains("platform-prerequisites", "cert-manager", "cluster-issuers",
                 "traefik", "eck-operator", "logging", "cluster-autoscaler", "crm");
-        assertThat(terraformAddons(Repo.root().resolve("infrastructure"))).contains("aws-ebs-csi-driver");
+        assertThat(terraformAddons(Repo.root().resolve("infrastructure"))).contains("aws-ebs-csi-driver", "metrics-server");
         assertThat(realProblems(apps, realRenders())).isEmpty();
     }
 
@@ -384,8 +388,13 @@ class OrderingTest {
                 .contains("traefik: chart haproxy-ingress is not in OrderingTest.CHARTS")
                 .contains("needs crd:traefik.io, which nothing creates")
                 .contains("crm (wave 0) Ingress/crm-app needs ingressclass:traefik, which nothing creates");
-        List<String> noEbs = problems(realApps(), realRenders(), ClusterFiles.clusterResources(), Set.of("vpc-cni"));
+        List<String> noEbs = problems(realApps(), realRenders(), ClusterFiles.clusterResources(),
+                Set.of("vpc-cni", "metrics-server"));
         assertThat(noEbs).singleElement().asString()
                 .contains("StorageClass/gp3 needs addon:aws-ebs-csi-driver, which nothing creates");
+        List<String> noMetrics = problems(realApps(), realRenders(), ClusterFiles.clusterResources(),
+                Set.of("vpc-cni", "aws-ebs-csi-driver"));
+        assertThat(noMetrics).singleElement().asString()
+                .contains("HorizontalPodAutoscaler/crm-app needs addon:metrics-server, which nothing creates");
     }
 }
