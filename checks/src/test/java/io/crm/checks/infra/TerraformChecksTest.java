@@ -166,50 +166,38 @@ class TerraformChecksTest {
 
     @Test
     void terraformTestFailsOnMutableEcrTags() throws IOException {
-        Path copy = brokenCopy("test");
-        Path f = copy.resolve("modules/ecr/main.tf");
-        Scratch.plant(f, "\"IMMUTABLE\"", "\"MUTABLE\"");
-        Path root = copy.resolve("envs/prod");
-        assertThat(init(root, "test-broken").ok()).isTrue();
-        Tools.Result r = tf(root, "test-broken", 300, "test", "-no-color");
-        assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
-        assertThat(r.output()).contains("IMMUTABLE");
+        assertProdTestFails("test", "modules/ecr/main.tf", "\"IMMUTABLE\"",
+                "\"MUTABLE\"", "IMMUTABLE");
     }
 
     @Test
     void terraformTestFailsOnWildcardOidcSubject() throws IOException {
-        Path copy = brokenCopy("oidc");
-        Path f = copy.resolve("modules/github-oidc-roles/main.tf");
-        Scratch.plant(f, "ref:refs/heads/${var.push_branch}", "*");
-        Path root = copy.resolve("envs/prod");
-        assertThat(init(root, "oidc-broken").ok()).isTrue();
-        Tools.Result r = tf(root, "oidc-broken", 300, "test", "-no-color");
-        assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
-        assertThat(r.output()).contains("main branch");
+        assertProdTestFails("oidc", "modules/github-oidc-roles/main.tf", "ref:refs/heads/${var.push_branch}",
+                "*", "main branch");
     }
 
     @Test
     void terraformTestFailsWithoutTheZoneLabelForScaleFromZero() throws IOException {
-        Path copy = brokenCopy("zone-label");
-        Path f = copy.resolve("modules/eks/main.tf");
-        Scratch.plant(f, "\"k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone\" = zone",
-                "\"k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone\" = \"any\"");
-        Path root = copy.resolve("envs/prod");
-        assertThat(init(root, "zone-label-broken").ok()).isTrue();
-        Tools.Result r = tf(root, "zone-label-broken", 300, "test", "-no-color");
-        assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
-        assertThat(r.output()).contains("their zone's node-template");
+        String label = "\"k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone\"";
+        assertProdTestFails("zone-label", "modules/eks/main.tf", label + " = zone", label + " = \"any\"",
+                "their zone's node-template");
     }
 
     @Test
     void terraformTestFailsWhenReleaseImagesCanExpire() throws IOException {
-        Path copy = brokenCopy("release-images");
-        Path f = copy.resolve("modules/ecr/variables.tf");
-        Scratch.plant(f, "default     = 100000", "default     = 10");
+        assertProdTestFails("release-images", "modules/ecr/variables.tf", "default     = 100000",
+                "default     = 10", "unreachable count");
+    }
+
+    /** Plants one change into a copy of infrastructure/ and expects envs/prod's terraform test to fail with a message. */
+    private static void assertProdTestFails(String name, String file, String from, String to, String expected)
+            throws IOException {
+        Path copy = brokenCopy(name);
+        Scratch.plant(copy.resolve(file), from, to);
         Path root = copy.resolve("envs/prod");
-        assertThat(init(root, "release-images-broken").ok()).isTrue();
-        Tools.Result r = tf(root, "release-images-broken", 300, "test", "-no-color");
+        assertThat(init(root, name + "-broken").ok()).isTrue();
+        Tools.Result r = tf(root, name + "-broken", 300, "test", "-no-color");
         assertThat(r.ok()).as("terraform test must fail:\n%s", r.output()).isFalse();
-        assertThat(r.output()).contains("unreachable count");
+        assertThat(r.output()).contains(expected);
     }
 }
