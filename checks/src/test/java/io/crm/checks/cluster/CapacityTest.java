@@ -131,27 +131,26 @@ class CapacityTest {
     }
 
     /** What the check packs: the pods of each path, and what could not be counted. */
-    record Inputs(Nodes nodes, List<Pod> stage1, List<Pod> gitops, Pod api, int apiSurge, int apiMax,
+    record Inputs(Nodes nodes, List<Pod> stage1, List<Pod> gitops, Pod api, int apiMin, int apiSurge, int apiMax,
             List<String> problems) {
 
         Inputs withNodes(Nodes n) {
-            return new Inputs(n, stage1, gitops, api, apiSurge, apiMax, problems);
+            return new Inputs(n, stage1, gitops, api, apiMin, apiSurge, apiMax, problems);
         }
 
         Inputs withApi(Pod a) {
-            return new Inputs(nodes, stage1, gitops, a, apiSurge, apiMax, problems);
+            return new Inputs(nodes, stage1, gitops, a, apiMin, apiSurge, apiMax, problems);
         }
     }
 
     // ---- reading the files
 
     static String tfDefault(String variablesTf, String name) {
-        Matcher m = Pattern.compile("variable \"" + name + "\" \\{.*?\\n\\s*default\\s*=\\s*\"?([^\"\\n]+)\"?\\n",
-                Pattern.DOTALL).matcher(variablesTf);
-        if (!m.find()) {
+        String value = ClusterFiles.tfDefault(variablesTf, name);
+        if (value == null) {
             throw new AssertionError("infrastructure/envs/prod/variables.tf has no default for " + name);
         }
-        return m.group(1).strip();
+        return value;
     }
 
     static Nodes nodes(String variablesTf) {
@@ -208,17 +207,12 @@ class CapacityTest {
         return new long[] {milliCpu(cpu), memoryMiB(mem)};
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> list(Object o) {
-        return o instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
-    }
-
     /** A pod spec's effective requests: its containers' sum, or its largest init container if that is larger. */
     static Pod pod(String name, Object podSpec, int count, boolean perNode, List<String> problems) {
         long cpu = 0;
         long mem = 0;
         Map<?, ?> spec = podSpec instanceof Map<?, ?> m ? m : Map.of();
-        for (Map<String, Object> c : list(spec.get("containers"))) {
+        for (Map<String, Object> c : CrdRules.maps(spec.get("containers"))) {
             long[] r = requests(c.get("resources"));
             if (r == null) {
                 problems.add(name + " container " + c.get("name") + " has no memory request: it cannot be counted");
@@ -227,7 +221,7 @@ class CapacityTest {
             cpu += r[0];
             mem += r[1];
         }
-        for (Map<String, Object> c : list(spec.get("initContainers"))) {
+        for (Map<String, Object> c : CrdRules.maps(spec.get("initContainers"))) {
             long[] r = requests(c.get("resources"));
             if (r != null) {
                 cpu = Math.max(cpu, r[0]);
@@ -270,7 +264,7 @@ class CapacityTest {
                 case "CronJob" -> pods.add(pod(name, Yq.get(o, "spec.jobTemplate.spec.template.spec"), 1, false, problems));
                 case "Job" -> pods.add(pod(name, Yq.get(o, "spec.template.spec"), 1, false, problems));
                 case "Elasticsearch" -> {
-                    for (Map<String, Object> set : list(Yq.get(o, "spec.nodeSets"))) {
+                    for (Map<String, Object> set : CrdRules.maps(Yq.get(o, "spec.nodeSets"))) {
                         pods.add(pod(name + "/" + set.get("name"), Yq.get(set, "podTemplate.spec"),
                                 (Integer) set.getOrDefault("count", 1), false, problems));
                     }
@@ -285,19 +279,6 @@ class CapacityTest {
             }
         }
         return pods;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
-        Map<String, Object> out = new LinkedHashMap<>(base);
-        over.forEach((k, v) -> {
-            if (v instanceof Map<?, ?> m && out.get(k) instanceof Map<?, ?> b) {
-                out.put(k, merge((Map<String, Object>) b, (Map<String, Object>) m));
-            } else {
-                out.put(k, v);
-            }
-        });
-        return out;
     }
 
     /** A third-party chart's pods from its values (valueFiles in order, then valuesObject, as Argo CD applies them). */
@@ -329,10 +310,10 @@ class CapacityTest {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Object f : (List<Object>) helm.getOrDefault("valueFiles", List.of())) {
             String file = String.valueOf(f).replaceFirst("^\\$values/", "");
-            values = merge(values, Yamls.parseAll(Scratch.read(repo.resolve(file))).get(0));
+            values = ClusterFiles.mergeValues(values, Yamls.parseAll(Scratch.read(repo.resolve(file))).get(0));
         }
         if (helm.get("valuesObject") instanceof Map<?, ?> m) {
-            values = merge(values, (Map<String, Object>) m);
+            values = ClusterFiles.mergeValues(values, (Map<String, Object>) m);
         }
         return values;
     }
@@ -349,7 +330,7 @@ class CapacityTest {
             if (Yq.get(app, "spec.source") instanceof Map<?, ?> s) {
                 sources.add((Map<String, Object>) s);
             }
-            sources.addAll(list(Yq.get(app, "spec.sources")));
+            sources.addAll(CrdRules.maps(Yq.get(app, "spec.sources")));
             List<Pod> pods = new ArrayList<>();
             for (Map<String, Object> s : sources) {
                 Map<String, Object> helm = s.get("helm") instanceof Map<?, ?> h ? (Map<String, Object>) h : Map.of();
@@ -405,7 +386,8 @@ class CapacityTest {
         for (String chart : STAGE1_CHARTS) {
             gitops.stream().filter(p -> p.name().startsWith(chart + " ")).forEach(stage1::add);
         }
-        return new Inputs(nodes, stage1, gitops, api, apiSurge, (Integer) Yq.get(hpa, "spec.maxReplicas"), problems);
+        return new Inputs(nodes, stage1, gitops, api, apiMin, apiSurge, (Integer) Yq.get(hpa, "spec.maxReplicas"),
+                problems);
     }
 
     // ---- packing
@@ -488,12 +470,10 @@ class CapacityTest {
         }
         int desired = in.nodes().zones() * in.nodes().perZoneDesired();
         int max = in.nodes().zones() * in.nodes().perZoneMax();
-        int apiMin = in.gitops().stream().filter(p -> p.name().endsWith(" Deployment/crm-app")).mapToInt(Pod::count)
-                .findFirst().orElseThrow();
         List<Pod> surge = new ArrayList<>(in.gitops());
         surge.add(in.api().times(in.apiSurge()));
         List<Pod> peak = new ArrayList<>(in.gitops());
-        peak.add(in.api().times(Math.max(0, in.apiMax() - apiMin) + in.apiSurge()));
+        peak.add(in.api().times(Math.max(0, in.apiMax() - in.apiMin()) + in.apiSurge()));
         List<Pod> stage1Surge = new ArrayList<>(in.stage1());
         stage1Surge.add(in.api().times(in.apiSurge()));
         return List.of(

@@ -31,7 +31,7 @@ class ChartVersionDriftTest {
         Map<String, String> versions = new LinkedHashMap<>();
         for (Path f : ClusterFiles.list(apps, "*.yaml")) {
             Map<String, Object> app = Yamls.parseAll(Scratch.read(f)).get(0);
-            List<Map<String, Object>> sources = new ArrayList<>(CapacityTest.list(Yq.get(app, "spec.sources")));
+            List<Map<String, Object>> sources = new ArrayList<>(CrdRules.maps(Yq.get(app, "spec.sources")));
             if (Yq.get(app, "spec.source") instanceof Map<?, ?> s) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> single = (Map<String, Object>) s;

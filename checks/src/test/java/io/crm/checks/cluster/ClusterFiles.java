@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.crm.checks.Repo;
@@ -49,6 +51,16 @@ final class ClusterFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The literal default of a Terraform variable (a quoted string without its quotes, or a bare number or bool),
+     * read inside the variable's block; null when it has none.
+     */
+    static String tfDefault(String variablesTf, String name) {
+        Matcher m = Pattern.compile("variable \"" + Pattern.quote(name)
+                + "\" \\{[^}]*?default\\s*=\\s*(?:\"([^\"]*)\"|([^\\s\"]+))", Pattern.DOTALL).matcher(variablesTf);
+        return !m.find() ? null : m.group(1) != null ? m.group(1) : m.group(2);
     }
 
     /** Deep merge of Helm values: maps merge key by key, anything else is replaced (as helm -f does). */

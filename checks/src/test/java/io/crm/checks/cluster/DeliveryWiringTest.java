@@ -66,12 +66,6 @@ class DeliveryWiringTest {
     }
 
     /** The default of a string variable in a variables.tf text; null when absent. */
-    static String tfDefault(String variablesTf, String name) {
-        Matcher m = Pattern.compile("variable \"" + Pattern.quote(name) + "\" \\{[^}]*?default\\s*=\\s*\"([^\"]*)\"",
-                Pattern.DOTALL).matcher(variablesTf);
-        return m.find() ? m.group(1) : null;
-    }
-
     /** One `key = <expr>` inside the block that starts with {@code blockHeader}; null when absent. */
     static String tfAttr(String text, String blockHeader, String key) {
         int start = text.indexOf(blockHeader);
@@ -209,7 +203,7 @@ class DeliveryWiringTest {
         Map<String, String> tf = in.terraform();
         Map<String, String> prodVars = new LinkedHashMap<>();
         for (String v : List.of("name", "region", "bootstrap_name_prefix", "backup_service_account", "app_namespace")) {
-            prodVars.put(v, tfDefault(tf.get("envs/prod/variables.tf"), v));
+            prodVars.put(v, ClusterFiles.tfDefault(tf.get("envs/prod/variables.tf"), v));
         }
         String ecrName = tfAttr(tf.get("envs/prod/main.tf"), "module \"ecr\"", "name");
         if (!("\"" + imageName + "\"").equals(ecrName) || !in.release().contains("REPOSITORY: " + imageName + "\n")) {
@@ -226,10 +220,10 @@ class DeliveryWiringTest {
                 + tfPattern(String.valueOf(roleTemplate), roleVars).pattern());
         Pattern bucket = tfPattern(String.valueOf(tfAttr(tf.get("envs/prod/main.tf"), "locals {", "backup_bucket_name")), prodVars);
         // The bucket itself is made by bootstrap with its own name_prefix: both must spell the same name.
-        Map<String, String> bootVars = Map.of("name_prefix", String.valueOf(tfDefault(tf.get("bootstrap/variables.tf"), "name_prefix")));
+        Map<String, String> bootVars = Map.of("name_prefix", String.valueOf(ClusterFiles.tfDefault(tf.get("bootstrap/variables.tf"), "name_prefix")));
         Pattern bootBucket = tfPattern(String.valueOf(tfAttr(tf.get("modules/backup-bucket/main.tf"),
                 "resource \"aws_s3_bucket\" \"backup\"", "bucket")), bootVars);
-        String prefixDefault = tfDefault(tf.get("modules/backup-access/variables.tf"), "prefix");
+        String prefixDefault = ClusterFiles.tfDefault(tf.get("modules/backup-access/variables.tf"), "prefix");
         for (var render : Map.of("helm values-prod", in.helmProd(), "kustomize prod", in.kustomizeProd()).entrySet()) {
             String where = render.getKey();
             Map<String, Object> sa = find(render.getValue(), "ServiceAccount", String.valueOf(prodVars.get("backup_service_account")));

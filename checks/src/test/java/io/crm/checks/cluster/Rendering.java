@@ -111,9 +111,14 @@ final class Rendering {
     }
 
     static String helmTemplate(Path chart, Path valuesFile) {
-        var cmd = new Helm(chart).template().withName(RELEASE).withNamespace("crm").withKubeVersion(KUBE_VERSION);
-        if (valuesFile != null) {
-            cmd = cmd.withValuesFile(valuesFile);
+        return helmTemplate(chart, "crm", valuesFile == null ? List.of() : List.of(valuesFile));
+    }
+
+    /** `helm template` of the release into a namespace, the values files applied in order after the defaults. */
+    static String helmTemplate(Path chart, String namespace, List<Path> valuesFiles) {
+        var cmd = new Helm(chart).template().withName(RELEASE).withNamespace(namespace).withKubeVersion(KUBE_VERSION);
+        for (Path values : valuesFiles) {
+            cmd = cmd.withValuesFile(values);
         }
         return cmd.call();
     }

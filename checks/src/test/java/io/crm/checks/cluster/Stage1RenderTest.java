@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.marcnuri.helm.Helm;
 
 import io.crm.checks.Scratch;
 
@@ -35,11 +34,8 @@ class Stage1RenderTest {
     static String render(Path clusterResources, String env) {
         String namespace = ENVIRONMENTS.get(env);
         Path chart = clusterResources.resolve("charts/crm");
-        String manifests = new Helm(chart).template().withName(Rendering.RELEASE).withNamespace(namespace)
-                .withKubeVersion(Rendering.KUBE_VERSION)
-                .withValuesFile(chart.resolve("values-" + env + ".yaml"))
-                .withValuesFile(clusterResources.resolve("kustomize/stage1-values.yaml"))
-                .call();
+        String manifests = Rendering.helmTemplate(chart, namespace, List.of(chart.resolve("values-" + env + ".yaml"),
+                clusterResources.resolve("kustomize/stage1-values.yaml")));
         return header(env, namespace) + manifests.strip() + "\n";
     }
 
