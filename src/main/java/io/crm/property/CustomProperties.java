@@ -1,0 +1,61 @@
+package io.crm.property;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the custom property definitions. Values of a record are stored under {@value #VALUES}; each value is also an
+ * entry {@code {k: name, v: PropertyType.indexValue(value)}} of the array {@value #INDEX} (one per element of a
+ * multiselect), the attribute pattern that one index (archived, k, v) serves for every property.
+ */
+@Component
+public class CustomProperties {
+
+    public static final String COLLECTION = "properties";
+    /** The record's field holding its custom values, by property name. */
+    public static final String VALUES = "custom";
+    /** The meta array of {k, v} entries (attribute pattern). */
+    public static final String INDEX = io.crm.record.RecordMeta.META + ".props";
+    /** The object types that have custom properties (their API path segment). */
+    public static final List<String> OBJECT_TYPES = List.of("contacts", "companies", "deals");
+
+    private final MongoCollection<Document> definitions;
+
+    public CustomProperties(MongoTemplate mongo) {
+        this.definitions = mongo.getCollection(COLLECTION);
+    }
+
+    /** The live (not archived) properties of an object type, by name. */
+    public List<CustomProperty> active(String objectType) {
+        List<CustomProperty> found = new ArrayList<>();
+        definitions.find(Filters.and(Filters.eq("objectType", objectType), Filters.eq("archived", false)))
+                .sort(Sorts.ascending("name")).forEach(d -> found.add(fromDocument(d)));
+        return found;
+    }
+
+    /** A live property by name. */
+    public Optional<CustomProperty> find(String objectType, String name) {
+        return Optional.ofNullable(definitions.find(Filters.and(Filters.eq("objectType", objectType),
+                Filters.eq("name", name), Filters.eq("archived", false))).first()).map(CustomProperties::fromDocument);
+    }
+
+    public static CustomProperty fromDocument(Document d) {
+        List<CustomProperty.Option> options = new ArrayList<>();
+        for (Document o : d.getList("options", Document.class, List.of())) {
+            options.add(new CustomProperty.Option(o.getString("value"), o.getString("label"),
+                    o.get("order") instanceof Number n ? n.intValue() : 0));
+        }
+        return new CustomProperty(d.getString("objectType"), d.getString("name"), d.getString("label"),
+                PropertyType.ofJson(d.getString("type")), options, d.getBoolean("required", false),
+                d.getBoolean("unique", false), d.getString("description"), d.getBoolean("archived", false));
+    }
+}
