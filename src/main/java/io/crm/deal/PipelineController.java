@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.crm.record.RecordException;
+import io.crm.security.Access;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -54,6 +56,7 @@ public class PipelineController {
         return json;
     }
 
+    @PreAuthorize(Access.ADMIN)
     @PostMapping(path = "/api/v1/pipelines", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a pipeline {name, stages: [{key, label, probability, outcome: won|lost|null}]}")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
@@ -61,6 +64,7 @@ public class PipelineController {
                 .body(pipelines.toJson(pipelines.create(body)));
     }
 
+    @PreAuthorize(Access.ADMIN)
     @PatchMapping(path = "/api/v1/pipelines/{id}", consumes = {"application/merge-patch+json",
             MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Rename a pipeline or change its stages (the whole list; a stage with deals stays)")
