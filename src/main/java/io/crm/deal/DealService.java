@@ -76,6 +76,11 @@ public class DealService extends RecordService<DealService.DealFilter> {
         return lostReasons;
     }
 
+    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    public Schema schema() {
+        return schema;
+    }
+
     @Override
     protected Document newRecord(Map<String, Object> body) {
         Document deal = schema.create(withoutServerFields(body));
