@@ -92,6 +92,55 @@ public class RecordSchemas implements OpenApiCustomizer {
                 respond(restore.getPost(), "200", resource.name());
             }
         }
+        pipelines(openApi);
+    }
+
+    /** The pipelines resource (its rules: {@code Pipelines.parse}). */
+    private static void pipelines(OpenAPI openApi) {
+        Map<String, Object> stage = Fields.schema("type", "object", "properties", Map.of(
+                "key", Fields.schema("type", "string", "pattern", "^[a-z][a-z0-9_-]{0,49}$"),
+                "label", Fields.schema("type", "string", "maxLength", 100),
+                "probability", Fields.schema("type", "integer", "minimum", 0, "maximum", 100),
+                "outcome", Fields.schema("enum", java.util.Arrays.asList("won", "lost", null))),
+                "required", List.of("key"), "additionalProperties", false);
+        Map<String, Object> stages = Fields.schema("type", "array", "items", stage, "minItems", 1, "maxItems", 30);
+        Map<String, Object> name = Fields.schema("type", "string", "minLength", 1, "maxLength", 100);
+        schema(openApi, "PipelineCreate", Fields.schema("type", "object", "properties", Map.of("name", name,
+                "stages", stages), "required", List.of("name", "stages"), "additionalProperties", false));
+        schema(openApi, "PipelinePatch", Fields.schema("type", "object", "properties", Map.of("name", name,
+                "stages", stages), "additionalProperties", false));
+        schema(openApi, "Pipeline", Fields.schema("type", "object", "properties", Map.of("id", ID, "name", name,
+                "default", Fields.schema("type", "boolean"), "stages", stages,
+                "forecast", Fields.schema("type", "object", "additionalProperties", Fields.schema("type", "string"),
+                        "description", "GET of one pipeline: weighted amounts per currency")),
+                "required", List.of("id", "name", "default", "stages")));
+        schema(openApi, "PipelineList", Fields.schema("type", "object", "properties", Map.of("items",
+                Fields.schema("type", "array", "items", Map.of("$ref", REF + "Pipeline"))), "required",
+                List.of("items")));
+        Map<String, Object> money = Fields.schema("type", "object", "additionalProperties",
+                Fields.schema("type", "string"), "description", "per currency, exact decimal strings");
+        schema(openApi, "PipelineStageTotals", Fields.schema("type", "array", "items", Fields.schema("type",
+                "object", "properties", Map.of("stage", Fields.schema("type", "string"),
+                        "label", Fields.schema("type", "string"),
+                        "probability", Fields.schema("type", "integer"),
+                        "outcome", Fields.schema("enum", java.util.Arrays.asList("won", "lost", null)),
+                        "count", Fields.schema("type", "integer"), "amounts", money, "weighted", money))));
+        PathItem collection = openApi.getPaths().get("/api/v1/pipelines");
+        if (collection != null) {
+            respond(collection.getGet(), "200", "PipelineList");
+            body(collection.getPost(), "PipelineCreate");
+            respond(collection.getPost(), "201", "Pipeline");
+        }
+        PathItem one = openApi.getPaths().get("/api/v1/pipelines/{id}");
+        if (one != null) {
+            respond(one.getGet(), "200", "Pipeline");
+            body(one.getPatch(), "PipelinePatch");
+            respond(one.getPatch(), "200", "Pipeline");
+        }
+        PathItem totals = openApi.getPaths().get("/api/v1/pipeline");
+        if (totals != null) {
+            respond(totals.getGet(), "200", "PipelineStageTotals");
+        }
     }
 
     /** The record as the API returns it: its fields (null when unset), the server's, and the bookkeeping. */

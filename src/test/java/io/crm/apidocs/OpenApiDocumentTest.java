@@ -70,6 +70,11 @@ class OpenApiDocumentTest extends ApiTest {
         List<String> refs = new ArrayList<>();
         patch.get("requestBody").get("content").forEach(c -> refs.add(c.get("schema").get("$ref").asString()));
         assertThat(refs).isNotEmpty().allMatch(r -> r.equals("#/components/schemas/CompanyPatch"));
+        assertThat(docs.get("paths").get("/api/v1/pipelines").get("post").get("requestBody").get("content")
+                .get("application/json").get("schema").get("$ref").asString())
+                .isEqualTo("#/components/schemas/PipelineCreate");
+        assertThat(schemas.get("PipelineCreate").get("properties").get("stages").get("items").get("properties")
+                .get("probability").get("maximum").asInt()).isEqualTo(100);
     }
 
     @Test
