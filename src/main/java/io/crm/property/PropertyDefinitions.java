@@ -1,9 +1,11 @@
 package io.crm.property;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -22,11 +24,13 @@ public class PropertyDefinitions {
     static final Duration TTL = Duration.ofSeconds(10);
 
     private final CustomProperties store;
-    private final Cache<String, Map<String, CustomProperty>> cache = Caffeine.newBuilder().maximumSize(10)
-            .expireAfterWrite(TTL).build();
+    private final Cache<String, Map<String, CustomProperty>> cache;
 
-    public PropertyDefinitions(CustomProperties store) {
+    /** @param clock measures the cache lifetime (the service's clock, so a test moves it instead of waiting) */
+    public PropertyDefinitions(CustomProperties store, Clock clock) {
         this.store = store;
+        this.cache = Caffeine.newBuilder().maximumSize(10).expireAfterWrite(TTL)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
     }
 
     /** The custom values of an object type's records, which may not use {@code builtIns} as property names. */

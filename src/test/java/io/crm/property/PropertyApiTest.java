@@ -338,6 +338,20 @@ class PropertyApiTest extends ApiTest {
     }
 
     @Test
+    void aChangeMadeElsewhereIsSeenWithinTheCacheLifetime() {
+        define(DEALS, property("region", "text"));
+        deal(Map.of("region", "EMEA"));
+        // archived straight in the store, as another replica would: this replica still has it cached as live
+        mongo.getCollection(CustomProperties.COLLECTION).updateOne(Filters.eq("name", "region"),
+                new Document("$set", new Document("archived", true)));
+        assertThat(http.post("/api/v1/deals", Map.of("title", "T", "custom", Map.of("region", "APAC"))).status())
+                .isEqualTo(201);
+        clock.advance(PropertyDefinitions.TTL.plusSeconds(1));
+        assertThat(errorFields(http.post("/api/v1/deals", Map.of("title", "T", "custom",
+                Map.of("region", "APAC"))))).containsExactly("custom.region");
+    }
+
+    @Test
     void theIndexEntriesFollowCreatePatchAndImport() {
         define(DEALS, property("tags2", "multiselect", "options", options("Red", "Blue")));
         define(DEALS, property("amount2", "decimal"));
