@@ -58,7 +58,7 @@ public final class CustomValues implements CustomFields {
             String name = String.valueOf(k);
             CustomProperty property = writable(name, errors);
             if (property != null && v != null) {
-                convert(property, v, values, errors);
+                convert(property, v, values, errors, false);
             }
         });
         for (CustomProperty property : definitions.all(objectType).values()) {
@@ -91,7 +91,7 @@ public final class CustomValues implements CustomFields {
             if (v != null) {
                 CustomProperty property = writable(name, errors);
                 if (property != null) {
-                    convert(property, v, values, errors);
+                    convert(property, v, values, errors, true);
                 }
                 return;
             }
@@ -125,9 +125,19 @@ public final class CustomValues implements CustomFields {
         return property;
     }
 
-    private static void convert(CustomProperty property, Object json, Document values, List<FieldError> errors) {
+    /** Stores the converted value; an empty multiselect is no value (so "required" means at least one option). */
+    private static void convert(CustomProperty property, Object json, Document values, List<FieldError> errors,
+                                boolean patching) {
         try {
-            values.put(property.name(), property.convert(json));
+            Object value = property.convert(json);
+            if (value instanceof List<?> list && list.isEmpty()) {
+                if (patching && property.required()) {
+                    errors.add(new FieldError(path(property.name()), "is required and cannot be removed"));
+                }
+                values.remove(property.name());
+            } else {
+                values.put(property.name(), value);
+            }
         } catch (Field.InvalidValue invalid) {
             errors.add(new FieldError(path(property.name()), invalid.getMessage()));
         }

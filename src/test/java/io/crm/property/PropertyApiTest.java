@@ -309,6 +309,24 @@ class PropertyApiTest extends ApiTest {
         assertThat(patched.json().get("attributes").get("shoeSize").asInt()).isEqualTo(42);
         assertThat(http.get("/api/v1/contacts/" + id).json().get("custom").get("region").asString())
                 .isEqualTo("EMEA");
+
+        // a legacy document's top-level "custom" that is no object stays an attribute, readable as before
+        ObjectId legacy = new ObjectId();
+        mongo.getCollection("persons").insertOne(new Document("_id", legacy).append("name", "Old")
+                .append("custom", "legacy value"));
+        JsonNode old = http.get("/api/v1/contacts/" + legacy.toHexString()).json();
+        assertThat(old.get("attributes").get("custom").asString()).isEqualTo("legacy value");
+        assertThat(old.get("custom").isEmpty()).isTrue();
+    }
+
+    @Test
+    void anEmptyMultiselectIsNoValue() {
+        define(DEALS, property("langs", "multiselect", "options", options("de", "fr"), "required", true));
+        assertThat(errorFields(http.post("/api/v1/deals", Map.of("title", "T", "custom",
+                Map.of("langs", List.of()))))).containsExactly("custom.langs");
+        String id = deal(Map.of("langs", List.of("de")));
+        assertThat(errorFields(http.patch("/api/v1/deals/" + id, Map.of("custom", Map.of("langs", List.of())))))
+                .containsExactly("custom.langs");
     }
 
     @Test
@@ -373,7 +391,8 @@ class PropertyApiTest extends ApiTest {
 
         http.delete("/api/v1/deals/" + id);
         http.post("/api/v1/deals/" + id + "/restore", Map.of());
-        assertThat(props(stored("deals", id))).containsExactly(new Document("k", "tags2").append("v", "blue"),
+        assertThat(props(stored("deals", id))).containsExactlyInAnyOrder(
+                new Document("k", "tags2").append("v", "blue"),
                 new Document("k", "amount2").append("v", new Decimal128(new java.math.BigDecimal("10.5"))));
     }
 

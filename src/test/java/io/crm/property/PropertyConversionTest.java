@@ -31,8 +31,10 @@ class PropertyConversionTest {
     @Test
     void textToNumbersAndBack() {
         assertThat(convert("12", property(PropertyType.NUMBER))).isEqualTo(12.0);
-        assertThat(convert("12.10", property(PropertyType.DECIMAL))).isEqualTo(new Decimal128(new BigDecimal("12.10")));
-        assertThatThrownBy(() -> convert("large", property(PropertyType.NUMBER))).isInstanceOf(Field.InvalidValue.class);
+        assertThat(convert("12.10", property(PropertyType.DECIMAL)))
+                .isEqualTo(new Decimal128(new BigDecimal("12.10")));
+        assertThatThrownBy(() -> convert("large", property(PropertyType.NUMBER)))
+                .isInstanceOf(Field.InvalidValue.class);
         assertThat(convert(12.0, property(PropertyType.TEXT))).isEqualTo("12");
         assertThat(convert(7.5, property(PropertyType.TEXT))).isEqualTo("7.5");
         assertThat(convert(new Decimal128(new BigDecimal("1.50")), property(PropertyType.TEXT))).isEqualTo("1.50");
