@@ -54,14 +54,15 @@ public final class CustomValues implements CustomFields {
         Map<?, ?> body = object(json);
         List<FieldError> errors = new ArrayList<>();
         Document values = new Document();
+        Lookup lookup = new Lookup();
         body.forEach((k, v) -> {
             String name = String.valueOf(k);
-            CustomProperty property = writable(name, errors);
+            CustomProperty property = writable(lookup, name, errors);
             if (property != null && v != null) {
                 convert(property, v, values, errors, false);
             }
         });
-        for (CustomProperty property : definitions.all(objectType).values()) {
+        for (CustomProperty property : lookup.all.values()) {
             if (!property.archived() && property.required() && !values.containsKey(property.name())
                     && errors.stream().noneMatch(e -> e.field().equals(path(property.name())))) {
                 errors.add(new FieldError(path(property.name()), "is required"));
@@ -86,16 +87,17 @@ public final class CustomValues implements CustomFields {
             patch = object(json);
         }
         List<FieldError> errors = new ArrayList<>();
+        Lookup lookup = new Lookup();
         patch.forEach((k, v) -> {
             String name = String.valueOf(k);
             if (v != null) {
-                CustomProperty property = writable(name, errors);
+                CustomProperty property = writable(lookup, name, errors);
                 if (property != null) {
                     convert(property, v, values, errors, true);
                 }
                 return;
             }
-            CustomProperty property = definitions.named(objectType, name).orElse(null);
+            CustomProperty property = lookup.named(name);
             if (property == null && !values.containsKey(name)) {
                 errors.add(new FieldError(path(name), "is not a known property"));
             } else if (property != null && !property.archived() && property.required()) {
@@ -111,9 +113,27 @@ public final class CustomValues implements CustomFields {
         return values;
     }
 
+    /**
+     * The definitions as one validation sees them: the cached ones, read again from the store at most once (the first
+     * unknown name), so a body naming many unknown properties costs one read, not one per name.
+     */
+    private final class Lookup {
+        private Map<String, CustomProperty> all = definitions.all(objectType);
+        private boolean reread;
+
+        CustomProperty named(String name) {
+            if (!all.containsKey(name) && !reread) {
+                reread = true;
+                definitions.invalidate(objectType);
+                all = definitions.all(objectType);
+            }
+            return all.get(name);
+        }
+    }
+
     /** The live property a value may be written to, or null with the reason added to {@code errors}. */
-    private CustomProperty writable(String name, List<FieldError> errors) {
-        CustomProperty property = definitions.named(objectType, name).orElse(null);
+    private CustomProperty writable(Lookup lookup, String name, List<FieldError> errors) {
+        CustomProperty property = lookup.named(name);
         if (property == null) {
             errors.add(new FieldError(path(name), "is not a known property"));
             return null;

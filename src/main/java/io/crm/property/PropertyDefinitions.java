@@ -3,7 +3,6 @@ package io.crm.property;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -41,16 +40,6 @@ public class PropertyDefinitions {
     /** Every definition of an object type (archived ones too), by name. */
     public Map<String, CustomProperty> all(String objectType) {
         return cache.get(objectType, store::all);
-    }
-
-    /** A definition by name (archived or live); an unknown name reads the store again first. */
-    public Optional<CustomProperty> named(String objectType, String name) {
-        CustomProperty found = all(objectType).get(name);
-        if (found == null) {
-            invalidate(objectType);
-            found = all(objectType).get(name);
-        }
-        return Optional.ofNullable(found);
     }
 
     /** Forgets the cached definitions of an object type (after a change of one). */
