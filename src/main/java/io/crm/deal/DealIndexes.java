@@ -8,6 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
+import io.crm.property.CustomProperties;
 import io.crm.store.CollectionIndexes;
 import io.crm.record.RecordIndexes;
 import io.crm.record.RecordMeta;
@@ -27,9 +28,11 @@ public class DealIndexes {
         List<IndexModel> indexes = new ArrayList<>(
                 RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS));
         indexes.add(EventsConfiguration.outboxIndex(DealSchema.COLLECTION));
-        // covers the pipeline fold: the totals are computed from the index alone
-        indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "stage", "currency", "amount"),
-                new IndexOptions().name("deals_pipeline")));
+        indexes.add(CustomProperties.valuesIndex("deals"));
+        // covers the pipeline fold: the totals of one pipeline are computed from the index alone (the name is new
+        // because the keys changed when pipelines did: MongoDB refuses new keys under an existing index name)
+        indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "pipelineId", "stage", "currency",
+                "amount"), new IndexOptions().name("deals_pipeline_stage")));
         return new CollectionIndexes(DealSchema.COLLECTION, indexes);
     }
 
