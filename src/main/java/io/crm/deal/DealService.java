@@ -13,6 +13,7 @@ import com.mongodb.client.model.Projections;
 import io.crm.company.CompanySchema;
 import io.crm.contact.ContactSchema;
 import io.crm.events.Change;
+import io.crm.property.PropertyDefinitions;
 import io.crm.record.Fields;
 import io.crm.record.Page;
 import io.crm.record.RecordContext;
@@ -50,9 +51,10 @@ public class DealService extends RecordService<DealService.DealFilter> {
     private final Clock clock;
 
     public DealService(MongoTemplate mongo, References references, Pipelines pipelines, DealProperties properties,
-                       RecordContext context) {
+                       RecordContext context, PropertyDefinitions definitions) {
         super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), context,
-                DealService::stageChanged), SORTS);
+                DealService::stageChanged), SORTS, definitions.values("deals", "deal",
+                DealSchema.schema().reservedNames(DealSchema.CLOSED_AT)));
         this.references = references;
         this.pipelines = pipelines;
         this.schema = DealSchema.schema();
