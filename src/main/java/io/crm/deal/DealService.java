@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
@@ -37,7 +36,10 @@ import org.springframework.stereotype.Service;
 public class DealService extends RecordService<DealService.DealFilter> {
 
     public static final Map<String, String> SORTS = sortsBy("title", DealSchema.TITLE_KEY);
-    /** List filter to stored field; each has one index per sort, so a request may use one of them (plus q). */
+    /**
+     * List filter to stored field; each has one index per sort. Several at once are ANDed: one of them leads the
+     * index walk, the others (and q) are residual filters on it.
+     */
     public static final Map<String, String> FILTERS = Map.of(
             "stage", "stage",
             "companyId", "companyId",
@@ -178,10 +180,6 @@ public class DealService extends RecordService<DealService.DealFilter> {
 
         @Override
         public Bson toBson() {
-            if (Stream.of(stage, companyId, contactId).filter(RecordFilter::given).count() > 1) {
-                throw new RecordException.BadQuery("use one of the filters stage, companyId, contactId per request "
-                        + "(q combines with any of them)");
-            }
             List<Bson> and = RecordFilter.archivedAndText(archived, q);
             if (RecordFilter.given(stage)) {
                 and.add(Filters.eq("stage", stage.strip()));

@@ -221,8 +221,10 @@ class DealApiTest extends RecordApiContract {
         assertThat(ids(http.get(DEALS + "?companyId=" + acme))).containsExactly(b, a);
         assertThat(ids(http.get(DEALS + "?contactId=" + ann))).containsExactly(c, a);
         assertThat(ids(http.get(DEALS + "?stage=won&sort=-updatedAt"))).containsExactly(b);
-        // each filter has its own indexes; combining two would need one per combination
-        assertProblem(http.get(DEALS + "?contactId=" + ann + "&companyId=" + acme), 400);
+        // several filters at once are ANDed (one leads the index walk, the others are residual)
+        assertThat(ids(http.get(DEALS + "?contactId=" + ann + "&companyId=" + acme))).containsExactly(a);
+        assertThat(ids(http.get(DEALS + "?stage=lead&contactId=" + ann + "&sort=title"))).containsExactly(a, c);
+        assertThat(ids(http.get(DEALS + "?stage=won&contactId=" + ann))).isEmpty();
         assertThat(ids(http.get(DEALS + "?q=ALP"))).containsExactly(a);
         assertProblem(http.get(DEALS + "?stage=signed"), 400);
         assertProblem(http.get(DEALS + "?companyId=nope"), 400);
