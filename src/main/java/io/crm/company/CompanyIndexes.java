@@ -8,6 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
+import io.crm.property.CustomProperties;
 import io.crm.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 import io.crm.record.RecordIndexes;
@@ -30,6 +31,7 @@ public class CompanyIndexes {
         // the domain filter reads the stored field, so it also finds archived companies
         indexes.addAll(RecordIndexes.lists("companies", CompanyService.SORTS, CompanyService.FILTERS));
         indexes.add(EventsConfiguration.outboxIndex(CompanySchema.COLLECTION));
+        indexes.add(CustomProperties.valuesIndex("companies"));
         return new CollectionIndexes(CompanySchema.COLLECTION, indexes);
     }
 

@@ -10,6 +10,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
+import io.crm.property.CustomProperties;
 import io.crm.store.CollectionIndexes;
 import io.crm.record.RecordMeta;
 
@@ -27,7 +28,8 @@ public class ContactIndexes {
     CollectionIndexes contactCollectionIndexes() {
         return new CollectionIndexes(ContactSchema.COLLECTION, List.of(
                 EventsConfiguration.outboxIndex(ContactSchema.COLLECTION),
-                
+                // any custom property, by value
+                CustomProperties.valuesIndex("contacts"),
                 // Sparse, not partial: the email key exists only while a contact is live (see RecordStore), which
                 // gives "unique among non-archived contacts" on every MongoDB-wire server.
                 new IndexModel(Indexes.ascending(ContactSchema.EMAIL_KEY),

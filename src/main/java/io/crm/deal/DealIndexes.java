@@ -8,6 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
+import io.crm.property.CustomProperties;
 import io.crm.store.CollectionIndexes;
 import io.crm.record.RecordIndexes;
 import io.crm.record.RecordMeta;
@@ -27,6 +28,7 @@ public class DealIndexes {
         List<IndexModel> indexes = new ArrayList<>(
                 RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS));
         indexes.add(EventsConfiguration.outboxIndex(DealSchema.COLLECTION));
+        indexes.add(CustomProperties.valuesIndex("deals"));
         // covers the pipeline fold: the totals are computed from the index alone
         indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "stage", "currency", "amount"),
                 new IndexOptions().name("deals_pipeline")));

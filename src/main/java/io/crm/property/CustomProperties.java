@@ -30,6 +30,16 @@ public class CustomProperties {
 
     private final MongoCollection<Document> definitions;
 
+    /**
+     * The attribute-pattern index of an object's collection: one index serves an equality or a range on any custom
+     * property ({@code _crm.props: {$elemMatch: {k, v}}}), so adding a property needs no new index and no rewrite.
+     */
+    public static com.mongodb.client.model.IndexModel valuesIndex(String prefix) {
+        return new com.mongodb.client.model.IndexModel(com.mongodb.client.model.Indexes.ascending(
+                io.crm.record.RecordMeta.ARCHIVED, INDEX + ".k", INDEX + ".v"),
+                new com.mongodb.client.model.IndexOptions().name(prefix + "_props"));
+    }
+
     public CustomProperties(MongoTemplate mongo) {
         this.definitions = mongo.getCollection(COLLECTION);
     }

@@ -24,6 +24,13 @@ import com.mongodb.MongoClientSettings;
  *   <li>the filter's equality fields, then its sort fields, form a prefix of an index's key pattern (the sort in the
  *   index's direction or exactly reversed; range, regex and {@code $or} conditions are residual filters applied
  *   while walking that index: "equality, sort, range");</li>
+ *   <li>or some of its equality fields, at least one of them selective (not only {@code _crm.archived}), then its
+ *   sort fields form such a prefix: that condition leads the walk and the other equalities are residual (a list
+ *   with several filters, a search); a sort that does not follow a selective leading condition in the index is
+ *   done in memory over that condition's matches, which is allowed (a search sorted by an unindexed property), while
+ *   a sort behind {@code _crm.archived} alone must follow it (that would sort every record);</li>
+ *   <li>a {@code $elemMatch} on an array of sub-documents binds the multikey index's sub-keys: {@code {"_crm.props":
+ *   {"$elemMatch": {"k": "region", "v": "emea"}}}} is equality on {@code _crm.props.k} and {@code _crm.props.v};</li>
  *   <li>point lookups are allowed: every key of {@code _id} or of a declared unique index bound by equality;</li>
  *   <li>a filter with no equality and no sort must at least range-scan an index's leading key;</li>
  *   <li>a top-level {@code $or} without sort may instead be served branch by branch (an OR plan);</li>
@@ -42,6 +49,8 @@ public final class IndexCoverage {
             "findAndModify");
 
     private static final CodecRegistry CODECS = MongoClientSettings.getDefaultCodecRegistry();
+    /** Every list's first condition (live or archived): it bounds nothing worth an index by itself. */
+    private static final String ARCHIVED = "_crm.archived";
 
     /** One index: its key pattern in order, direction per key (0 for non-numeric kinds), and uniqueness. */
     public record Index(String name, List<String> fields, List<Integer> directions, boolean unique) {
@@ -224,11 +233,33 @@ public final class IndexCoverage {
     }
 
     static boolean prefixServes(Index index, Shape shape) {
-        int n = shape.equality.size();
-        if (n > index.fields().size() || !new HashSet<>(index.fields().subList(0, n)).equals(shape.equality)) {
+        // the index's leading keys that the filter binds by equality; the other equality fields are residual
+        int n = 0;
+        while (n < index.fields().size() && shape.equality.contains(index.fields().get(n))) {
+            n++;
+        }
+        Set<String> leading = new HashSet<>(index.fields().subList(0, n));
+        leading.remove(ARCHIVED);
+        // a walk over every live (or archived) record that filters on the rest is a scan: a leading condition that
+        // leaves equality fields residual must be a selective one
+        boolean selective = !leading.isEmpty();
+        if (n < shape.equality.size() && !selective) {
             return false;
         }
         List<SortKey> sort = shape.sort.stream().filter(s -> !shape.equality.contains(s.field())).toList();
+        if (!sortFollows(index, n, sort)) {
+            // the matches of a selective condition sorted in memory (a search sorted by an unindexed property)
+            return selective;
+        }
+        if (n == 0 && sort.isEmpty()) {
+            // nothing bounds the scan but a range on the index's leading key
+            return shape.range.contains(index.fields().get(0));
+        }
+        return true;
+    }
+
+    /** The sort keys are the index's next keys after {@code n}, all in its direction or all exactly reversed. */
+    private static boolean sortFollows(Index index, int n, List<SortKey> sort) {
         if (n + sort.size() > index.fields().size()) {
             return false;
         }
@@ -245,10 +276,6 @@ public final class IndexCoverage {
                 return false;
             }
             sign = relative;
-        }
-        if (n == 0 && sort.isEmpty()) {
-            // nothing bounds the scan but a range on the index's leading key
-            return shape.range.contains(index.fields().get(0));
         }
         return true;
     }
@@ -301,7 +328,20 @@ public final class IndexCoverage {
                         if (key.startsWith("$")) {
                             throw new IllegalArgumentException(key + " cannot be served by a B-tree index");
                         }
-                        if (equality(value)) {
+                        if (value.isDocument() && value.asDocument().size() == 1
+                                && value.asDocument().containsKey("$elemMatch")
+                                && value.asDocument().get("$elemMatch").isDocument()) {
+                            // one array element matching every condition: bounds on the multikey index's sub-keys
+                            value.asDocument().getDocument("$elemMatch").forEach((sub, condition) -> {
+                                if (sub.startsWith("$")) {
+                                    range.add(key);
+                                } else if (equality(condition)) {
+                                    equality.add(key + "." + sub);
+                                } else {
+                                    range.add(key + "." + sub);
+                                }
+                            });
+                        } else if (equality(value)) {
                             equality.add(key);
                         } else {
                             range.add(key);

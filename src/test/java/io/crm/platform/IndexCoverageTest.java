@@ -25,7 +25,9 @@ class IndexCoverageTest {
             new IndexModel(Indexes.compoundIndex(Indexes.ascending("_crm.archived"),
                     Indexes.descending("_crm.createdAt", "_id")), new IndexOptions().name("created")),
             new IndexModel(Indexes.compoundIndex(Indexes.ascending("_crm.archived", "tags"),
-                    Indexes.descending("_crm.createdAt", "_id")), new IndexOptions().name("tag")))),
+                    Indexes.descending("_crm.createdAt", "_id")), new IndexOptions().name("tag")),
+            new IndexModel(Indexes.ascending("_crm.archived", "_crm.props.k", "_crm.props.v"),
+                    new IndexOptions().name("props")))),
             new CollectionIndexes("deals", List.of(
                     new IndexModel(Indexes.ascending("_crm.archived", "stage", "currency", "amount"),
                             new IndexOptions().name("pipeline"))))));
@@ -59,6 +61,38 @@ class IndexCoverageTest {
         assertThat(check("""
                 {"find": "persons", "filter": {"_crm.archived": false, "companyId": {"$oid": "65a000000000000000000001"}},
                  "sort": {"_crm.createdAt": -1, "_id": -1}}""")).hasSize(1);
+    }
+
+    @Test
+    void aSelectiveConditionLeadsAndTheOtherEqualitiesAreResidual() {
+        // several list filters: the tag index leads, companyId is checked on each entry of the walk
+        assertThat(check("""
+                {"find": "persons", "filter": {"_crm.archived": false, "tags": "vip",
+                 "companyId": {"$oid": "65a000000000000000000001"}}, "sort": {"_crm.createdAt": -1, "_id": -1}}"""))
+                .isEmpty();
+        // the matches of a selective condition may be sorted in memory
+        assertThat(check("""
+                {"find": "persons", "filter": {"_crm.archived": false, "tags": "vip"}, "sort": {"name": 1}}"""))
+                .isEmpty();
+        // but "archived" alone leads nothing: every live record would be walked (or sorted) to find a few
+        assertThat(check("""
+                {"find": "persons", "filter": {"_crm.archived": false, "companyId": {"$oid": "65a000000000000000000001"},
+                 "title": "CEO"}, "sort": {"_crm.createdAt": -1, "_id": -1}}""")).hasSize(1);
+    }
+
+    @Test
+    void anElemMatchBindsTheSubKeysOfAMultikeyIndex() {
+        assertThat(check("""
+                {"find": "persons", "filter": {"_crm.archived": false,
+                 "_crm.props": {"$elemMatch": {"k": "region", "v": "emea"}}, "custom.region": "EMEA"},
+                 "sort": {"_crm.createdAt": -1, "_id": -1}}""")).isEmpty();
+        // a range on the value: k bounds the walk, v is a range on the next key
+        assertThat(check("""
+                {"count": "persons", "query": {"_crm.archived": false,
+                 "_crm.props": {"$elemMatch": {"k": "score", "v": {"$gte": 10}}}}}""")).isEmpty();
+        // the same condition without $elemMatch binds nothing the index has
+        assertThat(check("""
+                {"find": "persons", "filter": {"_crm.archived": false, "custom.region": "EMEA"}}""")).hasSize(1);
     }
 
     @Test
