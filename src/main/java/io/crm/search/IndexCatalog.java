@@ -29,6 +29,12 @@ public record IndexCatalog(List<Key> keys) {
         return keys.stream().anyMatch(k -> k.unique() && k.fields().equals(List.of(field)));
     }
 
+    /** An index whose key pattern starts with {@code prefix}: an equality on it leads, its matches sorted in memory. */
+    public boolean starts(List<String> prefix) {
+        return keys.stream().anyMatch(k -> k.fields().size() >= prefix.size()
+                && k.fields().subList(0, prefix.size()).equals(prefix));
+    }
+
     /** An index whose key pattern starts with {@code prefix}, then {@code sortPath}: equality, then the sort. */
     public boolean leads(List<String> prefix, String sortPath) {
         List<String> wanted = new ArrayList<>(prefix);

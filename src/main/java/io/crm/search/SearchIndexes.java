@@ -1,18 +1,13 @@
 package io.crm.search;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.company.CompanySchema;
-import io.crm.company.CompanyService;
 import io.crm.contact.ContactSchema;
-import io.crm.contact.ContactService;
 import io.crm.deal.DealSchema;
-import io.crm.deal.DealService;
 import io.crm.record.RecordMeta;
 import io.crm.store.CollectionIndexes;
 
@@ -20,33 +15,29 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The indexes a search led by a custom property's equality walks: (archived, {@code _crm.props.k},
- * {@code _crm.props.v}, sort, _id) for every sort of contacts, companies and deals, so such a search is an index walk
- * in its order. One index per sort serves every custom property (the attribute pattern).
+ * "Owned by me" leads a search: (archived, ownerId, createdAt, _id) on contacts, companies and deals, newest first as
+ * a walk, other sorts over its matches (activities have activities_owner_open).
  */
 @Configuration(proxyBeanMethods = false)
 public class SearchIndexes {
 
     @Bean
     CollectionIndexes contactSearchIndexes() {
-        return new CollectionIndexes(ContactSchema.COLLECTION, props("contacts", ContactService.SORTS));
+        return new CollectionIndexes(ContactSchema.COLLECTION, List.of(owner("contacts")));
     }
 
     @Bean
     CollectionIndexes companySearchIndexes() {
-        return new CollectionIndexes(CompanySchema.COLLECTION, props("companies", CompanyService.SORTS));
+        return new CollectionIndexes(CompanySchema.COLLECTION, List.of(owner("companies")));
     }
 
     @Bean
     CollectionIndexes dealSearchIndexes() {
-        return new CollectionIndexes(DealSchema.COLLECTION, props("deals", DealService.SORTS));
+        return new CollectionIndexes(DealSchema.COLLECTION, List.of(owner("deals")));
     }
 
-    static List<IndexModel> props(String prefix, Map<String, String> sorts) {
-        List<IndexModel> indexes = new ArrayList<>();
-        sorts.forEach((sort, path) -> indexes.add(new IndexModel(Indexes.compoundIndex(
-                Indexes.ascending(RecordMeta.ARCHIVED, SearchPlanner.PROPS_K, SearchPlanner.PROPS_V),
-                Indexes.descending(path, "_id")), new IndexOptions().name(prefix + "_props_" + sort))));
-        return indexes;
+    static IndexModel owner(String prefix) {
+        return new IndexModel(Indexes.compoundIndex(Indexes.ascending(RecordMeta.ARCHIVED, RecordMeta.OWNER_ID),
+                Indexes.descending(RecordMeta.CREATED_AT, "_id")), new IndexOptions().name(prefix + "_owner"));
     }
 }

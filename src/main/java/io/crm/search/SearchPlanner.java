@@ -17,11 +17,12 @@ import org.bson.conversions.Bson;
 
 /**
  * Turns a search into MongoDB filters that a declared index serves. Each filter group becomes one branch (several
- * groups: a top-level {@code $or} of branches). In each branch one condition leads, the most selective one an index
- * serves together with the sort: an equality on a unique key (a point lookup), else an equality (EQ, IN) on a field
- * with an (archived, field, sort) index, else an equality on a custom property through the attribute-pattern index
- * (archived, {@code _crm.props.k}, {@code _crm.props.v}, sort); without any, the branch walks the (archived, sort)
- * index. All other conditions are residual filters on that walk. Plain Java.
+ * groups: a top-level {@code $or} of branches, each served by its own index). In each branch one condition leads, the
+ * most selective one an index serves: an equality on a unique key (a point lookup); else an equality (EQ, IN) on a
+ * field with an (archived, field, sort) index, walked in the sort's order; else an equality on a field with another
+ * (archived, field, ...) index, its matches sorted; else a condition on a custom property through the attribute-pattern
+ * index (archived, {@code _crm.props.k}, {@code _crm.props.v}), its matches sorted; without any, the branch walks the
+ * (archived, sort) index. All other conditions are residual filters on that walk. Plain Java.
  */
 public final class SearchPlanner {
 
@@ -31,13 +32,15 @@ public final class SearchPlanner {
      * non-ASCII characters (written literally so MongoDB's PCRE and Java read the class alike). */
     private static final String WORD = "a-zA-Z0-9\u00C0-\uFFFF";
 
-    /** How a branch is served. */
+    /** How a branch is served, the preferred first. */
     public enum Kind {
         /** Equality on a unique key: a point lookup. */
         UNIQUE,
-        /** Equality on a field with an (archived, field, sort) index. */
+        /** Equality on a field with an (archived, field, sort) index: a walk in the sort's order. */
         INDEXED,
-        /** Equality on a custom property through (archived, _crm.props.k, _crm.props.v, sort). */
+        /** Equality on a field with an (archived, field, ...) index of another sort: its matches sorted. */
+        INDEXED_UNSORTED,
+        /** A custom property's equality or range through (archived, _crm.props.k, _crm.props.v): matches sorted. */
         CUSTOM,
         /** The (archived, sort) index walked, every condition residual. */
         WALK
@@ -91,29 +94,34 @@ public final class SearchPlanner {
             if (lead.kind() == Kind.CUSTOM) {
                 and.add(propsEntry(lead.condition()));
             }
-            for (Condition condition : group) {
-                and.add(toBson(condition, request.archived()));
+            List<Bson> conditions = group.stream().map(c -> toBson(c, request.archived())).toList();
+            if (lead.kind() == Kind.WALK) {
+                // nothing bounds the walk but the archived flag and the sort: every condition is a filter on the
+                // entries walked, grouped under $or so that no equality among them reads as an index bound
+                and.add(Filters.or(Filters.and(conditions)));
+            } else {
+                and.addAll(conditions);
             }
             branches.add(new Branch(lead, Filters.and(and)));
         }
         return new Plan(branches, request.sort());
     }
 
-    /** The group's leading condition: the most selective one an index serves with the sort. */
+    /** The group's leading condition: the most selective one an index serves. */
     Lead lead(List<Condition> group, SortOrder sort, boolean archived) {
         Lead best = new Lead(Kind.WALK, null);
         int bestRank = Integer.MAX_VALUE;
         for (Condition condition : group) {
-            Operator op = condition.operator();
-            if (op != Operator.EQ && op != Operator.IN) {
-                continue;
-            }
-            // IN costs one index range per value: fewer values first, EQ before IN
-            int spread = op == Operator.EQ ? 0 : condition.values().size();
-            Kind kind = kind(condition.property(), sort, archived);
+            Kind kind = kind(condition, sort, archived);
             if (kind == Kind.WALK) {
                 continue;
             }
+            // EQ before IN (one index range per value: fewer values first) before a range
+            int spread = switch (condition.operator()) {
+                case EQ -> 0;
+                case IN -> condition.values().size();
+                default -> 999;
+            };
             int rank = kind.ordinal() * 1000 + Math.min(spread, 999);
             if (rank < bestRank) {
                 bestRank = rank;
@@ -123,19 +131,26 @@ public final class SearchPlanner {
         return best;
     }
 
-    private Kind kind(SearchProperty property, SortOrder sort, boolean archived) {
+    private Kind kind(Condition condition, SortOrder sort, boolean archived) {
+        SearchProperty property = condition.property();
+        Operator op = condition.operator();
         if (property.isCustom()) {
-            return catalog.leads(List.of(RecordMeta.ARCHIVED, PROPS_K, PROPS_V), sort.path()) ? Kind.CUSTOM
+            boolean bounded = op == Operator.EQ || op == Operator.IN
+                    || (ordered(op) && property.type() != SearchType.TEXT);
+            return bounded && catalog.starts(List.of(RecordMeta.ARCHIVED, PROPS_K, PROPS_V)) ? Kind.CUSTOM
                     : Kind.WALK;
         }
         String path = equalityPath(property, archived);
-        if (path == null) {
+        if (path == null || (op != Operator.EQ && op != Operator.IN)) {
             return Kind.WALK;
         }
         if (catalog.unique(path)) {
             return Kind.UNIQUE;
         }
-        return catalog.leads(List.of(RecordMeta.ARCHIVED, path), sort.path()) ? Kind.INDEXED : Kind.WALK;
+        if (catalog.leads(List.of(RecordMeta.ARCHIVED, path), sort.path())) {
+            return Kind.INDEXED;
+        }
+        return catalog.starts(List.of(RecordMeta.ARCHIVED, path)) ? Kind.INDEXED_UNSORTED : Kind.WALK;
     }
 
     /** Where an equality on the property compares, or null when it is a case-insensitive pattern (no index). */
@@ -149,13 +164,25 @@ public final class SearchPlanner {
         return property.path();
     }
 
-    /** The custom property's entry in the attribute pattern: narrows by the index, the residual on custom decides. */
+    /**
+     * The custom property's entry in the attribute pattern: bounds the index walk (k, and v unless the condition is a
+     * range on text, whose index value is lower-cased and so orders differently); the residual on custom decides.
+     */
     static Bson propsEntry(Condition condition) {
-        String name = condition.property().custom();
         List<Object> values = condition.values().stream().map(PropertyType::indexValue).toList();
-        Object v = condition.operator() == Operator.EQ ? values.get(0) : new Document("$in", values);
+        Object v = switch (condition.operator()) {
+            case EQ -> values.get(0);
+            case IN -> new Document("$in", values);
+            case LT -> new Document("$lt", values.get(0));
+            case LTE -> new Document("$lte", values.get(0));
+            case GT -> new Document("$gt", values.get(0));
+            case GTE -> new Document("$gte", values.get(0));
+            case BETWEEN -> new Document("$gte", values.get(0)).append("$lte", values.get(1));
+            default -> throw new IllegalStateException(condition.operator().name());
+        };
         // a plain {k, v} document (not an $and): the form planners read as bounds on both keys
-        return Filters.elemMatch(CustomProperties.INDEX, new Document("k", name).append("v", v));
+        return Filters.elemMatch(CustomProperties.INDEX,
+                new Document("k", condition.property().custom()).append("v", v));
     }
 
     /** The condition as a filter on the stored record. */

@@ -15,6 +15,7 @@ import io.crm.activity.ActivityService;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.deal.DealService;
+import io.crm.property.CustomProperties;
 import io.crm.property.CustomProperty;
 import io.crm.property.PropertyType;
 import io.crm.record.RecordIndexes;
@@ -34,7 +35,9 @@ class SearchPlannerTest {
 
     private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals(List.of("lead", "won"));
     private static final IndexCatalog DEAL_INDEXES = catalog(RecordIndexes.lists("deals", DealService.SORTS,
-            DealService.FILTERS), SearchIndexes.props("deals", DealService.SORTS));
+            DealService.FILTERS), List.of(CustomProperties.valuesIndex("deals"), SearchIndexes.owner("deals")));
+    private static final CustomProperty NOTE = new CustomProperty("deals", "note", "Note", PropertyType.TEXT,
+            List.of(), false, false, null, false);
 
     private static IndexCatalog catalog(List<IndexModel> declared, List<IndexModel> more) {
         List<IndexModel> all = new ArrayList<>(declared);
@@ -50,7 +53,7 @@ class SearchPlannerTest {
         }
         Map<String, Object> body = new HashMap<>(Map.of("filterGroups", list, "archived", archived,
                 "sorts", List.of(Map.of("propertyName", sort))));
-        return new SearchParser(schema.with(List.of(REGION, SEATS)), schema.sorts(), 100, "me").parse(body);
+        return new SearchParser(schema.with(List.of(REGION, SEATS, NOTE)), schema.sorts(), 100, new ObjectId().toHexString()).parse(body);
     }
 
     private static Map<String, Object> f(String property, String operator, Object value) {
@@ -87,15 +90,36 @@ class SearchPlannerTest {
     }
 
     @Test
-    void rangesAloneWalkTheSortIndex() {
+    void rangesOnBuiltInFieldsWalkTheSortIndexWithEveryConditionResidual() {
         SearchPlanner planner = new SearchPlanner(DEAL_INDEXES);
+        SearchPlanner.Plan walk = planner.plan(request(DEALS, "createdAt", false,
+                List.of(f("amount", "GT", "1"), f("stage", "NEQ", "won"), f("currency", "EQ", "EUR"))));
+        assertThat(leads(walk)).containsExactly("WALK");
+        // the conditions are filters on the walk, none an index bound
+        assertThat(json(walk.filter())).startsWith("{\"$and\": [{\"_crm.archived\": false}, {\"$or\": [{\"$and\"");
+        // a range on a custom number leads through the attribute pattern; one on custom text does not (its index
+        // value is lower-cased, so it orders differently)
         assertThat(leads(planner.plan(request(DEALS, "createdAt", false,
-                List.of(f("amount", "GT", "1"), f("custom.seats", "GT", 3), f("stage", "NEQ", "won"))))))
-                .containsExactly("WALK");
-        // without the attribute-pattern indexes a custom equality cannot lead either
+                List.of(f("amount", "GT", "1"), f("custom.seats", "GT", 3)))))).containsExactly("CUSTOM custom.seats GT");
+        assertThat(json(planner.plan(request(DEALS, "createdAt", false, List.of(f("custom.seats", "GT", 3))))
+                .filter())).contains("{\"k\": \"seats\", \"v\": {\"$gt\": 3.0}}");
+        assertThat(leads(planner.plan(request(DEALS, "createdAt", false,
+                List.of(f("custom.note", "GT", "m")))))).containsExactly("WALK");
+        // without the attribute-pattern index a custom equality cannot lead either
         IndexCatalog plain = IndexCatalog.of(RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS));
         assertThat(leads(new SearchPlanner(plain).plan(request(DEALS, "createdAt", false,
                 List.of(f("custom.region", "EQ", "EMEA")))))).containsExactly("WALK");
+    }
+
+    @Test
+    void anEqualityWhoseIndexHasAnotherSortLeadsWithItsMatchesSorted() {
+        SearchPlanner planner = new SearchPlanner(DEAL_INDEXES);
+        assertThat(leads(planner.plan(request(DEALS, "createdAt", false, List.of(f("ownerId", "EQ", "me"),
+                f("custom.region", "EQ", "EMEA")))))).containsExactly("INDEXED ownerId EQ");
+        assertThat(leads(planner.plan(request(DEALS, "title", false, List.of(f("ownerId", "EQ", "me"),
+                f("custom.region", "EQ", "EMEA")))))).containsExactly("INDEXED_UNSORTED ownerId EQ");
+        assertThat(leads(planner.plan(request(DEALS, "title", false, List.of(f("ownerId", "EQ", "me"),
+                f("stage", "EQ", "won")))))).containsExactly("INDEXED stage EQ");
     }
 
     @Test
