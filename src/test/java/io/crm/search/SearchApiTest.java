@@ -501,4 +501,12 @@ class SearchApiTest extends ApiTest {
         assertThat(http.send("POST", "/api/v1/deals/search", "text/plain", "{}").status()).isEqualTo(415);
         assertThat(http.post("/api/v1/pipelines/search", Map.of()).status()).isEqualTo(404);
     }
+
+    @Test
+    void everySearchIsInTheOpenApiDocument() {
+        JsonNode paths = http.get("/v3/api-docs").json().get("paths");
+        for (String type : List.of("contacts", "companies", "deals", "activities")) {
+            assertThat(paths.get("/api/v1/" + type + "/search").has("post")).as(type).isTrue();
+        }
+    }
 }
