@@ -67,7 +67,7 @@ public class ActivityController {
     }
 
     @GetMapping
-    @Operation(summary = "List activities (cursor-paged; q plus one of type, contactId, companyId, dealId, open; "
+    @Operation(summary = "List activities (cursor-paged; q and any of type, contactId, companyId, dealId, open, ANDed; "
             + "sort createdAt|updatedAt|dueAt, undated last)")
     public Map<String, Object> list(@RequestParam(required = false) String limit,
                                     @RequestParam(required = false) String cursor,

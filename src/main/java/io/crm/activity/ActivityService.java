@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
@@ -32,7 +31,10 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
 
     /** dueAt sorts undated activities last (see {@link ActivitySchema#DUE_KEY}). */
     public static final Map<String, String> SORTS = sortsBy("dueAt", ActivitySchema.DUE_KEY);
-    /** List filter to stored field; each has one index per sort, so a request may use one of them (plus q). */
+    /**
+     * List filter to stored field; each has one index per sort. Several at once are ANDed: one of them leads the
+     * index walk, the others (and q) are residual filters on it.
+     */
     public static final Map<String, String> FILTERS = Map.of(
             "type", "type",
             "contactId", "contactId",
@@ -145,12 +147,6 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
 
         @Override
         public Bson toBson() {
-            long given = Stream.of(type, contactId, companyId, dealId).filter(RecordFilter::given).count()
-                    + (open == null ? 0 : 1);
-            if (given > 1) {
-                throw new RecordException.BadQuery("use one of the filters type, contactId, companyId, dealId, open "
-                        + "per request (q combines with any of them)");
-            }
             List<Bson> and = RecordFilter.archivedAndText(archived, q);
             if (RecordFilter.given(type)) {
                 if (!ActivitySchema.TYPES.contains(type.strip())) {

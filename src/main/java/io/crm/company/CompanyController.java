@@ -72,7 +72,7 @@ public class CompanyController {
     }
 
     @GetMapping
-    @Operation(summary = "List companies (cursor-paged; q plus one of tag, domain; sort name|createdAt|updatedAt)")
+    @Operation(summary = "List companies (cursor-paged; q and tag, domain, ANDed; sort name|createdAt|updatedAt)")
     public Map<String, Object> list(@RequestParam(required = false) String limit,
                                     @RequestParam(required = false) String cursor,
                                     @RequestParam(required = false) String sort,

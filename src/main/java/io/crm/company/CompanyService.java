@@ -26,7 +26,10 @@ import org.springframework.stereotype.Service;
 public class CompanyService extends RecordService<CompanyService.CompanyFilter> {
 
     public static final Map<String, String> SORTS = sortsBy("name", CompanySchema.NAME_KEY);
-    /** List filter to stored field; each has one index per sort, so a request may use one of them (plus q). */
+    /**
+     * List filter to stored field; each has one index per sort. Both at once are ANDed: one leads the index walk,
+     * the other (and q) is a residual filter on it.
+     */
     public static final Map<String, String> FILTERS = Map.of(
             "tag", "tags",
             "domain", "domain");
@@ -81,10 +84,6 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
 
         @Override
         public Bson toBson() {
-            if (RecordFilter.given(tag) && RecordFilter.given(domain)) {
-                throw new RecordException.BadQuery("use one of the filters tag, domain per request "
-                        + "(q combines with either)");
-            }
             // q: over name and domain
             List<Bson> and = RecordFilter.archivedAndText(archived, q);
             if (RecordFilter.given(tag)) {

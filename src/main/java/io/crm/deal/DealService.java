@@ -37,7 +37,10 @@ import org.springframework.stereotype.Service;
 public class DealService extends RecordService<DealService.DealFilter> {
 
     public static final Map<String, String> SORTS = sortsBy("title", DealSchema.TITLE_KEY);
-    /** List filter to stored field; each has one index per sort, so one of them leads a list (the rest residual). */
+    /**
+     * List filter to stored field; each has one index per sort. Several at once are ANDed: one of them leads the
+     * index walk, the others (and q) are residual filters on it.
+     */
     public static final Map<String, String> FILTERS = Map.of(
             "stage", "stage",
             "companyId", "companyId",

@@ -92,6 +92,9 @@ public class WebSecurity {
     }
 
     /** What only a password or a browser session may change: API tokens and the password itself. */
+    /** The record searches ({@code POST /api/v1/<type>/search}): reads, allowed with the read scope. */
+    private static final PathSet SEARCHES = PathSet.of("/api/v1/contacts/search", "/api/v1/companies/search",
+            "/api/v1/deals/search", "/api/v1/activities/search");
     private static final PathSet CREDENTIALS = PathSet.of("/api/v1/auth/tokens", "/api/v1/auth/password",
             "/account/password", "/account/mfa", "/account/mfa/**");
     /** Signed in, and not with an API token. */
@@ -166,6 +169,9 @@ public class WebSecurity {
                         .access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
                         .requestMatchers(request -> !isSafe(request) && Paths.NOTIFICATIONS.matches(request))
                         .access(ScopeRules.require(Role.VIEWER, Scope.WRITE))
+                        // a search is a read sent as a POST (its body is the query): like a list
+                        .requestMatchers(request -> HttpMethod.POST.matches(request.getMethod())
+                                && SEARCHES.matches(request)).access(ScopeRules.require(Role.VIEWER, Scope.READ))
                         .requestMatchers(HttpMethod.GET).access(ScopeRules.require(Role.VIEWER, Scope.READ))
                         .requestMatchers(HttpMethod.HEAD).access(ScopeRules.require(Role.VIEWER, Scope.READ))
                         .anyRequest().access(ScopeRules.require(Role.MEMBER, Scope.WRITE)));

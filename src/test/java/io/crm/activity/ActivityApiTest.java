@@ -117,9 +117,11 @@ class ActivityApiTest extends RecordApiContract {
         assertThat(ids(http.get(ACTIVITIES + "?q=discounts"))).containsExactly(call);
         assertThat(ids(http.get(ACTIVITIES + "?type=call&q=pricing"))).containsExactly(call);
         assertThat(ids(http.get(ACTIVITIES + "?dealId=" + deal + "&sort=updatedAt"))).containsExactly(doneTask, call);
-        // each filter has its own indexes; combining two would need one per combination
-        assertProblem(http.get(ACTIVITIES + "?type=call&contactId=" + contact), 400);
-        assertProblem(http.get(ACTIVITIES + "?type=task&open=true"), 400);
+        // several filters at once are ANDed (one leads the index walk, the others are residual)
+        assertThat(ids(http.get(ACTIVITIES + "?type=call&contactId=" + contact))).containsExactly(call);
+        assertThat(ids(http.get(ACTIVITIES + "?type=task&open=true"))).containsExactly(openTask);
+        assertThat(ids(http.get(ACTIVITIES + "?companyId=" + company + "&open=true"))).containsExactly(openTask);
+        assertThat(ids(http.get(ACTIVITIES + "?contactId=" + contact + "&open=true"))).isEmpty();
 
         http.patch(ACTIVITIES + "/" + openTask, Map.of("completedAt", "2026-02-01T10:00:00Z"));
         assertThat(ids(http.get(ACTIVITIES + "?open=true"))).isEmpty();

@@ -226,6 +226,7 @@ class DealApiTest extends RecordApiContract {
         // several filters at once: all of them apply (the first one's index leads, the others are residual)
         assertThat(ids(http.get(DEALS + "?contactId=" + ann + "&companyId=" + acme))).containsExactly(a);
         assertThat(ids(http.get(DEALS + "?stage=won&companyId=" + acme))).containsExactly(b);
+        assertThat(ids(http.get(DEALS + "?stage=lead&contactId=" + ann + "&sort=title"))).containsExactly(a, c);
         assertThat(ids(http.get(DEALS + "?stage=won&contactId=" + ann))).isEmpty();
         assertThat(ids(http.get(DEALS + "?q=ALP"))).containsExactly(a);
         assertProblem(http.get(DEALS + "?stage=signed"), 400);

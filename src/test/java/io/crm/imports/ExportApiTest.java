@@ -121,7 +121,7 @@ class ExportApiTest extends ApiTest {
         assertThat(viewer.get("/api/v1/contacts/export").status()).isEqualTo(200);
         assertThat(http.anonymous().get("/api/v1/contacts/export").status()).isEqualTo(401);
         for (String bad : List.of("/api/v1/contacts/export?sort=email", "/api/v1/contacts/export?companyId=x",
-                "/api/v1/deals/export?stage=nope", "/api/v1/companies/export?tag=a&domain=b",
+                "/api/v1/deals/export?stage=nope", "/api/v1/companies/export?tag=a&sort=email",
                 "/api/v1/activities/export?open=maybe")) {
             Http.Response response = http.get(bad);
             assertThat(response.status()).as(bad).isEqualTo(400);

@@ -33,7 +33,8 @@ import com.mongodb.MongoClientSettings;
  *   {"$elemMatch": {"k": "region", "v": "emea"}}}} is equality on {@code _crm.props.k} and {@code _crm.props.v};</li>
  *   <li>point lookups are allowed: every key of {@code _id} or of a declared unique index bound by equality;</li>
  *   <li>a filter with no equality and no sort must at least range-scan an index's leading key;</li>
- *   <li>a top-level {@code $or} without sort may instead be served branch by branch (an OR plan);</li>
+ *   <li>a top-level {@code $or} may instead be served branch by branch (an OR plan; with a sort, each branch in the
+ *   sort's order by the rules above, as a search with several filter groups);</li>
  *   <li>a {@code find} with an empty filter and no sort reads the whole collection on purpose (an export: its cost
  *   is its output) and is allowed; counting or aggregating over an empty {@code $match} is not (it scans the
  *   collection to answer one number: use {@code estimatedDocumentCount}, i.e. the {@code count} command without a
@@ -208,10 +209,18 @@ public final class IndexCoverage {
                 return true;
             }
         }
-        // an OR plan: without a sort, each branch of a top-level $or may use its own index
-        if (shape.sort.isEmpty() && filter.containsKey("$or") && filter.get("$or").isArray()) {
-            BsonDocument rest = filter.clone();
-            rest.remove("$or");
+        // an OR plan: each branch of a top-level $or may use its own index; with a sort, each branch is walked in
+        // the sort's order and the walks merged (MongoDB's SORT_MERGE), or its matches sorted (a selective lead)
+        if (filter.containsKey("$or") && filter.get("$or").isArray()) {
+            // a copy, not clone(): the recorded command may be an immutable RawBsonDocument
+            BsonDocument rest = new BsonDocument();
+            filter.forEach((key, value) -> {
+                if (!key.equals("$or")) {
+                    rest.put(key, value);
+                }
+            });
+            BsonDocument sort = new BsonDocument();
+            shape.sort.forEach(key -> sort.put(key.field(), new org.bson.BsonInt32(key.direction())));
             for (BsonValue branch : filter.getArray("$or")) {
                 if (!branch.isDocument()) {
                     return false;
@@ -219,7 +228,7 @@ public final class IndexCoverage {
                 BsonDocument combined = new BsonDocument("$and", new BsonArray(List.of(rest, branch.asDocument())));
                 Shape branchShape;
                 try {
-                    branchShape = Shape.of(combined, new BsonDocument());
+                    branchShape = Shape.of(combined, sort);
                 } catch (IllegalArgumentException e) {
                     return false;
                 }

@@ -155,6 +155,15 @@ class IndexCoverageTest {
         assertThat(check("""
                 {"find": "persons", "filter": {"$or": [{"_id": {"$oid": "65a000000000000000000001"}},
                  {"name": "Ann"}]}}""")).hasSize(1);
+        // with a sort (a search's filter groups): every branch walks its own index in that order
+        assertThat(check("""
+                {"find": "persons", "filter": {"$or": [{"$and": [{"_crm.archived": false}, {"tags": "vip"}]},
+                 {"$and": [{"_crm.archived": false}, {"_crm.props": {"$elemMatch": {"k": "tier", "v": "gold"}}}]}]},
+                 "sort": {"_crm.createdAt": -1, "_id": -1}, "limit": 21}""")).isEmpty();
+        assertThat(check("""
+                {"find": "persons", "filter": {"$or": [{"$and": [{"_crm.archived": false}, {"tags": "vip"}]},
+                 {"$and": [{"_crm.archived": false}, {"phone": "123"}]}]},
+                 "sort": {"_crm.createdAt": -1, "_id": -1}, "limit": 21}""")).hasSize(1);
     }
 
     @Test

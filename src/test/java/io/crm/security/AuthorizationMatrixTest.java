@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class AuthorizationMatrixTest extends ApiTest {
 
-    /** Who may call an endpoint; CREDENTIALS: a password or a browser session, never a token. */
-    enum Access { PUBLIC, SIGNED_IN, VIEWER, MEMBER, ADMIN, CREDENTIALS }
+    /**
+     * Who may call an endpoint; CREDENTIALS: a password or a browser session, never a token; READER: any role with
+     * the read scope whatever the method (a search: a read sent as a POST).
+     */
+    enum Access { PUBLIC, SIGNED_IN, VIEWER, READER, MEMBER, ADMIN, CREDENTIALS }
 
     /** A caller: bad credentials (no role), or a token of a user with this role holding these scopes. */
     record Caller(String name, Role role, Set<Scope> scopes) {
@@ -249,6 +252,7 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Resource("activities", activity, Map.of("type", "call", "subject", "Hi", "contactId", contact)))) {
             String base = "/api/v1/" + r.path();
             endpoints.add(new Endpoint(Access.VIEWER, "GET", base, null));
+            endpoints.add(new Endpoint(Access.READER, "POST", base + "/search", Map.of("limit", 5)));
             endpoints.add(new Endpoint(Access.VIEWER, "GET", base + "/" + r.id(), null));
             endpoints.add(new Endpoint(Access.MEMBER, "POST", base, r.body()));
             endpoints.add(new Endpoint(Access.MEMBER, "PATCH", base + "/" + r.id(), Map.of()));
@@ -322,14 +326,15 @@ class AuthorizationMatrixTest extends ApiTest {
                     ? null : "401 without a Bearer challenge";
         }
         boolean roleAllows = switch (access) {
-            case PUBLIC, SIGNED_IN, VIEWER -> true;
+            case PUBLIC, SIGNED_IN, VIEWER, READER -> true;
             case MEMBER -> caller.role() != Role.VIEWER;
             case ADMIN -> caller.role() == Role.ADMIN;
             case CREDENTIALS -> false;
         };
         // what the scopes must hold: the admin surface admin, any other write write, a read read
         Scope needed = access == Access.ADMIN ? Scope.ADMIN
-                : endpoint.method().equals("GET") || endpoint.method().equals("HEAD") ? Scope.READ : Scope.WRITE;
+                : endpoint.method().equals("GET") || endpoint.method().equals("HEAD") || access == Access.READER
+                ? Scope.READ : Scope.WRITE;
         boolean allowed = roleAllows && caller.scopes().contains(needed);
         if (!allowed && roleAllows && status == 403 && !response.body().contains("\"missingScope\":\""
                 + needed.value() + "\"")) {

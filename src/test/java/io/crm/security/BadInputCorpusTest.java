@@ -224,11 +224,23 @@ class BadInputCorpusTest extends ApiTest {
                 attacks.add(new Attack("GET", base + query, null, null));
             }
         }
+        // several filters combine (AND); a bad one among them is still refused
         for (String query : List.of("stage=nowhere", "stage=won&companyId=zzz", "contactId=zzz")) {
             attacks.add(new Attack("GET", "/api/v1/deals?" + query, null, null));
         }
-        for (String query : List.of("type=party", "open=perhaps", "type=note&dealId=" + deal)) {
+        for (String query : List.of("type=party", "open=perhaps", "type=note&dealId=zzz")) {
             attacks.add(new Attack("GET", "/api/v1/activities?" + query, null, null));
+        }
+        // searches: operators and paths smuggled in as property names or values, hostile shapes
+        for (String body : List.of(
+                "{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"$where\",\"operator\":\"EQ\",\"value\":\"1\"}]}]}",
+                "{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"_crm.version\",\"operator\":\"GT\",\"value\":0}]}]}",
+                "{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"title\",\"operator\":\"EQ\",\"value\":{\"$ne\":null}}]}]}",
+                "{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"title\",\"operator\":\"$regex\",\"value\":\".*\"}]}]}",
+                "{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"stage\",\"operator\":\"IN\",\"values\":[{\"$gt\":\"\"}]}]}]}",
+                "{\"filterGroups\":{\"filters\":[]}}", "{\"sorts\":[{\"propertyName\":\"$natural\"}]}",
+                "{\"limit\":99999999999999999999}", "{\"after\":\"eyJ2IjoiJGd0In0\"}", "[]", "\"x\"")) {
+            attacks.add(new Attack("POST", "/api/v1/deals/search", JSON, body));
         }
         for (String query : List.of("page=0", "page=-1", "page=x", "limit=0", "limit=x", "id=zzz",
                 "id=" + new ObjectId(), "page=99999999999999999999")) {

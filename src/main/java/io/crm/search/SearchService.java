@@ -1,0 +1,76 @@
+package io.crm.search;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.CountOptions;
+import com.mongodb.client.model.IndexModel;
+import io.crm.deal.DealService;
+import io.crm.platform.web.LimitsProperties;
+import io.crm.property.CustomProperties;
+import io.crm.property.CustomProperty;
+import io.crm.store.CollectionIndexes;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Service;
+
+/** Compound search over contacts, companies, deals and activities: parse, plan against the declared indexes, run. */
+@Service
+public class SearchService {
+
+    private final MongoTemplate mongo;
+    private final CustomProperties customProperties;
+    private final Map<String, SearchSchemas.ObjectSchema> schemas;
+    private final Map<String, IndexCatalog> catalogs = new HashMap<>();
+    private final int maxPageSize;
+    private final long maxMillis;
+    private final SearchExecutor executor;
+
+    public SearchService(MongoTemplate mongo, CustomProperties customProperties, DealService deals,
+                         LimitsProperties limits, SearchProperties properties, List<CollectionIndexes> declared) {
+        this.mongo = mongo;
+        this.customProperties = customProperties;
+        this.schemas = SearchSchemas.all(() -> deals.pipelines().all().stream()
+                .flatMap(pipeline -> pipeline.stages().stream()).distinct().toList());
+        this.maxPageSize = limits.maxPageSize();
+        this.maxMillis = properties.maxTime().toMillis();
+        this.executor = new SearchExecutor(maxMillis);
+        for (SearchSchemas.ObjectSchema schema : schemas.values()) {
+            List<IndexModel> models = new ArrayList<>();
+            declared.stream().filter(d -> d.collection().equals(schema.collection()))
+                    .forEach(d -> models.addAll(d.indexes()));
+            catalogs.put(schema.objectType(), IndexCatalog.of(models));
+        }
+    }
+
+    /**
+     * One page of the records of {@code objectType} (contacts, companies, deals, activities) the body selects;
+     * {@code me} is the caller's user id.
+     */
+    public Map<String, Object> search(String objectType, Map<String, Object> body, String me) {
+        SearchSchemas.ObjectSchema schema = schemas.get(objectType);
+        List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
+        SearchRequest request = new SearchParser(schema.with(custom), schema.sorts(), maxPageSize, me).parse(body);
+        SearchPlanner.Plan plan = new SearchPlanner(catalogs.get(objectType)).plan(request);
+        MongoCollection<Document> collection = mongo.getCollection(schema.collection());
+        return executor.run(plan, request, new SearchExecutor.Queries() {
+            @Override
+            public List<Document> find(Bson filter, Bson sort, int limit) {
+                return collection.find(filter).sort(sort).limit(limit).maxTime(maxMillis, TimeUnit.MILLISECONDS)
+                        .into(new ArrayList<>(limit));
+            }
+
+            @Override
+            public long count(Bson filter, int limit) {
+                return collection.countDocuments(filter,
+                        new CountOptions().limit(limit).maxTime(maxMillis, TimeUnit.MILLISECONDS));
+            }
+        }, schema.toJson());
+    }
+}
