@@ -25,6 +25,7 @@ import org.springframework.stereotype.Service;
 public class SearchService {
 
     private final MongoTemplate mongo;
+    private final Map<String, io.crm.record.RecordService<?>> services;
     private final CustomProperties customProperties;
     private final Map<String, SearchSchemas.ObjectSchema> schemas;
     private final Map<String, IndexCatalog> catalogs = new HashMap<>();
@@ -33,8 +34,13 @@ public class SearchService {
     private final SearchExecutor executor;
 
     public SearchService(MongoTemplate mongo, CustomProperties customProperties, DealService deals,
+                         io.crm.contact.ContactService contacts, io.crm.company.CompanyService companies,
+                         io.crm.activity.ActivityService activities,
                          LimitsProperties limits, SearchProperties properties, List<CollectionIndexes> declared) {
         this.mongo = mongo;
+        // items are the records exactly as GET shows them, custom values included
+        this.services = Map.of("contacts", contacts, "companies", companies, "deals", deals,
+                "activities", activities);
         this.customProperties = customProperties;
         this.schemas = SearchSchemas.all(() -> deals.pipelines().all().stream()
                 .flatMap(pipeline -> pipeline.stages().stream()).distinct().toList());
@@ -47,6 +53,38 @@ public class SearchService {
                     .forEach(d -> models.addAll(d.indexes()));
             catalogs.put(schema.objectType(), IndexCatalog.of(models));
         }
+    }
+
+    /**
+     * The problems of a search body for an object type, as a search with it would report them (empty: valid), for a
+     * body kept to run later (a saved view); {@code me} stands for the caller's id.
+     */
+    public List<io.crm.record.FieldError> problems(String objectType, Map<String, Object> body, String me) {
+        SearchSchemas.ObjectSchema schema = schemas.get(objectType);
+        List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
+        try {
+            new SearchParser(schema.with(custom), schema.sorts(), maxPageSize, me).parse(body);
+            return List.of();
+        } catch (io.crm.record.RecordException.Invalid invalid) {
+            return invalid.errors();
+        }
+    }
+
+    /** The sorts of an object type's searches, both ways ("name", "-name", ...). */
+    public List<String> sortNames(String objectType) {
+        List<String> names = new ArrayList<>();
+        for (String sort : new java.util.TreeSet<>(schemas.get(objectType).sorts().keySet())) {
+            names.add("-" + sort);
+            names.add(sort);
+        }
+        return names;
+    }
+
+    /** The properties of an object type a list may show or filter on: built-in ones and the live custom ones. */
+    public java.util.Set<String> propertyNames(String objectType) {
+        SearchSchemas.ObjectSchema schema = schemas.get(objectType);
+        List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
+        return schema.with(custom).keySet();
     }
 
     /**
@@ -71,6 +109,6 @@ public class SearchService {
                 return collection.countDocuments(filter,
                         new CountOptions().limit(limit).maxTime(maxMillis, TimeUnit.MILLISECONDS));
             }
-        }, schema.toJson());
+        }, stored -> services.get(objectType).toJson(stored, schema.toJson()));
     }
 }

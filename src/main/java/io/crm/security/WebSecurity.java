@@ -169,6 +169,9 @@ public class WebSecurity {
                         .access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
                         .requestMatchers(request -> !isSafe(request) && Paths.NOTIFICATIONS.matches(request))
                         .access(ScopeRules.require(Role.VIEWER, Scope.WRITE))
+                        // a viewer keeps private saved views (a token: with the write scope)
+                        .requestMatchers(request -> !isSafe(request) && Paths.VIEWS.matches(request))
+                        .access(ScopeRules.require(Role.VIEWER, Scope.WRITE))
                         // a search is a read sent as a POST (its body is the query): like a list
                         .requestMatchers(request -> HttpMethod.POST.matches(request.getMethod())
                                 && SEARCHES.matches(request)).access(ScopeRules.require(Role.VIEWER, Scope.READ))
@@ -239,6 +242,9 @@ public class WebSecurity {
                     auth.requestMatchers(request -> isWrite(request) && Paths.ACCOUNT.matches(request))
                             .access(ScopeRules.require(Scope.WRITE));
                     auth.requestMatchers(Paths.ACCOUNT::matches).access(ScopeRules.require(Scope.READ));
+                    // saved views are a user's own settings: a viewer keeps private ones (SavedViews decides sharing)
+                    auth.requestMatchers(request -> isWrite(request) && Paths.UI_VIEWS.matches(request))
+                            .access(ScopeRules.require(Role.VIEWER, Scope.WRITE));
                     auth.requestMatchers(WebSecurity::isWrite).access(ScopeRules.require(Role.MEMBER, Scope.WRITE));
                     // a token (they work on the web UI's paths too) reads with read
                     auth.anyRequest().access(ScopeRules.require(Scope.READ));

@@ -43,8 +43,11 @@ public class SavedViews {
         boolean isColumn(String objectType, String column);
     }
 
-    /** Who is asking: their user id, and whether they are an admin (who may change any shared view). */
-    public record Caller(String userId, boolean admin) {
+    /**
+     * Who is asking: their user id, whether they may share a view (members and admins; a viewer keeps private views)
+     * and whether they are an admin (who may change any shared view).
+     */
+    public record Caller(String userId, boolean canShare, boolean admin) {
     }
 
     private final MongoCollection<Document> views;
@@ -83,6 +86,7 @@ public class SavedViews {
 
     public Map<String, Object> create(Caller caller, Map<String, Object> body) {
         Document view = validate(body, null);
+        checkSharing(caller, view);
         if (views.countDocuments(Filters.eq("ownerId", caller.userId())) >= MAX_PER_OWNER) {
             throw new RecordException.Conflict("You have " + MAX_PER_OWNER + " saved views, the most allowed; "
                     + "delete one first");
@@ -112,6 +116,7 @@ public class SavedViews {
             }
         });
         Document next = validate(merged, patch.keySet());
+        checkSharing(caller, next);
         next.put("_id", current.getObjectId("_id"));
         next.put("ownerId", current.getString("ownerId"));
         next.put("createdAt", current.get("createdAt"));
@@ -130,6 +135,12 @@ public class SavedViews {
     public void delete(Caller caller, String id) {
         Document current = changeable(caller, id);
         views.deleteOne(Filters.eq("_id", current.getObjectId("_id")));
+    }
+
+    private static void checkSharing(Caller caller, Document view) {
+        if (Boolean.TRUE.equals(view.getBoolean("shared")) && !caller.canShare()) {
+            throw new RecordException.Forbidden("A viewer keeps private views; a member or an admin may share one");
+        }
     }
 
     private Document visible(Caller caller, String id) {

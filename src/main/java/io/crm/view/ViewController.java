@@ -66,6 +66,6 @@ public class ViewController {
 
     private static SavedViews.Caller caller() {
         CrmUser user = CurrentUser.get();
-        return new SavedViews.Caller(user.id(), user.role() == Role.ADMIN);
+        return new SavedViews.Caller(user.id(), user.role() != Role.VIEWER, user.role() == Role.ADMIN);
     }
 }

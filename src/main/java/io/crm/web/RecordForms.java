@@ -61,9 +61,23 @@ public final class RecordForms {
         this.view = view;
     }
 
+    private CustomFormFields custom;
+    private String customType;
+
+    /** The record has custom properties of this object type: the forms show them and send them. */
+    public RecordForms withCustomFields(CustomFormFields customFields, String objectType) {
+        this.custom = customFields;
+        this.customType = objectType;
+        return this;
+    }
+
     /** The create body the form gives (pages may add to it before {@link #create}). */
     public Map<String, Object> body(MultiValueMap<String, String> form) {
-        return Forms.body(form, fields, false);
+        Map<String, Object> body = Forms.body(form, fields, false);
+        if (custom != null) {
+            custom.addTo(body, customType, form, false);
+        }
+        return body;
     }
 
     public String create(Map<String, Object> body, MultiValueMap<String, String> form, Model model,
@@ -83,7 +97,11 @@ public final class RecordForms {
         Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
         values.put("id", id);
         try {
-            service.update(id, Forms.body(form, fields, true), Forms.version(form));
+            Map<String, Object> body = Forms.body(form, fields, true);
+            if (custom != null) {
+                custom.addTo(body, customType, form, true);
+            }
+            service.update(id, body, Forms.version(form));
             redirect.addFlashAttribute("notice", label + " saved.");
             return "redirect:" + path + "/" + id;
         } catch (RecordException e) {
@@ -109,9 +127,10 @@ public final class RecordForms {
             response.setStatus(400);
             return view.render(model, values, Forms.errors(invalid), null);
         }
-        if (e instanceof RecordException.Duplicate duplicate && uniqueField != null) {
+        if (e instanceof RecordException.Duplicate duplicate && (duplicate.field() != null || uniqueField != null)) {
             response.setStatus(409);
-            return view.render(model, values, Map.of(uniqueField, duplicate.getMessage()), null);
+            return view.render(model, values, Map.of(duplicate.field() != null ? duplicate.field() : uniqueField,
+                    duplicate.getMessage()), null);
         }
         if (e instanceof RecordException.StaleVersion) {
             response.setStatus(409);

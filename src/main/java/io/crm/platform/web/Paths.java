@@ -33,6 +33,12 @@ public final class Paths {
     public static final PathSet UI_ADMIN = PathSet.of("/admin", "/admin/**");
     /** The signed-in user's own account pages (the password). */
     public static final PathSet ACCOUNT = PathSet.of("/account", "/account/**");
+    /** A user's saved views: any role may keep private ones (SavedViews decides who may share or change one). */
+    public static final PathSet VIEWS = PathSet.of("/api/v1/views", "/api/v1/views/**");
+    /** The web UI's saved views (SearchPages): any role keeps private ones, as through the API. */
+    public static final PathSet UI_VIEWS = PathSet.of("/contacts/search/views", "/contacts/search/views/**",
+            "/companies/search/views", "/companies/search/views/**", "/deals/search/views", "/deals/search/views/**",
+            "/activities/search/views", "/activities/search/views/**");
     /** A user's own notifications: any role may mark theirs read. */
     public static final PathSet NOTIFICATIONS = PathSet.of("/api/v1/notifications", "/api/v1/notifications/**");
     /** Custom property definitions: every role reads them (forms need them), only admins change them. */

@@ -44,13 +44,17 @@ public class CompanyPages {
 
     private final RecordForms forms;
 
+    private final io.crm.web.CustomFormFields customFields;
+
     public CompanyPages(CompanyService companies, ContactService contacts, DealService deals,
-                        TimelineService timeline) {
+                        TimelineService timeline, io.crm.web.CustomFormFields customFields) {
+        this.customFields = customFields;
         this.companies = companies;
         this.contacts = contacts;
         this.deals = deals;
         this.timeline = timeline;
-        this.forms = new RecordForms(companies, "Company", "/companies", FIELDS, "domain", "Company archived. You find it under \"Archived\" to restore it.", this::form);
+        this.forms = new RecordForms(companies, "Company", "/companies", FIELDS, "domain", "Company archived. You find it under \"Archived\" to restore it.", this::form)
+                .withCustomFields(customFields, "companies");
     }
 
     @GetMapping("/companies")
@@ -93,7 +97,7 @@ public class CompanyPages {
 
     @GetMapping("/companies/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
-        Map<String, Object> values = new LinkedHashMap<>(CompanySchema.toJson(companies.get(id)));
+        Map<String, Object> values = new LinkedHashMap<>(companies.toJson(companies.get(id), CompanySchema::toJson));
         values.put("tags", Forms.tagText(values.get("tags")));
         return form(model, values, Map.of(), null);
     }
@@ -122,6 +126,7 @@ public class CompanyPages {
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
         RecordForms.formModel(model, values, errors, conflict);
+        model.addAttribute("customFields", customFields.fields("companies", values));
         return "companies/form";
     }
 

@@ -49,13 +49,17 @@ public class ContactPages {
 
     private final RecordForms forms;
 
+    private final io.crm.web.CustomFormFields customFields;
+
     public ContactPages(ContactService contacts, CompanyService companies, DealService deals,
-                        TimelineService timeline) {
+                        TimelineService timeline, io.crm.web.CustomFormFields customFields) {
+        this.customFields = customFields;
         this.contacts = contacts;
         this.companies = companies;
         this.deals = deals;
         this.timeline = timeline;
-        this.forms = new RecordForms(contacts, "Contact", "/contacts", FIELDS, "email", "Contact archived. You find it under \"Archived\" to restore it.", this::form);
+        this.forms = new RecordForms(contacts, "Contact", "/contacts", FIELDS, "email", "Contact archived. You find it under \"Archived\" to restore it.", this::form)
+                .withCustomFields(customFields, "contacts");
     }
 
     /**
@@ -114,7 +118,7 @@ public class ContactPages {
 
     @GetMapping("/contacts/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
-        Map<String, Object> values = new LinkedHashMap<>(ContactSchema.toJson(contacts.get(id)));
+        Map<String, Object> values = new LinkedHashMap<>(contacts.toJson(contacts.get(id), ContactSchema::toJson));
         values.put("tags", Forms.tagText(values.get("tags")));
         return form(model, values, Map.of(), null);
     }
@@ -183,6 +187,7 @@ public class ContactPages {
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
         RecordForms.formModel(model, values, errors, conflict);
         model.addAttribute("companies", CompanyPages.options(companies));
+        model.addAttribute("customFields", customFields.fields("contacts", values));
         return "contacts/form";
     }
 

@@ -49,13 +49,17 @@ public class DealPages {
 
     private final RecordForms forms;
 
+    private final io.crm.web.CustomFormFields customFields;
+
     public DealPages(DealService deals, CompanyService companies, ContactService contacts,
-                     TimelineService timeline) {
+                     TimelineService timeline, io.crm.web.CustomFormFields customFields) {
+        this.customFields = customFields;
         this.deals = deals;
         this.companies = companies;
         this.contacts = contacts;
         this.timeline = timeline;
-        this.forms = new RecordForms(deals, "Deal", "/deals", FIELDS, null, "Deal archived.", this::form);
+        this.forms = new RecordForms(deals, "Deal", "/deals", FIELDS, null, "Deal archived.", this::form)
+                .withCustomFields(customFields, "deals");
     }
 
     @GetMapping("/deals")
@@ -174,7 +178,7 @@ public class DealPages {
 
     @GetMapping("/deals/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
-        return form(model, new LinkedHashMap<>(DealSchema.toJson(deals.get(id))), Map.of(), null);
+        return form(model, new LinkedHashMap<>(deals.toJson(deals.get(id), DealSchema::toJson)), Map.of(), null);
     }
 
     @PostMapping("/deals")
@@ -224,6 +228,7 @@ public class DealPages {
         model.addAttribute("stages", pipeline.stages());
         model.addAttribute("pipelines", deals.pipelines().all().stream().map(deals.pipelines()::toJson).toList());
         model.addAttribute("lostReasons", deals.lostReasons());
+        model.addAttribute("customFields", customFields.fields("deals", values));
         model.addAttribute("companies", CompanyPages.options(companies));
         return "deals/form";
     }

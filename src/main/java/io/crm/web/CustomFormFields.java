@@ -1,0 +1,108 @@
+package io.crm.web;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.crm.property.CustomProperties;
+import io.crm.property.CustomProperty;
+import io.crm.property.PropertyType;
+
+import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * The custom properties in the record forms: one input per live property of the object type (named
+ * {@code custom.<name>}, so a refusal's field name, {@code custom.<name>}, marks it), and the form's values back into
+ * the {@code custom} object of the body, where the API's rules check them.
+ */
+@Component
+public class CustomFormFields {
+
+    private static final String PREFIX = "custom.";
+    /** Sent with every checkbox, so an unticked box (which sends nothing) still says false. */
+    private static final String SHOWN = "customShown";
+
+    private final CustomProperties properties;
+
+    public CustomFormFields(CustomProperties properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * The inputs of the form: {name, input, label, type, required, options [{value, label}], value (text) or values
+     * (multiselect)}, from the values being edited (their {@code custom} object, or what the form just sent).
+     */
+    public List<Map<String, Object>> fields(String objectType, Map<String, Object> values) {
+        List<Map<String, Object>> fields = new ArrayList<>();
+        Map<?, ?> stored = values.get("custom") instanceof Map<?, ?> m ? m : Map.of();
+        for (CustomProperty property : properties.active(objectType)) {
+            String input = PREFIX + property.name();
+            Object value = values.containsKey(input) ? values.get(input) : stored.get(property.name());
+            Map<String, Object> field = new LinkedHashMap<>();
+            field.put("name", property.name());
+            field.put("input", input);
+            field.put("id", "custom-" + property.name());
+            field.put("label", property.label() == null ? property.name() : property.label());
+            field.put("type", property.type() == null ? "text" : property.type().json());
+            field.put("required", property.required());
+            field.put("description", property.description());
+            field.put("options", property.options().stream()
+                    .sorted(java.util.Comparator.comparingInt(CustomProperty.Option::order))
+                    .map(o -> Map.of("value", o.value(), "label", o.label() == null ? o.value() : o.label()))
+                    .toList());
+            field.put("values", value instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+                    : value == null ? List.of() : List.of(String.valueOf(value)));
+            field.put("value", value == null || value instanceof List<?> ? "" : String.valueOf(value));
+            fields.add(field);
+        }
+        return fields;
+    }
+
+    /**
+     * Adds the form's custom values to a body: on create only those filled in; on an update every property the form
+     * showed (an emptied one is removed). Text stays text: the API converts it by the property's type.
+     */
+    public void addTo(Map<String, Object> body, String objectType, MultiValueMap<String, String> form, boolean patch) {
+        Map<String, Object> custom = new LinkedHashMap<>();
+        boolean shown = form.containsKey(SHOWN);
+        for (CustomProperty property : properties.active(objectType)) {
+            String input = PREFIX + property.name();
+            PropertyType type = property.type() == null ? PropertyType.TEXT : property.type();
+            if (type == PropertyType.BOOLEAN) {
+                if (shown) {
+                    boolean ticked = form.containsKey(input);
+                    if (ticked || patch) {
+                        custom.put(property.name(), ticked);
+                    }
+                }
+                continue;
+            }
+            if (!form.containsKey(input)) {
+                if (patch && shown && type == PropertyType.MULTISELECT) {
+                    custom.put(property.name(), null);
+                }
+                continue;
+            }
+            if (type == PropertyType.MULTISELECT) {
+                List<String> chosen = form.get(input).stream().filter(v -> v != null && !v.isBlank()).toList();
+                if (!chosen.isEmpty() || patch) {
+                    custom.put(property.name(), chosen.isEmpty() ? null : chosen);
+                }
+                continue;
+            }
+            String value = form.getFirst(input);
+            if (value == null || value.isBlank()) {
+                if (patch) {
+                    custom.put(property.name(), null);
+                }
+            } else {
+                custom.put(property.name(), value.strip());
+            }
+        }
+        if (!custom.isEmpty()) {
+            body.put("custom", custom);
+        }
+    }
+}
