@@ -42,6 +42,11 @@ public class PropertyDefinitions {
         return cache.get(objectType, store::all);
     }
 
+    /** Forgets every cached definition (a test's emptied database). */
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
     /** Forgets the cached definitions of an object type (after a change of one). */
     public void invalidate(String objectType) {
         cache.invalidate(objectType);

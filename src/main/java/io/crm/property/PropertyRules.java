@@ -169,8 +169,7 @@ final class PropertyRules {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "options[" + i + "]";
-            Object item = list.get(i) instanceof Document d ? new LinkedHashMap<>(d) : list.get(i);
-            if (!(item instanceof Map<?, ?> option)) {
+            if (!(list.get(i) instanceof Map<?, ?> option)) {
                 errors.add(new FieldError(at, "must be an object {value, label, order}"));
                 continue;
             }

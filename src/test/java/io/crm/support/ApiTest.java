@@ -48,6 +48,9 @@ public abstract class ApiTest {
     private IndexInitializer indexes;
 
     @Autowired
+    private io.crm.property.PropertyDefinitions propertyDefinitions;
+
+    @Autowired
     private io.crm.deal.Pipelines pipelines;
 
     @Autowired
@@ -100,6 +103,8 @@ public abstract class ApiTest {
         // them into this test's fresh database
         relayed();
         mongo.getDb().drop();
+        // cached custom property definitions belong to the dropped database (the test clock never expires them)
+        propertyDefinitions.invalidateAll();
         indexes.afterSingletonsInstantiated();
         // as at a start: the default pipeline exists, and no pipeline or property of the previous test is remembered
         pipelines.allFresh();
