@@ -54,9 +54,6 @@ public abstract class ApiTest {
     private io.crm.deal.Pipelines pipelines;
 
     @Autowired
-    private io.crm.property.PropertyDefinitions propertyDefinitions;
-
-    @Autowired
     protected UserService users;
 
     @Autowired
@@ -106,9 +103,8 @@ public abstract class ApiTest {
         // cached custom property definitions belong to the dropped database (the test clock never expires them)
         propertyDefinitions.invalidateAll();
         indexes.afterSingletonsInstantiated();
-        // as at a start: the default pipeline exists, and no pipeline or property of the previous test is remembered
+        // as at a start: the default pipeline exists, and no pipeline of the previous test is remembered
         pipelines.allFresh();
-        io.crm.property.CustomProperties.OBJECT_TYPES.forEach(propertyDefinitions::invalidate);
         admin = user(Role.ADMIN);
         http = new Http("http://127.0.0.1:" + port).withToken(token(admin));
         // the set-up's own events (the admin, its token) reach the consumers before the test begins
