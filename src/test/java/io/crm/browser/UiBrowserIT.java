@@ -171,6 +171,56 @@ class UiBrowserIT {
     }
 
     @Test
+    void createAPropertyFillItInAFormFilterTheListByItAndSaveTheView() throws Exception {
+        browser.signIn(Browser.ADMIN_EMAIL);
+        browser.open("/admin/properties?objectType=contacts");
+        browser.waitFor(By.id("property-name")).sendKeys("tier");
+        browser.driver.findElement(By.id("property-label")).sendKeys("Tier");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("property-type")))
+                .selectByValue("select");
+        browser.driver.findElement(By.id("property-options")).sendKeys("gold = Gold\nsilver = Silver");
+        browser.driver.findElement(By.id("add-property")).click();
+        assertThat(browser.waitFor(By.id("property-tier")).getText()).contains("tier", "Gold", "Silver");
+        browser.screenshot("admin-properties");
+
+        browser.signIn(member);
+        browser.open("/contacts/new");
+        browser.waitFor(By.id("name")).sendKeys("Gilda Gold");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("custom-tier")))
+                .selectByVisibleText("Gold");
+        browser.driver.findElement(By.cssSelector(".record-form button[type=submit]")).click();
+        browser.wait.until(ExpectedConditions.titleIs("Gilda Gold · CRM"));
+
+        browser.open("/contacts");
+        browser.waitFor(By.id("filters-and-views")).click();
+        new org.openqa.selenium.support.ui.Select(browser.waitFor(By.id("fp-new"))).selectByValue("custom.tier");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("fo-new"))).selectByValue("EQ");
+        browser.driver.findElement(By.id("fv-new")).sendKeys("gold");
+        browser.driver.findElement(By.cssSelector("#column-chooser summary")).click();
+        browser.waitFor(By.id("col-custom.tier")).click();
+        browser.driver.findElement(By.id("apply-filters")).click();
+        browser.wait.until(d -> d.findElement(By.id("search-total")).getText().equals("1 record"));
+        assertThat(browser.driver.findElement(By.id("search-results")).getText()).contains("Gilda Gold", "gold")
+                .doesNotContain("Ada Lovelace");
+
+        browser.driver.findElement(By.id("view-name")).sendKeys("Gold contacts");
+        browser.driver.findElement(By.id("view-shared")).click();
+        browser.driver.findElement(By.id("save-view-button")).click();
+        browser.wait.until(d -> d.getCurrentUrl().contains("view="));
+        assertThat(browser.waitFor(By.id("view-title")).getText()).isEqualTo("Gold contacts");
+        browser.screenshot("contacts-saved-view");
+        String link = browser.driver.getCurrentUrl();
+
+        // the view's link shows the viewer the same list
+        browser.signIn(viewer);
+        browser.driver.get(link);
+        browser.wait.until(d -> d.findElement(By.id("search-total")).getText().equals("1 record"));
+        assertThat(browser.driver.findElement(By.id("search-results")).getText()).contains("Gilda Gold");
+        assertThat(new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("view-switch")))
+                .getFirstSelectedOption().getText()).contains("Gold contacts");
+    }
+
+    @Test
     void switchPipelinesOnTheBoardAndLoseADealWithAReason() throws Exception {
         String renewals = browser.create("/api/v1/pipelines", Map.of("name", "Renewals", "stages", List.of(
                 Map.of("key", "due"), Map.of("key", "renewed", "outcome", "won"),
