@@ -299,7 +299,7 @@ req GET "/api/v1/deals/${deal_id}"
 check "GET deal" 200 ".id == \"${deal_id}\" and .currency == \"USD\""
 req PATCH "/api/v1/deals/${deal_id}" '{"stage":"won"}' application/merge-patch+json -- -H "If-Match: ${deal_etag}"
 check "PATCH deal to won with If-Match" 200 '.stage == "won" and .closedAt != null'
-req PATCH "/api/v1/deals/${deal_id}" '{"stage":"lost"}' application/merge-patch+json -- -H "If-Match: ${deal_etag}"
+req PATCH "/api/v1/deals/${deal_id}" '{"stage":"lost","lostReason":"Budget"}' application/merge-patch+json -- -H "If-Match: ${deal_etag}"
 check "PATCH deal with a stale If-Match is 412" 412 "$problem and .status == 412"
 req GET "/api/v1/deals?stage=won"
 check "list deals by stage" 200 "any(.items[]; .id == \"${deal_id}\")"

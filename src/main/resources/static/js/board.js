@@ -3,6 +3,13 @@
 // with the latest data and says so.
 (function () {
   'use strict';
+  // the pipeline switcher shows the chosen pipeline's board at once (for viewers too)
+  var switcher = document.getElementById('pipeline-switch');
+  if (switcher) {
+    switcher.addEventListener('change', function () {
+      switcher.form.submit();
+    });
+  }
   var board = document.getElementById('board');
   var status = document.getElementById('board-status');
   if (!board || board.dataset.canMove !== 'true') {
@@ -57,7 +64,38 @@
     }
   }
 
+  // A deal moved to a lost stage says why (the dialog: one of the configured reasons, or any text when none are
+  // configured). Resolves to '' for other stages, to the reason, or to null when the person cancels.
+  var dialog = document.getElementById('lost-dialog');
+
+  function lostReason(stage) {
+    var list = board.querySelector('.cards[data-stage="' + stage + '"]');
+    if (!list || list.dataset.lost !== 'true') {
+      return Promise.resolve('');
+    }
+    var field = document.getElementById('lost-reason');
+    field.value = field.tagName === 'SELECT' ? field.options[0].value : '';
+    return new Promise(function (resolve) {
+      dialog.addEventListener('close', function () {
+        resolve(dialog.returnValue === 'ok' && field.value.trim() ? field.value.trim() : null);
+      }, { once: true });
+      dialog.showModal();
+      field.focus();
+    });
+  }
+
   function move(card, stage, from) {
+    return lostReason(stage).then(function (reason) {
+      if (reason === null) {
+        placeCard(card, from);
+        say('Not moved: a lost deal needs a reason.', true);
+        return null;
+      }
+      return send(card, stage, from, reason);
+    });
+  }
+
+  function send(card, stage, from, reason) {
     var csrf = window.crmCsrf && window.crmCsrf();
     var headers = { 'Accept': 'application/json' };
     if (csrf) {
@@ -66,6 +104,9 @@
     var body = new URLSearchParams();
     body.set('stage', stage);
     body.set('version', card.dataset.version);
+    if (reason) {
+      body.set('lostReason', reason);
+    }
     card.setAttribute('aria-busy', 'true');
     return fetch('/deals/' + encodeURIComponent(card.dataset.id) + '/stage', {
       method: 'POST', headers: headers, body: body, credentials: 'same-origin'
@@ -81,7 +122,8 @@
       }
       if (response.status === 409) {
         // stale card: reload the board with the latest data and the conflict message
-        window.location.assign('/deals?conflict=' + encodeURIComponent(card.dataset.title));
+        window.location.assign('/deals?pipelineId=' + encodeURIComponent(board.dataset.pipeline) + '&conflict='
+          + encodeURIComponent(card.dataset.title));
         return null;
       }
       return response.json().catch(function () { return {}; }).then(function (json) {

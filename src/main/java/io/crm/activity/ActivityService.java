@@ -17,6 +17,7 @@ import io.crm.record.RecordMeta;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
+import io.crm.record.Schema;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.bson.conversions.Bson;
@@ -48,6 +49,11 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
         super(new RecordStore(mongo.getCollection(ActivitySchema.COLLECTION), "Activity", Map.of(), Set.of(),
                 context), SORTS);
         this.references = references;
+    }
+
+    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    public Schema schema() {
+        return ActivitySchema.SCHEMA;
     }
 
     @Override

@@ -42,6 +42,11 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
         this.schema = CompanySchema.schema(limits.maxTags());
     }
 
+    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    public Schema schema() {
+        return schema;
+    }
+
     @Override
     protected Document newRecord(Map<String, Object> body) {
         return CompanySchema.normalized(schema.create(body));

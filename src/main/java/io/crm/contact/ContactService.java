@@ -40,6 +40,11 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
         this.schema = ContactSchema.schema(limits.maxTags(), limits.maxAttributes());
     }
 
+    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    public Schema schema() {
+        return schema;
+    }
+
     @Override
     protected Document newRecord(Map<String, Object> body) {
         Document api = schema.create(body);

@@ -3,6 +3,10 @@ package io.crm.deal;
 import io.crm.record.Field;
 import io.crm.record.Fields;
 
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,5 +22,21 @@ public class DealConfiguration {
             throw new IllegalArgumentException("crm.deals.default-currency " + e.getMessage());
         }
         return new DealPipeline(properties.stages(), properties.closedStages());
+    }
+
+    /**
+     * Deals stored before pipelines existed get the default pipeline's id, once per start (idempotent, safe on every
+     * replica: it only sets a missing id; reads already treat a missing id as the default pipeline).
+     */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> dealPipelineMigration(Pipelines pipelines) {
+        return event -> {
+            pipelines.allFresh(); // seeds the default pipeline on the first start
+            long migrated = pipelines.migrateDeals();
+            if (migrated > 0) {
+                LoggerFactory.getLogger(DealConfiguration.class)
+                        .info("deals: {} deals stored before pipelines now belong to the default pipeline", migrated);
+            }
+        };
     }
 }

@@ -67,7 +67,7 @@ public class DealController {
     }
 
     @GetMapping
-    @Operation(summary = "List deals (cursor-paged; q and any of stage, companyId, contactId, ANDed; "
+    @Operation(summary = "List deals (cursor-paged; q plus any of stage, companyId, contactId, pipelineId; "
             + "sort title|createdAt|updatedAt)")
     public Map<String, Object> list(@RequestParam(required = false) String limit,
                                     @RequestParam(required = false) String cursor,
@@ -76,8 +76,9 @@ public class DealController {
                                     @RequestParam(required = false) String stage,
                                     @RequestParam(required = false) String companyId,
                                     @RequestParam(required = false) String contactId,
+                                    @RequestParam(required = false) String pipelineId,
                                     @RequestParam(defaultValue = "false") boolean archived) {
-        var filter = new DealService.DealFilter(archived, q, stage, companyId, contactId);
+        var filter = new DealService.DealFilter(archived, q, stage, companyId, contactId, pipelineId);
         return deals.list(filter, sort, limit, cursor);
     }
 }

@@ -29,9 +29,10 @@ public class DealIndexes {
                 RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS));
         indexes.add(EventsConfiguration.outboxIndex(DealSchema.COLLECTION));
         indexes.add(CustomProperties.valuesIndex("deals"));
-        // covers the pipeline fold: the totals are computed from the index alone
-        indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "stage", "currency", "amount"),
-                new IndexOptions().name("deals_pipeline")));
+        // covers the pipeline fold: the totals of one pipeline are computed from the index alone (the name is new
+        // because the keys changed when pipelines did: MongoDB refuses new keys under an existing index name)
+        indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "pipelineId", "stage", "currency",
+                "amount"), new IndexOptions().name("deals_pipeline_stage")));
         return new CollectionIndexes(DealSchema.COLLECTION, indexes);
     }
 

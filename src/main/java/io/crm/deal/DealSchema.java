@@ -19,19 +19,24 @@ public final class DealSchema {
     /** Set by the server from the stage; a client echoing it back is ignored, like the other server fields. */
     static final String CLOSED_AT = "closedAt";
 
-    private static final List<String> FIELDS = List.of("title", "amount", "currency", "stage", "companyId",
-            "contactIds", "expectedCloseDate", CLOSED_AT);
+    private static final List<String> FIELDS = List.of("title", "amount", "currency", "pipelineId", "stage",
+            "lostReason", "companyId", "contactIds", "expectedCloseDate", CLOSED_AT);
 
     private DealSchema() {
     }
 
-    /** The schema for a pipeline: stage must be one of its stages. Stage and currency get defaults on create. */
-    static Schema schema(DealPipeline pipeline) {
+    /**
+     * The deal fields. Pipeline, stage and currency get defaults on create; that the stage is one of the pipeline's
+     * and the lost reason rule are checked by {@link DealService}, which knows the pipelines.
+     */
+    static Schema schema() {
         return new Schema(List.of(
                 Field.required("title", Fields.text(1, 200)),
                 Field.optional("amount", Fields.money()),
                 Field.optional("currency", Fields.currency()),
-                Field.optional("stage", Fields.oneOf(pipeline.stages())),
+                Field.optional("pipelineId", Fields.objectId()),
+                Field.optional("stage", Fields.text(1, 50)),
+                Field.optional("lostReason", Fields.text(1, 200)),
                 Field.optional("companyId", Fields.objectId()),
                 Field.optional("contactIds", Fields.objectIds(MAX_CONTACTS)),
                 Field.optional("expectedCloseDate", Fields.date())));
@@ -48,6 +53,11 @@ public final class DealSchema {
     }
 
     public static Map<String, Object> toJson(Document stored) {
-        return RecordJson.toJson(stored, FIELDS, "contactIds");
+        Map<String, Object> json = RecordJson.toJson(stored, FIELDS, "contactIds");
+        if (json.get("pipelineId") == null) {
+            // stored before pipelines existed: the default pipeline's
+            json.put("pipelineId", Pipelines.DEFAULT_ID.toHexString());
+        }
+        return json;
     }
 }

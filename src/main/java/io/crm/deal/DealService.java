@@ -36,44 +36,63 @@ import org.springframework.stereotype.Service;
 public class DealService extends RecordService<DealService.DealFilter> {
 
     public static final Map<String, String> SORTS = sortsBy("title", DealSchema.TITLE_KEY);
-    /**
-     * List filter to stored field; each has one index per sort. Several at once are ANDed: one of them leads the
-     * index walk, the others (and q) are residual filters on it.
-     */
+    /** List filter to stored field; each has one index per sort, so one of them leads a list (the rest residual). */
     public static final Map<String, String> FILTERS = Map.of(
             "stage", "stage",
             "companyId", "companyId",
             "contactId", "contactIds");
 
     private final References references;
-    private final DealPipeline pipeline;
+    private final Pipelines pipelines;
     private final Schema schema;
     private final String defaultCurrency;
+    private final List<String> lostReasons;
     private final Clock clock;
 
-    public DealService(MongoTemplate mongo, References references, DealPipeline pipeline, DealProperties properties,
+    public DealService(MongoTemplate mongo, References references, Pipelines pipelines, DealProperties properties,
                        RecordContext context) {
         super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), context,
                 DealService::stageChanged), SORTS);
         this.references = references;
-        this.pipeline = pipeline;
-        this.schema = DealSchema.schema(pipeline);
+        this.pipelines = pipelines;
+        this.schema = DealSchema.schema();
         this.defaultCurrency = (String) Fields.currency().convert(properties.defaultCurrency());
+        this.lostReasons = properties.lostReasons() == null ? List.of() : properties.lostReasons().stream()
+                .map(String::strip).filter(r -> !r.isEmpty()).toList();
         this.clock = context.clock();
     }
 
+    public Pipelines pipelines() {
+        return pipelines;
+    }
+
+    /** The default pipeline (the one deals get when they name none). */
     public DealPipeline pipeline() {
-        return pipeline;
+        return pipelines.defaultPipeline();
+    }
+
+    /** The configured lost reasons ({@code crm.deals.lost-reasons}); empty: any text. */
+    public List<String> lostReasons() {
+        return lostReasons;
+    }
+
+    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    public Schema schema() {
+        return schema;
     }
 
     @Override
     protected Document newRecord(Map<String, Object> body) {
         Document deal = schema.create(withoutServerFields(body));
         deal.putIfAbsent("currency", defaultCurrency);
+        DealPipeline pipeline = pipeline(deal.get("pipelineId"));
+        deal.put("pipelineId", new ObjectId(pipeline.id()));
         deal.putIfAbsent("stage", pipeline.defaultStage());
+        pipeline = checkStage(pipeline, deal);
+        checkLostReason(pipeline, deal, body.get("lostReason") != null, true);
         checkCompany(deal);
         checkContacts(deal);
-        setClosedAt(deal, null, null);
+        setClosedAt(pipeline, deal, null, null);
         return deal;
     }
 
@@ -90,22 +109,40 @@ public class DealService extends RecordService<DealService.DealFilter> {
         return List.of(Map.entry("stage_changed", List.of(new Change("stage", from, to))));
     }
 
+    /**
+     * A merge patch; moving a deal to another pipeline ({@code pipelineId}) without naming a stage maps its stage
+     * ({@link DealPipeline#mapStage}); its stage history stays, as the history of the deal.
+     */
     @Override
     protected Document patched(Document current, Map<String, Object> patch) {
         Map<String, Object> input = withoutServerFields(patch);
-        for (String defaulted : List.of("stage", "currency")) {
+        for (String defaulted : List.of("stage", "currency", "pipelineId")) {
             if (input.containsKey(defaulted) && input.get(defaulted) == null) {
                 throw new RecordException.Invalid(defaulted, "cannot be removed");
             }
         }
         Document next = schema.patch(DealSchema.fields(current), input);
+        DealPipeline from = pipelines.of(current);
+        DealPipeline pipeline = input.containsKey("pipelineId") ? pipeline(next.get("pipelineId")) : from;
+        next.put("pipelineId", new ObjectId(pipeline.id()));
+        String currentStage = current.getString("stage");
+        if (!pipeline.id().equals(from.id()) && !input.containsKey("stage")) {
+            next.put("stage", pipeline.mapStage(currentStage,
+                    from.stage(currentStage).map(DealPipeline.Stage::outcome).orElse(null)));
+        }
+        boolean moved = !java.util.Objects.equals(next.getString("stage"), currentStage)
+                || !pipeline.id().equals(from.id());
+        if (moved) {
+            pipeline = checkStage(pipeline, next);
+        }
+        checkLostReason(pipeline, next, input.get("lostReason") != null, moved);
         if (input.containsKey("companyId")) {
             checkCompany(next);
         }
         if (input.containsKey("contactIds")) {
             checkContacts(next);
         }
-        setClosedAt(next, current.getString("stage"),
+        setClosedAt(pipeline, next, currentStage,
                 current.get(DealSchema.CLOSED_AT) instanceof Date d ? d.toInstant() : null);
         return next;
     }
@@ -117,25 +154,40 @@ public class DealService extends RecordService<DealService.DealFilter> {
 
     @Override
     public Page<Document> list(DealFilter filter, String sort, int limit, String cursor) {
-        if (RecordFilter.given(filter.stage()) && !pipeline.contains(filter.stage().strip())) {
-            throw new RecordException.BadQuery("stage must be one of " + String.join(", ", pipeline.stages()));
+        if (RecordFilter.given(filter.stage())) {
+            String stage = filter.stage().strip();
+            List<DealPipeline> candidates = RecordFilter.given(filter.pipelineId())
+                    ? List.of(pipelines.find(filter.pipelineId().strip()).orElseThrow(() ->
+                    new RecordException.BadQuery("pipelineId must be the id of a pipeline")))
+                    : pipelines.all();
+            if (candidates.stream().noneMatch(p -> pipelines.withStage(p, stage).contains(stage))) {
+                throw new RecordException.BadQuery("stage must be one of " + String.join(", ",
+                        candidates.stream().flatMap(p -> p.stages().stream()).distinct().toList()));
+            }
         }
         return super.list(filter, sort, limit, cursor);
     }
 
     /**
-     * Live deals per configured stage with exact amount sums per currency. A streamed fold over a covered index
-     * (deals_pipeline: archived, stage, currency, amount), so no document is read and memory stays flat.
+     * Live deals of a pipeline per stage with exact amount sums and weighted (amount x probability) sums per
+     * currency. A streamed fold over a covered index (deals_pipeline_stage: archived, pipelineId, stage, currency,
+     * amount), so no document is read and memory stays flat.
      */
-    public PipelineTotals pipelineTotals() {
+    public PipelineTotals pipelineTotals(DealPipeline pipeline) {
         PipelineTotals totals = new PipelineTotals(pipeline);
         store.collection()
-                .find(Filters.and(Filters.eq(RecordMeta.ARCHIVED, false), Filters.in("stage", pipeline.stages())))
+                .find(Filters.and(Filters.eq(RecordMeta.ARCHIVED, false), Pipelines.pipelineFilter(pipeline),
+                        Filters.in("stage", pipeline.stages())))
                 .projection(Projections.fields(Projections.include("stage", "currency", "amount"),
                         Projections.excludeId()))
                 .forEach(d -> totals.add(d.getString("stage"), d.getString("currency"),
                         d.get("amount") instanceof Decimal128 amount ? amount.bigDecimalValue() : null));
         return totals;
+    }
+
+    /** The default pipeline's totals. */
+    public PipelineTotals pipelineTotals() {
+        return pipelineTotals(pipeline());
     }
 
     /** Live deals of a company or a contact, as {_id, title}: whose stage changes belong to that timeline. */
@@ -147,7 +199,53 @@ public class DealService extends RecordService<DealService.DealFilter> {
         return titles;
     }
 
-    private void setClosedAt(Document deal, String from, Instant current) {
+    /** The pipeline a body names (null: the default one); an unknown id is a 400 on pipelineId. */
+    private DealPipeline pipeline(Object id) {
+        if (id == null) {
+            return pipeline();
+        }
+        return pipelines.find(((ObjectId) id).toHexString())
+                .orElseThrow(() -> new RecordException.Invalid("pipelineId", "must be the id of a pipeline"));
+    }
+
+    /** The stage must be one of the pipeline's (re-read once if this replica's copy lacks it); the pipeline used. */
+    private DealPipeline checkStage(DealPipeline pipeline, Document deal) {
+        String stage = deal.getString("stage");
+        DealPipeline fresh = pipelines.withStage(pipeline, stage);
+        if (!fresh.contains(stage)) {
+            throw new RecordException.Invalid("stage", "must be one of " + String.join(", ", fresh.stages())
+                    + " (the stages of the pipeline " + fresh.name() + ")");
+        }
+        return fresh;
+    }
+
+    /**
+     * A lost deal says why ({@code lostReason}, one of the configured reasons when there are some); a deal that is
+     * not lost has no lost reason (reopening a lost deal clears it, sending one for an open deal is an error). The
+     * reason is required when a deal {@code entering} the lost stage; deals lost before the rule keep working.
+     */
+    private void checkLostReason(DealPipeline pipeline, Document deal, boolean given, boolean entering) {
+        Object reason = deal.get("lostReason");
+        if (!pipeline.isLost(deal.getString("stage"))) {
+            if (given) {
+                throw new RecordException.Invalid("lostReason", "can only be set when the deal is in a lost stage");
+            }
+            deal.remove("lostReason");
+            return;
+        }
+        if (reason == null) {
+            if (!entering) {
+                return;
+            }
+            throw new RecordException.Invalid("lostReason", "is required when a deal is lost"
+                    + (lostReasons.isEmpty() ? "" : " (one of " + String.join(", ", lostReasons) + ")"));
+        }
+        if (!lostReasons.isEmpty() && !lostReasons.contains(reason)) {
+            throw new RecordException.Invalid("lostReason", "must be one of " + String.join(", ", lostReasons));
+        }
+    }
+
+    private void setClosedAt(DealPipeline pipeline, Document deal, String from, Instant current) {
         Instant closedAt = pipeline.closedAt(from, deal.getString("stage"), current, clock.instant());
         if (closedAt == null) {
             deal.remove(DealSchema.CLOSED_AT);
@@ -174,9 +272,13 @@ public class DealService extends RecordService<DealService.DealFilter> {
         return input;
     }
 
-    /** The list filters of the deals API. */
-    public record DealFilter(boolean archived, String q, String stage, String companyId, String contactId)
-            implements RecordFilter {
+    /** The list filters of the deals API; several at once are ANDed (the first given leads the index walk). */
+    public record DealFilter(boolean archived, String q, String stage, String companyId, String contactId,
+                             String pipelineId) implements RecordFilter {
+
+        public DealFilter(boolean archived, String q, String stage, String companyId, String contactId) {
+            this(archived, q, stage, companyId, contactId, null);
+        }
 
         @Override
         public Bson toBson() {
@@ -189,6 +291,12 @@ public class DealService extends RecordService<DealService.DealFilter> {
             }
             if (RecordFilter.given(contactId)) {
                 and.add(Filters.eq("contactIds", RecordFilter.recordId("contactId", contactId)));
+            }
+            if (RecordFilter.given(pipelineId)) {
+                ObjectId id = RecordFilter.recordId("pipelineId", pipelineId);
+                // deals stored before pipelines existed belong to the default one
+                and.add(Pipelines.DEFAULT_ID.equals(id) ? Filters.in("pipelineId", id, null)
+                        : Filters.eq("pipelineId", id));
             }
             return Filters.and(and);
         }

@@ -20,7 +20,7 @@ import io.crm.company.CompanySchema;
 import io.crm.company.CompanyService;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
-import io.crm.deal.DealProperties;
+import io.crm.deal.DealPipeline;
 import io.crm.deal.DealSchema;
 import io.crm.deal.DealService;
 import io.crm.security.SystemActor;
@@ -69,12 +69,11 @@ public class DemoDataSeeder {
     private final DealService deals;
     private final ActivityService activities;
     private final UserService users;
-    private final DealProperties pipeline;
     private final Clock clock;
     private final boolean requested;
 
     DemoDataSeeder(MongoTemplate mongo, CompanyService companies, ContactService contacts, DealService deals,
-                   ActivityService activities, UserService users, DealProperties pipeline, Clock clock,
+                   ActivityService activities, UserService users, Clock clock,
                    DemoProperties properties, ApplicationArguments args) {
         this.db = mongo.getDb();
         this.companies = companies;
@@ -82,7 +81,6 @@ public class DemoDataSeeder {
         this.deals = deals;
         this.activities = activities;
         this.users = users;
-        this.pipeline = pipeline;
         this.clock = clock;
         this.requested = requested(properties.enabled(), args);
     }
@@ -173,8 +171,17 @@ public class DemoDataSeeder {
         return holding;
     }
 
+    private static final List<String> LOST_REASONS = List.of("Chose a competitor", "No budget", "No decision");
+
+    /** A lost demo deal's reason: one of the configured reasons when there are some, else a plausible one. */
+    private String lostReason(String dealId) {
+        List<String> reasons = deals.lostReasons().isEmpty() ? LOST_REASONS : deals.lostReasons();
+        return reasons.get(Math.floorMod(dealId.hashCode(), reasons.size()));
+    }
+
     private Map<String, Integer> write() {
-        DemoDataset data = DemoDataset.generate(SEED, clock.instant(), pipeline.stages(), pipeline.closedStages());
+        DealPipeline seeded = deals.pipeline();
+        DemoDataset data = DemoDataset.generate(SEED, clock.instant(), seeded.stages(), seeded.closedStages());
         Owners owners = new Owners(users);
         List<String> companyIds = new ArrayList<>();
         for (Map<String, Object> body : data.companies()) {
@@ -193,8 +200,10 @@ public class DemoDataSeeder {
             body.put("contactIds", deal.contacts().stream().map(contactIds::get).toList());
             String id = id(deals.create(owners.assign(body)));
             // moved along the pipeline as a user would, so the deal's timeline shows its stage changes
+            DealPipeline pipeline = deals.pipeline();
             for (String stage : deal.stages().subList(1, deal.stages().size())) {
-                deals.update(id, Map.of("stage", stage), null);
+                deals.update(id, pipeline.isLost(stage) ? Map.of("stage", stage, "lostReason", lostReason(id))
+                        : Map.of("stage", stage), null);
             }
             dealIds.add(id);
         }

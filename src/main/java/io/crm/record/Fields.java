@@ -23,8 +23,55 @@ import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 
-/** The value converters the resources are built from; each one also enforces the value's rules. */
+/**
+ * The value converters the resources are built from; each one also enforces the value's rules, and describes the
+ * values it accepts as a JSON Schema (OpenAPI 3.1), which the API documentation is generated from.
+ */
 public final class Fields {
+
+    /** A converter and the JSON Schema of what it accepts. */
+    public record Typed(Map<String, Object> schema, Converter converter) implements Converter {
+        @Override
+        public Object convert(Object json) {
+            return converter.convert(json);
+        }
+    }
+
+    /** The JSON Schema of the values a converter accepts ({@code {}}, anything, when it does not say). */
+    public static Map<String, Object> schemaOf(Converter converter) {
+        return converter instanceof Typed typed ? typed.schema() : Map.of();
+    }
+
+    private static final Map<String, Object> ID_SCHEMA = schema("type", "string", "pattern", "^[0-9a-f]{24}$",
+            "description", "a record id");
+
+    private static Typed typed(Map<String, Object> schema, Converter converter) {
+        return new Typed(schema, converter);
+    }
+
+    /** A JSON Schema from key/value pairs, in order. */
+    public static Map<String, Object> schema(Object... pairs) {
+        Map<String, Object> schema = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            schema.put((String) pairs[i], pairs[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(schema);
+    }
+
+    /** An object of named fields, nothing else; required ones listed. */
+    public static Map<String, Object> objectSchema(List<Field> fields) {
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        for (Field field : fields) {
+            properties.put(field.name(), schemaOf(field.converter()));
+            if (field.required()) {
+                required.add(field.name());
+            }
+        }
+        return required.isEmpty() ? schema("type", "object", "properties", properties, "additionalProperties", false)
+                : schema("type", "object", "properties", properties, "required", required,
+                "additionalProperties", false);
+    }
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern PHONE = Pattern.compile("^[0-9+()\\-. /#*xXextEXT]{1,50}$");
@@ -40,7 +87,7 @@ public final class Fields {
     }
 
     public static Converter text(int min, int max) {
-        return json -> {
+        return typed(schema("type", "string", "minLength", min, "maxLength", max), json -> {
             String s = string(json).strip();
             if (s.length() < min) {
                 throw new InvalidValue(min == 1 ? "must not be blank" : "must have at least " + min + " characters");
@@ -49,64 +96,64 @@ public final class Fields {
                 throw new InvalidValue("must have at most " + max + " characters");
             }
             return s;
-        };
+        });
     }
 
     public static Converter email() {
-        return json -> {
+        return typed(schema("type", "string", "format", "email", "maxLength", 254), json -> {
             String s = string(json).strip();
             if (s.length() > 254 || !EMAIL.matcher(s).matches()) {
                 throw new InvalidValue("must be a valid email address");
             }
             return s;
-        };
+        });
     }
 
     public static Converter phone() {
-        return json -> {
+        return typed(schema("type", "string", "pattern", PHONE.pattern(), "maxLength", 50), json -> {
             String s = string(json).strip();
             if (!PHONE.matcher(s).matches()) {
                 throw new InvalidValue("must be a phone number (digits, spaces and + ( ) - . only, at most 50)");
             }
             return s;
-        };
+        });
     }
 
     public static Converter hostname() {
-        return json -> {
+        return typed(schema("type", "string", "format", "hostname", "example", "example.com"), json -> {
             String s = string(json).strip().toLowerCase(Locale.ROOT);
             if (!HOSTNAME.matcher(s).matches()) {
                 throw new InvalidValue("must be a domain name such as example.com");
             }
             return s;
-        };
+        });
     }
 
     public static Converter objectId() {
-        return json -> {
+        return typed(ID_SCHEMA, json -> {
             String s = string(json);
             if (!ObjectId.isValid(s)) {
                 throw new InvalidValue("must be a record id (24 hexadecimal characters)");
             }
             return new ObjectId(s);
-        };
+        });
     }
 
     public static Converter objectIds(int max) {
         Converter one = objectId();
-        return json -> {
+        return typed(schema("type", "array", "items", ID_SCHEMA, "maxItems", max, "uniqueItems", true), json -> {
             List<Object> ids = list(json, max);
             LinkedHashSet<Object> unique = new LinkedHashSet<>();
             for (Object id : ids) {
                 unique.add(one.convert(id));
             }
             return new ArrayList<>(unique);
-        };
+        });
     }
 
     /** Tags: trimmed, lower-cased, de-duplicated, order kept; at most {@code max} ({@code crm.limits.max-tags}). */
     public static Converter tags(int max) {
-        return json -> {
+        return typed(schema("type", "array", "items", schema("type", "string", "minLength", 1, "maxLength", 50), "maxItems", max), json -> {
             LinkedHashSet<String> tags = new LinkedHashSet<>();
             for (Object item : list(json, max)) {
                 if (!(item instanceof String s) || !TAG.matcher(s.strip()).matches()) {
@@ -115,31 +162,31 @@ public final class Fields {
                 tags.add(s.strip().toLowerCase(Locale.ROOT));
             }
             return new ArrayList<>(tags);
-        };
+        });
     }
 
     public static Converter bool() {
-        return json -> {
+        return typed(schema("type", "boolean"), json -> {
             if (!(json instanceof Boolean b)) {
                 throw new InvalidValue("must be true or false");
             }
             return b;
-        };
+        });
     }
 
     public static Converter oneOf(Collection<String> allowed) {
-        return json -> {
+        return typed(schema("type", "string", "enum", List.copyOf(allowed)), json -> {
             String s = string(json);
             if (!allowed.contains(s)) {
                 throw new InvalidValue("must be one of " + String.join(", ", allowed));
             }
             return s;
-        };
+        });
     }
 
     /** A non-negative amount with at most two decimals, stored exactly as Decimal128 (never a binary float). */
     public static Converter money() {
-        return json -> {
+        return typed(schema("type", "string", "pattern", "^[0-9]{1,15}(\\.[0-9]{1,2})?$", "example", "1234.50", "description", "an exact decimal amount, at most 2 decimals (a JSON number below 10^13 is accepted too)"), json -> {
             BigDecimal value;
             try {
                 value = json instanceof Double || json instanceof Float ? fromBinary(((Number) json).doubleValue())
@@ -158,7 +205,7 @@ public final class Fields {
                 throw new InvalidValue("is too large");
             }
             return new Decimal128(value.setScale(2));
-        };
+        });
     }
 
     /**
@@ -178,50 +225,50 @@ public final class Fields {
     }
 
     public static Converter currency() {
-        return json -> {
+        return typed(schema("type", "string", "pattern", "^[A-Z]{3}$", "example", "USD", "description", "ISO 4217"), json -> {
             String s = string(json).strip().toUpperCase(Locale.ROOT);
             if (!CURRENCIES.contains(s)) {
                 throw new InvalidValue("must be an ISO 4217 currency code such as USD");
             }
             return s;
-        };
+        });
     }
 
     public static Converter country() {
-        return json -> {
+        return typed(schema("type", "string", "pattern", "^[A-Z]{2}$", "example", "US", "description", "ISO 3166-1 alpha-2"), json -> {
             String s = string(json).strip().toUpperCase(Locale.ROOT);
             if (!COUNTRIES.contains(s)) {
                 throw new InvalidValue("must be an ISO 3166-1 alpha-2 country code such as US");
             }
             return s;
-        };
+        });
     }
 
     /** A calendar date, stored as its ISO text (YYYY-MM-DD), which also sorts correctly. */
     public static Converter date() {
-        return json -> {
+        return typed(schema("type", "string", "format", "date"), json -> {
             try {
                 return LocalDate.parse(string(json)).toString();
             } catch (DateTimeParseException e) {
                 throw new InvalidValue("must be a date in the form YYYY-MM-DD");
             }
-        };
+        });
     }
 
     /** An instant with an explicit offset, e.g. 2026-01-31T09:00:00Z. */
     public static Converter instant() {
-        return json -> {
+        return typed(schema("type", "string", "format", "date-time"), json -> {
             try {
                 return Date.from(OffsetDateTime.parse(string(json)).toInstant());
             } catch (DateTimeParseException e) {
                 throw new InvalidValue("must be an ISO-8601 timestamp with offset, e.g. 2026-01-31T09:00:00Z");
             }
-        };
+        });
     }
 
     /** A flat object of extra fields: scalar values only, safe keys, at most {@code max} of them. */
     public static Converter attributes(int max) {
-        return json -> {
+        return typed(schema("type", "object", "maxProperties", max, "additionalProperties", schema("type", List.of("string", "number", "integer", "boolean", "null"))), json -> {
             if (!(json instanceof Map<?, ?> map)) {
                 throw new InvalidValue("must be an object");
             }
@@ -242,12 +289,12 @@ public final class Fields {
                 out.put(key, value instanceof BigDecimal d ? d.doubleValue() : value);
             }
             return out;
-        };
+        });
     }
 
     /** A nested object with its own fields (e.g. an address); unknown keys are rejected. */
     public static Converter object(List<Field> fields) {
-        return json -> {
+        return typed(objectSchema(fields), json -> {
             if (!(json instanceof Map<?, ?> map)) {
                 throw new InvalidValue("must be an object");
             }
@@ -264,7 +311,7 @@ public final class Fields {
                 }
             }
             return out;
-        };
+        });
     }
 
     /** Field names become MongoDB keys: "$" prefixes would be operators and dots would be paths. */

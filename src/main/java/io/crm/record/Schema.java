@@ -29,6 +29,36 @@ public final class Schema {
         return fields.get(name);
     }
 
+    /** The fields, in order. */
+    public List<Field> fields() {
+        return List.copyOf(fields.values());
+    }
+
+    /**
+     * The JSON Schema of a request body: a create (the required fields listed) or a JSON merge patch (nothing
+     * required; null removes a field). Unknown fields are refused, so {@code additionalProperties} is false.
+     */
+    public Map<String, Object> requestSchema(boolean create) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        for (Field field : fields.values()) {
+            Map<String, Object> value = Fields.schemaOf(field.converter());
+            properties.put(field.name(), create ? value
+                    : Fields.schema("anyOf", List.of(value, Fields.schema("type", "null"))));
+            if (create && field.required()) {
+                required.add(field.name());
+            }
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        if (!required.isEmpty()) {
+            schema.put("required", required);
+        }
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
     /** Validates a create body into the document to store (without {@code _id} and meta). */
     public Document create(Map<String, Object> body) {
         List<FieldError> errors = new ArrayList<>();

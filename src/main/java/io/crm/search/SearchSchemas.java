@@ -49,11 +49,11 @@ public final class SearchSchemas {
     }
 
     /** The four object types, by their API path segment. */
-    public static Map<String, ObjectSchema> all(List<String> stages) {
+    public static Map<String, ObjectSchema> all() {
         Map<String, ObjectSchema> all = new LinkedHashMap<>();
         all.put("contacts", contacts());
         all.put("companies", companies());
-        all.put("deals", deals(stages));
+        all.put("deals", deals());
         all.put("activities", activities());
         return all;
     }
@@ -91,13 +91,16 @@ public final class SearchSchemas {
                 CompanySchema::toJson);
     }
 
-    static ObjectSchema deals(List<String> stages) {
+    static ObjectSchema deals() {
         Map<String, SearchProperty> p = new LinkedHashMap<>();
         add(p, SearchProperty.of("title", SearchType.TEXT, "title", Fields.text(1, 200))
                 .keyed(DealSchema.TITLE_KEY, false));
         add(p, SearchProperty.of("amount", SearchType.DECIMAL, "amount", Fields.money()));
         add(p, SearchProperty.of("currency", SearchType.ENUM, "currency", Fields.currency()));
-        add(p, SearchProperty.of("stage", SearchType.ENUM, "stage", Fields.oneOf(stages)));
+        add(p, SearchProperty.of("pipelineId", SearchType.ID, "pipelineId", Fields.objectId()));
+        // a stage key of any pipeline (pipelines change at runtime; an unknown key simply matches nothing)
+        add(p, SearchProperty.of("stage", SearchType.ENUM, "stage", Fields.text(1, 50)));
+        add(p, SearchProperty.of("lostReason", SearchType.TEXT, "lostReason", Fields.text(1, 200)));
         add(p, SearchProperty.of("companyId", SearchType.ID, "companyId", Fields.objectId()));
         add(p, SearchProperty.of("contactIds", SearchType.LIST, "contactIds", Fields.objectId()));
         add(p, SearchProperty.of("expectedCloseDate", SearchType.DATE, "expectedCloseDate", Fields.date()));

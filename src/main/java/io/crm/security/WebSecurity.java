@@ -158,6 +158,8 @@ public class WebSecurity {
                         .requestMatchers(WebSecurity::isServiceDescription).permitAll()
                         // each role with the token scope of its level (ScopeRules: both must allow)
                         .requestMatchers(Paths.ADMIN_API::matches).access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
+                        .requestMatchers(request -> !isSafe(request) && Paths.ADMIN_WRITES.matches(request))
+                        .access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
                         // the legacy API's deletes are permanent
                         .requestMatchers(request -> HttpMethod.DELETE.matches(request.getMethod())
                                 && Paths.LEGACY.matches(request)).access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))

@@ -171,6 +171,39 @@ class UiBrowserIT {
     }
 
     @Test
+    void switchPipelinesOnTheBoardAndLoseADealWithAReason() throws Exception {
+        String renewals = browser.create("/api/v1/pipelines", Map.of("name", "Renewals", "stages", List.of(
+                Map.of("key", "due"), Map.of("key", "renewed", "outcome", "won"),
+                Map.of("key", "churned", "label", "Churned", "outcome", "lost"))));
+        String deal = browser.create("/api/v1/deals", Map.of("title", "Initech renewal", "amount", "800.00",
+                "currency", "USD", "pipelineId", renewals));
+        browser.signIn(member);
+        browser.open("/deals");
+        card("Deal Alpha");
+        new org.openqa.selenium.support.ui.Select(browser.waitFor(By.id("pipeline-switch")))
+                .selectByVisibleText("Renewals");
+        browser.wait.until(d -> d.getCurrentUrl().contains("pipelineId=" + renewals));
+        assertThat(browser.waitFor(By.id("stage-churned")).getText()).isEqualTo("Churned");
+        assertThat(browser.driver.findElements(By.cssSelector(".card[data-title='Deal Alpha']"))).isEmpty();
+        browser.screenshot("deals-board-renewals");
+
+        // a move to the lost stage asks why; the answer is saved with it
+        new org.openqa.selenium.support.ui.Select(card("Initech renewal").findElement(By.cssSelector(".move-select")))
+                .selectByValue("churned");
+        WebElement why = browser.waitFor(By.id("lost-dialog"));
+        assertThat(why.getText()).contains("Why was this deal lost?");
+        browser.screenshot("deals-lost-reason");
+        browser.driver.findElement(By.id("lost-reason")).sendKeys("Chose a competitor");
+        browser.driver.findElement(By.id("lost-ok")).click();
+        browser.wait.until(d -> "churned".equals(browser.api.get("/api/v1/deals/" + deal).json().get("stage")
+                .asString()));
+        assertThat(browser.api.get("/api/v1/deals/" + deal).json().get("lostReason").asString())
+                .isEqualTo("Chose a competitor");
+        assertThat(browser.waitFor(By.id("board-status")).getText()).contains("Moved", "Churned");
+        assertThat(totalOf("churned")).contains("1 deal", "800.00 USD");
+    }
+
+    @Test
     void aViewerSeesNoEditControlsAndAForgedWriteIsRefused() {
         browser.signIn(viewer);
         browser.open("/contacts");

@@ -60,7 +60,7 @@ class DealPipelineTest {
         assertThatThrownBy(() -> new DealPipeline(List.of("lead", "won"), List.of("lost")))
                 .hasMessageContaining("crm.deals.closed-stages");
         assertThatThrownBy(() -> new DealConfiguration().dealPipeline(
-                new DealProperties("DOLLARS", STAGES, List.of("won"))))
+                new DealProperties("DOLLARS", STAGES, List.of("won"), List.of())))
                 .hasMessageContaining("crm.deals.default-currency");
     }
 
@@ -69,5 +69,32 @@ class DealPipelineTest {
         DealPipeline simple = new DealPipeline(List.of(" open ", "done"), null);
         assertThat(simple.stages()).containsExactly("open", "done");
         assertThat(simple.closedAt("open", "done", null, now)).isNull();
+    }
+
+    @Test
+    void theSettingsSeedProbabilitiesAndOutcomes() {
+        assertThat(pipeline.stageDetails()).extracting(DealPipeline.Stage::probability)
+                .containsExactly(20, 40, 60, 80, 100, 0);
+        assertThat(pipeline.isLost("lost")).isTrue();
+        assertThat(pipeline.isLost("won")).isFalse();
+        assertThat(pipeline.stage("won").orElseThrow().outcome()).isEqualTo(DealPipeline.Outcome.WON);
+        assertThat(pipeline.stage("closed_lost")).isEmpty();
+        assertThat(pipeline.stage("lead").orElseThrow().label()).isEqualTo("Lead");
+        assertThat(new DealPipeline(List.of("new", "closed_lost"), List.of("closed_lost")).isLost("closed_lost"))
+                .isTrue();
+    }
+
+    @Test
+    void aDealMovedToAnotherPipelineKeepsItsStageOrItsOutcome() {
+        DealPipeline renewals = new DealPipeline("p2", "Renewals", List.of(
+                new DealPipeline.Stage("due", "Due", 50, null),
+                new DealPipeline.Stage("renewed", "Renewed", 100, DealPipeline.Outcome.WON),
+                new DealPipeline.Stage("churned", "Churned", 0, DealPipeline.Outcome.LOST)), "stages");
+        assertThat(renewals.mapStage("lost", DealPipeline.Outcome.LOST)).isEqualTo("churned");
+        assertThat(renewals.mapStage("won", DealPipeline.Outcome.WON)).isEqualTo("renewed");
+        assertThat(renewals.mapStage("proposal", null)).as("an open stage it lacks: its first").isEqualTo("due");
+        assertThat(pipeline.mapStage("proposal", null)).as("the same key").isEqualTo("proposal");
+        assertThatThrownBy(() -> new DealPipeline("p", "x", List.of(new DealPipeline.Stage("a", "A", 101, null)),
+                "stages")).hasMessageContaining("0 to 100");
     }
 }

@@ -217,7 +217,7 @@ class DemoDataSeederTest extends ApiTest {
 
     @Test
     void withoutTheFlagTheStartUpHookWritesNothing() {
-        new DemoDataSeeder(mongo, companies, contacts, deals, activities, users, pipeline, clock, new DemoProperties(false),
+        new DemoDataSeeder(mongo, companies, contacts, deals, activities, users, clock, new DemoProperties(false),
                 new DefaultApplicationArguments()).onReady();
         assertThat(count("companies")).isZero();
         assertThat(count(DemoDataSeeder.MARKER_COLLECTION)).isZero();
@@ -225,7 +225,7 @@ class DemoDataSeederTest extends ApiTest {
 
     /** Another instance of the service, as a replica or a restart would start it, with these arguments. */
     private DemoDataSeeder restartedWith(String... args) {
-        return new DemoDataSeeder(mongo, companies, contacts, deals, activities, users, pipeline, clock, new DemoProperties(false),
+        return new DemoDataSeeder(mongo, companies, contacts, deals, activities, users, clock, new DemoProperties(false),
                 new DefaultApplicationArguments(args));
     }
 

@@ -242,7 +242,8 @@ class KillUnderLoadIT {
             } else if (dice < 86) {
                 List<String> others = STAGES.stream().filter(s -> !s.equals(deal.stage)).toList();
                 String stage = others.get(random.nextInt(others.size()));
-                Http.Response moved = expect(api.patch("/api/v1/deals/" + deal.id, Map.of("stage", stage),
+                Http.Response moved = expect(api.patch("/api/v1/deals/" + deal.id, stage.equals("lost")
+                                ? Map.of("stage", stage, "lostReason", "Budget") : Map.of("stage", stage),
                         "If-Match", "\"" + deal.version + "\""), 200);
                 deal.stage = stage;
                 deal.acknowledge(moved.json().get("version").asLong(), false);

@@ -90,6 +90,7 @@ class ConfigurationDocumentationTest {
             Map.entry("CRM_DEALS_STAGES", "new,pitched,won,lost"),
             Map.entry("CRM_DEALS_CLOSEDSTAGES", "won"),
             Map.entry("CRM_DEALS_DEFAULTCURRENCY", "EUR"),
+            Map.entry("CRM_DEALS_LOSTREASONS", "Price,Timing"),
             Map.entry("CRM_LOCAL_LOGIN", "admins-only"),
             Map.entry("CRM_OIDC_ISSUER_URI", "https://id.example.test/realms/crm"),
             Map.entry("CRM_OIDC_CLIENT_ID", "crm"),

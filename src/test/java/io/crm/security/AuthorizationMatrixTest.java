@@ -12,6 +12,7 @@ import java.util.Set;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.crm.deal.Pipelines;
 import io.crm.support.ApiTest;
 import io.crm.support.Http;
 import org.bson.Document;
@@ -120,6 +121,13 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.SIGNED_IN, "DELETE", "/api/v1/auth/tokens/" + new ObjectId(), null),
                 new Endpoint(Access.SIGNED_IN, "DELETE", "/api/v1/auth/sessions", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/pipeline", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/pipeline?pipelineId=" + Pipelines.DEFAULT_ID, null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/pipelines", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/pipelines/" + Pipelines.DEFAULT_ID, null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/pipelines", Map.of("name", "Renewals",
+                        "stages", List.of(Map.of("key", "due")))),
+                new Endpoint(Access.ADMIN, "PATCH", "/api/v1/pipelines/" + Pipelines.DEFAULT_ID,
+                        Map.of("name", "Sales")),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/companies/" + company + "/contacts", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/contacts/" + contact + "/duplicates", null),
                 new Endpoint(Access.ADMIN, "POST", "/api/v1/contacts/" + erasable + "/erase", Map.of()),

@@ -48,6 +48,9 @@ public abstract class ApiTest {
     private IndexInitializer indexes;
 
     @Autowired
+    private io.crm.deal.Pipelines pipelines;
+
+    @Autowired
     protected UserService users;
 
     @Autowired
@@ -95,6 +98,8 @@ public abstract class ApiTest {
         relayed();
         mongo.getDb().drop();
         indexes.afterSingletonsInstantiated();
+        // as at a start: the default pipeline exists (and no pipeline of the previous test is remembered)
+        pipelines.allFresh();
         admin = user(Role.ADMIN);
         http = new Http("http://127.0.0.1:" + port).withToken(token(admin));
         // the set-up's own events (the admin, its token) reach the consumers before the test begins

@@ -41,7 +41,8 @@ class TimelineApiTest extends ApiTest {
     }
 
     private void stage(String dealId, String stage) {
-        Http.Response patched = http.patch("/api/v1/deals/" + dealId, Map.of("stage", stage));
+        Http.Response patched = http.patch("/api/v1/deals/" + dealId, stage.equals("lost")
+                ? Map.of("stage", stage, "lostReason", "Budget") : Map.of("stage", stage));
         assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
     }
 

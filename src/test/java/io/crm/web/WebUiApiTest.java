@@ -167,6 +167,40 @@ class WebUiApiTest extends ApiTest {
     }
 
     @Test
+    void theBoardShowsOnePipelineAtATimeAndALostMoveNeedsAReason() {
+        String renewals = http.post("/api/v1/pipelines", Map.of("name", "Renewals", "stages", List.of(
+                Map.of("key", "due"), Map.of("key", "renewed", "outcome", "won"),
+                Map.of("key", "churned", "label", "Churned", "outcome", "lost")))).json().get("id").asString();
+        String renewal = create("/api/v1/deals", Map.of("title", "Acme renewal", "pipelineId", renewals));
+        create("/api/v1/deals", Map.of("title", "New logo"));
+        WebSession member = signedIn(Role.MEMBER);
+
+        String sales = member.get("/deals").body();
+        assertThat(sales).contains("New logo", "id=\"pipeline-switch\"", ">Renewals<").doesNotContain("Acme renewal");
+        String board = member.get("/deals?pipelineId=" + renewals).body();
+        assertThat(board).contains("Acme renewal", "Churned", "data-lost=\"true\"").doesNotContain("New logo");
+        assertThat(member.get("/deals?pipelineId=" + new org.bson.types.ObjectId()).status()).isEqualTo(404);
+
+        Http.Response noReason = member.post("/deals/" + renewal + "/stage", Map.of("stage", "churned",
+                "version", "1"), true, "Accept", "application/json");
+        assertThat(noReason.status()).isEqualTo(400);
+        assertThat(noReason.json().get("message").asString()).contains("required when a deal is lost");
+        Http.Response lost = member.post("/deals/" + renewal + "/stage", Map.of("stage", "churned",
+                "version", "1", "lostReason", "Price"), true, "Accept", "application/json");
+        assertThat(lost.status()).as(lost.toString()).isEqualTo(200);
+        assertThat(lost.json().get("totals").get("churned").get("count").asLong()).isEqualTo(1);
+        assertThat(http.get("/api/v1/deals/" + renewal).json().get("lostReason").asString()).isEqualTo("Price");
+
+        // the form: a deal made from the Renewals board is in Renewals, and reopening it drops the old reason
+        assertThat(member.get("/deals/new?pipelineId=" + renewals).body()).contains("value=\"due\"")
+                .doesNotContain("value=\"lead\"");
+        Http.Response reopened = member.post("/deals/" + renewal, Map.of("title", "Acme renewal",
+                "pipelineId", renewals, "stage", "due", "lostReason", "Price", "version", "2"), true);
+        assertThat(reopened.status()).as(reopened.toString()).isEqualTo(302);
+        assertThat(http.get("/api/v1/deals/" + renewal).json().get("lostReason").isNull()).isTrue();
+    }
+
+    @Test
     void myOverdueTaskIsOnTheDashboardUntilItIsDone() {
         WebSession member = signedIn(Role.MEMBER);
         String contactId = create("/api/v1/contacts", Map.of("name", "Task Target"));

@@ -18,6 +18,8 @@ public final class Paths {
             "/api/v1/audit/**", "/api/v1/webhooks", "/api/v1/webhooks/**", "/api/v1/contacts/*/erase",
             "/api/v1/mail", "/api/v1/mail/**",
             "/api/v1/admin", "/api/v1/admin/**", "/api/v1/inbound/status");
+    /** API resources every role may read and only an admin may change (the shape of the data: pipelines). */
+    public static final PathSet ADMIN_WRITES = PathSet.of("/api/v1/pipelines", "/api/v1/pipelines/**");
     /** Every API path (stateless, token or session, problem+json or legacy errors), the OpenAPI docs included. */
     public static final PathSet API = PathSet.of("/api", "/api/**", "/v3/api-docs", "/v3/api-docs/**",
             "/swagger-ui.html", "/swagger-ui/**").and(LEGACY);

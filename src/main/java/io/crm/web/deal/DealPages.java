@@ -9,6 +9,7 @@ import io.crm.company.CompanySchema;
 import io.crm.company.CompanyService;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
+import io.crm.deal.DealPipeline;
 import io.crm.deal.DealSchema;
 import io.crm.deal.DealService;
 import io.crm.record.RecordException;
@@ -38,8 +39,8 @@ public class DealPages {
 
     /** Cards shown per column (most recently changed first); the column totals count every deal. */
     static final int CARDS_PER_STAGE = 100;
-    static final List<String> FIELDS = List.of("title", "amount", "currency", "stage", "companyId",
-            "expectedCloseDate");
+    static final List<String> FIELDS = List.of("title", "amount", "currency", "pipelineId", "stage", "lostReason",
+            "companyId", "expectedCloseDate");
 
     private final DealService deals;
     private final CompanyService companies;
@@ -58,13 +59,17 @@ public class DealPages {
     }
 
     @GetMapping("/deals")
-    public String board(@RequestParam(required = false) String conflict, Model model) {
-        Map<String, Map<String, Object>> totals = totals();
+    public String board(@RequestParam(required = false) String conflict,
+                        @RequestParam(required = false) String pipelineId, Model model) {
+        DealPipeline pipeline = pipelineId == null || pipelineId.isBlank() ? deals.pipeline()
+                : deals.pipelines().find(pipelineId.strip()).orElseThrow(() -> new RecordException.NotFound("Pipeline"));
+        Map<String, Map<String, Object>> totals = totals(pipeline);
         List<Map<String, Object>> columns = new ArrayList<>();
         List<String> companyIds = new ArrayList<>();
-        for (String stage : deals.pipeline().stages()) {
-            List<Map<String, Object>> cards = deals.list(new DealService.DealFilter(false, null, stage, null, null),
-                    "-updatedAt", CARDS_PER_STAGE, null).items().stream().map(DealSchema::toJson).toList();
+        for (String stage : pipeline.stages()) {
+            List<Map<String, Object>> cards = deals.list(new DealService.DealFilter(false, null, stage, null, null,
+                            pipeline.id()), "-updatedAt", CARDS_PER_STAGE, null).items().stream()
+                    .map(DealSchema::toJson).toList();
             for (Map<String, Object> card : cards) {
                 if (card.get("companyId") instanceof String companyId) {
                     companyIds.add(companyId);
@@ -72,10 +77,14 @@ public class DealPages {
             }
             Map<String, Object> column = new LinkedHashMap<>(totals.get(stage));
             column.put("cards", cards);
-            column.put("closed", deals.pipeline().isClosed(stage));
+            column.put("closed", pipeline.isClosed(stage));
+            column.put("lost", pipeline.isLost(stage));
             columns.add(column);
         }
         model.addAttribute("columns", columns);
+        model.addAttribute("pipeline", deals.pipelines().toJson(pipeline));
+        model.addAttribute("pipelines", deals.pipelines().all().stream().map(deals.pipelines()::toJson).toList());
+        model.addAttribute("lostReasons", deals.lostReasons());
         // the cards' company names: one query for the whole board, not one per card
         Map<String, String> companyNames = new LinkedHashMap<>();
         companies.store().findAll(companyIds).forEach((id, c) -> companyNames.put(id, c.getString("name")));
@@ -92,14 +101,20 @@ public class DealPages {
     @PostMapping("/deals/{id}/stage")
     @ResponseBody
     public ResponseEntity<Map<String, Object>> move(@PathVariable String id, @RequestParam String stage,
-                                                    @RequestParam long version) {
+                                                    @RequestParam long version,
+                                                    @RequestParam(required = false) String lostReason) {
         Map<String, Object> body = new LinkedHashMap<>();
         try {
-            Document saved = deals.update(id, Map.of("stage", stage), version);
+            Map<String, Object> patch = new LinkedHashMap<>();
+            patch.put("stage", stage);
+            if (lostReason != null && !lostReason.isBlank()) {
+                patch.put("lostReason", lostReason.strip());
+            }
+            Document saved = deals.update(id, patch, version);
             body.put("id", id);
             body.put("stage", saved.getString("stage"));
             body.put("version", RecordMeta.version(saved));
-            body.put("totals", totals());
+            body.put("totals", totals(deals.pipelines().of(saved)));
             return ResponseEntity.ok(body);
         } catch (RecordException.StaleVersion stale) {
             body.put("error", "conflict");
@@ -117,10 +132,10 @@ public class DealPages {
         }
     }
 
-    /** Per stage: count and amount sums per currency ("EUR" -> "1234.50"). */
-    private Map<String, Map<String, Object>> totals() {
+    /** Per stage of a pipeline: count and amount sums per currency ("EUR" -> "1234.50"). */
+    private Map<String, Map<String, Object>> totals(DealPipeline pipeline) {
         Map<String, Map<String, Object>> totals = new LinkedHashMap<>();
-        deals.pipelineTotals().toJson().forEach(t -> totals.put((String) t.get("stage"), t));
+        deals.pipelineTotals(pipeline).toJson().forEach(t -> totals.put((String) t.get("stage"), t));
         return totals;
     }
 
@@ -145,11 +160,15 @@ public class DealPages {
 
     @GetMapping("/deals/new")
     public String newForm(@RequestParam(required = false) String companyId,
-                          @RequestParam(required = false) String contactId, Model model) {
+                          @RequestParam(required = false) String contactId,
+                          @RequestParam(required = false) String pipelineId, Model model) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("companyId", companyId);
         values.put("contactId", contactId);
-        values.put("stage", deals.pipeline().defaultStage());
+        DealPipeline pipeline = pipelineId == null ? deals.pipeline()
+                : deals.pipelines().find(pipelineId.strip()).orElse(deals.pipeline());
+        values.put("pipelineId", pipeline.id());
+        values.put("stage", pipeline.defaultStage());
         return form(model, values, Map.of(), null);
     }
 
@@ -161,7 +180,7 @@ public class DealPages {
     @PostMapping("/deals")
     public String create(@RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        Map<String, Object> body = forms.body(form);
+        Map<String, Object> body = forms.body(withoutStaleLostReason(form));
         String contactId = form.getFirst("contactId");
         if (contactId != null && !contactId.isBlank()) {
             body.put("contactIds", List.of(contactId.strip()));
@@ -172,7 +191,21 @@ public class DealPages {
     @PostMapping("/deals/{id}")
     public String update(@PathVariable String id, @RequestParam MultiValueMap<String, String> form, Model model,
                          HttpServletResponse response, RedirectAttributes redirect) {
-        return forms.update(id, form, model, response, redirect);
+        return forms.update(id, withoutStaleLostReason(form), model, response, redirect);
+    }
+
+    /**
+     * The form always has a lost reason field; when the chosen stage is not a lost one, what it holds is left over
+     * (the deal was reopened), so it is not sent: the service refuses a lost reason on an open deal.
+     */
+    private MultiValueMap<String, String> withoutStaleLostReason(MultiValueMap<String, String> form) {
+        DealPipeline pipeline = deals.pipelines().find(form.getFirst("pipelineId")).orElse(deals.pipeline());
+        if (pipeline.isLost(form.getFirst("stage"))) {
+            return form;
+        }
+        MultiValueMap<String, String> copy = new org.springframework.util.LinkedMultiValueMap<>(form);
+        copy.remove("lostReason");
+        return copy;
     }
 
     @PostMapping("/deals/{id}/archive")
@@ -187,7 +220,10 @@ public class DealPages {
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
         RecordForms.formModel(model, values, errors, conflict);
-        model.addAttribute("stages", deals.pipeline().stages());
+        DealPipeline pipeline = deals.pipelines().find((String) values.get("pipelineId")).orElse(deals.pipeline());
+        model.addAttribute("stages", pipeline.stages());
+        model.addAttribute("pipelines", deals.pipelines().all().stream().map(deals.pipelines()::toJson).toList());
+        model.addAttribute("lostReasons", deals.lostReasons());
         model.addAttribute("companies", CompanyPages.options(companies));
         return "deals/form";
     }
