@@ -7,6 +7,7 @@ import java.util.Set;
 
 import com.mongodb.client.model.Filters;
 import io.crm.platform.web.LimitsProperties;
+import io.crm.property.PropertyDefinitions;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
@@ -36,9 +37,11 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
 
     private final Schema schema;
 
-    public CompanyService(MongoTemplate mongo, RecordContext context, LimitsProperties limits) {
+    public CompanyService(MongoTemplate mongo, RecordContext context, LimitsProperties limits,
+                          PropertyDefinitions properties) {
         super(new RecordStore(mongo.getCollection(CompanySchema.COLLECTION), "Company",
-                Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), context), SORTS);
+                Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), context), SORTS,
+                properties.values("companies", "company", CompanySchema.schema(limits.maxTags()).reservedNames()));
         this.schema = CompanySchema.schema(limits.maxTags());
     }
 

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.crm.record.CustomFields;
 import io.crm.record.Field;
 import io.crm.record.Fields;
 import io.crm.record.RecordJson;
@@ -26,7 +27,7 @@ public final class ContactSchema {
     public static final String NAME_KEY = RecordMeta.META + ".nameKey";
 
     static final Set<String> RESERVED_ATTRIBUTE_KEYS = Set.of("_id", "id", RecordMeta.META, LEGACY_ID, "externalId",
-            "name", "email", "phone", "title", "companyId", "tags", "attributes");
+            "name", "email", "phone", "title", "companyId", "tags", "attributes", CustomFields.FIELD);
 
     private ContactSchema() {
     }
@@ -73,6 +74,8 @@ public final class ContactSchema {
                 case "name", "email", "phone", "title" -> putTyped(api, attributes, key, key, value, String.class);
                 case "companyId" -> putTyped(api, attributes, key, key, value, ObjectId.class);
                 case "tags" -> putTyped(api, attributes, key, key, value, List.class);
+                // the custom values (RecordService); a legacy attribute named "custom" that is no object stays one
+                case CustomFields.FIELD -> putTyped(api, attributes, key, key, value, Document.class);
                 default -> attributes.put(key, value);
             }
         }
@@ -98,7 +101,7 @@ public final class ContactSchema {
         if (api.get("externalId") != null) {
             stored.put(LEGACY_ID, api.get("externalId"));
         }
-        for (String key : List.of("name", "email", "phone", "title", "companyId", "tags")) {
+        for (String key : List.of("name", "email", "phone", "title", "companyId", "tags", CustomFields.FIELD)) {
             if (api.get(key) != null) {
                 stored.put(key, api.get(key));
             }

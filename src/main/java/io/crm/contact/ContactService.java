@@ -7,6 +7,7 @@ import java.util.Set;
 
 import com.mongodb.client.model.Filters;
 import io.crm.platform.web.LimitsProperties;
+import io.crm.property.PropertyDefinitions;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
@@ -31,11 +32,12 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
     private final Schema schema;
 
     public ContactService(MongoTemplate mongo, References references, RecordContext context,
-                          LimitsProperties limits) {
+                          LimitsProperties limits, PropertyDefinitions properties) {
         super(new RecordStore(mongo.getCollection(ContactSchema.COLLECTION), "Contact", Map.of(
                 ContactIndexes.EMAIL_UNIQUE, "A contact with this email already exists",
                 ContactIndexes.EXTERNAL_ID_UNIQUE, "A contact with this externalId already exists"),
-                Set.of("emailKey"), context), SORTS);
+                Set.of("emailKey"), context), SORTS, properties.values("contacts", "contact",
+                ContactSchema.schema(limits.maxTags(), limits.maxAttributes()).reservedNames()));
         this.references = references;
         this.schema = ContactSchema.schema(limits.maxTags(), limits.maxAttributes());
     }
@@ -72,7 +74,7 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
         if (current.get("companyId") != null) {
             kept.put("companyId", current.get("companyId"));
         }
-        return store.erase(current, kept, derived(kept));
+        return store.erase(current, kept, meta(kept));
     }
 
     public static final String ERASED_NAME = "Erased contact";

@@ -67,7 +67,7 @@ public class DealController {
     }
 
     @GetMapping
-    @Operation(summary = "List deals (cursor-paged; q plus any of stage, companyId, contactId, pipelineId; "
+    @Operation(summary = "List deals (cursor-paged; q and any of stage, companyId, contactId, pipelineId, ANDed; "
             + "sort title|createdAt|updatedAt)")
     public Map<String, Object> list(@RequestParam(required = false) String limit,
                                     @RequestParam(required = false) String cursor,

@@ -13,6 +13,7 @@ import com.mongodb.client.model.Projections;
 import io.crm.company.CompanySchema;
 import io.crm.contact.ContactSchema;
 import io.crm.events.Change;
+import io.crm.property.PropertyDefinitions;
 import io.crm.record.Fields;
 import io.crm.record.Page;
 import io.crm.record.RecordContext;
@@ -36,7 +37,10 @@ import org.springframework.stereotype.Service;
 public class DealService extends RecordService<DealService.DealFilter> {
 
     public static final Map<String, String> SORTS = sortsBy("title", DealSchema.TITLE_KEY);
-    /** List filter to stored field; each has one index per sort, so one of them leads a list (the rest residual). */
+    /**
+     * List filter to stored field; each has one index per sort. Several at once are ANDed: one of them leads the
+     * index walk, the others (and q) are residual filters on it.
+     */
     public static final Map<String, String> FILTERS = Map.of(
             "stage", "stage",
             "companyId", "companyId",
@@ -50,9 +54,10 @@ public class DealService extends RecordService<DealService.DealFilter> {
     private final Clock clock;
 
     public DealService(MongoTemplate mongo, References references, Pipelines pipelines, DealProperties properties,
-                       RecordContext context) {
+                       RecordContext context, PropertyDefinitions definitions) {
         super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), context,
-                DealService::stageChanged), SORTS);
+                DealService::stageChanged), SORTS, definitions.values("deals", "deal",
+                DealSchema.schema().reservedNames(DealSchema.CLOSED_AT)));
         this.references = references;
         this.pipelines = pipelines;
         this.schema = DealSchema.schema();

@@ -14,6 +14,7 @@ import io.crm.events.Change;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.deal.DealService;
+import io.crm.record.CustomFields;
 import io.crm.record.Page;
 import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
@@ -91,6 +92,17 @@ public class ContactMerge {
         // archived first: that frees the duplicate's unique email for the kept contact
         contacts.archive(duplicateId, null);
         Map<String, Object> fill = fill(ContactSchema.toApi(kept), ContactSchema.toApi(duplicate));
+        // custom values too: the duplicate's (live properties') values where the kept contact has none
+        Map<String, Object> custom = new LinkedHashMap<>();
+        Document own = CustomFields.of(kept);
+        contacts.customView(duplicate).forEach((name, value) -> {
+            if (own == null || own.get(name) == null) {
+                custom.put(name, value instanceof java.time.Instant at ? at.toString() : value);
+            }
+        });
+        if (!custom.isEmpty()) {
+            fill.put(CustomFields.FIELD, custom);
+        }
         Document merged = fill.isEmpty() ? contacts.get(keptId) : contacts.update(keptId, fill, null);
         List<Change> summary = List.of(new Change("mergedFrom", null, duplicateId),
                 new Change("movedActivities", null, movedActivities), new Change("movedDeals", null, movedDeals));

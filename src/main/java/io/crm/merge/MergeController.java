@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.crm.contact.ContactSchema;
+import io.crm.contact.ContactService;
 import io.crm.platform.web.RecordResponses;
 import io.crm.record.RecordException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -26,15 +27,18 @@ public class MergeController {
 
     private final ContactMerge merge;
 
-    public MergeController(ContactMerge merge) {
+    private final ContactService contacts;
+
+    public MergeController(ContactMerge merge, ContactService contacts) {
         this.merge = merge;
+        this.contacts = contacts;
     }
 
     @GetMapping("/duplicates")
     @Operation(summary = "Likely duplicates of a contact: same email, or same name and phone")
     public Map<String, Object> duplicates(@PathVariable String id) {
         List<Map<String, Object>> items = merge.duplicates(id).stream().map(m -> {
-            Map<String, Object> json = new LinkedHashMap<>(ContactSchema.toJson(m.contact()));
+            Map<String, Object> json = new LinkedHashMap<>(contacts.toJson(m.contact(), ContactSchema::toJson));
             json.put("reason", m.reason());
             return json;
         }).toList();
@@ -48,6 +52,6 @@ public class MergeController {
             throw new RecordException.Invalid("duplicateId", "is required (the id of the contact to merge in)");
         }
         var kept = merge.merge(id, duplicateId);
-        return RecordResponses.ok(kept, ContactSchema.toJson(kept));
+        return RecordResponses.ok(kept, contacts.toJson(kept, ContactSchema::toJson));
     }
 }

@@ -52,6 +52,14 @@ public class CustomProperties {
         return found;
     }
 
+    /** Every property of an object type, archived ones included, by name (served by the (objectType, name) index). */
+    public java.util.Map<String, CustomProperty> all(String objectType) {
+        java.util.Map<String, CustomProperty> found = new java.util.LinkedHashMap<>();
+        definitions.find(Filters.eq("objectType", objectType)).sort(Sorts.ascending("name"))
+                .forEach(d -> found.put(d.getString("name"), fromDocument(d)));
+        return found;
+    }
+
     /** A live property by name. */
     public Optional<CustomProperty> find(String objectType, String name) {
         return Optional.ofNullable(definitions.find(Filters.and(Filters.eq("objectType", objectType),

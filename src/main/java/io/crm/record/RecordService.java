@@ -27,11 +27,19 @@ public abstract class RecordService<F extends RecordFilter> {
 
     protected final RecordStore store;
     private final Map<String, String> sorts;
+    /** The resource's custom values, or null when it has none (a {@value CustomFields#FIELD} body key is unknown). */
+    private final CustomFields custom;
 
     /** @param sorts allowed sort field to stored sort path */
     protected RecordService(RecordStore store, Map<String, String> sorts) {
+        this(store, sorts, null);
+    }
+
+    /** A resource with custom values ({@link CustomFields}), applied on every write of it. */
+    protected RecordService(RecordStore store, Map<String, String> sorts, CustomFields custom) {
         this.store = store;
         this.sorts = sorts;
+        this.custom = custom;
     }
 
     /** The allowed sorts (field to stored path): every record's createdAt and updatedAt, and the resource's own. */
@@ -43,12 +51,17 @@ public abstract class RecordService<F extends RecordFilter> {
         return store;
     }
 
+    /** The resource's custom values, or null when it has none. */
+    public CustomFields customFields() {
+        return custom;
+    }
+
     public Document create(Map<String, Object> body) {
         Map<String, Object> fields = new LinkedHashMap<>(body);
         String owner = owner(fields);
-        Document stored = newRecord(fields);
-        checkUnique(stored, null);
-        Document meta = derived(stored);
+        Document stored = built(fields);
+        unique(stored, null);
+        Document meta = meta(stored);
         if (owner != null) {
             meta.put("ownerId", owner);
         }
@@ -109,8 +122,8 @@ public abstract class RecordService<F extends RecordFilter> {
     public Document prepare(Map<String, Object> body) {
         Map<String, Object> fields = new LinkedHashMap<>(body);
         String owner = owner(fields);
-        Document stored = newRecord(fields);
-        Document meta = derived(stored);
+        Document stored = built(fields);
+        Document meta = meta(stored);
         if (owner != null) {
             meta.put("ownerId", owner);
         }
@@ -154,6 +167,9 @@ public abstract class RecordService<F extends RecordFilter> {
                 }
             });
         }
+        if (custom != null) {
+            custom.checkUnique(store, prepared.stream().map(CustomFields::of).toList(), outcomes);
+        }
         List<Document> insert = new ArrayList<>();
         List<Integer> at = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) {
@@ -189,9 +205,9 @@ public abstract class RecordService<F extends RecordFilter> {
         }
         for (int attempt = 1; ; attempt++) {
             Document current = store.get(id);
-            Document next = patched(current, fields);
-            checkUnique(next, current.getObjectId("_id"));
-            Document meta = derived(next);
+            Document next = patchedWith(current, fields);
+            unique(next, current.getObjectId("_id"));
+            Document meta = meta(next);
             if (owner != null) {
                 meta.put("ownerId", owner);
             }
@@ -211,7 +227,7 @@ public abstract class RecordService<F extends RecordFilter> {
 
     public Document archive(String id, Long expectedVersion) {
         Document current = store.get(id);
-        return store.setArchived(current, true, derived(current), expectedVersion);
+        return store.setArchived(current, true, meta(current), expectedVersion);
     }
 
     /** Restores an archived record (a live one is returned as it is), if its unique values are still free. */
@@ -220,12 +236,121 @@ public abstract class RecordService<F extends RecordFilter> {
         if (!RecordMeta.archived(current)) {
             return current;
         }
-        checkUnique(current, current.getObjectId("_id"));
-        return store.setArchived(current, false, derived(current), null);
+        unique(current, current.getObjectId("_id"));
+        return store.setArchived(current, false, meta(current), null);
     }
 
     public Page<Document> list(F filter, String sort, int limit, String cursor) {
         return store.list(filter.toBson(), SortOrder.parse(sort, sorts, DEFAULT_SORT), limit, cursor);
+    }
+
+    /**
+     * The JSON view of a record: the resource's own view ({@code own}) with, for a resource with custom values, its
+     * {@value CustomFields#FIELD} object (live properties only) before the bookkeeping.
+     */
+    public Map<String, Object> toJson(Document stored, java.util.function.Function<Document, Map<String, Object>> own) {
+        Map<String, Object> json = own.apply(stored);
+        if (custom == null) {
+            return json;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> values = custom.view(CustomFields.of(stored));
+        json.forEach((k, v) -> {
+            if (k.equals("createdAt")) {
+                out.put(CustomFields.FIELD, values);
+            }
+            out.put(k, v);
+        });
+        out.putIfAbsent(CustomFields.FIELD, values);
+        return out;
+    }
+
+    /** The JSON view of a record's custom values (live properties only; empty for a resource without them). */
+    public Map<String, Object> customView(Document stored) {
+        return custom == null ? Map.of() : custom.view(CustomFields.of(stored));
+    }
+
+    /** {@link #newRecord} plus the body's custom values, every field problem of both reported at once. */
+    private Document built(Map<String, Object> fields) {
+        if (custom == null) {
+            return newRecord(fields);
+        }
+        Object json = fields.remove(CustomFields.FIELD);
+        List<FieldError> errors = new ArrayList<>();
+        Document values = null;
+        try {
+            values = custom.create(json);
+        } catch (RecordException.Invalid invalid) {
+            errors.addAll(invalid.errors());
+        }
+        Document stored = null;
+        try {
+            stored = newRecord(fields);
+        } catch (RecordException.Invalid invalid) {
+            errors.addAll(0, invalid.errors());
+        }
+        if (!errors.isEmpty()) {
+            throw new RecordException.Invalid(errors);
+        }
+        return withValues(stored, values);
+    }
+
+    /** {@link #patched} plus the patch's custom values (merge-patched into the current ones). */
+    private Document patchedWith(Document current, Map<String, Object> patch) {
+        if (custom == null) {
+            return patched(current, patch);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(patch);
+        boolean given = fields.containsKey(CustomFields.FIELD);
+        Object json = fields.remove(CustomFields.FIELD);
+        List<FieldError> errors = new ArrayList<>();
+        Document values = CustomFields.of(current);
+        if (given) {
+            try {
+                values = custom.patch(values, json);
+            } catch (RecordException.Invalid invalid) {
+                errors.addAll(invalid.errors());
+            }
+        }
+        Document next = null;
+        try {
+            next = patched(current, fields);
+        } catch (RecordException.Invalid invalid) {
+            errors.addAll(0, invalid.errors());
+        }
+        if (!errors.isEmpty()) {
+            throw new RecordException.Invalid(errors);
+        }
+        return withValues(next, values);
+    }
+
+    private static Document withValues(Document stored, Document values) {
+        if (values == null || values.isEmpty()) {
+            stored.remove(CustomFields.FIELD);
+        } else {
+            stored.put(CustomFields.FIELD, values);
+        }
+        return stored;
+    }
+
+    /**
+     * The whole derived meta of a stored document: the resource's {@link #derived} keys and, for a resource with
+     * custom values, their {@code _crm.props} entries (always set, so a stale list never survives a write).
+     */
+    protected final Document meta(Document stored) {
+        Document meta = derived(stored);
+        if (custom != null) {
+            meta.put(CustomFields.INDEX_KEY, custom.indexEntries(CustomFields.of(stored)));
+        }
+        return meta;
+    }
+
+    /** The resource's uniqueness rules and its unique custom properties'. */
+    private void unique(Document stored, ObjectId self) {
+        checkUnique(stored, self);
+        if (custom != null) {
+            custom.checkUnique(store, CustomFields.of(stored), self);
+        }
     }
 
     /**

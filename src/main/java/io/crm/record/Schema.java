@@ -59,6 +59,19 @@ public final class Schema {
         return schema;
     }
 
+    /**
+     * The names a custom property may not take: the fields, the server fields, {@code ownerId}, {@code custom}, and
+     * any {@code more} the resource keeps (a server-set field of its own).
+     */
+    public Set<String> reservedNames(String... more) {
+        Set<String> names = new java.util.HashSet<>(fields.keySet());
+        names.addAll(SERVER_FIELDS);
+        names.add("ownerId");
+        names.add(CustomFields.FIELD);
+        names.addAll(List.of(more));
+        return Set.copyOf(names);
+    }
+
     /** Validates a create body into the document to store (without {@code _id} and meta). */
     public Document create(Map<String, Object> body) {
         List<FieldError> errors = new ArrayList<>();

@@ -48,12 +48,12 @@ public final class SearchSchemas {
     private SearchSchemas() {
     }
 
-    /** The four object types, by their API path segment. */
-    public static Map<String, ObjectSchema> all() {
+    /** The four object types, by their API path segment; {@code stages}: every pipeline's stages, read when used. */
+    public static Map<String, ObjectSchema> all(java.util.function.Supplier<List<String>> stages) {
         Map<String, ObjectSchema> all = new LinkedHashMap<>();
         all.put("contacts", contacts());
         all.put("companies", companies());
-        all.put("deals", deals());
+        all.put("deals", deals(stages));
         all.put("activities", activities());
         return all;
     }
@@ -91,15 +91,19 @@ public final class SearchSchemas {
                 CompanySchema::toJson);
     }
 
-    static ObjectSchema deals() {
+    static ObjectSchema deals(List<String> stages) {
+        return deals(() -> stages);
+    }
+
+    static ObjectSchema deals(java.util.function.Supplier<List<String>> stages) {
         Map<String, SearchProperty> p = new LinkedHashMap<>();
         add(p, SearchProperty.of("title", SearchType.TEXT, "title", Fields.text(1, 200))
                 .keyed(DealSchema.TITLE_KEY, false));
         add(p, SearchProperty.of("amount", SearchType.DECIMAL, "amount", Fields.money()));
         add(p, SearchProperty.of("currency", SearchType.ENUM, "currency", Fields.currency()));
+        // a stage of any pipeline (pipelines change at runtime, so the list is read when a filter is converted)
+        add(p, SearchProperty.of("stage", SearchType.ENUM, "stage", json -> Fields.oneOf(stages.get()).convert(json)));
         add(p, SearchProperty.of("pipelineId", SearchType.ID, "pipelineId", Fields.objectId()));
-        // a stage key of any pipeline (pipelines change at runtime; an unknown key simply matches nothing)
-        add(p, SearchProperty.of("stage", SearchType.ENUM, "stage", Fields.text(1, 50)));
         add(p, SearchProperty.of("lostReason", SearchType.TEXT, "lostReason", Fields.text(1, 200)));
         add(p, SearchProperty.of("companyId", SearchType.ID, "companyId", Fields.objectId()));
         add(p, SearchProperty.of("contactIds", SearchType.LIST, "contactIds", Fields.objectId()));

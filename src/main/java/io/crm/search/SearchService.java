@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.IndexModel;
+import io.crm.deal.DealService;
 import io.crm.platform.web.LimitsProperties;
 import io.crm.property.CustomProperties;
 import io.crm.property.CustomProperty;
@@ -31,11 +32,12 @@ public class SearchService {
     private final long maxMillis;
     private final SearchExecutor executor;
 
-    public SearchService(MongoTemplate mongo, CustomProperties customProperties, LimitsProperties limits,
-                         SearchProperties properties, List<CollectionIndexes> declared) {
+    public SearchService(MongoTemplate mongo, CustomProperties customProperties, DealService deals,
+                         LimitsProperties limits, SearchProperties properties, List<CollectionIndexes> declared) {
         this.mongo = mongo;
         this.customProperties = customProperties;
-        this.schemas = SearchSchemas.all();
+        this.schemas = SearchSchemas.all(() -> deals.pipelines().all().stream()
+                .flatMap(pipeline -> pipeline.stages().stream()).distinct().toList());
         this.maxPageSize = limits.maxPageSize();
         this.maxMillis = properties.maxTime().toMillis();
         this.executor = new SearchExecutor(maxMillis);

@@ -164,6 +164,9 @@ public class WebSecurity {
                         .requestMatchers(request -> HttpMethod.DELETE.matches(request.getMethod())
                                 && Paths.LEGACY.matches(request)).access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
                         // a viewer marks their own notifications read (a token: with the write scope)
+                        // custom property definitions: changed by admins only (read by everyone below)
+                        .requestMatchers(request -> !isSafe(request) && Paths.PROPERTIES.matches(request))
+                        .access(ScopeRules.require(Role.ADMIN, Scope.ADMIN))
                         .requestMatchers(request -> !isSafe(request) && Paths.NOTIFICATIONS.matches(request))
                         .access(ScopeRules.require(Role.VIEWER, Scope.WRITE))
                         // a search is a read sent as a POST (its body is the query): like a list

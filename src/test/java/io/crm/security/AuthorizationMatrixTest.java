@@ -73,6 +73,11 @@ class AuthorizationMatrixTest extends ApiTest {
         String someWebhook = create("/api/v1/webhooks", Map.of("url", "https://93.184.216.34/matrix",
                 "events", List.of("contact.*")));
 
+        http.post("/api/v1/properties/deals", Map.of("name", "region", "type", "text"));
+        http.post("/api/v1/properties/deals", Map.of("name", "retired", "type", "text"));
+        http.post("/api/v1/properties/deals", Map.of("name", "archived", "type", "text"));
+        http.delete("/api/v1/properties/deals/archived");
+
         String service = users.create(Map.of("kind", "service", "displayName", "Integration", "role", "MEMBER"))
                 .getObjectId("_id").toHexString();
 
@@ -190,6 +195,14 @@ class AuthorizationMatrixTest extends ApiTest {
                 new Endpoint(Access.MEMBER, "POST", "/person/bulk", List.of(Map.of("person_id", "b-1"))),
                 new Endpoint(Access.ADMIN, "DELETE", "/person/bulk", List.of("b-1")),
                 new Endpoint(Access.ADMIN, "DELETE", "/person/p-2", null),
+                // custom property definitions: everyone reads them, admins change them
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/properties/contacts", null),
+                new Endpoint(Access.VIEWER, "GET", "/api/v1/properties/deals/region", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/properties/companies", Map.of("name", "tier",
+                        "type", "text")),
+                new Endpoint(Access.ADMIN, "PATCH", "/api/v1/properties/deals/region", Map.of("label", "Area")),
+                new Endpoint(Access.ADMIN, "DELETE", "/api/v1/properties/deals/retired", null),
+                new Endpoint(Access.ADMIN, "POST", "/api/v1/properties/deals/archived/restore", Map.of()),
                 // CSV import and export
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/contacts/export", null),
                 new Endpoint(Access.VIEWER, "GET", "/api/v1/deals/export?stage=lead", null),

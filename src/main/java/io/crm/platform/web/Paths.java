@@ -35,6 +35,8 @@ public final class Paths {
     public static final PathSet ACCOUNT = PathSet.of("/account", "/account/**");
     /** A user's own notifications: any role may mark theirs read. */
     public static final PathSet NOTIFICATIONS = PathSet.of("/api/v1/notifications", "/api/v1/notifications/**");
+    /** Custom property definitions: every role reads them (forms need them), only admins change them. */
+    public static final PathSet PROPERTIES = PathSet.of("/api/v1/properties", "/api/v1/properties/**");
     /** The original service's root, a JSON description of the service (the web UI's dashboard for browsers). */
     public static final PathSet ROOT = PathSet.of("/");
 

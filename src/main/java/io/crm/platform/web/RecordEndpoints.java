@@ -28,7 +28,8 @@ public final class RecordEndpoints<F extends RecordFilter> {
     public RecordEndpoints(RecordService<F> service, Function<Document, Map<String, Object>> toJson,
                            LimitsProperties limits) {
         this.service = service;
-        this.toJson = toJson;
+        // a resource with custom values shows them too (RecordService.toJson)
+        this.toJson = stored -> service.toJson(stored, toJson);
         this.maxPageSize = limits.maxPageSize();
     }
 
