@@ -389,7 +389,7 @@ class SearchApiTest extends ApiTest {
                     : "lead")));
             clock.advance(Duration.ofSeconds(i % 2));
         }
-        create("/api/v1/deals", Map.of("title", "Other", "stage", "qualified"));
+        create("/api/v1/deals", Map.of("title", "Other", "stage", "lost"));
         for (String sort : List.of("title", "createdAt", "updatedAt")) {
             for (String direction : List.of("ASCENDING", "DESCENDING")) {
                 Map<String, Object> body = new HashMap<>(Map.of("filterGroups", List.of(
@@ -499,7 +499,7 @@ class SearchApiTest extends ApiTest {
         assertThat(http.send("POST", "/api/v1/deals/search", "application/json", "{\"limit\":").status())
                 .isEqualTo(400);
         assertThat(http.send("POST", "/api/v1/deals/search", "text/plain", "{}").status()).isEqualTo(415);
-        assertThat(http.post("/api/v1/things/search", Map.of()).status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/pipelines/search", Map.of()).status()).isEqualTo(404);
     }
 
     @Test

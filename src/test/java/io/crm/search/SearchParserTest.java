@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SearchParserTest {
 
     private static final String ME = new ObjectId().toHexString();
-    private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals();
+    private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals(List.of("lead", "won", "lost"));
     private static final SearchSchemas.ObjectSchema ACTIVITIES = SearchSchemas.activities();
 
     private static SearchRequest parse(SearchSchemas.ObjectSchema schema, Map<String, Object> body) {
@@ -120,7 +120,7 @@ class SearchParserTest {
                 filter("nope", "EQ", "x"),
                 filter("amount", "CONTAINS_TOKEN", "1"),
                 filter("amount", "GT", "abc"),
-                filter("currency", "EQ", "EURO"),
+                filter("stage", "EQ", "signed"),
                 filter("amount", "LIKE", "1"),
                 filter("expectedCloseDate", "GT", "31/01/2026"),
                 filter("closedAt", "LT", "2026-01-01"),

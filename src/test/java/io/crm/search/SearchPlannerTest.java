@@ -33,7 +33,7 @@ class SearchPlannerTest {
     private static final CustomProperty SEATS = new CustomProperty("deals", "seats", "Seats", PropertyType.NUMBER,
             List.of(), false, false, null, false);
 
-    private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals();
+    private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals(List.of("lead", "won"));
     private static final IndexCatalog DEAL_INDEXES = catalog(RecordIndexes.lists("deals", DealService.SORTS,
             DealService.FILTERS), List.of(CustomProperties.valuesIndex("deals"), SearchIndexes.owner("deals")));
     private static final CustomProperty NOTE = new CustomProperty("deals", "note", "Note", PropertyType.TEXT,
