@@ -9,7 +9,11 @@ import java.util.concurrent.TimeUnit;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.IndexModel;
+import io.crm.activity.ActivityService;
+import io.crm.company.CompanyService;
+import io.crm.contact.ContactService;
 import io.crm.deal.DealService;
+import io.crm.record.RecordService;
 import io.crm.platform.web.LimitsProperties;
 import io.crm.property.CustomProperties;
 import io.crm.property.CustomProperty;
@@ -28,16 +32,23 @@ public class SearchService {
     private final CustomProperties customProperties;
     private final Map<String, SearchSchemas.ObjectSchema> schemas;
     private final Map<String, IndexCatalog> catalogs = new HashMap<>();
+    private final Map<String, java.util.function.Function<Document, Map<String, Object>>> views = new HashMap<>();
     private final int maxPageSize;
     private final long maxMillis;
     private final SearchExecutor executor;
 
-    public SearchService(MongoTemplate mongo, CustomProperties customProperties, DealService deals,
+    public SearchService(MongoTemplate mongo, CustomProperties customProperties, ContactService contacts,
+                         CompanyService companies, DealService deals, ActivityService activities,
                          LimitsProperties limits, SearchProperties properties, List<CollectionIndexes> declared) {
         this.mongo = mongo;
         this.customProperties = customProperties;
         this.schemas = SearchSchemas.all(() -> deals.pipelines().all().stream()
                 .flatMap(pipeline -> pipeline.stages().stream()).distinct().toList());
+        // items are shown as GET shows a record: the resource's view with its custom values
+        Map<String, RecordService<?>> services = Map.of("contacts", contacts, "companies", companies, "deals", deals,
+                "activities", activities);
+        schemas.forEach((type, schema) -> views.put(type,
+                stored -> services.get(type).toJson(stored, schema.toJson())));
         this.maxPageSize = limits.maxPageSize();
         this.maxMillis = properties.maxTime().toMillis();
         this.executor = new SearchExecutor(maxMillis);
@@ -47,6 +58,32 @@ public class SearchService {
                     .forEach(d -> models.addAll(d.indexes()));
             catalogs.put(schema.objectType(), IndexCatalog.of(models));
         }
+    }
+
+    /** A user id that stands for "me" when a body is only checked (a saved view is run later by someone). */
+    private static final String ANY_USER = "000000000000000000000000";
+
+    /**
+     * The problems of a search body for {@code objectType} (contacts, companies, deals, activities), as a search would
+     * report them (paths relative to the body); empty when it is valid. Nothing is run.
+     */
+    public List<io.crm.record.FieldError> errors(String objectType, Map<String, Object> body) {
+        SearchSchemas.ObjectSchema schema = schemas.get(objectType);
+        try {
+            new SearchParser(properties(schema), schema.sorts(), maxPageSize, ANY_USER).parse(body);
+            return List.of();
+        } catch (io.crm.record.RecordException.Invalid invalid) {
+            return invalid.errors();
+        }
+    }
+
+    /** The names of the searchable properties of {@code objectType}: built-in and live custom ones. */
+    public java.util.Set<String> propertyNames(String objectType) {
+        return properties(schemas.get(objectType)).keySet();
+    }
+
+    private Map<String, SearchProperty> properties(SearchSchemas.ObjectSchema schema) {
+        return schema.with(schema.hasCustomProperties() ? customProperties.active(schema.objectType()) : List.of());
     }
 
     /**
@@ -71,6 +108,6 @@ public class SearchService {
                 return collection.countDocuments(filter,
                         new CountOptions().limit(limit).maxTime(maxMillis, TimeUnit.MILLISECONDS));
             }
-        }, schema.toJson());
+        }, views.get(objectType));
     }
 }
