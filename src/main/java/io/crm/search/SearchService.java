@@ -9,7 +9,11 @@ import java.util.concurrent.TimeUnit;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.IndexModel;
+import io.crm.activity.ActivityService;
+import io.crm.company.CompanyService;
+import io.crm.contact.ContactService;
 import io.crm.deal.DealService;
+import io.crm.record.RecordService;
 import io.crm.platform.web.LimitsProperties;
 import io.crm.property.CustomProperties;
 import io.crm.property.CustomProperty;
@@ -25,7 +29,7 @@ import org.springframework.stereotype.Service;
 public class SearchService {
 
     private final MongoTemplate mongo;
-    private final Map<String, io.crm.record.RecordService<?>> services;
+    private final Map<String, RecordService<?>> services;
     private final CustomProperties customProperties;
     private final Map<String, SearchSchemas.ObjectSchema> schemas;
     private final Map<String, IndexCatalog> catalogs = new HashMap<>();
@@ -34,8 +38,7 @@ public class SearchService {
     private final SearchExecutor executor;
 
     public SearchService(MongoTemplate mongo, CustomProperties customProperties, DealService deals,
-                         io.crm.contact.ContactService contacts, io.crm.company.CompanyService companies,
-                         io.crm.activity.ActivityService activities,
+                         ContactService contacts, CompanyService companies, ActivityService activities,
                          LimitsProperties limits, SearchProperties properties, List<CollectionIndexes> declared) {
         this.mongo = mongo;
         // items are the records exactly as GET shows them, custom values included
@@ -55,19 +58,30 @@ public class SearchService {
         }
     }
 
+    /** A user id that stands for "me" when a body is only checked (a saved view is run later by someone). */
+    private static final String ANY_USER = "000000000000000000000000";
+
     /**
-     * The problems of a search body for an object type, as a search with it would report them (empty: valid), for a
-     * body kept to run later (a saved view); {@code me} stands for the caller's id.
+     * The problems of a search body for {@code objectType} (contacts, companies, deals, activities), as a search would
+     * report them (paths relative to the body); empty when it is valid. Nothing is run.
      */
-    public List<io.crm.record.FieldError> problems(String objectType, Map<String, Object> body, String me) {
+    public List<io.crm.record.FieldError> errors(String objectType, Map<String, Object> body) {
         SearchSchemas.ObjectSchema schema = schemas.get(objectType);
-        List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
         try {
-            new SearchParser(schema.with(custom), schema.sorts(), maxPageSize, me).parse(body);
+            new SearchParser(properties(schema), schema.sorts(), maxPageSize, ANY_USER).parse(body);
             return List.of();
         } catch (io.crm.record.RecordException.Invalid invalid) {
             return invalid.errors();
         }
+    }
+
+    /** The names of the searchable properties of {@code objectType}: built-in and live custom ones. */
+    public java.util.Set<String> propertyNames(String objectType) {
+        return properties(schemas.get(objectType)).keySet();
+    }
+
+    private Map<String, SearchProperty> properties(SearchSchemas.ObjectSchema schema) {
+        return schema.with(schema.hasCustomProperties() ? customProperties.active(schema.objectType()) : List.of());
     }
 
     /** The sorts of an object type's searches, both ways ("name", "-name", ...). */
@@ -78,13 +92,6 @@ public class SearchService {
             names.add(sort);
         }
         return names;
-    }
-
-    /** The properties of an object type a list may show or filter on: built-in ones and the live custom ones. */
-    public java.util.Set<String> propertyNames(String objectType) {
-        SearchSchemas.ObjectSchema schema = schemas.get(objectType);
-        List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
-        return schema.with(custom).keySet();
     }
 
     /**

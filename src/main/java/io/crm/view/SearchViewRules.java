@@ -6,16 +6,12 @@ import java.util.Map;
 
 import io.crm.record.FieldError;
 import io.crm.search.SearchService;
-import org.bson.types.ObjectId;
 
 import org.springframework.stereotype.Component;
 
 /** A view's search body is checked by the search grammar itself, and its columns against the searchable properties. */
 @Component
 class SearchViewRules implements SavedViews.Rules {
-
-    /** Any id stands for {@code me} while checking: a view runs as whoever opens it. */
-    private static final String ANYONE = new ObjectId(0, 0).toHexString();
 
     private final SearchService search;
 
@@ -29,7 +25,7 @@ class SearchViewRules implements SavedViews.Rules {
         if (body.containsKey("after")) {
             errors.add(new FieldError("after", "a view keeps the search, not a page position"));
         }
-        errors.addAll(search.problems(objectType, body, ANYONE));
+        errors.addAll(search.errors(objectType, body));
         return errors;
     }
 

@@ -389,7 +389,7 @@ class SearchApiTest extends ApiTest {
                     : "lead")));
             clock.advance(Duration.ofSeconds(i % 2));
         }
-        create("/api/v1/deals", Map.of("title", "Other", "stage", "lost", "lostReason", "Budget"));
+        create("/api/v1/deals", Map.of("title", "Other", "stage", "qualified"));
         for (String sort : List.of("title", "createdAt", "updatedAt")) {
             for (String direction : List.of("ASCENDING", "DESCENDING")) {
                 Map<String, Object> body = new HashMap<>(Map.of("filterGroups", List.of(
@@ -499,7 +499,23 @@ class SearchApiTest extends ApiTest {
         assertThat(http.send("POST", "/api/v1/deals/search", "application/json", "{\"limit\":").status())
                 .isEqualTo(400);
         assertThat(http.send("POST", "/api/v1/deals/search", "text/plain", "{}").status()).isEqualTo(415);
-        assertThat(http.post("/api/v1/planets/search", Map.of()).status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/things/search", Map.of()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSavedViewsSearchAndColumnsAreCheckedByTheSearchGrammar() {
+        define("deals", "region", "select", "EMEA", "APAC");
+        Map<String, Object> good = Map.of("name", "EMEA deals", "objectType", "deals",
+                "search", where(f("custom.region", "EQ", "EMEA"), f("ownerId", "EQ", "me")),
+                "columns", List.of("title", "amount", "custom.region", "id"));
+        Http.Response created = http.post("/api/v1/views", good);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        Map<String, Object> bad = Map.of("name", "Broken", "objectType", "deals",
+                "search", where(f("custom.region", "EQ", "LATAM"), f("amount", "CONTAINS_TOKEN", "1")),
+                "columns", List.of("title", "colour"));
+        assertThat(errorFields(http.post("/api/v1/views", bad))).containsExactlyInAnyOrder(
+                "search.filterGroups[0].filters[0].value", "search.filterGroups[0].filters[1].operator",
+                "columns[1]");
     }
 
     @Test
