@@ -31,6 +31,7 @@ class SearchViewRules implements SavedViews.Rules {
 
     @Override
     public boolean isColumn(String objectType, String column) {
-        return search.propertyNames(objectType).contains(column);
+        // the record's id is a column too (it is in every item), though not a search property
+        return column.equals("id") || search.propertyNames(objectType).contains(column);
     }
 }
