@@ -46,6 +46,15 @@ public class ImportIndexes {
                 return jobs.importsEvery();
             }
 
+            /**
+             * A run is one indexed update, done in well under a second: a replica that dies during one need not keep
+             * the others from the sweep for the default lease (2 min). 30 s is the shortest the lease renewal allows.
+             */
+            @Override
+            public java.time.Duration lease() {
+                return java.time.Duration.ofSeconds(30);
+            }
+
             @Override
             public String run() {
                 return "marked " + imports.failStale() + " stale imports failed";

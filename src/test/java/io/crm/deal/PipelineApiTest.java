@@ -38,13 +38,6 @@ class PipelineApiTest extends ApiTest {
         return created.json();
     }
 
-    private static List<String> errorFields(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(400);
-        List<String> fields = new ArrayList<>();
-        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        return fields;
-    }
-
     @Test
     void theDefaultPipelineIsSeededFromTheSettingsWithProbabilitiesAndOutcomes() {
         JsonNode list = http.get("/api/v1/pipelines").json().get("items");

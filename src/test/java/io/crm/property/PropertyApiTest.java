@@ -54,12 +54,6 @@ class PropertyApiTest extends ApiTest {
         return options;
     }
 
-    private static List<String> errorFields(Http.Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        return fields;
-    }
-
     private Document stored(String collection, String id) {
         return mongo.getCollection(collection).find(Filters.eq("_id", new ObjectId(id))).first();
     }

@@ -151,16 +151,6 @@ public abstract class RecordApiContract extends ApiTest {
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("at io.crm");
     }
 
-    protected static List<String> errorFields(Http.Response response) {
-        assertProblem(response, 400);
-        List<String> fields = new ArrayList<>();
-        response.json().get("errors").forEach(e -> {
-            assertThat(e.get("message").asString()).isNotBlank();
-            fields.add(e.get("field").asString());
-        });
-        return fields;
-    }
-
     @Test
     void createReturns201WithLocationEtagAndRecordShape() {
         Http.Response created = http.post(path(), validBody(1));

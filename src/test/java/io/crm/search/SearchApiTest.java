@@ -76,15 +76,6 @@ class SearchApiTest extends ApiTest {
         return ids(type, where(filter));
     }
 
-    private List<String> errorFields(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(400);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.body()).doesNotContain("Exception");
-        List<String> fields = new ArrayList<>();
-        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        return fields;
-    }
-
     /** Stores custom values on a record as the custom properties API does: under custom, and as _crm.props entries. */
     private void setCustom(String collection, String id, Map<String, Object> values) {
         List<Document> entries = new ArrayList<>();

@@ -1,6 +1,10 @@
 package io.crm.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.crm.store.IndexInitializer;
@@ -117,6 +121,19 @@ public abstract class ApiTest {
      */
     protected void relayed() {
         relay.drain(java.time.Duration.ofSeconds(20));
+    }
+
+    /** The fields a 400 problem+json names, in order (each with a message, never a stack trace). */
+    protected static List<String> errorFields(Http.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at io.crm");
+        List<String> fields = new ArrayList<>();
+        response.json().get("errors").forEach(e -> {
+            assertThat(e.get("message").asString()).isNotBlank();
+            fields.add(e.get("field").asString());
+        });
+        return fields;
     }
 
     /** A new enabled user with this role (password {@link #PASSWORD}). */

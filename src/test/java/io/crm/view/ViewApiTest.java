@@ -27,13 +27,6 @@ class ViewApiTest extends ApiTest {
         return names;
     }
 
-    private static List<String> errorFields(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(400);
-        List<String> fields = new ArrayList<>();
-        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        return fields;
-    }
-
     @Test
     void aPrivateViewIsItsOwnersAndASharedOneEveryones() {
         Http ann = as(Role.MEMBER);

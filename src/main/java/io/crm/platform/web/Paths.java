@@ -18,8 +18,12 @@ public final class Paths {
             "/api/v1/audit/**", "/api/v1/webhooks", "/api/v1/webhooks/**", "/api/v1/contacts/*/erase",
             "/api/v1/mail", "/api/v1/mail/**",
             "/api/v1/admin", "/api/v1/admin/**", "/api/v1/inbound/status");
-    /** API resources every role may read and only an admin may change (the shape of the data: pipelines). */
-    public static final PathSet ADMIN_WRITES = PathSet.of("/api/v1/pipelines", "/api/v1/pipelines/**");
+    /**
+     * API resources every role may read and only an admin may change: the shape of the data (pipelines, custom
+     * property definitions; forms and boards read them).
+     */
+    public static final PathSet ADMIN_WRITES = PathSet.of("/api/v1/pipelines", "/api/v1/pipelines/**",
+            "/api/v1/properties", "/api/v1/properties/**");
     /** Every API path (stateless, token or session, problem+json or legacy errors), the OpenAPI docs included. */
     public static final PathSet API = PathSet.of("/api", "/api/**", "/v3/api-docs", "/v3/api-docs/**",
             "/swagger-ui.html", "/swagger-ui/**").and(LEGACY);
@@ -41,8 +45,6 @@ public final class Paths {
             "/activities/search/views", "/activities/search/views/**");
     /** A user's own notifications: any role may mark theirs read. */
     public static final PathSet NOTIFICATIONS = PathSet.of("/api/v1/notifications", "/api/v1/notifications/**");
-    /** Custom property definitions: every role reads them (forms need them), only admins change them. */
-    public static final PathSet PROPERTIES = PathSet.of("/api/v1/properties", "/api/v1/properties/**");
     /** The original service's root, a JSON description of the service (the web UI's dashboard for browsers). */
     public static final PathSet ROOT = PathSet.of("/");
 
