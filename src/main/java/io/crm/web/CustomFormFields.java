@@ -61,6 +61,28 @@ public class CustomFormFields {
     }
 
     /**
+     * The custom values a record page shows: {name, label, text} for each live property the record has a value of
+     * (options by their label, a boolean as yes or no), in the properties' order.
+     */
+    public List<Map<String, Object>> shown(String objectType, Map<String, Object> customView) {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Map<String, Object> field : fields(objectType, Map.of("custom", customView))) {
+            @SuppressWarnings("unchecked")
+            List<String> values = (List<String>) field.get("values");
+            if (values.isEmpty()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> options = (List<Map<String, Object>>) field.get("options");
+            List<String> texts = values.stream().map(v -> options.stream().filter(o -> v.equals(o.get("value")))
+                    .map(o -> String.valueOf(o.get("label"))).findFirst()
+                    .orElse("boolean".equals(field.get("type")) ? ("true".equals(v) ? "Yes" : "No") : v)).toList();
+            shown.add(Map.of("name", field.get("name"), "label", field.get("label"), "text", String.join(", ", texts)));
+        }
+        return shown;
+    }
+
+    /**
      * Adds the form's custom values to a body: on create only those filled in; on an update every property the form
      * showed (an emptied one is removed). Text stays text: the API converts it by the property's type.
      */

@@ -51,6 +51,9 @@ class SearchPagesTest extends ApiTest {
         assertThat(http.get("/api/v1/contacts/" + id).json().get("custom").get("region").asString())
                 .isEqualTo("emea");
         assertThat(member.get("/contacts/" + id + "/edit").body()).contains("value=\"emea\" selected");
+        // the record's page shows it, by its option's label
+        assertThat(member.get("/contacts/" + id).body()).contains("<dt>Region</dt>",
+                "<dd id=\"custom-value-region\">EMEA</dd>");
         // a wrong value: the API's rule, next to the field
         Http.Response wrong = member.post("/contacts", Map.of("name", "Bad", "custom.region", "mars",
                 "customShown", "true"), true);

@@ -190,6 +190,8 @@ class WebUiApiTest extends ApiTest {
         assertThat(lost.status()).as(lost.toString()).isEqualTo(200);
         assertThat(lost.json().get("totals").get("churned").get("count").asLong()).isEqualTo(1);
         assertThat(http.get("/api/v1/deals/" + renewal).json().get("lostReason").asString()).isEqualTo("Price");
+        assertThat(member.get("/deals/" + renewal).body()).contains("<dd id=\"deal-pipeline\">Renewals</dd>",
+                "<dd id=\"deal-lost-reason\">Price</dd>");
 
         // the form: a deal made from the Renewals board is in Renewals, and reopening it drops the old reason
         assertThat(member.get("/deals/new?pipelineId=" + renewals).body()).contains("value=\"due\"")

@@ -79,8 +79,10 @@ public class CompanyPages {
 
     @GetMapping("/companies/{id}")
     public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
-        Map<String, Object> company = CompanySchema.toJson(companies.get(id));
+        org.bson.Document stored = companies.get(id);
+        Map<String, Object> company = CompanySchema.toJson(stored);
         model.addAttribute("company", company);
+        model.addAttribute("customValues", customFields.shown("companies", companies.customView(stored)));
         model.addAttribute("contacts", contacts.list(new ContactService.ContactFilter(false, null, null, id, null),
                 "name", 100, null).items().stream().map(ContactSchema::toJson).toList());
         model.addAttribute("deals", deals.list(new DealService.DealFilter(false, null, null, id, null),

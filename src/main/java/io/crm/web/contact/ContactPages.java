@@ -99,6 +99,7 @@ public class ContactPages {
         Document contact = contacts.get(id);
         Map<String, Object> json = ContactSchema.toJson(contact);
         model.addAttribute("contact", json);
+        model.addAttribute("customValues", customFields.shown("contacts", contacts.customView(contact)));
         if (json.get("companyId") instanceof String companyId) {
             companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", CompanySchema.toJson(c)));
         }

@@ -145,8 +145,11 @@ public class DealPages {
 
     @GetMapping("/deals/{id}")
     public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
-        Map<String, Object> deal = DealSchema.toJson(deals.get(id));
+        Document stored = deals.get(id);
+        Map<String, Object> deal = DealSchema.toJson(stored);
         model.addAttribute("deal", deal);
+        model.addAttribute("customValues", customFields.shown("deals", deals.customView(stored)));
+        model.addAttribute("pipelineName", deals.pipelines().of(stored).name());
         if (deal.get("companyId") instanceof String companyId) {
             companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", CompanySchema.toJson(c)));
         }
