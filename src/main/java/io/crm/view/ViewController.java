@@ -2,9 +2,6 @@ package io.crm.view;
 
 import java.util.Map;
 
-import io.crm.security.CrmUser;
-import io.crm.security.CurrentUser;
-import io.crm.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -36,36 +33,31 @@ public class ViewController {
     @GetMapping
     @Operation(summary = "The caller's views and the shared ones (of one objectType if given), by type and name")
     public Map<String, Object> list(@RequestParam(required = false) String objectType) {
-        return Map.of("items", views.list(caller(), objectType));
+        return Map.of("items", views.list(SavedViews.Caller.current(), objectType));
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "A view of the caller's, or a shared one")
     public Map<String, Object> get(@PathVariable String id) {
-        return views.get(caller(), id);
+        return views.get(SavedViews.Caller.current(), id);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Save a view {name, objectType, search (a search body), columns, shared}")
     public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(views.create(caller(), body));
+        return ResponseEntity.status(HttpStatus.CREATED).body(views.create(SavedViews.Caller.current(), body));
     }
 
     @PatchMapping(path = "/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Change a view (its owner, or an admin for a shared one)")
     public Map<String, Object> patch(@PathVariable String id, @RequestBody Map<String, Object> patch) {
-        return views.update(caller(), id, patch);
+        return views.update(SavedViews.Caller.current(), id, patch);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a view (its owner, or an admin for a shared one)")
     public ResponseEntity<Void> delete(@PathVariable String id) {
-        views.delete(caller(), id);
+        views.delete(SavedViews.Caller.current(), id);
         return ResponseEntity.noContent().build();
-    }
-
-    private static SavedViews.Caller caller() {
-        CrmUser user = CurrentUser.get();
-        return new SavedViews.Caller(user.id(), user.role() != Role.VIEWER, user.role() == Role.ADMIN);
     }
 }

@@ -11,9 +11,6 @@ import java.util.TreeMap;
 import io.crm.record.RecordException;
 import io.crm.search.Operator;
 import io.crm.search.SearchService;
-import io.crm.security.CrmUser;
-import io.crm.security.CurrentUser;
-import io.crm.security.Role;
 import io.crm.view.SavedViews;
 
 import org.springframework.stereotype.Controller;
@@ -60,7 +57,7 @@ public class SearchPages {
     public String page(jakarta.servlet.http.HttpServletRequest request,
                        @RequestParam MultiValueMap<String, String> params, Model model) {
         String objectType = objectType(request);
-        SavedViews.Caller caller = caller();
+        SavedViews.Caller caller = SavedViews.Caller.current();
         MultiValueMap<String, String> shown = params;
         Map<String, Object> view = null;
         String viewId = params.getFirst("view");
@@ -130,7 +127,7 @@ public class SearchPages {
         }
         body.put("shared", "true".equals(params.getFirst("shared")));
         try {
-            Map<String, Object> saved = views.create(caller(), body);
+            Map<String, Object> saved = views.create(SavedViews.Caller.current(), body);
             redirect.addFlashAttribute("notice", "View “" + saved.get("name") + "” saved.");
             return "redirect:/" + objectType + "/search?view=" + saved.get("id");
         } catch (RecordException e) {
@@ -146,7 +143,7 @@ public class SearchPages {
     public String delete(jakarta.servlet.http.HttpServletRequest request, @PathVariable String id,
                          RedirectAttributes redirect) {
         String objectType = objectType(request);
-        views.delete(caller(), id);
+        views.delete(SavedViews.Caller.current(), id);
         redirect.addFlashAttribute("notice", "View deleted.");
         return "redirect:/" + objectType + "/search";
     }
@@ -315,10 +312,5 @@ public class SearchPages {
             }
         }
         return String.join("&", parts);
-    }
-
-    private static SavedViews.Caller caller() {
-        CrmUser user = CurrentUser.get();
-        return new SavedViews.Caller(user.id(), user.role() != Role.VIEWER, user.role() == Role.ADMIN);
     }
 }
