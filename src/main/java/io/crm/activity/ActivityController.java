@@ -30,7 +30,7 @@ public class ActivityController {
     private final RecordEndpoints<ActivityService.ActivityFilter> activities;
 
     public ActivityController(ActivityService activities, LimitsProperties limits) {
-        this.activities = new RecordEndpoints<>(activities, ActivitySchema::toJson, limits);
+        this.activities = new RecordEndpoints<>(activities, limits);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

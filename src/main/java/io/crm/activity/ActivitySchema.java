@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.crm.record.Field;
 import io.crm.record.Fields;
-import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
@@ -29,26 +28,19 @@ public final class ActivitySchema {
     static final Date NO_DUE_DATE = Date.from(Instant.parse("9999-12-31T23:59:59Z"));
     private static final int SEARCHED_BODY_LENGTH = 1000;
 
-    static final Schema SCHEMA = new Schema(List.of(
+    public static final Schema SCHEMA = new Schema(List.of(
             Field.optional("type", Fields.oneOf(TYPES)),
             Field.required("subject", Fields.text(1, 200)),
             Field.optional("body", Fields.text(1, 20_000)),
             Field.optional("dueAt", Fields.instant()),
             Field.optional("completedAt", Fields.instant()),
-            Field.optional("contactId", Fields.objectId()),
-            Field.optional("companyId", Fields.objectId()),
-            Field.optional("dealId", Fields.objectId()),
+            Field.optional("contactId", Fields.objectId()).label("Contact"),
+            Field.optional("companyId", Fields.objectId()).label("Company"),
+            Field.optional("dealId", Fields.objectId()).label("Deal"),
             // the user a task's reminders go to (an existing user's id; default the creator)
-            Field.optional("assigneeId", Fields.text(24, 24))));
-
-    private static final List<String> FIELDS = List.of("type", "subject", "body", "dueAt", "completedAt",
-            "contactId", "companyId", "dealId", "assigneeId");
+            Field.optional("assigneeId", Fields.userId()).label("Assignee")));
 
     private ActivitySchema() {
-    }
-
-    static Document fields(Document stored) {
-        return RecordJson.fields(stored, FIELDS);
     }
 
     /** An open task: a task without completedAt. */
@@ -63,10 +55,6 @@ public final class ActivitySchema {
         return new Document("dueKey", stored.get("dueAt") instanceof Date d ? d : NO_DUE_DATE)
                 .append("open", isOpen(stored))
                 .append("search", RecordMeta.searchText(subject, bodyText));
-    }
-
-    public static Map<String, Object> toJson(Document stored) {
-        return RecordJson.toJson(stored, FIELDS);
     }
 
     /**

@@ -18,10 +18,12 @@ import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
 import io.crm.record.Schema;
+import io.crm.record.SchemaCustomizer;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.bson.conversions.Bson;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Service;
 
@@ -45,20 +47,30 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
 
     private final References references;
 
-    public ActivityService(MongoTemplate mongo, References references, RecordContext context) {
+    private final Schema schema;
+
+    public ActivityService(MongoTemplate mongo, References references, RecordContext context,
+                           ObjectProvider<SchemaCustomizer> customizers) {
         super(new RecordStore(mongo.getCollection(ActivitySchema.COLLECTION), "Activity", Map.of(), Set.of(),
                 context), SORTS);
         this.references = references;
+        this.schema = SchemaCustomizer.apply("activities", ActivitySchema.SCHEMA,
+                customizers.orderedStream().toList());
     }
 
-    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    @Override
     public Schema schema() {
-        return ActivitySchema.SCHEMA;
+        return schema;
+    }
+
+    @Override
+    public Map<String, Object> view(Document stored) {
+        return schema.toJson(stored);
     }
 
     @Override
     protected Document newRecord(Map<String, Object> body) {
-        Document activity = ActivitySchema.SCHEMA.create(body);
+        Document activity = schema.create(body);
         activity.putIfAbsent("type", ActivitySchema.DEFAULT_TYPE);
         checkLinks(activity, ActivitySchema.LINKS);
         if (!activity.containsKey("assigneeId")) {
@@ -78,7 +90,7 @@ public class ActivityService extends RecordService<ActivityService.ActivityFilte
         if (patch.containsKey("type") && patch.get("type") == null) {
             throw new RecordException.Invalid("type", "cannot be removed");
         }
-        Document next = ActivitySchema.SCHEMA.patch(ActivitySchema.fields(current), patch);
+        Document next = schema.patch(schema.ownFields(current), patch);
         // only links the patch names are checked: a linked record archived since stays linked
         checkLinks(next, ActivitySchema.LINKS.stream().filter(patch::containsKey).toList());
         if (patch.containsKey("assigneeId") && next.get("assigneeId") != null) {

@@ -34,8 +34,8 @@ public class CompanyController {
 
     public CompanyController(CompanyService companies, ContactService contacts, LimitsProperties limits) {
         this.service = companies;
-        this.companies = new RecordEndpoints<>(companies, CompanySchema::toJson, limits);
-        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson, limits);
+        this.companies = new RecordEndpoints<>(companies, limits);
+        this.contacts = new RecordEndpoints<>(contacts, limits);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.crm.record.Field;
 import io.crm.record.Fields;
-import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
@@ -18,25 +17,27 @@ public final class CompanySchema {
     /** The normalized domain, kept only while the company is live: "unique among live companies". */
     public static final String DOMAIN_KEY = RecordMeta.META + ".domainKey";
 
-    private static final List<String> FIELDS = List.of("name", "domain", "industry", "phone", "address", "tags");
-
     private CompanySchema() {
     }
 
-    /** The company fields, with the configured limit on tags ({@code crm.limits.max-tags}). */
-    static Schema schema(int maxTags) {
+    /**
+     * The company fields, with the configured limit on tags ({@code crm.limits.max-tags}). The one place a company
+     * field is declared: everything else (JSON view, search, forms, lists, CSV, API docs) follows.
+     */
+    public static Schema schema(int maxTags) {
         return new Schema(List.of(
-                Field.required("name", Fields.text(1, 200)),
-                Field.optional("domain", Fields.hostname()),
-                Field.optional("industry", Fields.text(1, 100)),
-                Field.optional("phone", Fields.phone()),
+                Field.required("name", Fields.text(1, 200)).keyed(NAME_KEY, false)
+                        .aliases("company", "company name", "organization", "organisation"),
+                Field.optional("domain", Fields.hostname()).keyed(DOMAIN_KEY, true).aliases("domain name"),
+                Field.optional("industry", Fields.text(1, 100)).aliases("sector"),
+                Field.optional("phone", Fields.phone()).aliases("phone number", "telephone", "tel"),
                 Field.mergeable("address", Fields.object(List.of(
-                        Field.optional("street", Fields.text(1, 200)),
-                        Field.optional("city", Fields.text(1, 100)),
-                        Field.optional("region", Fields.text(1, 100)),
-                        Field.optional("postalCode", Fields.text(1, 20)),
+                        Field.optional("street", Fields.text(1, 200)).aliases("address"),
+                        Field.optional("city", Fields.text(1, 100)).aliases("town"),
+                        Field.optional("region", Fields.text(1, 100)).aliases("state"),
+                        Field.optional("postalCode", Fields.text(1, 20)).aliases("zip", "zip code", "postcode"),
                         Field.optional("country", Fields.country())))),
-                Field.optional("tags", Fields.tags(maxTags))));
+                Field.optional("tags", Fields.tags(maxTags)).aliases("tag", "labels")));
     }
 
     /** The stored fields of a validated document: an address whose every part was removed is no address. */
@@ -45,11 +46,6 @@ public final class CompanySchema {
             doc.remove("address");
         }
         return doc;
-    }
-
-    /** The record's own fields (no id, no meta): what a merge patch applies to. */
-    static Document fields(Document stored) {
-        return RecordJson.fields(stored, FIELDS);
     }
 
     /** Keys derived from the fields, kept in the meta sub-document: sort key, unique domain key, search text. */
@@ -65,7 +61,4 @@ public final class CompanySchema {
         return derived;
     }
 
-    public static Map<String, Object> toJson(Document stored) {
-        return RecordJson.toJson(stored, FIELDS, "tags");
-    }
 }

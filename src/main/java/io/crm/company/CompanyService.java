@@ -14,10 +14,12 @@ import io.crm.record.RecordFilter;
 import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.Schema;
+import io.crm.record.SchemaCustomizer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Service;
 
@@ -37,17 +39,29 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
 
     private final Schema schema;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public CompanyService(MongoTemplate mongo, RecordContext context, LimitsProperties limits,
-                          PropertyDefinitions properties) {
-        super(new RecordStore(mongo.getCollection(CompanySchema.COLLECTION), "Company",
-                Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), context), SORTS,
-                properties.values("companies", "company", CompanySchema.schema(limits.maxTags()).reservedNames()));
-        this.schema = CompanySchema.schema(limits.maxTags());
+                          PropertyDefinitions properties, ObjectProvider<SchemaCustomizer> customizers) {
+        this(mongo, context, properties, SchemaCustomizer.apply("companies", CompanySchema.schema(limits.maxTags()),
+                customizers.orderedStream().toList()));
     }
 
-    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    private CompanyService(MongoTemplate mongo, RecordContext context, PropertyDefinitions properties,
+                           Schema schema) {
+        super(new RecordStore(mongo.getCollection(CompanySchema.COLLECTION), "Company",
+                Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), context), SORTS,
+                properties.values("companies", "company", schema.reservedNames()));
+        this.schema = schema;
+    }
+
+    @Override
     public Schema schema() {
         return schema;
+    }
+
+    @Override
+    public Map<String, Object> view(Document stored) {
+        return schema.toJson(stored);
     }
 
     @Override
@@ -57,7 +71,7 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
 
     @Override
     protected Document patched(Document current, Map<String, Object> patch) {
-        return CompanySchema.normalized(schema.patch(CompanySchema.fields(current), patch));
+        return CompanySchema.normalized(schema.patch(schema.ownFields(current), patch));
     }
 
     @Override

@@ -34,7 +34,7 @@ public class ContactController {
     private final ContactService service;
 
     public ContactController(ContactService contacts, LimitsProperties limits) {
-        this.contacts = new RecordEndpoints<>(contacts, ContactSchema::toJson, limits);
+        this.contacts = new RecordEndpoints<>(contacts, limits);
         this.service = contacts;
     }
 
@@ -77,7 +77,7 @@ public class ContactController {
             + "trail, the event feed and pending webhook deliveries; emits contact.erased")
     public ResponseEntity<Map<String, Object>> erase(@PathVariable String id) {
         Document erased = service.erase(id);
-        return RecordResponses.ok(erased, ContactSchema.toJson(erased));
+        return RecordResponses.ok(erased, service.view(erased));
     }
 
     @GetMapping

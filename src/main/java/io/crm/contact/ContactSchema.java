@@ -12,7 +12,6 @@ import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
-import org.bson.types.ObjectId;
 
 /**
  * Contacts and how they are stored. Contacts live in the original service's {@code persons} collection in its shape:
@@ -26,57 +25,88 @@ public final class ContactSchema {
     public static final String EMAIL_KEY = RecordMeta.META + ".emailKey";
     public static final String NAME_KEY = RecordMeta.META + ".nameKey";
 
-    static final Set<String> RESERVED_ATTRIBUTE_KEYS = Set.of("_id", "id", RecordMeta.META, LEGACY_ID, "externalId",
-            "name", "email", "phone", "title", "companyId", "tags", "attributes", CustomFields.FIELD);
+    /** Keys an attribute may never take, besides every field's name and stored name. */
+    private static final Set<String> RESERVED_KEYS = Set.of("_id", "id", RecordMeta.META, CustomFields.FIELD);
 
     private ContactSchema() {
     }
 
-    /** The contact fields, with the configured limits on tags and attributes ({@code crm.limits.*}). */
-    static Schema schema(int maxTags, int maxAttributes) {
+    /**
+     * The contact fields, with the configured limits on tags and attributes ({@code crm.limits.*}). The one place a
+     * contact field is declared: everything else (JSON view, search, forms, lists, CSV, merge, API docs) follows.
+     */
+    public static Schema schema(int maxTags, int maxAttributes) {
         return new Schema(List.of(
-                Field.required("name", Fields.text(1, 200)),
-                Field.optional("email", Fields.email()),
-                Field.optional("phone", Fields.phone()),
-                Field.optional("title", Fields.text(1, 200)),
-                Field.optional("companyId", Fields.objectId()),
-                Field.optional("tags", Fields.tags(maxTags)),
-                Field.optional("externalId", Fields.text(1, 200)),
-                Field.mergeable("attributes", attributes(maxAttributes))));
+                Field.required("name", Fields.text(1, 200)).keyed(NAME_KEY, false)
+                        .aliases("full name", "contact name", "contact"),
+                Field.optional("email", Fields.email()).keyed(EMAIL_KEY, true).aliases("email address", "mail"),
+                Field.optional("phone", Fields.phone()).aliases("phone number", "telephone", "tel", "mobile"),
+                Field.optional("title", Fields.text(1, 200)).aliases("job title", "position"),
+                Field.optional("companyId", Fields.objectId()).label("Company"),
+                Field.optional("tags", Fields.tags(maxTags)).aliases("tag", "labels"),
+                Field.optional("externalId", Fields.text(1, 200)).storedAs(LEGACY_ID).label("External ID")
+                        .aliases("person id"),
+                Field.mergeable("attributes", Fields.attributes(maxAttributes))));
     }
 
-    private static Field.Converter attributes(int max) {
-        Field.Converter flat = Fields.attributes(max);
-        return json -> {
-            Document attributes = (Document) flat.convert(json);
-            for (String key : attributes.keySet()) {
-                if (RESERVED_ATTRIBUTE_KEYS.contains(key)) {
-                    throw new Field.InvalidValue("cannot use the reserved key " + key);
-                }
+    /**
+     * The keys an attribute cannot take: every field's name and stored name (an attribute is a top-level field of
+     * the stored document), ids, the meta and the custom values.
+     */
+    static Set<String> reservedAttributeKeys(Schema schema) {
+        Set<String> keys = new java.util.HashSet<>(RESERVED_KEYS);
+        for (Field field : schema.fields()) {
+            keys.add(field.name());
+            keys.add(field.path());
+        }
+        return Set.copyOf(keys);
+    }
+
+    /**
+     * {@code schema} with its attributes refusing the reserved keys of this very schema (so a field a customizer
+     * adds is reserved too), reported with the body's other field errors.
+     */
+    static Schema guardingAttributes(Schema schema) {
+        Set<String> reserved = reservedAttributeKeys(schema);
+        return new Schema(schema.fields().stream().map(field -> {
+            if (field.kind() != Field.Kind.ATTRIBUTES || !(field.converter() instanceof Fields.Typed typed)) {
+                return field;
             }
-            return attributes;
-        };
+            Field.Converter checked = json -> {
+                Document attributes = (Document) typed.convert(json);
+                for (String key : attributes.keySet()) {
+                    if (reserved.contains(key)) {
+                        throw new Field.InvalidValue("cannot use the reserved key " + key);
+                    }
+                }
+                return attributes;
+            };
+            return field.converting(new Fields.Typed(typed.schema(), checked, typed.kind(), null, List.of()));
+        }).toList());
     }
 
     /**
      * The API view of a stored document (a {@link Document} in API field names, values still BSON). A known field
      * holding a value of another type (possible in legacy data) is shown as an attribute, so nothing is hidden.
      */
-    public static Document toApi(Document stored) {
+    public static Document toApi(Schema schema, Document stored) {
+        Map<String, Field> byPath = new java.util.HashMap<>();
+        schema.fields().stream().filter(f -> f.kind() != Field.Kind.ATTRIBUTES).forEach(f -> byPath.put(f.path(), f));
         Document api = new Document();
         Document attributes = new Document();
         for (Map.Entry<String, Object> e : stored.entrySet()) {
             String key = e.getKey();
             Object value = e.getValue();
-            switch (key) {
-                case "_id", RecordMeta.META -> api.put(key, value);
-                case LEGACY_ID -> putTyped(api, attributes, "externalId", key, value, String.class);
-                case "name", "email", "phone", "title" -> putTyped(api, attributes, key, key, value, String.class);
-                case "companyId" -> putTyped(api, attributes, key, key, value, ObjectId.class);
-                case "tags" -> putTyped(api, attributes, key, key, value, List.class);
+            Field field = byPath.get(key);
+            if (key.equals("_id") || key.equals(RecordMeta.META)) {
+                api.put(key, value);
+            } else if (key.equals(CustomFields.FIELD)) {
                 // the custom values (RecordService); a legacy attribute named "custom" that is no object stays one
-                case CustomFields.FIELD -> putTyped(api, attributes, key, key, value, Document.class);
-                default -> attributes.put(key, value);
+                putTyped(api, attributes, key, key, value, Document.class);
+            } else if (field != null) {
+                putTyped(api, attributes, field.name(), key, value, field.kind().storedType());
+            } else {
+                attributes.put(key, value);
             }
         }
         api.put("attributes", attributes);
@@ -92,19 +122,19 @@ public final class ContactSchema {
         }
     }
 
-    /** The stored document for an API-shaped one: externalId back to person_id, attributes flattened. */
-    public static Document toStored(Document api) {
+    /** The stored document for an API-shaped one: fields under their stored names, attributes flattened. */
+    public static Document toStored(Schema schema, Document api) {
         Document stored = new Document();
         if (api.get("_id") != null) {
             stored.put("_id", api.get("_id"));
         }
-        if (api.get("externalId") != null) {
-            stored.put(LEGACY_ID, api.get("externalId"));
-        }
-        for (String key : List.of("name", "email", "phone", "title", "companyId", "tags", CustomFields.FIELD)) {
-            if (api.get(key) != null) {
-                stored.put(key, api.get(key));
+        for (Field field : schema.fields()) {
+            if (field.kind() != Field.Kind.ATTRIBUTES && api.get(field.name()) != null) {
+                stored.put(field.path(), api.get(field.name()));
             }
+        }
+        if (api.get(CustomFields.FIELD) != null) {
+            stored.put(CustomFields.FIELD, api.get(CustomFields.FIELD));
         }
         if (api.get("attributes") instanceof Document attributes) {
             // Attributes are top-level fields; a legacy value of an unexpected type under a contact field's name
@@ -156,16 +186,16 @@ public final class ContactSchema {
         return keys;
     }
 
-    /** The JSON representation returned by the API. */
-    public static Map<String, Object> toJson(Document stored) {
-        Document api = toApi(stored);
+    /** The JSON representation returned by the API: every field, {@code attributes} last. */
+    public static Map<String, Object> toJson(Schema schema, Document stored) {
+        Document api = toApi(schema, stored);
         Document json = new Document();
         json.put("id", api.get("_id"));
-        for (String key : List.of("name", "email", "phone", "title", "companyId", "tags", "externalId")) {
-            json.put(key, api.get(key));
-        }
-        if (json.get("tags") == null) {
-            json.put("tags", List.of());
+        for (Field field : schema.fields()) {
+            if (field.kind() != Field.Kind.ATTRIBUTES) {
+                Object value = api.get(field.name());
+                json.put(field.name(), value == null && field.kind() == Field.Kind.LIST ? List.of() : value);
+            }
         }
         json.put("attributes", api.get("attributes"));
         return RecordJson.withMeta(stored, json);

@@ -15,10 +15,12 @@ import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
 import io.crm.record.Schema;
+import io.crm.record.SchemaCustomizer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Service;
 
@@ -31,36 +33,55 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
     private final References references;
     private final Schema schema;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public ContactService(MongoTemplate mongo, References references, RecordContext context,
-                          LimitsProperties limits, PropertyDefinitions properties) {
+                          LimitsProperties limits, PropertyDefinitions properties,
+                          ObjectProvider<SchemaCustomizer> customizers) {
+        this(mongo, references, context, properties, ContactSchema.guardingAttributes(SchemaCustomizer.apply(
+                "contacts", ContactSchema.schema(limits.maxTags(), limits.maxAttributes()),
+                customizers.orderedStream().toList())));
+    }
+
+    private ContactService(MongoTemplate mongo, References references, RecordContext context,
+                           PropertyDefinitions properties, Schema schema) {
         super(new RecordStore(mongo.getCollection(ContactSchema.COLLECTION), "Contact", Map.of(
                 ContactIndexes.EMAIL_UNIQUE, "A contact with this email already exists",
                 ContactIndexes.EXTERNAL_ID_UNIQUE, "A contact with this externalId already exists"),
                 Set.of("emailKey"), context), SORTS, properties.values("contacts", "contact",
-                ContactSchema.schema(limits.maxTags(), limits.maxAttributes()).reservedNames()));
+                schema.reservedNames()));
         this.references = references;
-        this.schema = ContactSchema.schema(limits.maxTags(), limits.maxAttributes());
+        this.schema = schema;
     }
 
-    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    @Override
     public Schema schema() {
         return schema;
+    }
+
+    @Override
+    public Map<String, Object> view(Document stored) {
+        return ContactSchema.toJson(schema, stored);
+    }
+
+    /** The API-shaped document of a stored contact (attributes gathered; values still BSON). */
+    public Document toApi(Document stored) {
+        return ContactSchema.toApi(schema, stored);
     }
 
     @Override
     protected Document newRecord(Map<String, Object> body) {
         Document api = schema.create(body);
         checkReferences(api);
-        return ContactSchema.toStored(api);
+        return ContactSchema.toStored(schema, api);
     }
 
     @Override
     protected Document patched(Document current, Map<String, Object> patch) {
-        Document api = schema.patch(ContactSchema.toApi(current), patch);
+        Document api = schema.patch(ContactSchema.toApi(schema, current), patch);
         if (patch.containsKey("companyId")) {
             checkReferences(api);
         }
-        return ContactSchema.toStored(api);
+        return ContactSchema.toStored(schema, api);
     }
 
     /**

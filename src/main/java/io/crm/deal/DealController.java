@@ -29,7 +29,7 @@ public class DealController {
     private final RecordEndpoints<DealService.DealFilter> deals;
 
     public DealController(DealService deals, LimitsProperties limits) {
-        this.deals = new RecordEndpoints<>(deals, DealSchema::toJson, limits);
+        this.deals = new RecordEndpoints<>(deals, limits);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

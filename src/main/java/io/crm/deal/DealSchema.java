@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.crm.record.Field;
 import io.crm.record.Fields;
-import io.crm.record.RecordJson;
 import io.crm.record.RecordMeta;
 import io.crm.record.Schema;
 import org.bson.Document;
@@ -19,9 +18,6 @@ public final class DealSchema {
     /** Set by the server from the stage; a client echoing it back is ignored, like the other server fields. */
     static final String CLOSED_AT = "closedAt";
 
-    private static final List<String> FIELDS = List.of("title", "amount", "currency", "pipelineId", "stage",
-            "lostReason", "companyId", "contactIds", "expectedCloseDate", CLOSED_AT);
-
     private DealSchema() {
     }
 
@@ -29,22 +25,17 @@ public final class DealSchema {
      * The deal fields. Pipeline, stage and currency get defaults on create; that the stage is one of the pipeline's
      * and the lost reason rule are checked by {@link DealService}, which knows the pipelines.
      */
-    static Schema schema() {
+    public static Schema schema() {
         return new Schema(List.of(
-                Field.required("title", Fields.text(1, 200)),
-                Field.optional("amount", Fields.money()),
+                Field.required("title", Fields.text(1, 200)).keyed(TITLE_KEY, false).aliases("deal", "deal name"),
+                Field.optional("amount", Fields.money()).aliases("value", "deal value"),
                 Field.optional("currency", Fields.currency()),
-                Field.optional("pipelineId", Fields.objectId()),
-                Field.optional("stage", Fields.text(1, 50)),
+                Field.optional("pipelineId", Fields.objectId()).label("Pipeline"),
+                Field.optional("stage", Fields.text(1, 50)).aliases("deal stage"),
                 Field.optional("lostReason", Fields.text(1, 200)),
-                Field.optional("companyId", Fields.objectId()),
-                Field.optional("contactIds", Fields.objectIds(MAX_CONTACTS)),
-                Field.optional("expectedCloseDate", Fields.date())));
-    }
-
-    /** The record's own fields (no id, no meta). */
-    static Document fields(Document stored) {
-        return RecordJson.fields(stored, FIELDS);
+                Field.optional("companyId", Fields.objectId()).label("Company"),
+                Field.optional("contactIds", Fields.objectIds(MAX_CONTACTS)).label("Contacts"),
+                Field.optional("expectedCloseDate", Fields.date()).aliases("close date")));
     }
 
     public static Document derived(Document stored) {
@@ -52,8 +43,9 @@ public final class DealSchema {
         return new Document("titleKey", title).append("search", title);
     }
 
-    public static Map<String, Object> toJson(Document stored) {
-        Map<String, Object> json = RecordJson.toJson(stored, FIELDS, "contactIds");
+    /** The API JSON: the fields, then closedAt (set by the server), then the bookkeeping. */
+    static Map<String, Object> toJson(Schema schema, Document stored) {
+        Map<String, Object> json = schema.toJson(stored, CLOSED_AT);
         if (json.get("pipelineId") == null) {
             // stored before pipelines existed: the default pipeline's
             json.put("pipelineId", Pipelines.DEFAULT_ID.toHexString());

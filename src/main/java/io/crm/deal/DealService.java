@@ -24,11 +24,13 @@ import io.crm.record.RecordService;
 import io.crm.record.RecordStore;
 import io.crm.record.References;
 import io.crm.record.Schema;
+import io.crm.record.SchemaCustomizer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Service;
 
@@ -53,14 +55,22 @@ public class DealService extends RecordService<DealService.DealFilter> {
     private final List<String> lostReasons;
     private final Clock clock;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public DealService(MongoTemplate mongo, References references, Pipelines pipelines, DealProperties properties,
-                       RecordContext context, PropertyDefinitions definitions) {
+                       RecordContext context, PropertyDefinitions definitions,
+                       ObjectProvider<SchemaCustomizer> customizers) {
+        this(mongo, references, pipelines, properties, context, definitions, SchemaCustomizer.apply("deals",
+                DealSchema.schema(), customizers.orderedStream().toList()));
+    }
+
+    private DealService(MongoTemplate mongo, References references, Pipelines pipelines, DealProperties properties,
+                        RecordContext context, PropertyDefinitions definitions, Schema schema) {
         super(new RecordStore(mongo.getCollection(DealSchema.COLLECTION), "Deal", Map.of(), Set.of(), context,
                 DealService::stageChanged), SORTS, definitions.values("deals", "deal",
-                DealSchema.schema().reservedNames(DealSchema.CLOSED_AT)));
+                schema.reservedNames(DealSchema.CLOSED_AT)));
         this.references = references;
         this.pipelines = pipelines;
-        this.schema = DealSchema.schema();
+        this.schema = schema;
         this.defaultCurrency = (String) Fields.currency().convert(properties.defaultCurrency());
         this.lostReasons = properties.lostReasons() == null ? List.of() : properties.lostReasons().stream()
                 .map(String::strip).filter(r -> !r.isEmpty()).toList();
@@ -81,9 +91,19 @@ public class DealService extends RecordService<DealService.DealFilter> {
         return lostReasons;
     }
 
-    /** The fields a body may have and their rules (also the API documentation's request schemas). */
+    @Override
     public Schema schema() {
         return schema;
+    }
+
+    @Override
+    public List<String> serverFields() {
+        return List.of(DealSchema.CLOSED_AT);
+    }
+
+    @Override
+    public Map<String, Object> view(Document stored) {
+        return DealSchema.toJson(schema, stored);
     }
 
     @Override
@@ -126,7 +146,7 @@ public class DealService extends RecordService<DealService.DealFilter> {
                 throw new RecordException.Invalid(defaulted, "cannot be removed");
             }
         }
-        Document next = schema.patch(DealSchema.fields(current), input);
+        Document next = schema.patch(schema.ownFields(current), input);
         DealPipeline from = pipelines.of(current);
         DealPipeline pipeline = input.containsKey("pipelineId") ? pipeline(next.get("pipelineId")) : from;
         next.put("pipelineId", new ObjectId(pipeline.id()));

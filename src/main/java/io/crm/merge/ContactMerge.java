@@ -13,6 +13,8 @@ import io.crm.activity.ActivityService;
 import io.crm.events.Change;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
+import io.crm.record.Field;
+import io.crm.record.Schema;
 import io.crm.deal.DealService;
 import io.crm.record.CustomFields;
 import io.crm.record.Page;
@@ -91,7 +93,7 @@ public class ContactMerge {
         int movedDeals = moveDeals(dupOid, keptOid);
         // archived first: that frees the duplicate's unique email for the kept contact
         contacts.archive(duplicateId, null);
-        Map<String, Object> fill = fill(ContactSchema.toApi(kept), ContactSchema.toApi(duplicate));
+        Map<String, Object> fill = fill(contacts.schema(), contacts.toApi(kept), contacts.toApi(duplicate));
         // custom values too: the duplicate's (live properties') values where the kept contact has none
         Map<String, Object> custom = new LinkedHashMap<>();
         Document own = CustomFields.of(kept);
@@ -148,31 +150,50 @@ public class ContactMerge {
         return moved;
     }
 
-    /** The merge patch that fills the kept contact's gaps from the duplicate. */
-    static Map<String, Object> fill(Document kept, Document duplicate) {
+    /**
+     * The merge patch that fills the kept contact's gaps from the duplicate, field by field as the schema declares
+     * them: a value where the kept contact has none, a list's items it lacks, an object's keys it lacks.
+     */
+    static Map<String, Object> fill(Schema schema, Document kept, Document duplicate) {
         Map<String, Object> patch = new LinkedHashMap<>();
-        for (String field : List.of("email", "phone", "title", "companyId", "externalId")) {
-            if (blank(kept.get(field)) && !blank(duplicate.get(field))) {
-                patch.put(field, duplicate.get(field) instanceof ObjectId id ? id.toHexString() : duplicate.get(field));
-            }
-        }
-        LinkedHashSet<Object> tags = new LinkedHashSet<>(kept.getList("tags", Object.class, List.of()));
-        if (tags.addAll(duplicate.getList("tags", Object.class, List.of()))) {
-            patch.put("tags", new ArrayList<>(tags));
-        }
-        if (duplicate.get("attributes") instanceof Map<?, ?> extra) {
-            Map<String, Object> attributes = new LinkedHashMap<>();
-            Map<?, ?> own = kept.get("attributes") instanceof Map<?, ?> m ? m : Map.of();
-            extra.forEach((k, v) -> {
-                if (!own.containsKey(k)) {
-                    attributes.put(String.valueOf(k), v);
+        for (Field field : schema.fields()) {
+            Object own = kept.get(field.name());
+            Object theirs = duplicate.get(field.name());
+            switch (field.kind()) {
+                case LIST -> {
+                    LinkedHashSet<Object> items = new LinkedHashSet<>(own instanceof List<?> l ? l : List.of());
+                    if (theirs instanceof List<?> more && items.addAll(more)) {
+                        patch.put(field.name(), new ArrayList<>(items.stream().map(ContactMerge::json).toList()));
+                    }
                 }
-            });
-            if (!attributes.isEmpty()) {
-                patch.put("attributes", attributes);
+                case OBJECT, ATTRIBUTES -> {
+                    if (theirs instanceof Map<?, ?> extra) {
+                        Map<?, ?> ownMap = own instanceof Map<?, ?> m ? m : Map.of();
+                        Map<String, Object> missing = new LinkedHashMap<>();
+                        extra.forEach((k, v) -> {
+                            if (!ownMap.containsKey(k)) {
+                                missing.put(String.valueOf(k), json(v));
+                            }
+                        });
+                        if (!missing.isEmpty()) {
+                            patch.put(field.name(), missing);
+                        }
+                    }
+                }
+                default -> {
+                    if (blank(own) && !blank(theirs)) {
+                        patch.put(field.name(), json(theirs));
+                    }
+                }
             }
         }
         return patch;
+    }
+
+    /** A stored value as a body gives it (ids and instants as text). */
+    private static Object json(Object stored) {
+        Object json = io.crm.json.JsonValues.toJson(stored);
+        return json instanceof java.time.Instant at ? at.toString() : json;
     }
 
     private static boolean blank(Object value) {

@@ -38,7 +38,7 @@ public class MergeController {
     @Operation(summary = "Likely duplicates of a contact: same email, or same name and phone")
     public Map<String, Object> duplicates(@PathVariable String id) {
         List<Map<String, Object>> items = merge.duplicates(id).stream().map(m -> {
-            Map<String, Object> json = new LinkedHashMap<>(contacts.toJson(m.contact(), ContactSchema::toJson));
+            Map<String, Object> json = new LinkedHashMap<>(contacts.toJson(m.contact()));
             json.put("reason", m.reason());
             return json;
         }).toList();
@@ -52,6 +52,6 @@ public class MergeController {
             throw new RecordException.Invalid("duplicateId", "is required (the id of the contact to merge in)");
         }
         var kept = merge.merge(id, duplicateId);
-        return RecordResponses.ok(kept, contacts.toJson(kept, ContactSchema::toJson));
+        return RecordResponses.ok(kept, contacts.toJson(kept));
     }
 }

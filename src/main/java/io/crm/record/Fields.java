@@ -29,8 +29,13 @@ import org.bson.types.ObjectId;
  */
 public final class Fields {
 
-    /** A converter and the JSON Schema of what it accepts. */
-    public record Typed(Map<String, Object> schema, Converter converter) implements Converter {
+    /**
+     * A converter, the JSON Schema of what it accepts and the kind of value it stores; a list's {@code element}
+     * converts one item, an object's {@code children} are its fields. Searches, forms, CSV columns and the API
+     * documentation all read a field's description from here.
+     */
+    public record Typed(Map<String, Object> schema, Converter converter, Field.Kind kind, Converter element,
+                        List<Field> children) implements Converter {
         @Override
         public Object convert(Object json) {
             return converter.convert(json);
@@ -42,11 +47,27 @@ public final class Fields {
         return converter instanceof Typed typed ? typed.schema() : Map.of();
     }
 
+    /** The kind of value a converter stores ({@link Field.Kind#TEXT} when it does not say). */
+    public static Field.Kind kindOf(Converter converter) {
+        return converter instanceof Typed typed ? typed.kind() : Field.Kind.TEXT;
+    }
+
+    /** The values an enum converter allows, in order (empty for any other converter). */
+    @SuppressWarnings("unchecked")
+    public static List<String> optionsOf(Converter converter) {
+        return schemaOf(converter).get("enum") instanceof List<?> values ? (List<String>) values : List.of();
+    }
+
     private static final Map<String, Object> ID_SCHEMA = schema("type", "string", "pattern", "^[0-9a-f]{24}$",
             "description", "a record id");
 
-    private static Typed typed(Map<String, Object> schema, Converter converter) {
-        return new Typed(schema, converter);
+    private static Typed typed(Map<String, Object> schema, Field.Kind kind, Converter converter) {
+        return new Typed(schema, converter, kind, null, List.of());
+    }
+
+    /** A list whose items {@code element} converts one by one (a filter on a list compares one item). */
+    private static Typed list(Map<String, Object> schema, Converter element, Converter converter) {
+        return new Typed(schema, converter, Field.Kind.LIST, element, List.of());
     }
 
     /** A JSON Schema from key/value pairs, in order. */
@@ -87,7 +108,7 @@ public final class Fields {
     }
 
     public static Converter text(int min, int max) {
-        return typed(schema("type", "string", "minLength", min, "maxLength", max), json -> {
+        return typed(schema("type", "string", "minLength", min, "maxLength", max), Field.Kind.TEXT, json -> {
             String s = string(json).strip();
             if (s.length() < min) {
                 throw new InvalidValue(min == 1 ? "must not be blank" : "must have at least " + min + " characters");
@@ -100,7 +121,7 @@ public final class Fields {
     }
 
     public static Converter email() {
-        return typed(schema("type", "string", "format", "email", "maxLength", 254), json -> {
+        return typed(schema("type", "string", "format", "email", "maxLength", 254), Field.Kind.STRING, json -> {
             String s = string(json).strip();
             if (s.length() > 254 || !EMAIL.matcher(s).matches()) {
                 throw new InvalidValue("must be a valid email address");
@@ -110,7 +131,7 @@ public final class Fields {
     }
 
     public static Converter phone() {
-        return typed(schema("type", "string", "pattern", PHONE.pattern(), "maxLength", 50), json -> {
+        return typed(schema("type", "string", "pattern", PHONE.pattern(), "maxLength", 50), Field.Kind.STRING, json -> {
             String s = string(json).strip();
             if (!PHONE.matcher(s).matches()) {
                 throw new InvalidValue("must be a phone number (digits, spaces and + ( ) - . only, at most 50)");
@@ -120,7 +141,7 @@ public final class Fields {
     }
 
     public static Converter hostname() {
-        return typed(schema("type", "string", "format", "hostname", "example", "example.com"), json -> {
+        return typed(schema("type", "string", "format", "hostname", "example", "example.com"), Field.Kind.STRING, json -> {
             String s = string(json).strip().toLowerCase(Locale.ROOT);
             if (!HOSTNAME.matcher(s).matches()) {
                 throw new InvalidValue("must be a domain name such as example.com");
@@ -130,7 +151,7 @@ public final class Fields {
     }
 
     public static Converter objectId() {
-        return typed(ID_SCHEMA, json -> {
+        return typed(ID_SCHEMA, Field.Kind.ID, json -> {
             String s = string(json);
             if (!ObjectId.isValid(s)) {
                 throw new InvalidValue("must be a record id (24 hexadecimal characters)");
@@ -141,7 +162,7 @@ public final class Fields {
 
     public static Converter objectIds(int max) {
         Converter one = objectId();
-        return typed(schema("type", "array", "items", ID_SCHEMA, "maxItems", max, "uniqueItems", true), json -> {
+        return list(schema("type", "array", "items", ID_SCHEMA, "maxItems", max, "uniqueItems", true), one, json -> {
             List<Object> ids = list(json, max);
             LinkedHashSet<Object> unique = new LinkedHashSet<>();
             for (Object id : ids) {
@@ -151,22 +172,37 @@ public final class Fields {
         });
     }
 
+    /** A user's id, stored as its hex text (owners and assignees live in the users collection). */
+    public static Converter userId() {
+        return typed(schema("type", "string", "pattern", "^[0-9a-f]{24}$", "description", "a user id"), Field.Kind.ID,
+                json -> {
+                    String s = string(json);
+                    if (!ObjectId.isValid(s)) {
+                        throw new InvalidValue("must be a user id (24 hexadecimal characters)");
+                    }
+                    return s;
+                });
+    }
+
     /** Tags: trimmed, lower-cased, de-duplicated, order kept; at most {@code max} ({@code crm.limits.max-tags}). */
     public static Converter tags(int max) {
-        return typed(schema("type", "array", "items", schema("type", "string", "minLength", 1, "maxLength", 50), "maxItems", max), json -> {
-            LinkedHashSet<String> tags = new LinkedHashSet<>();
+        Converter one = json -> {
+            if (!(json instanceof String s) || !TAG.matcher(s.strip()).matches()) {
+                throw new InvalidValue("each tag must be 1 to 50 letters, digits, spaces or _ . : / + -");
+            }
+            return s.strip().toLowerCase(Locale.ROOT);
+        };
+        return list(schema("type", "array", "items", schema("type", "string", "minLength", 1, "maxLength", 50), "maxItems", max), one, json -> {
+            LinkedHashSet<Object> tags = new LinkedHashSet<>();
             for (Object item : list(json, max)) {
-                if (!(item instanceof String s) || !TAG.matcher(s.strip()).matches()) {
-                    throw new InvalidValue("each tag must be 1 to 50 letters, digits, spaces or _ . : / + -");
-                }
-                tags.add(s.strip().toLowerCase(Locale.ROOT));
+                tags.add(one.convert(item));
             }
             return new ArrayList<>(tags);
         });
     }
 
     public static Converter bool() {
-        return typed(schema("type", "boolean"), json -> {
+        return typed(schema("type", "boolean"), Field.Kind.BOOLEAN, json -> {
             if (!(json instanceof Boolean b)) {
                 throw new InvalidValue("must be true or false");
             }
@@ -175,7 +211,7 @@ public final class Fields {
     }
 
     public static Converter oneOf(Collection<String> allowed) {
-        return typed(schema("type", "string", "enum", List.copyOf(allowed)), json -> {
+        return typed(schema("type", "string", "enum", List.copyOf(allowed)), Field.Kind.ENUM, json -> {
             String s = string(json);
             if (!allowed.contains(s)) {
                 throw new InvalidValue("must be one of " + String.join(", ", allowed));
@@ -186,7 +222,7 @@ public final class Fields {
 
     /** A non-negative amount with at most two decimals, stored exactly as Decimal128 (never a binary float). */
     public static Converter money() {
-        return typed(schema("type", "string", "pattern", "^[0-9]{1,15}(\\.[0-9]{1,2})?$", "example", "1234.50", "description", "an exact decimal amount, at most 2 decimals (a JSON number below 10^13 is accepted too)"), json -> {
+        return typed(schema("type", "string", "pattern", "^[0-9]{1,15}(\\.[0-9]{1,2})?$", "example", "1234.50", "description", "an exact decimal amount, at most 2 decimals (a JSON number below 10^13 is accepted too)"), Field.Kind.DECIMAL, json -> {
             BigDecimal value;
             try {
                 value = json instanceof Double || json instanceof Float ? fromBinary(((Number) json).doubleValue())
@@ -225,7 +261,7 @@ public final class Fields {
     }
 
     public static Converter currency() {
-        return typed(schema("type", "string", "pattern", "^[A-Z]{3}$", "example", "USD", "description", "ISO 4217"), json -> {
+        return typed(schema("type", "string", "pattern", "^[A-Z]{3}$", "example", "USD", "description", "ISO 4217"), Field.Kind.ENUM, json -> {
             String s = string(json).strip().toUpperCase(Locale.ROOT);
             if (!CURRENCIES.contains(s)) {
                 throw new InvalidValue("must be an ISO 4217 currency code such as USD");
@@ -235,7 +271,7 @@ public final class Fields {
     }
 
     public static Converter country() {
-        return typed(schema("type", "string", "pattern", "^[A-Z]{2}$", "example", "US", "description", "ISO 3166-1 alpha-2"), json -> {
+        return typed(schema("type", "string", "pattern", "^[A-Z]{2}$", "example", "US", "description", "ISO 3166-1 alpha-2"), Field.Kind.ENUM, json -> {
             String s = string(json).strip().toUpperCase(Locale.ROOT);
             if (!COUNTRIES.contains(s)) {
                 throw new InvalidValue("must be an ISO 3166-1 alpha-2 country code such as US");
@@ -246,7 +282,7 @@ public final class Fields {
 
     /** A calendar date, stored as its ISO text (YYYY-MM-DD), which also sorts correctly. */
     public static Converter date() {
-        return typed(schema("type", "string", "format", "date"), json -> {
+        return typed(schema("type", "string", "format", "date"), Field.Kind.DATE, json -> {
             try {
                 return LocalDate.parse(string(json)).toString();
             } catch (DateTimeParseException e) {
@@ -257,7 +293,7 @@ public final class Fields {
 
     /** An instant with an explicit offset, e.g. 2026-01-31T09:00:00Z. */
     public static Converter instant() {
-        return typed(schema("type", "string", "format", "date-time"), json -> {
+        return typed(schema("type", "string", "format", "date-time"), Field.Kind.DATETIME, json -> {
             try {
                 return Date.from(OffsetDateTime.parse(string(json)).toInstant());
             } catch (DateTimeParseException e) {
@@ -268,7 +304,7 @@ public final class Fields {
 
     /** A flat object of extra fields: scalar values only, safe keys, at most {@code max} of them. */
     public static Converter attributes(int max) {
-        return typed(schema("type", "object", "maxProperties", max, "additionalProperties", schema("type", List.of("string", "number", "integer", "boolean", "null"))), json -> {
+        return typed(schema("type", "object", "maxProperties", max, "additionalProperties", schema("type", List.of("string", "number", "integer", "boolean", "null"))), Field.Kind.ATTRIBUTES, json -> {
             if (!(json instanceof Map<?, ?> map)) {
                 throw new InvalidValue("must be an object");
             }
@@ -294,7 +330,7 @@ public final class Fields {
 
     /** A nested object with its own fields (e.g. an address); unknown keys are rejected. */
     public static Converter object(List<Field> fields) {
-        return typed(objectSchema(fields), json -> {
+        return new Typed(objectSchema(fields), json -> {
             if (!(json instanceof Map<?, ?> map)) {
                 throw new InvalidValue("must be an object");
             }
@@ -311,7 +347,7 @@ public final class Fields {
                 }
             }
             return out;
-        });
+        }, Field.Kind.OBJECT, null, List.copyOf(fields));
     }
 
     /** Field names become MongoDB keys: "$" prefixes would be operators and dots would be paths. */

@@ -372,6 +372,22 @@ public abstract class RecordService<F extends RecordFilter> {
     /** The document to store for a create body: validated, defaults applied, references checked. */
     protected abstract Document newRecord(Map<String, Object> body);
 
+    /** The resource's fields and their rules: the one description every view of the record is derived from. */
+    public abstract Schema schema();
+
+    /** The record's API JSON without its custom values (the resource's own fields and the bookkeeping). */
+    public abstract Map<String, Object> view(Document stored);
+
+    /** Fields the server sets that the record's JSON shows besides the schema's (a deal's closedAt). */
+    public List<String> serverFields() {
+        return List.of();
+    }
+
+    /** The record's API JSON with its custom values. */
+    public Map<String, Object> toJson(Document stored) {
+        return toJson(stored, this::view);
+    }
+
     /** The document to store after a merge patch of {@code current}: validated, changed references checked. */
     protected abstract Document patched(Document current, Map<String, Object> patch);
 

@@ -34,6 +34,66 @@ public final class Schema {
         return List.copyOf(fields.values());
     }
 
+    /** The field names, in order. */
+    public List<String> names() {
+        return List.copyOf(fields.keySet());
+    }
+
+    /** This schema with more fields after its own (a {@link SchemaCustomizer}'s, or a test's). */
+    public Schema with(Field... more) {
+        List<Field> all = new ArrayList<>(fields.values());
+        all.addAll(List.of(more));
+        return new Schema(all);
+    }
+
+    /**
+     * The fields with an object's parts in its place, named by their dotted path ({@code address.city}): the columns
+     * of a CSV file, the properties of a search. Contacts' free attributes are not a column of their own kind here.
+     */
+    public List<Field> leaves() {
+        List<Field> leaves = new ArrayList<>();
+        for (Field field : fields.values()) {
+            if (field.kind() == Field.Kind.OBJECT) {
+                for (Field child : field.children()) {
+                    leaves.add(new Field(field.name() + "." + child.name(), false, child.converter(), false,
+                            child.label(), field.path() + "." + child.path(), child.key(), child.liveOnly(),
+                            child.aliases()));
+                }
+            } else {
+                leaves.add(field);
+            }
+        }
+        return leaves;
+    }
+
+    /** The fields a stored record has (no id, no meta, no nulls), by API name: what a merge patch applies to. */
+    public Document ownFields(Document stored) {
+        Document own = new Document();
+        for (Field field : fields.values()) {
+            Object value = stored.get(field.path());
+            if (value != null) {
+                own.put(field.name(), value);
+            }
+        }
+        return own;
+    }
+
+    /**
+     * The API JSON of a stored record: id, every field by its API name (null when absent, a list field [] when
+     * absent), the {@code server} fields it keeps of its own, then the bookkeeping.
+     */
+    public Map<String, Object> toJson(Document stored, String... server) {
+        Document json = new Document("id", stored.get("_id"));
+        for (Field field : fields.values()) {
+            Object value = stored.get(field.path());
+            json.put(field.name(), value == null && field.kind() == Field.Kind.LIST ? List.of() : value);
+        }
+        for (String name : server) {
+            json.put(name, stored.get(name));
+        }
+        return RecordJson.withMeta(stored, json);
+    }
+
     /**
      * The JSON Schema of a request body: a create (the required fields listed) or a JSON merge patch (nothing
      * required; null removes a field). Unknown fields are refused, so {@code additionalProperties} is false.

@@ -19,13 +19,14 @@ import io.crm.property.PropertyType;
 import io.crm.record.Field;
 import io.crm.record.Fields;
 import io.crm.record.RecordMeta;
+import io.crm.record.Schema;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
 /**
- * The searchable properties of each object type: every built-in field with its stored path and type (contacts in the
- * legacy persons shape), the record bookkeeping (createdAt, updatedAt, ownerId) and, for contacts, companies and deals,
- * the live custom properties. Converters are the ones the resources' schemas use. Plain Java.
+ * The searchable properties of each object type, derived from the resource's schema: every field with its stored
+ * path, kind and converter (so a value of the wrong type is refused as in a body), the record bookkeeping
+ * (createdAt, updatedAt, ownerId) and, for contacts, companies and deals, the live custom properties. Plain Java.
  */
 public final class SearchSchemas {
 
@@ -48,87 +49,66 @@ public final class SearchSchemas {
     private SearchSchemas() {
     }
 
-    /** The four object types, by their API path segment; {@code stages}: every pipeline's stages, read when used. */
-    public static Map<String, ObjectSchema> all(java.util.function.Supplier<List<String>> stages) {
+    /**
+     * The four object types, by their API path segment, each derived from its resource's live schema; {@code stages}:
+     * every pipeline's stages, read when used.
+     */
+    public static Map<String, ObjectSchema> all(ContactService contacts, CompanyService companies, DealService deals,
+                                                ActivityService activities,
+                                                java.util.function.Supplier<List<String>> stages) {
         Map<String, ObjectSchema> all = new LinkedHashMap<>();
-        all.put("contacts", contacts());
-        all.put("companies", companies());
-        all.put("deals", deals(stages));
-        all.put("activities", activities());
+        all.put("contacts", contacts(contacts.schema(), contacts::view));
+        all.put("companies", companies(companies.schema(), companies::view));
+        all.put("deals", deals(deals.schema(), deals::view, stages));
+        all.put("activities", activities(activities.schema(), activities::view));
         return all;
     }
 
-    static ObjectSchema contacts() {
-        Map<String, SearchProperty> p = new LinkedHashMap<>();
-        add(p, SearchProperty.of("name", SearchType.TEXT, "name", Fields.text(1, 200))
-                .keyed(ContactSchema.NAME_KEY, false));
-        add(p, SearchProperty.of("email", SearchType.STRING, "email", Fields.email())
-                .keyed(ContactSchema.EMAIL_KEY, true));
-        add(p, SearchProperty.of("phone", SearchType.STRING, "phone", Fields.phone()));
-        add(p, SearchProperty.of("title", SearchType.TEXT, "title", Fields.text(1, 200)));
-        add(p, SearchProperty.of("companyId", SearchType.ID, "companyId", Fields.objectId()));
-        add(p, SearchProperty.of("tags", SearchType.LIST, "tags", tag()));
-        add(p, SearchProperty.of("externalId", SearchType.STRING, ContactSchema.LEGACY_ID, Fields.text(1, 200)));
-        meta(p);
-        return new ObjectSchema("contacts", ContactSchema.COLLECTION, p, ContactService.SORTS, ContactSchema::toJson);
+    static ObjectSchema contacts(Schema schema, Function<Document, Map<String, Object>> toJson) {
+        return new ObjectSchema("contacts", ContactSchema.COLLECTION, properties(schema, Map.of()),
+                ContactService.SORTS, toJson);
     }
 
-    static ObjectSchema companies() {
-        Map<String, SearchProperty> p = new LinkedHashMap<>();
-        add(p, SearchProperty.of("name", SearchType.TEXT, "name", Fields.text(1, 200))
-                .keyed(CompanySchema.NAME_KEY, false));
-        add(p, SearchProperty.of("domain", SearchType.STRING, "domain", Fields.hostname()));
-        add(p, SearchProperty.of("industry", SearchType.TEXT, "industry", Fields.text(1, 100)));
-        add(p, SearchProperty.of("phone", SearchType.STRING, "phone", Fields.phone()));
-        add(p, SearchProperty.of("tags", SearchType.LIST, "tags", tag()));
-        add(p, SearchProperty.of("address.street", SearchType.TEXT, "address.street", Fields.text(1, 200)));
-        add(p, SearchProperty.of("address.city", SearchType.TEXT, "address.city", Fields.text(1, 100)));
-        add(p, SearchProperty.of("address.region", SearchType.TEXT, "address.region", Fields.text(1, 100)));
-        add(p, SearchProperty.of("address.postalCode", SearchType.TEXT, "address.postalCode", Fields.text(1, 20)));
-        add(p, SearchProperty.of("address.country", SearchType.ENUM, "address.country", Fields.country()));
-        meta(p);
-        return new ObjectSchema("companies", CompanySchema.COLLECTION, p, CompanyService.SORTS,
-                CompanySchema::toJson);
+    static ObjectSchema companies(Schema schema, Function<Document, Map<String, Object>> toJson) {
+        return new ObjectSchema("companies", CompanySchema.COLLECTION, properties(schema, Map.of()),
+                CompanyService.SORTS, toJson);
     }
 
-    static ObjectSchema deals(List<String> stages) {
-        return deals(() -> stages);
-    }
-
-    static ObjectSchema deals(java.util.function.Supplier<List<String>> stages) {
-        Map<String, SearchProperty> p = new LinkedHashMap<>();
-        add(p, SearchProperty.of("title", SearchType.TEXT, "title", Fields.text(1, 200))
-                .keyed(DealSchema.TITLE_KEY, false));
-        add(p, SearchProperty.of("amount", SearchType.DECIMAL, "amount", Fields.money()));
-        add(p, SearchProperty.of("currency", SearchType.ENUM, "currency", Fields.currency()));
+    static ObjectSchema deals(Schema schema, Function<Document, Map<String, Object>> toJson,
+                              java.util.function.Supplier<List<String>> stages) {
         // a stage of any pipeline (pipelines change at runtime, so the list is read when a filter is converted)
-        add(p, SearchProperty.of("stage", SearchType.ENUM, "stage", json -> Fields.oneOf(stages.get()).convert(json)));
-        add(p, SearchProperty.of("pipelineId", SearchType.ID, "pipelineId", Fields.objectId()));
-        add(p, SearchProperty.of("lostReason", SearchType.TEXT, "lostReason", Fields.text(1, 200)));
-        add(p, SearchProperty.of("companyId", SearchType.ID, "companyId", Fields.objectId()));
-        add(p, SearchProperty.of("contactIds", SearchType.LIST, "contactIds", Fields.objectId()));
-        add(p, SearchProperty.of("expectedCloseDate", SearchType.DATE, "expectedCloseDate", Fields.date()));
-        add(p, SearchProperty.of("closedAt", SearchType.DATETIME, "closedAt", Fields.instant()));
-        meta(p);
-        return new ObjectSchema("deals", DealSchema.COLLECTION, p, DealService.SORTS, DealSchema::toJson);
+        return new ObjectSchema("deals", DealSchema.COLLECTION, properties(schema, Map.of("stage",
+                new SearchProperty("stage", SearchType.ENUM, "stage", null, false,
+                        json -> Fields.oneOf(stages.get()).convert(json), null, false),
+                "closedAt", SearchProperty.of("closedAt", SearchType.DATETIME, "closedAt", Fields.instant()))),
+                DealService.SORTS, toJson);
     }
 
-    static ObjectSchema activities() {
-        Map<String, SearchProperty> p = new LinkedHashMap<>();
-        add(p, SearchProperty.of("type", SearchType.ENUM, "type", Fields.oneOf(ActivitySchema.TYPES)));
-        add(p, SearchProperty.of("subject", SearchType.TEXT, "subject", Fields.text(1, 200)));
-        add(p, SearchProperty.of("body", SearchType.TEXT, "body", Fields.text(1, 20_000)));
-        add(p, SearchProperty.of("dueAt", SearchType.DATETIME, "dueAt", Fields.instant()));
-        add(p, SearchProperty.of("completedAt", SearchType.DATETIME, "completedAt", Fields.instant()));
-        for (String link : ActivitySchema.LINKS) {
-            add(p, SearchProperty.of(link, SearchType.ID, link, Fields.objectId()));
-        }
-        add(p, SearchProperty.of("assigneeId", SearchType.ID, "assigneeId", userId()));
+    static ObjectSchema activities(Schema schema, Function<Document, Map<String, Object>> toJson) {
         // open task: a task without completedAt, kept as a derived flag
-        add(p, SearchProperty.of("open", SearchType.BOOLEAN, ActivitySchema.OPEN_KEY, Fields.bool()));
+        return new ObjectSchema("activities", ActivitySchema.COLLECTION, properties(schema, Map.of("open",
+                SearchProperty.of("open", SearchType.BOOLEAN, ActivitySchema.OPEN_KEY, Fields.bool()))),
+                ActivityService.SORTS, toJson);
+    }
+
+    /**
+     * A property per field of the schema (an object's parts by their dotted names; free attributes are not
+     * searchable), the {@code refined} ones replaced or added (what the schema alone cannot say: the stages of the
+     * pipelines, a server-set or derived value), then the bookkeeping.
+     */
+    static Map<String, SearchProperty> properties(Schema schema, Map<String, SearchProperty> refined) {
+        Map<String, SearchProperty> p = new LinkedHashMap<>();
+        for (Field field : schema.leaves()) {
+            if (field.kind() == Field.Kind.ATTRIBUTES || field.kind() == Field.Kind.OBJECT) {
+                continue;
+            }
+            SearchProperty property = SearchProperty.of(field.name(), SearchType.of(field.kind()), field.path(),
+                    field.element());
+            add(p, field.key() == null ? property : property.keyed(field.key(), field.liveOnly()));
+        }
+        refined.values().forEach(property -> add(p, property));
         meta(p);
-        return new ObjectSchema("activities", ActivitySchema.COLLECTION, p, ActivityService.SORTS,
-                ActivitySchema::toJson);
+        return p;
     }
 
     /** Every record's bookkeeping: when created and changed, and its owner. */
@@ -158,12 +138,6 @@ public final class SearchSchemas {
         boolean text = kind == SearchType.TEXT || kind == SearchType.STRING;
         return new SearchProperty(CustomProperties.VALUES + "." + c.name(), kind,
                 CustomProperties.VALUES + "." + c.name(), null, false, converter, c.name(), text);
-    }
-
-    /** A tag as stored: trimmed and lower-cased, with the tag rules. */
-    private static Field.Converter tag() {
-        Field.Converter tags = Fields.tags(1);
-        return json -> ((List<?>) tags.convert(List.of(json))).get(0);
     }
 
     /** A user id (stored as its hex text). */

@@ -40,6 +40,14 @@ public enum SearchType {
         this.operators = operators;
     }
 
+    /** The search type of a field's kind (a list, an object or attributes compare item by item or not at all). */
+    public static SearchType of(io.crm.record.Field.Kind kind) {
+        return switch (kind) {
+            case OBJECT, ATTRIBUTES -> throw new IllegalArgumentException("not a searchable kind: " + kind);
+            default -> valueOf(kind.name());
+        };
+    }
+
     public Set<Operator> operators() {
         return operators;
     }

@@ -107,10 +107,10 @@ public class TimelineService {
                 Filters.and(Filters.eq(path, after.value()), Filters.lt("_id", after.id())));
     }
 
-    private static Entry activity(Document stored) {
+    private Entry activity(Document stored) {
         Date at = (Date) RecordMeta.of(stored).get("createdAt");
         Document json = new Document("kind", "activity").append("at", at.toInstant());
-        json.putAll(ActivitySchema.toJson(stored));
+        json.putAll(activities.view(stored));
         return new Entry(at, stored.getObjectId("_id"), json);
     }
 

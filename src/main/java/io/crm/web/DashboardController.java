@@ -60,7 +60,7 @@ public class DashboardController {
         model.addAttribute("openDeals", chart.stream().filter(b -> !(Boolean) b.get("closed"))
                 .mapToLong(b -> (Long) b.get("count")).sum());
         model.addAttribute("tasks", activities.openTasksOf(CurrentUser.get().id(), 10).stream()
-                .map(ActivitySchema::toJson).toList());
+                .map(activities::view).toList());
         model.addAttribute("recent", recent());
         return "dashboard";
     }

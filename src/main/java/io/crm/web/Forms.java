@@ -12,37 +12,12 @@ import io.crm.record.RecordException;
 import org.springframework.util.MultiValueMap;
 
 /**
- * Form posts to the request bodies the services take. The services apply the rules; this only maps a form's text
- * fields: on create a blank field is left out, on edit it is removed (null in the merge patch), as a person clearing
- * a field means.
+ * Helpers of the form posts (the bodies themselves: {@link SchemaForms}): lists as text, field errors, the version
+ * a form was opened at, the values sent.
  */
 public final class Forms {
 
     private Forms() {
-    }
-
-    public static Map<String, Object> body(MultiValueMap<String, String> form, List<String> fields, boolean patch) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        for (String field : fields) {
-            if (!form.containsKey(field)) {
-                continue;
-            }
-            String value = form.getFirst(field);
-            if (value == null || value.isBlank()) {
-                if (patch) {
-                    body.put(field, null);
-                }
-            } else {
-                body.put(field, value.strip());
-            }
-        }
-        if (form.containsKey("tags")) {
-            List<String> tags = tags(form.getFirst("tags"));
-            if (!tags.isEmpty() || patch) {
-                body.put("tags", tags);
-            }
-        }
-        return body;
     }
 
     /** "vip, lead" to ["vip", "lead"]. */

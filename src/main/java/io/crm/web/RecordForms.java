@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.crm.record.RecordException;
 import io.crm.record.RecordService;
@@ -38,7 +39,6 @@ public final class RecordForms {
     private final RecordService<?> service;
     private final String label;
     private final String path;
-    private final List<String> fields;
     private final String uniqueField;
     private final String archivedNotice;
     private final FormView view;
@@ -46,16 +46,14 @@ public final class RecordForms {
     /**
      * @param label          what a record is called ("Contact")
      * @param path           where the records' pages are ("/contacts")
-     * @param fields         the form fields that become the body
      * @param uniqueField    the field a duplicate error belongs to (null when the record has none)
      * @param archivedNotice the notice after archiving
      */
-    public RecordForms(RecordService<?> service, String label, String path, List<String> fields, String uniqueField,
+    public RecordForms(RecordService<?> service, String label, String path, String uniqueField,
                        String archivedNotice, FormView view) {
         this.service = service;
         this.label = label;
         this.path = path;
-        this.fields = fields;
         this.uniqueField = uniqueField;
         this.archivedNotice = archivedNotice;
         this.view = view;
@@ -71,9 +69,18 @@ public final class RecordForms {
         return this;
     }
 
+    /**
+     * The inputs of the schema's fields the page does not draw itself ({@code own}), with the records a reference
+     * field offers ({@link SchemaForms#inputs}).
+     */
+    public List<Map<String, Object>> inputs(Map<String, Object> values, Set<String> own,
+                                            Map<String, List<SchemaForms.Choice>> choices) {
+        return SchemaForms.inputs(service.schema(), values, own, choices);
+    }
+
     /** The create body the form gives (pages may add to it before {@link #create}). */
     public Map<String, Object> body(MultiValueMap<String, String> form) {
-        Map<String, Object> body = Forms.body(form, fields, false);
+        Map<String, Object> body = SchemaForms.body(service.schema(), form, false);
         if (custom != null) {
             custom.addTo(body, customType, form, false);
         }
@@ -97,7 +104,7 @@ public final class RecordForms {
         Map<String, Object> values = new LinkedHashMap<>(Forms.values(form));
         values.put("id", id);
         try {
-            Map<String, Object> body = Forms.body(form, fields, true);
+            Map<String, Object> body = SchemaForms.body(service.schema(), form, true);
             if (custom != null) {
                 custom.addTo(body, customType, form, true);
             }

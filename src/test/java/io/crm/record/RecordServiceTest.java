@@ -313,8 +313,17 @@ class RecordServiceTest {
             if (sneak != null) {
                 sneak.run();
             }
-            Document fields = RecordJson.fields(current, List.of("title", "code"));
-            return SCHEMA.patch(fields, patch);
+            return SCHEMA.patch(SCHEMA.ownFields(current), patch);
+        }
+
+        @Override
+        public Schema schema() {
+            return SCHEMA;
+        }
+
+        @Override
+        public Map<String, Object> view(Document stored) {
+            return SCHEMA.toJson(stored);
         }
 
         @Override

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The total's cap and the time limit, with the queries stubbed (the real ones run in SearchApiTest). */
 class SearchExecutorTest {
 
-    private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals(List.of("lead"));
+    private static final SearchSchemas.ObjectSchema DEALS = BuiltInSchemas.deals(List.of("lead"));
 
     private static SearchRequest request(int limit) {
         return new SearchParser(DEALS.with(List.of()), DEALS.sorts(), 100, "me").parse(Map.of("limit", limit));

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class SearchParserTest {
 
     private static final String ME = new ObjectId().toHexString();
-    private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals(List.of("lead", "won", "lost"));
-    private static final SearchSchemas.ObjectSchema ACTIVITIES = SearchSchemas.activities();
+    private static final SearchSchemas.ObjectSchema DEALS = BuiltInSchemas.deals(List.of("lead", "won", "lost"));
+    private static final SearchSchemas.ObjectSchema ACTIVITIES = BuiltInSchemas.activities();
 
     private static SearchRequest parse(SearchSchemas.ObjectSchema schema, Map<String, Object> body) {
         CustomProperty region = new CustomProperty("deals", "region", "Region", PropertyType.SELECT,

@@ -33,7 +33,7 @@ class SearchPlannerTest {
     private static final CustomProperty SEATS = new CustomProperty("deals", "seats", "Seats", PropertyType.NUMBER,
             List.of(), false, false, null, false);
 
-    private static final SearchSchemas.ObjectSchema DEALS = SearchSchemas.deals(List.of("lead", "won"));
+    private static final SearchSchemas.ObjectSchema DEALS = BuiltInSchemas.deals(List.of("lead", "won"));
     private static final IndexCatalog DEAL_INDEXES = catalog(RecordIndexes.lists("deals", DealService.SORTS,
             DealService.FILTERS), List.of(CustomProperties.valuesIndex("deals"), SearchIndexes.owner("deals")));
     private static final CustomProperty NOTE = new CustomProperty("deals", "note", "Note", PropertyType.TEXT,
@@ -153,7 +153,7 @@ class SearchPlannerTest {
 
     @Test
     void contactsEmailIsAUniquePointLookupWhileLiveAndAPatternWhenArchived() {
-        SearchSchemas.ObjectSchema contacts = SearchSchemas.contacts();
+        SearchSchemas.ObjectSchema contacts = BuiltInSchemas.contacts();
         List<IndexModel> declared = new ArrayList<>(RecordIndexes.lists("contacts", ContactService.SORTS,
                 Map.of("tag", "tags", "companyId", "companyId")));
         declared.add(new IndexModel(Indexes.ascending(ContactSchema.EMAIL_KEY),
@@ -171,7 +171,7 @@ class SearchPlannerTest {
 
     @Test
     void aContactsOpenTasksLeadOnTheContact() {
-        SearchSchemas.ObjectSchema activities = SearchSchemas.activities();
+        SearchSchemas.ObjectSchema activities = BuiltInSchemas.activities();
         IndexCatalog catalog = IndexCatalog.of(RecordIndexes.lists("activities", ActivityService.SORTS,
                 ActivityService.FILTERS));
         String contact = new ObjectId().toHexString();

@@ -25,11 +25,10 @@ public final class RecordEndpoints<F extends RecordFilter> {
     private final Function<Document, Map<String, Object>> toJson;
     private final int maxPageSize;
 
-    public RecordEndpoints(RecordService<F> service, Function<Document, Map<String, Object>> toJson,
-                           LimitsProperties limits) {
+    public RecordEndpoints(RecordService<F> service, LimitsProperties limits) {
         this.service = service;
         // a resource with custom values shows them too (RecordService.toJson)
-        this.toJson = stored -> service.toJson(stored, toJson);
+        this.toJson = service::toJson;
         this.maxPageSize = limits.maxPageSize();
     }
 

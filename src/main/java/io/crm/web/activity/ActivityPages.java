@@ -14,6 +14,7 @@ import io.crm.activity.ActivitySchema;
 import io.crm.activity.ActivityService;
 import io.crm.record.RecordException;
 import io.crm.web.Forms;
+import io.crm.web.SchemaForms;
 import io.crm.web.UserZones;
 import org.bson.Document;
 
@@ -52,8 +53,7 @@ public class ActivityPages {
     @PostMapping("/activities")
     public String create(@RequestParam MultiValueMap<String, String> form, RedirectAttributes redirect) {
         String back = back(form.getFirst("on"), form);
-        Map<String, Object> body = new LinkedHashMap<>(Forms.body(form,
-                List.of("type", "subject", "body", "contactId", "companyId", "dealId", "assigneeId"), false));
+        Map<String, Object> body = new LinkedHashMap<>(SchemaForms.body(activities.schema(), form, false));
         String due = form.getFirst("dueDate");
         if (due != null && !due.isBlank()) {
             try {
@@ -83,7 +83,7 @@ public class ActivityPages {
         patch.put("completedAt", done ? clock.instant().toString() : null);
         activities.update(id, patch, null);
         redirect.addFlashAttribute("notice", done ? "Task done." : "Task reopened.");
-        Map<String, Object> json = ActivitySchema.toJson(activity);
+        Map<String, Object> json = activities.view(activity);
         if ("dashboard".equals(on)) {
             return "redirect:/";
         }

@@ -33,7 +33,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 public class CompanyPages {
 
     static final int PAGE_SIZE = 25;
-    static final List<String> FIELDS = List.of("name", "domain", "industry", "phone");
     private static final Lists.ListView LIST = new Lists.ListView("/companies", "companies/list",
             List.of("name", "createdAt", "updatedAt"));
 
@@ -53,7 +52,7 @@ public class CompanyPages {
         this.contacts = contacts;
         this.deals = deals;
         this.timeline = timeline;
-        this.forms = new RecordForms(companies, "Company", "/companies", FIELDS, "domain", "Company archived. You find it under \"Archived\" to restore it.", this::form)
+        this.forms = new RecordForms(companies, "Company", "/companies", "domain", "Company archived. You find it under \"Archived\" to restore it.", this::form)
                 .withCustomFields(customFields, "companies");
     }
 
@@ -72,7 +71,7 @@ public class CompanyPages {
         filters.put("q", q);
         filters.put("tag", tag);
         filters.put("archived", archived ? "true" : null);
-        model.addAttribute("companies", page.items().stream().map(CompanySchema::toJson).toList());
+        model.addAttribute("companies", page.items().stream().map(companies::view).toList());
         model.addAttribute("archived", archived);
         return LIST.render(model, filters, order, page.nextCursor(), cursor, htmx);
     }
@@ -80,13 +79,13 @@ public class CompanyPages {
     @GetMapping("/companies/{id}")
     public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
         org.bson.Document stored = companies.get(id);
-        Map<String, Object> company = CompanySchema.toJson(stored);
+        Map<String, Object> company = companies.view(stored);
         model.addAttribute("company", company);
         model.addAttribute("customValues", customFields.shown("companies", companies.customView(stored)));
         model.addAttribute("contacts", contacts.list(new ContactService.ContactFilter(false, null, null, id, null),
-                "name", 100, null).items().stream().map(ContactSchema::toJson).toList());
+                "name", 100, null).items().stream().map(contacts::view).toList());
         model.addAttribute("deals", deals.list(new DealService.DealFilter(false, null, null, id, null),
-                "-updatedAt", 50, null).items().stream().map(DealSchema::toJson).toList());
+                "-updatedAt", 50, null).items().stream().map(deals::view).toList());
         Lists.timeline(model, "/companies/" + id, timeline.ofCompany(id, 50, before));
         model.addAttribute("link", Map.of("field", "companyId", "id", id, "on", "company"));
         return "companies/detail";
@@ -99,7 +98,7 @@ public class CompanyPages {
 
     @GetMapping("/companies/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
-        Map<String, Object> values = new LinkedHashMap<>(companies.toJson(companies.get(id), CompanySchema::toJson));
+        Map<String, Object> values = new LinkedHashMap<>(companies.toJson(companies.get(id)));
         values.put("tags", Forms.tagText(values.get("tags")));
         return form(model, values, Map.of(), null);
     }
@@ -128,13 +127,20 @@ public class CompanyPages {
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
         RecordForms.formModel(model, values, errors, conflict);
+        model.addAttribute("inputs", forms.inputs(values, java.util.Set.of(), Map.of()));
         model.addAttribute("customFields", customFields.fields("companies", values));
         return "companies/form";
+    }
+
+    /** The companies a reference field of a form offers (by name; the first 500). */
+    public static List<io.crm.web.SchemaForms.Choice> choices(CompanyService companies) {
+        return options(companies).stream().map(c -> new io.crm.web.SchemaForms.Choice(String.valueOf(c.get("id")),
+                String.valueOf(c.get("name")))).toList();
     }
 
     /** The companies offered in the contact and deal forms and filters (by name; the first 500). */
     public static List<Map<String, Object>> options(CompanyService companies) {
         return companies.list(new CompanyService.CompanyFilter(false, null, null, null), "name", 500, null)
-                .items().stream().map(CompanySchema::toJson).toList();
+                .items().stream().map(companies::view).toList();
     }
 }

@@ -38,7 +38,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 public class ContactPages {
 
     static final int PAGE_SIZE = 25;
-    static final List<String> FIELDS = List.of("name", "email", "phone", "title", "companyId");
     private static final Lists.ListView LIST = new Lists.ListView("/contacts", "contacts/list",
             List.of("name", "createdAt", "updatedAt"));
 
@@ -58,7 +57,7 @@ public class ContactPages {
         this.companies = companies;
         this.deals = deals;
         this.timeline = timeline;
-        this.forms = new RecordForms(contacts, "Contact", "/contacts", FIELDS, "email", "Contact archived. You find it under \"Archived\" to restore it.", this::form)
+        this.forms = new RecordForms(contacts, "Contact", "/contacts", "email", "Contact archived. You find it under \"Archived\" to restore it.", this::form)
                 .withCustomFields(customFields, "contacts");
     }
 
@@ -83,7 +82,7 @@ public class ContactPages {
         filters.put("tag", tag);
         filters.put("companyId", companyId);
         filters.put("archived", archived ? "true" : null);
-        List<Map<String, Object>> rows = page.items().stream().map(ContactSchema::toJson).toList();
+        List<Map<String, Object>> rows = page.items().stream().map(contacts::view).toList();
         model.addAttribute("contacts", rows);
         model.addAttribute("companyNames", companyNames(rows));
         model.addAttribute("archived", archived);
@@ -97,14 +96,14 @@ public class ContactPages {
     @GetMapping("/contacts/{id}")
     public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
         Document contact = contacts.get(id);
-        Map<String, Object> json = ContactSchema.toJson(contact);
+        Map<String, Object> json = contacts.view(contact);
         model.addAttribute("contact", json);
         model.addAttribute("customValues", customFields.shown("contacts", contacts.customView(contact)));
         if (json.get("companyId") instanceof String companyId) {
-            companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", CompanySchema.toJson(c)));
+            companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", companies.view(c)));
         }
         model.addAttribute("deals", deals.list(new DealService.DealFilter(false, null, null, null, id),
-                "-updatedAt", 50, null).items().stream().map(DealSchema::toJson).toList());
+                "-updatedAt", 50, null).items().stream().map(deals::view).toList());
         Lists.timeline(model, "/contacts/" + id, timeline.ofContact(id, 50, before));
         model.addAttribute("link", Map.of("field", "contactId", "id", id, "on", "contact"));
         return "contacts/detail";
@@ -119,7 +118,7 @@ public class ContactPages {
 
     @GetMapping("/contacts/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
-        Map<String, Object> values = new LinkedHashMap<>(contacts.toJson(contacts.get(id), ContactSchema::toJson));
+        Map<String, Object> values = new LinkedHashMap<>(contacts.toJson(contacts.get(id)));
         values.put("tags", Forms.tagText(values.get("tags")));
         return form(model, values, Map.of(), null);
     }
@@ -168,7 +167,7 @@ public class ContactPages {
                             return "redirect:/contacts";
                         }
                         LinkedHashSet<String> next = new LinkedHashSet<>(castList(
-                                ContactSchema.toJson(contacts.get(id)).get("tags")));
+                                contacts.view(contacts.get(id)).get("tags")));
                         next.addAll(tags.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList());
                         contacts.update(id, Map.of("tags", new ArrayList<>(next)), null);
                     }
@@ -187,7 +186,8 @@ public class ContactPages {
 
     private String form(Model model, Map<String, Object> values, Map<String, String> errors, String conflict) {
         RecordForms.formModel(model, values, errors, conflict);
-        model.addAttribute("companies", CompanyPages.options(companies));
+        model.addAttribute("inputs", forms.inputs(values, java.util.Set.of(),
+                Map.of("companyId", CompanyPages.choices(companies))));
         model.addAttribute("customFields", customFields.fields("contacts", values));
         return "contacts/form";
     }

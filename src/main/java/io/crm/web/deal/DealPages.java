@@ -39,8 +39,6 @@ public class DealPages {
 
     /** Cards shown per column (most recently changed first); the column totals count every deal. */
     static final int CARDS_PER_STAGE = 100;
-    static final List<String> FIELDS = List.of("title", "amount", "currency", "pipelineId", "stage", "lostReason",
-            "companyId", "expectedCloseDate");
 
     private final DealService deals;
     private final CompanyService companies;
@@ -58,7 +56,7 @@ public class DealPages {
         this.companies = companies;
         this.contacts = contacts;
         this.timeline = timeline;
-        this.forms = new RecordForms(deals, "Deal", "/deals", FIELDS, null, "Deal archived.", this::form)
+        this.forms = new RecordForms(deals, "Deal", "/deals", null, "Deal archived.", this::form)
                 .withCustomFields(customFields, "deals");
     }
 
@@ -73,7 +71,7 @@ public class DealPages {
         for (String stage : pipeline.stages()) {
             List<Map<String, Object>> cards = deals.list(new DealService.DealFilter(false, null, stage, null, null,
                             pipeline.id()), "-updatedAt", CARDS_PER_STAGE, null).items().stream()
-                    .map(DealSchema::toJson).toList();
+                    .map(deals::view).toList();
             for (Map<String, Object> card : cards) {
                 if (card.get("companyId") instanceof String companyId) {
                     companyIds.add(companyId);
@@ -146,17 +144,17 @@ public class DealPages {
     @GetMapping("/deals/{id}")
     public String detail(@PathVariable String id, @RequestParam(required = false) String before, Model model) {
         Document stored = deals.get(id);
-        Map<String, Object> deal = DealSchema.toJson(stored);
+        Map<String, Object> deal = deals.view(stored);
         model.addAttribute("deal", deal);
         model.addAttribute("customValues", customFields.shown("deals", deals.customView(stored)));
         model.addAttribute("pipelineName", deals.pipelines().of(stored).name());
         if (deal.get("companyId") instanceof String companyId) {
-            companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", CompanySchema.toJson(c)));
+            companies.store().find(companyId).ifPresent(c -> model.addAttribute("company", companies.view(c)));
         }
         List<Map<String, Object>> linked = new ArrayList<>();
         if (deal.get("contactIds") instanceof List<?> ids) {
             for (Object contactId : ids) {
-                contacts.store().find(String.valueOf(contactId)).ifPresent(c -> linked.add(ContactSchema.toJson(c)));
+                contacts.store().find(String.valueOf(contactId)).ifPresent(c -> linked.add(contacts.view(c)));
             }
         }
         model.addAttribute("contacts", linked);
@@ -181,7 +179,7 @@ public class DealPages {
 
     @GetMapping("/deals/{id}/edit")
     public String editForm(@PathVariable String id, Model model) {
-        return form(model, new LinkedHashMap<>(deals.toJson(deals.get(id), DealSchema::toJson)), Map.of(), null);
+        return form(model, new LinkedHashMap<>(deals.toJson(deals.get(id))), Map.of(), null);
     }
 
     @PostMapping("/deals")
@@ -233,6 +231,9 @@ public class DealPages {
         model.addAttribute("lostReasons", deals.lostReasons());
         model.addAttribute("customFields", customFields.fields("deals", values));
         model.addAttribute("companies", CompanyPages.options(companies));
+        // the fields this form draws itself (pipeline and stage go together, contacts are linked from their page)
+        model.addAttribute("inputs", forms.inputs(values, java.util.Set.of("title", "amount", "currency",
+                "pipelineId", "stage", "lostReason", "companyId", "contactIds", "expectedCloseDate"), Map.of()));
         return "deals/form";
     }
 }
