@@ -7,20 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
-import io.crm.activity.ActivitySchema;
 import io.crm.activity.ActivityService;
-import io.crm.company.CompanySchema;
 import io.crm.company.CompanyService;
-import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
-import io.crm.deal.DealSchema;
 import io.crm.deal.DealService;
 import io.crm.record.Page;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
 import io.crm.record.RecordService;
+import io.crm.property.PropertyDefinitions;
+import io.crm.search.SearchService;
+import io.crm.security.CurrentUser;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,6 +26,9 @@ import org.bson.Document;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -51,14 +52,22 @@ public class ExportController {
     private final CompanyService companies;
     private final DealService deals;
     private final ActivityService activities;
+    private final Map<String, RecordService<?>> services;
+    private final SearchService search;
+    private final PropertyDefinitions properties;
     private final JsonMapper json;
 
     public ExportController(ContactService contacts, CompanyService companies, DealService deals,
-                            ActivityService activities, JsonMapper json) {
+                            ActivityService activities, SearchService search, PropertyDefinitions properties,
+                            JsonMapper json) {
         this.contacts = contacts;
         this.companies = companies;
         this.deals = deals;
         this.activities = activities;
+        this.services = Map.of("contacts", contacts, "companies", companies, "deals", deals,
+                "activities", activities);
+        this.search = search;
+        this.properties = properties;
         this.json = json;
     }
 
@@ -71,8 +80,7 @@ public class ExportController {
                          @RequestParam(defaultValue = "false") boolean archived,
                          HttpServletResponse response) throws IOException {
         export(contacts, new ContactService.ContactFilter(archived, q, tag, companyId, email), sort, archived,
-                ContactSchema::toJson, List.of("id", "name", "email", "phone", "title", "companyId", "tags",
-                        "externalId", "attributes"), "contacts.csv", response);
+                "contacts", response);
     }
 
     @GetMapping("/api/v1/companies/export")
@@ -82,9 +90,7 @@ public class ExportController {
                           @RequestParam(defaultValue = "false") boolean archived,
                           HttpServletResponse response) throws IOException {
         export(companies, new CompanyService.CompanyFilter(archived, q, tag, domain), sort, archived,
-                CompanySchema::toJson, List.of("id", "name", "domain", "industry", "phone", "address.street",
-                        "address.city", "address.region", "address.postalCode", "address.country", "tags"),
-                "companies.csv", response);
+                "companies", response);
     }
 
     @GetMapping("/api/v1/deals/export")
@@ -96,8 +102,7 @@ public class ExportController {
                       @RequestParam(defaultValue = "false") boolean archived,
                       HttpServletResponse response) throws IOException {
         export(deals, new DealService.DealFilter(archived, q, stage, companyId, contactId), sort, archived,
-                DealSchema::toJson, List.of("id", "title", "amount", "currency", "stage", "companyId", "contactIds",
-                        "expectedCloseDate", "closedAt"), "deals.csv", response);
+                "deals", response);
     }
 
     @GetMapping("/api/v1/activities/export")
@@ -116,30 +121,116 @@ public class ExportController {
             default -> throw new RecordException.BadQuery("open must be true or false");
         };
         export(activities, new ActivityService.ActivityFilter(archived, q, type, contactId, companyId, dealId,
-                        openTasks), sort, archived, ActivitySchema::toJson, List.of("id", "type", "subject", "body",
-                        "dueAt", "completedAt", "contactId", "companyId", "dealId"), "activities.csv", response);
+                openTasks), sort, archived, "activities", response);
+    }
+
+    @PostMapping(path = "/api/v1/contacts/export", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Export the contacts a search selects as CSV (the search body; limit and after ignored)")
+    public void searchedContacts(@RequestBody Map<String, Object> body, HttpServletResponse response)
+            throws IOException {
+        exportSearch("contacts", body, response);
+    }
+
+    @PostMapping(path = "/api/v1/companies/export", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Export the companies a search selects as CSV (the search body; limit and after ignored)")
+    public void searchedCompanies(@RequestBody Map<String, Object> body, HttpServletResponse response)
+            throws IOException {
+        exportSearch("companies", body, response);
+    }
+
+    @PostMapping(path = "/api/v1/deals/export", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Export the deals a search selects as CSV (the search body; limit and after ignored)")
+    public void searchedDeals(@RequestBody Map<String, Object> body, HttpServletResponse response)
+            throws IOException {
+        exportSearch("deals", body, response);
+    }
+
+    @PostMapping(path = "/api/v1/activities/export", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Export the activities a search selects as CSV (the search body; limit and after ignored)")
+    public void searchedActivities(@RequestBody Map<String, Object> body, HttpServletResponse response)
+            throws IOException {
+        exportSearch("activities", body, response);
     }
 
     private <F extends RecordFilter> void export(RecordService<F> service, F filter, String sort, boolean archived,
-                                                 Function<Document, Map<String, Object>> toJson,
-                                                 List<String> fields, String fileName, HttpServletResponse response)
-            throws IOException {
+                                                 String objectType, HttpServletResponse response) throws IOException {
         // the first page before any byte is written: a bad filter or sort is still a clean 400
-        Page<Document> page = service.list(filter, sort, PAGE, null);
-        List<String> columns = new ArrayList<>(fields);
+        Page<Document> first = service.list(filter, sort, PAGE, null);
+        write(objectType, archived, response, new Pages() {
+            private Page<Document> page = first;
+
+            @Override
+            public List<Map<String, Object>> next() {
+                if (page == null) {
+                    return null;
+                }
+                List<Map<String, Object>> items = page.items().stream().map(service::toJson).toList();
+                page = page.nextCursor() == null ? null : service.list(filter, sort, PAGE, page.nextCursor());
+                return items;
+            }
+        });
+    }
+
+    private void exportSearch(String objectType, Map<String, Object> body, HttpServletResponse response)
+            throws IOException {
+        String me = CurrentUser.get().id();
+        // the first page before any byte is written: a bad search body is still a clean 400
+        Map<String, Object> first = search.page(objectType, body, me, null);
+        write(objectType, Boolean.TRUE.equals(body.get("archived")), response, new Pages() {
+            private Map<String, Object> page = first;
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public List<Map<String, Object>> next() {
+                if (page == null) {
+                    return null;
+                }
+                List<Map<String, Object>> items = (List<Map<String, Object>>) page.get("items");
+                page = page.get("nextCursor") instanceof String cursor
+                        ? search.page(objectType, body, me, cursor) : null;
+                return items;
+            }
+        });
+    }
+
+    /** The records of an export, page by page (null when there are no more). */
+    private interface Pages {
+        List<Map<String, Object>> next();
+    }
+
+    /**
+     * The columns of an object type's CSV, derived from its schema: id, every field (an object's parts by their
+     * dotted names, as the import's target fields), the fields the server sets, each live custom property as
+     * {@code custom.<name>}, then the bookkeeping.
+     */
+    List<String> columns(String objectType, boolean archived) {
+        RecordService<?> service = services.get(objectType);
+        List<String> columns = new ArrayList<>();
+        columns.add("id");
+        service.schema().leaves().forEach(field -> columns.add(field.name()));
+        columns.addAll(service.serverFields());
+        if (io.crm.property.CustomProperties.OBJECT_TYPES.contains(objectType)) {
+            properties.all(objectType).values().stream().filter(p -> !p.archived())
+                    .forEach(p -> columns.add(io.crm.property.CustomProperties.VALUES + "." + p.name()));
+        }
         columns.addAll(META);
         if (archived) {
             columns.addAll(List.of("archived", "archivedAt"));
         }
+        return columns;
+    }
+
+    private void write(String objectType, boolean archived, HttpServletResponse response, Pages pages)
+            throws IOException {
+        List<String> columns = columns(objectType, archived);
         response.setContentType("text/csv; charset=utf-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + fileName + "\"");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + objectType + ".csv\"");
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
         CsvWriter csv = new CsvWriter(out);
         csv.row(columns);
-        while (true) {
-            for (Document record : page.items()) {
-                Map<String, Object> view = toJson.apply(record);
+        for (List<Map<String, Object>> items = pages.next(); items != null; items = pages.next()) {
+            for (Map<String, Object> view : items) {
                 List<String> cells = new ArrayList<>(columns.size());
                 for (String column : columns) {
                     cells.add(text(valueAt(view, column)));
@@ -147,10 +238,6 @@ public class ExportController {
                 csv.row(cells);
             }
             out.flush();
-            if (page.nextCursor() == null) {
-                break;
-            }
-            page = service.list(filter, sort, PAGE, page.nextCursor());
         }
         out.close();
     }

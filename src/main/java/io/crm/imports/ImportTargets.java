@@ -3,50 +3,32 @@ package io.crm.imports;
 import java.util.List;
 import java.util.Map;
 
-import io.crm.company.CompanySchema;
 import io.crm.company.CompanyService;
-import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
+import io.crm.property.CustomProperty;
+import io.crm.property.PropertyDefinitions;
 import io.crm.record.RecordException;
 
 import org.springframework.stereotype.Component;
 
-/** The resources CSV files can be imported into: contacts (matched by email) and companies (by domain). */
+/**
+ * The resources CSV files can be imported into: contacts (matched by email) and companies (by domain), each with its
+ * live custom properties.
+ */
 @Component
 class ImportTargets {
 
     private final Map<String, ImportTarget> targets;
 
-    ImportTargets(ContactService contacts, CompanyService companies) {
-        ImportTarget contactTarget = new ImportTarget("contacts", contacts,
-                List.of("name", "email", "phone", "title", "companyId", "tags", "externalId"), "attributes.",
-                "email", ContactSchema.EMAIL_KEY, Map.ofEntries(
-                        Map.entry("fullname", "name"), Map.entry("contactname", "name"),
-                        Map.entry("contact", "name"),
-                        Map.entry("emailaddress", "email"), Map.entry("mail", "email"),
-                        Map.entry("phonenumber", "phone"), Map.entry("telephone", "phone"),
-                        Map.entry("tel", "phone"), Map.entry("mobile", "phone"),
-                        Map.entry("jobtitle", "title"), Map.entry("position", "title"),
-                        Map.entry("tag", "tags"), Map.entry("labels", "tags"),
-                        Map.entry("personid", "externalId")));
-        ImportTarget companyTarget = new ImportTarget("companies", companies,
-                List.of("name", "domain", "industry", "phone", "tags", "address.street", "address.city",
-                        "address.region", "address.postalCode", "address.country"), null,
-                "domain", CompanySchema.DOMAIN_KEY, Map.ofEntries(
-                        Map.entry("company", "name"), Map.entry("companyname", "name"),
-                        Map.entry("organization", "name"), Map.entry("organisation", "name"),
-                        Map.entry("domainname", "domain"),
-                        Map.entry("sector", "industry"),
-                        Map.entry("phonenumber", "phone"), Map.entry("telephone", "phone"),
-                        Map.entry("tel", "phone"),
-                        Map.entry("tag", "tags"), Map.entry("labels", "tags"),
-                        Map.entry("street", "address.street"), Map.entry("address", "address.street"),
-                        Map.entry("city", "address.city"), Map.entry("town", "address.city"),
-                        Map.entry("region", "address.region"), Map.entry("state", "address.region"),
-                        Map.entry("postalcode", "address.postalCode"), Map.entry("zip", "address.postalCode"),
-                        Map.entry("zipcode", "address.postalCode"), Map.entry("postcode", "address.postalCode"),
-                        Map.entry("country", "address.country")));
-        this.targets = Map.of("contacts", contactTarget, "companies", companyTarget);
+    ImportTargets(ContactService contacts, CompanyService companies, PropertyDefinitions properties) {
+        this.targets = Map.of(
+                "contacts", new ImportTarget("contacts", contacts, () -> live(properties, "contacts")),
+                "companies", new ImportTarget("companies", companies, () -> live(properties, "companies")));
+    }
+
+    /** The live custom properties (the cached definitions: a row of an import does not read the store). */
+    private static List<CustomProperty> live(PropertyDefinitions properties, String objectType) {
+        return properties.all(objectType).values().stream().filter(p -> !p.archived()).toList();
     }
 
     ImportTarget get(String entity) {

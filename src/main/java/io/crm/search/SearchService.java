@@ -45,7 +45,7 @@ public class SearchService {
         this.services = Map.of("contacts", contacts, "companies", companies, "deals", deals,
                 "activities", activities);
         this.customProperties = customProperties;
-        this.schemas = SearchSchemas.all(() -> deals.pipelines().all().stream()
+        this.schemas = SearchSchemas.all(contacts, companies, deals, activities, () -> deals.pipelines().all().stream()
                 .flatMap(pipeline -> pipeline.stages().stream()).distinct().toList());
         this.maxPageSize = limits.maxPageSize();
         this.maxMillis = properties.maxTime().toMillis();
@@ -99,6 +99,28 @@ public class SearchService {
      * {@code me} is the caller's user id.
      */
     public Map<String, Object> search(String objectType, Map<String, Object> body, String me) {
+        return run(objectType, body, me, true);
+    }
+
+    /**
+     * The next page of the records a search body selects, for walking all of them (an export): the body's filters,
+     * query and sort, {@code after} the given cursor, pages of the largest size; no total is counted.
+     *
+     * @return {@code {items, nextCursor}}
+     */
+    public Map<String, Object> page(String objectType, Map<String, Object> body, String me, String after) {
+        Map<String, Object> paged = new java.util.LinkedHashMap<>(body);
+        paged.put("limit", maxPageSize);
+        paged.remove("after");
+        if (after != null) {
+            paged.put("after", after);
+        }
+        Map<String, Object> page = run(objectType, paged, me, false);
+        page.remove("total");
+        return page;
+    }
+
+    private Map<String, Object> run(String objectType, Map<String, Object> body, String me, boolean counted) {
         SearchSchemas.ObjectSchema schema = schemas.get(objectType);
         List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
         SearchRequest request = new SearchParser(schema.with(custom), schema.sorts(), maxPageSize, me).parse(body);
@@ -113,7 +135,7 @@ public class SearchService {
 
             @Override
             public long count(Bson filter, int limit) {
-                return collection.countDocuments(filter,
+                return !counted ? 0 : collection.countDocuments(filter,
                         new CountOptions().limit(limit).maxTime(maxMillis, TimeUnit.MILLISECONDS));
             }
         }, stored -> services.get(objectType).toJson(stored, schema.toJson()));

@@ -91,10 +91,14 @@ public class WebSecurity {
                 : CONTENT_SECURITY_POLICY.replace("form-action 'self'", "form-action 'self' " + providerOrigin);
     }
 
-    /** What only a password or a browser session may change: API tokens and the password itself. */
-    /** The record searches ({@code POST /api/v1/<type>/search}): reads, allowed with the read scope. */
+    /**
+     * The record searches ({@code POST /api/v1/<type>/search}) and the exports of a search
+     * ({@code POST /api/v1/<type>/export}): reads, allowed with the read scope.
+     */
     private static final PathSet SEARCHES = PathSet.of("/api/v1/contacts/search", "/api/v1/companies/search",
-            "/api/v1/deals/search", "/api/v1/activities/search");
+            "/api/v1/deals/search", "/api/v1/activities/search", "/api/v1/contacts/export",
+            "/api/v1/companies/export", "/api/v1/deals/export", "/api/v1/activities/export");
+    /** What only a password or a browser session may change: API tokens and the password itself. */
     private static final PathSet CREDENTIALS = PathSet.of("/api/v1/auth/tokens", "/api/v1/auth/password",
             "/account/password", "/account/mfa", "/account/mfa/**");
     /** Signed in, and not with an API token. */

@@ -101,9 +101,11 @@ class ExportApiTest extends ApiTest {
         assertThat(companies.get(1)).startsWith(acme, "Acme", "acme.test", "", "", "", "Berlin", "", "", "DE", "");
 
         List<List<String>> deals = parse(http.get("/api/v1/deals/export?stage=won").body());
-        assertThat(deals.get(0)).startsWith("id", "title", "amount", "currency", "stage", "companyId");
-        assertThat(deals.get(1)).startsWith(deal, "Big one", "1234.50", "USD", "won", acme);
-        assertThat(deals.get(1).get(8)).isNotEmpty(); // closedAt: won closes the deal
+        assertThat(deals.get(0)).startsWith("id", "title", "amount", "currency", "pipelineId", "stage",
+                "lostReason", "companyId");
+        assertThat(deals.get(1)).startsWith(deal, "Big one", "1234.50", "USD", "000000000000000000000001", "won", "",
+                acme);
+        assertThat(deals.get(1).get(deals.get(0).indexOf("closedAt"))).isNotEmpty(); // won closes the deal
 
         List<List<String>> activities = parse(http.get("/api/v1/activities/export?dealId=" + deal).body());
         assertThat(activities).hasSize(2);
@@ -112,6 +114,37 @@ class ExportApiTest extends ApiTest {
         List<List<String>> archived = parse(http.get("/api/v1/deals/export?archived=true").body());
         assertThat(archived).hasSize(1);
         assertThat(archived.get(0)).endsWith("archived", "archivedAt");
+    }
+
+    @Test
+    void aSearchBodyExportsTheRecordsItSelectsWithTheCustomColumns() throws Exception {
+        assertThat(http.post("/api/v1/properties/contacts", Map.of("name", "region", "label", "Region",
+                "type", "text")).status()).isEqualTo(201);
+        create("/api/v1/contacts", Map.of("name", "Ann", "custom", Map.of("region", "EMEA")));
+        create("/api/v1/contacts", Map.of("name", "Bob", "custom", Map.of("region", "APAC")));
+        create("/api/v1/contacts", Map.of("name", "Cid", "custom", Map.of("region", "EMEA")));
+        Map<String, Object> search = Map.of("filterGroups", List.of(Map.of("filters", List.of(Map.of(
+                "propertyName", "custom.region", "operator", "EQ", "value", "emea")))),
+                "sorts", List.of(Map.of("propertyName", "name", "direction", "DESCENDING")), "limit", 1);
+        // a read: a viewer may export a search, as a list
+        Http.Response exported = as(Role.VIEWER).post("/api/v1/contacts/export", search);
+        assertThat(exported.status()).as(exported.body()).isEqualTo(200);
+        assertThat(exported.contentType()).startsWith("text/csv");
+        List<List<String>> rows = parse(exported.body());
+        int region = rows.get(0).indexOf("custom.region");
+        assertThat(region).isGreaterThan(rows.get(0).indexOf("attributes"));
+        // every match (the body's limit is a page size, not the export's), in the search's order
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(1).get(1)).isEqualTo("Cid");
+        assertThat(rows.get(2).get(1)).isEqualTo("Ann");
+        assertThat(rows.get(1).get(region)).isEqualTo("EMEA");
+        // the list export has the custom column too
+        assertThat(parse(http.get("/api/v1/contacts/export").body()).get(0)).contains("custom.region");
+        // a bad body is a problem before anything is written
+        assertThat(errorFields(http.post("/api/v1/contacts/export", Map.of("filterGroups", List.of(Map.of(
+                "filters", List.of(Map.of("propertyName", "custom.nope", "operator", "EQ", "value", "x"))))))))
+                .containsExactly("filterGroups[0].filters[0].propertyName");
+        assertThat(http.anonymous().post("/api/v1/contacts/export", search).status()).isEqualTo(401);
     }
 
     @Test

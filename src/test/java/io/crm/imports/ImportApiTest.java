@@ -116,6 +116,35 @@ class ImportApiTest extends ApiTest {
     }
 
     @Test
+    void customPropertiesAreColumnsSuggestedByNameOrLabelAndConvertedByType() {
+        assertThat(http.post("/api/v1/properties/contacts", Map.of("name", "region", "label", "Sales region",
+                "type", "select", "options", List.of(Map.of("value", "emea"), Map.of("value", "apac")))).status())
+                .isEqualTo(201);
+        assertThat(http.post("/api/v1/properties/contacts", Map.of("name", "partner", "type", "boolean")).status())
+                .isEqualTo(201);
+        assertThat(http.post("/api/v1/properties/contacts", Map.of("name", "seats", "type", "number")).status())
+                .isEqualTo(201);
+        assertThat(http.post("/api/v1/properties/contacts", Map.of("name", "products", "type", "multiselect",
+                "options", List.of(Map.of("value", "crm"), Map.of("value", "erp")))).status()).isEqualTo(201);
+        String csv = "Name,Sales Region,Partner,custom.seats,Products\r\nAnn,emea,yes,12,crm;erp\r\n"
+                + "Bob,mars,no,x,crm\r\n";
+        JsonNode preview = upload(http, "/api/v1/imports/preview", fields("entity", "contacts"), csv).json();
+        assertThat(preview.get("fields")).extracting(JsonNode::asString).contains("custom.region", "custom.partner");
+        assertThat(preview.get("suggestedMapping").toString()).isEqualTo("{\"Name\":\"name\","
+                + "\"Sales Region\":\"custom.region\",\"Partner\":\"custom.partner\","
+                + "\"custom.seats\":\"custom.seats\",\"Products\":\"custom.products\"}");
+        JsonNode done = importAndWait("contacts", "", "skip", csv);
+        assertThat(done.get("created").asInt()).isEqualTo(1);
+        assertThat(done.get("failed").asInt()).isEqualTo(1);
+        // the second row's errors are the property rules', by field
+        assertThat(errorLines(done)).anyMatch(line -> line.startsWith("2,custom.region,"))
+                .anyMatch(line -> line.startsWith("2,custom.seats,"));
+        JsonNode ann = http.post("/api/v1/contacts/search", Map.of("query", "Ann")).json().get("items").get(0);
+        assertThat(ann.get("custom").toString()).contains("\"region\":\"emea\"", "\"partner\":true",
+                "\"seats\":12", "\"products\":[\"crm\",\"erp\"]");
+    }
+
+    @Test
     void aCleanImportCreatesEveryRowAuditedAsTheUserWhoStartedIt() {
         String csv = """
                 Full Name,E-mail,Phone,Tags,Company

@@ -259,6 +259,7 @@ class AuthorizationMatrixTest extends ApiTest {
             String base = "/api/v1/" + r.path();
             endpoints.add(new Endpoint(Access.VIEWER, "GET", base, null));
             endpoints.add(new Endpoint(Access.READER, "POST", base + "/search", Map.of("limit", 5)));
+            endpoints.add(new Endpoint(Access.READER, "POST", base + "/export", Map.of("limit", 5)));
             endpoints.add(new Endpoint(Access.VIEWER, "GET", base + "/" + r.id(), null));
             endpoints.add(new Endpoint(Access.MEMBER, "POST", base, r.body()));
             endpoints.add(new Endpoint(Access.MEMBER, "PATCH", base + "/" + r.id(), Map.of()));
