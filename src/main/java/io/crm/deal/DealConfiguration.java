@@ -25,8 +25,8 @@ public class DealConfiguration {
     }
 
     /**
-     * Deals stored before pipelines existed get the default pipeline's id, once per start (idempotent, safe on every
-     * replica: it only sets a missing id; reads already treat a missing id as the default pipeline).
+     * Deals stored before pipelines existed get the default pipeline's id, and deals stored before the amount sort
+     * its key, once per start (idempotent, safe on every replica: each only sets what is missing).
      */
     @Bean
     ApplicationListener<ApplicationReadyEvent> dealPipelineMigration(Pipelines pipelines) {
@@ -36,6 +36,11 @@ public class DealConfiguration {
             if (migrated > 0) {
                 LoggerFactory.getLogger(DealConfiguration.class)
                         .info("deals: {} deals stored before pipelines now belong to the default pipeline", migrated);
+            }
+            long keyed = pipelines.migrateAmountKeys();
+            if (keyed > 0) {
+                LoggerFactory.getLogger(DealConfiguration.class)
+                        .info("deals: {} deals stored before the amount sort now have its key", keyed);
             }
         };
     }

@@ -14,6 +14,12 @@ public final class DealSchema {
 
     public static final String COLLECTION = "deals";
     public static final String TITLE_KEY = RecordMeta.META + ".titleKey";
+    /**
+     * The amount as a sort key every deal has (one type, so keyset paging never meets a missing value): the amount,
+     * or {@link #NO_AMOUNT} below every amount for a deal without one (first ascending, last descending).
+     */
+    public static final String AMOUNT_KEY = RecordMeta.META + ".amountKey";
+    static final org.bson.types.Decimal128 NO_AMOUNT = new org.bson.types.Decimal128(-1);
     public static final int MAX_CONTACTS = 50;
     /** Set by the server from the stage; a client echoing it back is ignored, like the other server fields. */
     static final String CLOSED_AT = "closedAt";
@@ -40,7 +46,11 @@ public final class DealSchema {
 
     public static Document derived(Document stored) {
         String title = RecordMeta.sortKey(stored.get("title"));
-        return new Document("titleKey", title).append("search", title);
+        return new Document("titleKey", title).append("search", title).append("amountKey", amountKey(stored));
+    }
+
+    static org.bson.types.Decimal128 amountKey(Document stored) {
+        return stored.get("amount") instanceof org.bson.types.Decimal128 amount ? amount : NO_AMOUNT;
     }
 
     /** The API JSON: the fields, then closedAt (set by the server), then the bookkeeping. */

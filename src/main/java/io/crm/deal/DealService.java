@@ -38,7 +38,13 @@ import org.springframework.stereotype.Service;
 @Service
 public class DealService extends RecordService<DealService.DealFilter> {
 
-    public static final Map<String, String> SORTS = sortsBy("title", DealSchema.TITLE_KEY);
+    public static final Map<String, String> SORTS = withAmount(sortsBy("title", DealSchema.TITLE_KEY));
+
+    private static Map<String, String> withAmount(Map<String, String> sorts) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(sorts);
+        all.put("amount", DealSchema.AMOUNT_KEY);
+        return Map.copyOf(all);
+    }
     /**
      * List filter to stored field; each has one index per sort. Several at once are ANDed: one of them leads the
      * index walk, the others (and q) are residual filters on it.

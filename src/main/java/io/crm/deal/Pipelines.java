@@ -183,6 +183,32 @@ public class Pipelines {
                 Filters.eq("pipelineId", null)), Updates.set("pipelineId", DEFAULT_ID)).getModifiedCount();
     }
 
+    /**
+     * Gives deals stored before the amount sort key existed their key (idempotent: only deals without one), in
+     * batches of 500 found on the amount sort's own index (a missing key is null there).
+     */
+    public long migrateAmountKeys() {
+        long migrated = 0;
+        while (true) {
+            List<Document> batch = deals.find(Filters.and(Filters.in(RecordMeta.ARCHIVED, true, false),
+                    Filters.eq(DealSchema.AMOUNT_KEY, null))).projection(new Document("amount", 1)).limit(500)
+                    .into(new ArrayList<>());
+            if (batch.isEmpty()) {
+                return migrated;
+            }
+            List<com.mongodb.client.model.UpdateOneModel<Document>> updates = batch.stream()
+                    .map(d -> new com.mongodb.client.model.UpdateOneModel<Document>(
+                            Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq(DealSchema.AMOUNT_KEY, null)),
+                            Updates.set(DealSchema.AMOUNT_KEY, DealSchema.amountKey(d)))).toList();
+            long changed = deals.bulkWrite(updates).getModifiedCount();
+            if (changed == 0) {
+                // another replica keyed this batch meanwhile and goes on with the rest; never loop on nothing
+                return migrated;
+            }
+            migrated += changed;
+        }
+    }
+
     public Map<String, Object> toJson(DealPipeline pipeline) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", pipeline.id());

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Date;
 
+import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 
 /**
@@ -19,7 +20,9 @@ public record Cursor(String sort, Object value, ObjectId id) {
     }
 
     public String encode() {
-        String typed = value instanceof Date d ? "d" + d.getTime() : value == null ? "n" : "s" + value;
+        String typed = value instanceof Date d ? "d" + d.getTime()
+                : value instanceof Decimal128 m ? "m" + m.bigDecimalValue().toPlainString()
+                : value == null ? "n" : "s" + value;
         String raw = "v1" + SEP + sort + SEP + id.toHexString() + SEP + typed;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
@@ -38,6 +41,7 @@ public record Cursor(String sort, Object value, ObjectId id) {
             Object value = switch (typed.charAt(0)) {
                 case 'd' -> new Date(Long.parseLong(typed.substring(1)));
                 case 's' -> typed.substring(1);
+                case 'm' -> new Decimal128(new java.math.BigDecimal(typed.substring(1)));
                 case 'n' -> null;
                 default -> throw new IllegalArgumentException("type");
             };

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * A validated {@code sort} parameter: an allowed API field (optionally prefixed with '-' for descending) and the
- * stored path it sorts on. Stored sort paths always hold one type (lower-cased text or a date) so keyset paging works.
+ * stored path it sorts on. Stored sort paths always hold one type (lower-cased text, a date or a decimal) so keyset paging works.
  */
 public record SortOrder(String field, String path, boolean ascending) {
 

@@ -68,6 +68,39 @@ class DealApiTest extends RecordApiContract {
     }
 
     @Test
+    void dealsSortByAmountAcrossPagesWithDealsWithoutOneAtTheLowEnd() {
+        deal("title", "none");
+        deal("title", "ten", "amount", "10.00");
+        deal("title", "nine", "amount", "9.99");
+        deal("title", "big", "amount", "100000.50");
+        deal("title", "also ten", "amount", 10);
+        List<String> descending = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = http.get(DEALS + "?sort=-amount&limit=2" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
+            page.get("items").forEach(d -> descending.add(d.get("title").asString()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+        } while (cursor != null);
+        assertThat(descending).hasSize(5).startsWith("big").endsWith("nine", "none");
+        assertThat(descending.subList(1, 3)).containsExactlyInAnyOrder("ten", "also ten");
+        // the search sorts by it too, its cursor carrying the exact decimal
+        List<String> ascending = new ArrayList<>();
+        String after = null;
+        do {
+            Map<String, Object> body = new HashMap<>(Map.of("sorts", List.of(Map.of("propertyName", "amount",
+                    "direction", "ASCENDING")), "limit", 2));
+            if (after != null) {
+                body.put("after", after);
+            }
+            JsonNode page = http.post(DEALS + "/search", body).json();
+            page.get("items").forEach(d -> ascending.add(d.get("title").asString()));
+            after = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+        } while (after != null);
+        assertThat(ascending).startsWith("none", "nine").endsWith("big").hasSize(5);
+    }
+
+    @Test
     void invalidAmountsAreRejected() {
         for (Object bad : List.of("-0.01", -5, "1.001", 0.125, "abc", "", true, "NaN", "1e400", "1234567890123456.00")) {
             Map<String, Object> body = Map.of("title", "x", "amount", bad);

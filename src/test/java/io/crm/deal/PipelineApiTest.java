@@ -218,6 +218,11 @@ class PipelineApiTest extends ApiTest {
         assertThat(http.get("/api/v1/pipeline").json().get(0).get("count").asLong()).isEqualTo(1);
         assertThat(pipelines.migrateDeals()).isEqualTo(1);
         assertThat(pipelines.migrateDeals()).as("idempotent").isZero();
+        // and it gets the amount sort's key, so it sorts among the others
+        assertThat(pipelines.migrateAmountKeys()).isEqualTo(1);
+        assertThat(pipelines.migrateAmountKeys()).as("idempotent").isZero();
+        assertThat(RecordMeta.of(mongo.getCollection(DealSchema.COLLECTION).find(new Document("_id", old)).first())
+                .get("amountKey")).isEqualTo(new org.bson.types.Decimal128(new java.math.BigDecimal("5.00")));
         assertThat(mongo.getCollection(DealSchema.COLLECTION).find(new Document("_id", old)).first()
                 .get("pipelineId")).isEqualTo(Pipelines.DEFAULT_ID);
         Http.Response inElsewhere = http.get("/api/v1/deals?pipelineId=" + elsewhere.toHexString());
