@@ -8,6 +8,7 @@ import java.util.Set;
 import com.mongodb.client.model.Filters;
 import io.crm.platform.web.LimitsProperties;
 import io.crm.property.PropertyDefinitions;
+import io.crm.record.CustomFields;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordFilter;
@@ -114,7 +115,23 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
      * built outside this service (the legacy API); {@code self} is the record's own id on updates, else null.
      */
     public void requireUnique(Document stored, ObjectId self) {
-        checkUnique(stored, self);
+        unique(stored, self);
+    }
+
+    /**
+     * A stored-shape contact built by the legacy API: its {@code custom} object, when it has one, checked and
+     * converted by the custom properties' rules (as the v1 API does; a {@link RecordException.Invalid} otherwise).
+     */
+    public void checkCustom(Document stored) {
+        Object json = stored.get(CustomFields.FIELD);
+        if (json != null && customFields() != null) {
+            stored.put(CustomFields.FIELD, customFields().create(json));
+        }
+    }
+
+    /** The derived meta of such a contact: its keys and its custom values' index entries, as any write's. */
+    public Document storedMeta(Document stored) {
+        return meta(stored);
     }
 
     private static final List<UniqueKey> UNIQUE_KEYS = List.of(

@@ -20,6 +20,7 @@ import io.crm.events.Change;
 import io.crm.events.Outbox;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
+import io.crm.record.CustomFields;
 import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
 import io.crm.record.RecordStore;
@@ -126,9 +127,10 @@ public class PersonService {
     /** Inserts {@code body} with {@code person_id} set from the path, as the original did. */
     Document create(String personId, Document body) {
         Document stored = newPerson(personId, body);
+        checkCustom(stored);
         requireNewPersonId(personId, null);
         contacts.requireUnique(withoutPersonId(stored), null);
-        return store.insert(stored, ContactSchema.derived(stored));
+        return store.insert(stored, contacts.storedMeta(stored));
     }
 
     /**
@@ -167,7 +169,11 @@ public class PersonService {
             if (!Objects.equals(newId, before.get(ContactSchema.LEGACY_ID)) && newId instanceof String s) {
                 requireNewPersonId(s, self);
             }
-            Document derived = ContactSchema.derived(next);
+            if (fields.containsKey(CustomFields.FIELD)) {
+                // only a body's own custom object: the stored one is already converted (dates, decimals)
+                checkCustom(next);
+            }
+            Document derived = contacts.storedMeta(next);
             if (emailKey(next).equals(emailKey(before))) {
                 // Unchanged email: keep the current reservation state. A legacy duplicate (adopted without the
                 // unique key) stays editable; nothing new is claimed.
@@ -211,6 +217,7 @@ public class PersonService {
                 throw LegacyException.conflict("person_id '" + personId + "' appears more than once in the request");
             }
             Document stored = newPerson(personId, item);
+            checkCustom(stored);
             String email = emailKey(stored);
             if (!email.isEmpty() && !emails.add(email)) {
                 throw LegacyException.conflict("Email '" + stored.get("email") + "' appears more than once in the "
@@ -225,7 +232,7 @@ public class PersonService {
         List<Document> inserted = new ArrayList<>(people.size());
         try {
             for (Document stored : people) {
-                inserted.add(store.insert(stored, ContactSchema.derived(stored)));
+                inserted.add(store.insert(stored, contacts.storedMeta(stored)));
             }
         } catch (RuntimeException e) {
             for (Document person : inserted) {
@@ -279,6 +286,19 @@ public class PersonService {
     }
 
     /** The body with person_id placed as the original did: {@code data['person_id'] = person_id; insert(data)}. */
+    /**
+     * A {@code custom} object in a legacy body follows the custom properties' rules (the values the v1 API and the
+     * searches read), refused as the original refused bad input: a 400 naming the problems.
+     */
+    private void checkCustom(Document stored) {
+        try {
+            contacts.checkCustom(stored);
+        } catch (RecordException.Invalid invalid) {
+            throw LegacyException.badRequest(String.join("; ", invalid.errors().stream()
+                    .map(e -> e.field() + " " + e.message()).toList()));
+        }
+    }
+
     private static Document newPerson(String personId, Document body) {
         Document stored = new Document(body);
         stored.remove("_id");

@@ -346,7 +346,7 @@ public abstract class RecordService<F extends RecordFilter> {
     }
 
     /** The resource's uniqueness rules and its unique custom properties'. */
-    private void unique(Document stored, ObjectId self) {
+    protected final void unique(Document stored, ObjectId self) {
         checkUnique(stored, self);
         if (custom != null) {
             custom.checkUnique(store, CustomFields.of(stored), self);

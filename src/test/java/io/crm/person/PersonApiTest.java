@@ -117,6 +117,30 @@ class PersonApiTest extends ApiTest {
     }
 
     @Test
+    void customValuesSentToTheLegacyApiFollowThePropertyRulesAndStaySearchable() {
+        assertThat(http.post("/api/v1/properties/contacts", Map.of("name", "region", "type", "select",
+                "options", List.of(Map.of("value", "emea"), Map.of("value", "apac")))).status()).isEqualTo(201);
+        Http.Response wrong = http.post("/person/r1", Map.of("name", "Ann", "custom", Map.of("region", "mars")));
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.json().get("error").asString()).contains("custom.region", "must be one of");
+        assertThat(http.post("/person/bulk", List.of(Map.of("person_id", "r2", "name", "Bo",
+                "custom", Map.of("nope", 1)))).status()).isEqualTo(400);
+        assertThat(http.get("/person").body()).isEqualTo("[]");
+
+        assertThat(http.post("/person/r1", Map.of("name", "Ann", "custom", Map.of("region", "emea"))).status())
+                .isEqualTo(201);
+        Map<String, Object> search = Map.of("filterGroups", List.of(Map.of("filters", List.of(Map.of(
+                "propertyName", "custom.region", "operator", "EQ", "value", "emea")))));
+        assertThat(http.post("/api/v1/contacts/search", search).json().get("total").asInt()).isEqualTo(1);
+        // a legacy update of another field keeps the values searchable; one of the custom object is checked too
+        assertThat(http.put("/person/r1", Map.of("phone", "555-0100")).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/contacts/search", search).json().get("total").asInt()).isEqualTo(1);
+        assertThat(http.put("/person/r1", Map.of("custom", Map.of("region", 5))).status()).isEqualTo(400);
+        assertThat(http.put("/person/r1", Map.of("custom", Map.of("region", "apac"))).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/contacts/search", search).json().get("total").asInt()).isZero();
+    }
+
+    @Test
     void anyJsonFieldsAreKeptWithTheirTypes() {
         Map<String, Object> person = ordered("name", "Ann", "age", 42, "big", 9_007_199_254_740_993L,
                 "score", 9.25, "active", true, "nothing", null, "tags", List.of("VIP", 7, false),
