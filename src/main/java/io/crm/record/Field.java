@@ -135,7 +135,7 @@ public record Field(String name, boolean required, Converter converter, boolean 
     }
 
     /** "expectedCloseDate" as "Expected close date". */
-    static String words(String name) {
+    public static String words(String name) {
         String spaced = name.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
         spaced = spaced.replaceAll("\\bid\\b", "ID");
         return spaced.isEmpty() ? spaced : Character.toUpperCase(spaced.charAt(0)) + spaced.substring(1);

@@ -32,7 +32,21 @@ public final class SearchSchemas {
 
     /** One object type: where it is stored, its built-in properties, sorts and JSON view. */
     public record ObjectSchema(String objectType, String collection, Map<String, SearchProperty> builtIn,
-                               Map<String, String> sorts, Function<Document, Map<String, Object>> toJson) {
+                               Map<String, String> sorts, Function<Document, Map<String, Object>> toJson,
+                               Map<String, String> labels) {
+
+        /** What people see for a property: its field's label, a custom property's label, else its name in words. */
+        public String label(String property, List<CustomProperty> custom) {
+            if (labels.containsKey(property)) {
+                return labels.get(property);
+            }
+            for (CustomProperty c : custom) {
+                if (property.equals(CustomProperties.VALUES + "." + c.name())) {
+                    return c.label() == null || c.label().isBlank() ? c.name() : c.label();
+                }
+            }
+            return Field.words(property);
+        }
 
         /** The built-in properties plus {@code custom.<name>} for each live custom property. */
         public Map<String, SearchProperty> with(List<CustomProperty> custom) {
@@ -66,12 +80,12 @@ public final class SearchSchemas {
 
     static ObjectSchema contacts(Schema schema, Function<Document, Map<String, Object>> toJson) {
         return new ObjectSchema("contacts", ContactSchema.COLLECTION, properties(schema, Map.of()),
-                ContactService.SORTS, toJson);
+                ContactService.SORTS, toJson, labels(schema, Map.of()));
     }
 
     static ObjectSchema companies(Schema schema, Function<Document, Map<String, Object>> toJson) {
         return new ObjectSchema("companies", CompanySchema.COLLECTION, properties(schema, Map.of()),
-                CompanyService.SORTS, toJson);
+                CompanyService.SORTS, toJson, labels(schema, Map.of()));
     }
 
     static ObjectSchema deals(Schema schema, Function<Document, Map<String, Object>> toJson,
@@ -81,14 +95,14 @@ public final class SearchSchemas {
                 new SearchProperty("stage", SearchType.ENUM, "stage", null, false,
                         json -> Fields.oneOf(stages.get()).convert(json), null, false),
                 "closedAt", SearchProperty.of("closedAt", SearchType.DATETIME, "closedAt", Fields.instant()))),
-                DealService.SORTS, toJson);
+                DealService.SORTS, toJson, labels(schema, Map.of()));
     }
 
     static ObjectSchema activities(Schema schema, Function<Document, Map<String, Object>> toJson) {
         // open task: a task without completedAt, kept as a derived flag
         return new ObjectSchema("activities", ActivitySchema.COLLECTION, properties(schema, Map.of("open",
                 SearchProperty.of("open", SearchType.BOOLEAN, ActivitySchema.OPEN_KEY, Fields.bool()))),
-                ActivityService.SORTS, toJson);
+                ActivityService.SORTS, toJson, labels(schema, Map.of("open", "Open task")));
     }
 
     /**
@@ -109,6 +123,21 @@ public final class SearchSchemas {
         refined.values().forEach(property -> add(p, property));
         meta(p);
         return p;
+    }
+
+    /** The labels of the schema's fields (an object's parts: "Address city"), and of the bookkeeping. */
+    private static Map<String, String> labels(Schema schema, Map<String, String> more) {
+        Map<String, String> labels = new LinkedHashMap<>(more);
+        for (Field field : schema.fields()) {
+            if (field.kind() == Field.Kind.OBJECT) {
+                field.children().forEach(child -> labels.put(field.name() + "." + child.name(),
+                        field.label() + " " + child.label().toLowerCase(java.util.Locale.ROOT)));
+            } else {
+                labels.put(field.name(), field.label());
+            }
+        }
+        labels.put("ownerId", "Owner");
+        return Map.copyOf(labels);
     }
 
     /** Every record's bookkeeping: when created and changed, and its owner. */

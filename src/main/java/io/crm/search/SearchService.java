@@ -75,6 +75,15 @@ public class SearchService {
         }
     }
 
+    /** What people see for each searchable property of {@code objectType}, by name. */
+    public Map<String, String> labels(String objectType) {
+        SearchSchemas.ObjectSchema schema = schemas.get(objectType);
+        List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        properties(schema).keySet().forEach(name -> labels.put(name, schema.label(name, custom)));
+        return labels;
+    }
+
     /** The names of the searchable properties of {@code objectType}: built-in and live custom ones. */
     public java.util.Set<String> propertyNames(String objectType) {
         return properties(schemas.get(objectType)).keySet();

@@ -82,6 +82,7 @@ public class SearchPages {
         model.addAttribute("title", TITLES.get(objectType));
         model.addAttribute("titleColumn", TITLE_COLUMN.get(objectType));
         model.addAttribute("properties", properties);
+        model.addAttribute("labels", search.labels(objectType));
         model.addAttribute("operators", java.util.Arrays.stream(Operator.values()).map(Enum::name).toList());
         // each group with an empty row at its end: filling it adds a condition
         List<List<Map<String, String>>> groups = new ArrayList<>();

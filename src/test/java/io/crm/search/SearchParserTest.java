@@ -184,7 +184,7 @@ class SearchParserTest {
 
     @Test
     void refusesUnknownSortsAndMalformedShapes() {
-        assertThat(errors(DEALS, Map.of("sorts", List.of(Map.of("propertyName", "amount"))))).containsExactly(
+        assertThat(errors(DEALS, Map.of("sorts", List.of(Map.of("propertyName", "currency"))))).containsExactly(
                 "sorts[0].propertyName");
         assertThat(errors(DEALS, Map.of("sorts", List.of(Map.of("propertyName", "title", "direction", "UP")))))
                 .containsExactly("sorts[0].direction");

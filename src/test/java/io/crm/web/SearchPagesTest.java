@@ -79,7 +79,7 @@ class SearchPagesTest extends ApiTest {
         String query = "fg=0&fp=custom.region&fo=EQ&fv=emea&fg=0&fp=amount&fo=GTE&fv=10000"
                 + "&col=title&col=amount&col=custom.region";
         String page = member.get("/deals/search?" + query).body();
-        assertThat(page).contains("1 record", "Big EMEA", "<th scope=\"col\">custom.region</th>")
+        assertThat(page).contains("1 record", "Big EMEA", "<th scope=\"col\">Region</th>")
                 .doesNotContain("Small EMEA", "Big AMER");
         // an OR of groups
         String either = member.get("/deals/search?fg=0&fp=custom.region&fo=EQ&fv=amer&fg=1&fp=title&fo=EQ"
