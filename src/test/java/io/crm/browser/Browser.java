@@ -54,7 +54,9 @@ final class Browser implements AutoCloseable {
         this.api = service.http().withToken(adminToken(service.http()));
         this.profile = profile;
         this.driver = driver;
-        this.wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        // a page replaced while a condition reads it (htmx, a redirect) is read again, not a failure
+        this.wait = (WebDriverWait) new WebDriverWait(driver, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     static Browser start(Path dataDir) throws IOException, InterruptedException {

@@ -346,7 +346,7 @@ class UiBrowserIT {
 
         // a service account for an integration, and a token minted for it (the secret shown once)
         browser.open("/admin/users");
-        browser.driver.findElement(By.id("service-name")).sendKeys("Billing sync");
+        browser.waitFor(By.id("service-name")).sendKeys("Billing sync");
         browser.driver.findElement(By.cssSelector("#service-account-form button[type=submit]")).click();
         WebElement mint = browser.waitFor(By.cssSelector("tr.service-token-row form"));
         String usersTable = browser.driver.findElement(By.cssSelector("table.records")).getText();
