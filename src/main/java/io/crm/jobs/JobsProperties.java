@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param keepRuns     how long the job log keeps a run
  * @param expiryEvery  pause between deletions of expired documents (where the store has no TTL monitor)
  * @param importsEvery pause between sweeps that mark imports whose replica went away as failed
+ * @param rewritesEvery pause between runs that finish property rewrites no replica is running
  */
 @Validated
 @ConfigurationProperties("crm.jobs")
@@ -26,5 +27,6 @@ public record JobsProperties(String instanceId,
                              @NotNull @DurationMin(seconds = 30) Duration lease,
                              @NotNull @DurationMin(minutes = 1) Duration keepRuns,
                              @NotNull @DurationMin(millis = 100) Duration expiryEvery,
-                             @NotNull @DurationMin(millis = 100) Duration importsEvery) {
+                             @NotNull @DurationMin(millis = 100) Duration importsEvery,
+                             @NotNull @DurationMin(millis = 100) Duration rewritesEvery) {
 }

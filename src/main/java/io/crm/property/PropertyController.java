@@ -53,7 +53,7 @@ public class PropertyController {
     @GetMapping("/{name}")
     @Operation(summary = "Get a live property")
     public Map<String, Object> get(@PathVariable String objectType, @PathVariable String name) {
-        return PropertyService.toJson(properties.get(objectType, name));
+        return properties.json(properties.get(objectType, name));
     }
 
     @PatchMapping(path = "/{name}", consumes = {RecordEndpoints.MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
@@ -61,7 +61,7 @@ public class PropertyController {
             + "(admins)")
     public Map<String, Object> patch(@PathVariable String objectType, @PathVariable String name,
                                      @RequestBody Map<String, Object> patch) {
-        return PropertyService.toJson(properties.update(objectType, name, patch));
+        return properties.json(properties.update(objectType, name, patch));
     }
 
     @DeleteMapping("/{name}")

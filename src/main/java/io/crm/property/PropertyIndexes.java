@@ -24,4 +24,14 @@ public class PropertyIndexes {
                 new IndexModel(Indexes.ascending("objectType", "archived", "name"),
                         new IndexOptions().name("properties_object_live"))));
     }
+
+    /** A property's latest rewrite, and the rewrites no replica is running. */
+    @Bean
+    CollectionIndexes propertyRewriteIndexes() {
+        return new CollectionIndexes(PropertyRewrites.COLLECTION, List.of(
+                new IndexModel(Indexes.compoundIndex(Indexes.ascending("objectType", "name"),
+                        Indexes.descending("createdAt")), new IndexOptions().name("property_rewrites_property")),
+                new IndexModel(Indexes.ascending("status", "heartbeatAt"),
+                        new IndexOptions().name("property_rewrites_status"))));
+    }
 }

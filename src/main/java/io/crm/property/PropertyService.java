@@ -26,7 +26,8 @@ import org.bson.conversions.Bson;
  * Custom property definitions: create, change, archive and restore them, within a limit of live properties per object
  * type. Adding a property never touches a record. A change that existing values depend on is checked against them:
  * an option still in use is removed only with a replacement, a type only when every live value converts; then the
- * records are rewritten through their own service (validated, versioned, audited), one by one.
+ * records are rewritten through their own service (validated, versioned, audited), as a task that survives this
+ * replica ({@link PropertyRewrites}).
  */
 public class PropertyService {
 
@@ -50,6 +51,31 @@ public class PropertyService {
                 values.put(custom.objectType(), custom);
             }
         }
+    }
+
+    private PropertyRewrites rewrites;
+    private Runnable resumeElsewhere = () -> { };
+
+    /**
+     * Where the record rewrites of a change are kept and run; {@code resume} starts a run of the rewrites in the
+     * background (a large rewrite is left to it).
+     */
+    void rewrites(PropertyRewrites rewrites, Runnable resume) {
+        this.rewrites = rewrites;
+        this.resumeElsewhere = resume;
+    }
+
+    /** The records of the object types with properties, by object type. */
+    Map<String, RecordService<?>> records() {
+        return records;
+    }
+
+    /** The JSON of a definition with its latest record rewrite ({@code rewrite}: status and progress), if any. */
+    public Map<String, Object> json(Document d) {
+        Map<String, Object> json = toJson(d);
+        Document task = rewrites == null ? null : rewrites.latest(d.getString("objectType"), d.getString("name"));
+        json.put("rewrite", task == null ? null : PropertyRewrites.toJson(task));
+        return json;
     }
 
     public List<Document> list(String objectType, boolean archived) {
@@ -101,7 +127,8 @@ public class PropertyService {
     /**
      * Changes label, description, required, options or type. Options that records use are removed only with a
      * replacement ({@code replaceOptions}); a type only when every live value converts (409 with the count). Then the
-     * definition is stored and the affected records are rewritten.
+     * definition is stored and the affected records are rewritten ({@link PropertyRewrites}: within the request up to
+     * a batch of records, else in the background, its progress in the definition's {@code rewrite}).
      */
     public Document update(String objectType, String name, Map<String, Object> patch) {
         Document current = get(objectType, name);
@@ -118,6 +145,7 @@ public class PropertyService {
         boolean typeChanged = before.type() != after.type();
         RecordService<?> service = records.get(objectType);
         Bson affected = null;
+        List<Object> rewritten = null;
         if (typeChanged) {
             affected = CustomValues.having(name, null);
             long failing = failing(service, affected, after, change.replacements());
@@ -128,6 +156,7 @@ public class PropertyService {
         } else if (!removed.isEmpty()) {
             List<Object> keys = removed.stream().map(PropertyType::indexValue).toList();
             affected = CustomValues.having(name, Filters.in("v", keys));
+            rewritten = keys;
             Set<String> unreplaced = new LinkedHashSet<>(removed);
             unreplaced.removeAll(change.replacements().keySet());
             if (!unreplaced.isEmpty()) {
@@ -145,7 +174,15 @@ public class PropertyService {
         definitions.replaceOne(Filters.and(Filters.eq("objectType", objectType), Filters.eq("name", name)), next);
         cache.invalidate(objectType);
         if (affected != null) {
-            rewrite(service, affected, after, change.replacements());
+            // a task first, so that a rewrite cut short by this replica's end is finished by another
+            long total = service.store().collection().countDocuments(affected);
+            boolean small = total <= PropertyRewrites.BATCH;
+            Document task = rewrites.start(objectType, name, rewritten, change.replacements(), total, small);
+            if (small) {
+                rewrites.run(task);
+            } else {
+                resumeElsewhere.run();
+            }
         }
         return next;
     }
@@ -194,38 +231,6 @@ public class PropertyService {
             }
         });
         return failing[0];
-    }
-
-    static final int REWRITE_BATCH = 500;
-
-    /**
-     * Rewrites the affected live records' values to the new definition, each through its service (new version, event,
-     * {@code _crm.props} derived again). The ids are read first in one pass (ids only), then written in batches.
-     */
-    private static void rewrite(RecordService<?> service, Bson affected, CustomProperty target,
-                                Map<String, String> replacements) {
-        List<String> ids = new ArrayList<>();
-        service.store().collection().find(affected).projection(Projections.include("_id"))
-                .forEach(d -> ids.add(d.getObjectId("_id").toHexString()));
-        for (int from = 0; from < ids.size(); from += REWRITE_BATCH) {
-            for (String id : ids.subList(from, Math.min(ids.size(), from + REWRITE_BATCH))) {
-                Document record;
-                try {
-                    record = service.get(id);
-                } catch (RecordException.NotFound gone) {
-                    continue; // archived or deleted meanwhile
-                }
-                Document stored = CustomFields.of(record);
-                Object value = stored == null ? null : stored.get(target.name());
-                if (value == null) {
-                    continue;
-                }
-                Object json = PropertyConversion.input(PropertyConversion.convert(value, target, replacements));
-                Map<String, Object> custom = new LinkedHashMap<>();
-                custom.put(target.name(), json);
-                service.update(id, Map.of(CustomFields.FIELD, custom), null);
-            }
-        }
     }
 
     private void requireRoom(String objectType) {

@@ -442,6 +442,38 @@ class PropertyApiTest extends ApiTest {
         assertThat(http.get("/api/v1/deals/" + b).json().get("custom").get("size").asDouble()).isEqualTo(7.5);
         assertThat(stored("deals", c).get("custom")).isNull();
         assertThat(http.get("/api/v1/deals/" + a).json().get("version").asLong()).isEqualTo(2);
+        // a rewrite this small is done within the request, and its task says so
+        JsonNode rewrite = changed.json().get("rewrite");
+        assertThat(rewrite.get("status").asString()).isEqualTo("done");
+        assertThat(rewrite.get("total").asLong()).isEqualTo(2);
+        assertThat(rewrite.get("converted").asLong()).isEqualTo(2);
+        assertThat(http.get(DEALS + "/size").json().get("rewrite").get("id").asString())
+                .isEqualTo(rewrite.get("id").asString());
+    }
+
+    @Test
+    void aRewriteCutShortByItsReplicaIsFinishedByAnother() {
+        define(DEALS, property("size", "text"));
+        String a = deal(Map.of("size", "12"));
+        String b = deal(Map.of("size", "7.5"));
+        // a replica stored the new definition and its task, then went away before rewriting anything
+        mongo.getCollection(CustomProperties.COLLECTION).updateOne(Filters.and(Filters.eq("objectType", "deals"),
+                Filters.eq("name", "size")), new Document("$set", new Document("type", "number")));
+        rewrites.start("deals", "size", null, Map.of(), 2, true);
+        // while its heartbeat is fresh the task is its replica's
+        leases.runNow(rewriteJob);
+        assertThat(((Document) stored("deals", a).get("custom")).get("size")).isEqualTo("12");
+        clock.advance(PropertyRewrites.STALE.plusSeconds(1));
+        leases.runNow(rewriteJob);
+        assertThat(((Document) stored("deals", a).get("custom")).get("size")).isEqualTo(12.0);
+        assertThat(((Document) stored("deals", b).get("custom")).get("size")).isEqualTo(7.5);
+        JsonNode rewrite = http.get(DEALS + "/size").json().get("rewrite");
+        assertThat(rewrite.get("status").asString()).isEqualTo("done");
+        assertThat(rewrite.get("processed").asLong()).isEqualTo(2);
+        assertThat(rewrite.get("converted").asLong()).isEqualTo(2);
+        // walking it again changes nothing: a record is rewritten only when its value changes
+        assertThat(rewrites.resume()).isZero();
+        assertThat(http.get("/api/v1/deals/" + a).json().get("version").asLong()).isEqualTo(2);
     }
 
     @Test
@@ -513,6 +545,16 @@ class PropertyApiTest extends ApiTest {
 
     @Autowired
     private PropertyDefinitions definitions;
+
+    @Autowired
+    private PropertyRewrites rewrites;
+
+    @Autowired
+    private io.crm.jobs.JobLeases leases;
+
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("propertyRewriteJob")
+    private io.crm.jobs.LeasedJob rewriteJob;
 
     @Autowired
     private List<RecordService<?>> services;

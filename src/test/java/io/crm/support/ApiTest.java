@@ -38,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 // all tests share 127.0.0.1: the per-address limit is tested on its own (LoginRateLimitFilterTest)
                 "crm.security.rate-limit.per-address=100000",
                 // leased jobs run when a test says (JobLeases.runNow), not on a timer in the middle of another test
-                "crm.jobs.expiry-every=1d", "crm.jobs.imports-every=1d", "crm.feed.cleanup-every=1d"})
+                "crm.jobs.expiry-every=1d", "crm.jobs.imports-every=1d", "crm.jobs.rewrites-every=1d", "crm.feed.cleanup-every=1d"})
 @Import({RecordedCommands.Recording.class, TestClock.class})
 public abstract class ApiTest {
 
