@@ -146,7 +146,7 @@ public class DataBodies implements OpenApiCustomizer {
                 "entity", "headers", "rows", "totalRows", "fields", "suggestedMapping"));
         Map<String, Object> count = Fields.schema("type", List.of("integer", "null"));
         schema(openApi, "ImportStatus", object(props("id", ID, "entity", entity, "fileName", nullable(TEXT),
-                "status", oneOf(List.of("running", "completed", "failed")),
+                "status", oneOf(List.of("running", "done", "failed")),
                 "onDuplicate", oneOf(ImportService.POLICIES), "totalRows", count, "processedRows", count,
                 "created", count, "updated", count, "skipped", count, "failed", count,
                 "createdAt", INSTANT, "finishedAt", nullable(INSTANT), "createdBy", nullable(TEXT),
