@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.crm.mail.MailPreferences;
 import io.crm.record.Fields;
 import io.crm.security.Role;
 import io.crm.security.Scope;
@@ -44,8 +45,6 @@ public class AccountBodies implements OpenApiCustomizer {
 
     /** {@code UserService.MIN_PASSWORD}; at most 72 UTF-8 bytes (bcrypt's limit), which JSON Schema cannot say. */
     static final int MIN_PASSWORD = 12;
-    /** {@code MailPreferences.LEAD_NAMES}. */
-    static final List<String> REMINDER_LEADS = List.of("due", "15m", "1h", "1d");
 
     private final int maxExpiresInDays;
 
@@ -72,7 +71,7 @@ public class AccountBodies implements OpenApiCustomizer {
         body(operation(openApi, "POST", "/api/v1/auth/password"), "PasswordChange");
         noContent(operation(openApi, "POST", "/api/v1/auth/password"));
 
-        Map<String, Object> lead = oneOf(REMINDER_LEADS);
+        Map<String, Object> lead = oneOf(MailPreferences.LEAD_NAMES);
         schema(openApi, "MailPreferences", object(props("reminderLead", lead, "digest", BOOL),
                 "reminderLead", "digest"));
         schema(openApi, "MailPreferencesPatch", closed(props("reminderLead", lead, "digest", BOOL)));
@@ -101,8 +100,10 @@ public class AccountBodies implements OpenApiCustomizer {
                 + "sign-in); a service account (kind service) has neither and signs in with tokens only"));
         schema(openApi, "UserPatch", closed(props("displayName", displayName, "role", roles(), "enabled", BOOL,
                 "password", Bodies.described(password(), "an admin's reset: a one-time password; people only"))));
-        schema(openApi, "Invitation", closed(props("email", email, "displayName", displayName, "role", roles()),
-                "email", "displayName", "role"));
+        Map<String, Object> role = new java.util.LinkedHashMap<>(roles());
+        role.put("default", Role.MEMBER.name());
+        schema(openApi, "Invitation", object(props("email", email, "displayName", displayName, "role", role),
+                "email", "displayName"));
         schema(openApi, "User", object(props("id", ID, UserService.KIND, oneOf(List.of(UserService.PERSON,
                         UserService.SERVICE)), "email", nullable(TEXT), "displayName", TEXT, "role", roles(),
                 "enabled", BOOL, UserService.PASSWORD_CHANGE_REQUIRED, BOOL, "createdAt", INSTANT,

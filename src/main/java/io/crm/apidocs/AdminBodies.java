@@ -28,6 +28,8 @@ import java.util.Map;
 import io.crm.backup.Backup;
 import io.crm.inbound.InboundController;
 import io.crm.record.Fields;
+import io.crm.webhook.EventPatterns;
+import io.crm.webhook.WebhookSubscriptions;
 import io.swagger.v3.oas.models.OpenAPI;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
@@ -40,10 +42,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class AdminBodies implements OpenApiCustomizer {
 
-    /** {@code WebhookSubscriptions.MAX_URL}, {@code MAX_DESCRIPTION}; {@code EventPatterns.MAX_PATTERNS}. */
-    static final int MAX_URL = 2000;
-    static final int MAX_DESCRIPTION = 500;
-    static final int MAX_PATTERNS = 50;
     /** {@code WebhookDeliveries}' and {@code MailOutbox}'s states. */
     static final List<String> DELIVERY_STATES = List.of("pending", "retrying", "succeeded", "failed");
     static final List<String> MAIL_STATES = List.of("pending", "retrying", "sent", "failed");
@@ -77,11 +75,12 @@ public class AdminBodies implements OpenApiCustomizer {
 
     private static void webhooks(OpenAPI openApi) {
         Map<String, Object> url = Fields.schema("type", "string", "format", "uri", "pattern", "^https://",
-                "maxLength", MAX_URL);
+                "maxLength", WebhookSubscriptions.MAX_URL);
         Map<String, Object> events = Fields.schema("type", "array", "items", Fields.schema("type", "string",
                         "description", "an event type (contact.created), <object>.* or *"), "minItems", 1,
-                "maxItems", MAX_PATTERNS);
-        Map<String, Object> description = Fields.schema("type", "string", "maxLength", MAX_DESCRIPTION);
+                "maxItems", EventPatterns.MAX_PATTERNS);
+        Map<String, Object> description = Fields.schema("type", "string",
+                "maxLength", WebhookSubscriptions.MAX_DESCRIPTION);
         schema(openApi, "WebhookCreate", closed(props("url", url, "events", events, "description", description),
                 "url", "events"));
         schema(openApi, "WebhookPatch", closed(props("url", url, "events", events,
