@@ -1,6 +1,14 @@
 package io.crm.apidocs;
 
-import java.util.ArrayList;
+import static io.crm.apidocs.Bodies.ID;
+import static io.crm.apidocs.Bodies.INSTANT;
+import static io.crm.apidocs.Bodies.NULL;
+import static io.crm.apidocs.Bodies.REF;
+import static io.crm.apidocs.Bodies.body;
+import static io.crm.apidocs.Bodies.noContent;
+import static io.crm.apidocs.Bodies.respond;
+import static io.crm.apidocs.Bodies.schema;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +22,8 @@ import io.crm.property.CustomProperty;
 import io.crm.property.PropertyType;
 import io.crm.record.Fields;
 import io.crm.record.Schema;
-import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.MediaType;
-import io.swagger.v3.oas.models.parameters.RequestBody;
-import io.swagger.v3.oas.models.responses.ApiResponse;
-import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import org.springframework.stereotype.Component;
@@ -37,10 +38,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class RecordSchemas implements OpenApiCustomizer {
 
-    private static final String REF = "#/components/schemas/";
-    private static final Map<String, Object> NULL = Fields.schema("type", "null");
-    private static final Map<String, Object> ID = Fields.schema("type", "string", "pattern", "^[0-9a-f]{24}$");
-    private static final Map<String, Object> INSTANT = Fields.schema("type", "string", "format", "date-time");
 
     /** A record resource: its schema name, collection path, body schema, custom object type, server fields. */
     record Resource(String name, String path, Schema schema, String customType, Map<String, Object> server) {
@@ -86,6 +83,7 @@ public class RecordSchemas implements OpenApiCustomizer {
                 respond(one.getGet(), "200", resource.name());
                 body(one.getPatch(), resource.name() + "Patch");
                 respond(one.getPatch(), "200", resource.name());
+                noContent(one.getDelete());
             }
             PathItem restore = openApi.getPaths().get(resource.path() + "/{id}/restore");
             if (restore != null) {
@@ -225,45 +223,5 @@ public class RecordSchemas implements OpenApiCustomizer {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object value) {
         return (Map<String, Object>) value;
-    }
-
-    private static void schema(OpenAPI openApi, String name, Map<String, Object> jsonSchema) {
-        openApi.getComponents().addSchemas(name, Json31.mapper().convertValue(jsonSchema,
-                io.swagger.v3.oas.models.media.Schema.class));
-    }
-
-    private static void body(Operation operation, String schema) {
-        if (operation == null) {
-            return;
-        }
-        List<String> types = new ArrayList<>();
-        if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
-            types.addAll(operation.getRequestBody().getContent().keySet());
-        }
-        if (types.isEmpty()) {
-            types.add("application/json");
-        }
-        Content content = new Content();
-        types.forEach(type -> content.addMediaType(type, new MediaType().schema(ref(schema))));
-        operation.setRequestBody(new RequestBody().required(true).content(content));
-    }
-
-    private static void respond(Operation operation, String status, String schema) {
-        if (operation == null) {
-            return;
-        }
-        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-        ApiResponse response = responses.get(status) == null ? new ApiResponse().description("OK")
-                : responses.get(status);
-        response.setContent(new Content().addMediaType("application/json", new MediaType().schema(ref(schema))));
-        responses.addApiResponse(status, response);
-        if (!"200".equals(status)) {
-            responses.remove("200");
-        }
-        operation.setResponses(responses);
-    }
-
-    private static io.swagger.v3.oas.models.media.Schema<?> ref(String name) {
-        return new io.swagger.v3.oas.models.media.Schema<>().$ref(REF + name);
     }
 }

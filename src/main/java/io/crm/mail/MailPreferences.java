@@ -26,7 +26,7 @@ public class MailPreferences {
     public static final String COLLECTION = "mail_preferences";
     static final Map<String, Duration> LEADS = Map.of("due", Duration.ZERO, "15m", Duration.ofMinutes(15),
             "1h", Duration.ofHours(1), "1d", Duration.ofDays(1));
-    static final List<String> LEAD_NAMES = List.of("due", "15m", "1h", "1d");
+    public static final List<String> LEAD_NAMES = List.of("due", "15m", "1h", "1d");
     static final String DEFAULT_LEAD = "due";
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -30,7 +30,7 @@ public class SavedViews {
     public static final String COLLECTION = "views";
     public static final List<String> OBJECT_TYPES = List.of("contacts", "companies", "deals", "activities");
     static final int MAX_PER_OWNER = 100;
-    static final int MAX_COLUMNS = 30;
+    public static final int MAX_COLUMNS = 30;
     private static final Set<String> FIELDS = Set.of("name", "objectType", "search", "columns", "shared");
     private static final Set<String> SERVER_FIELDS = Set.of("id", "ownerId", "createdAt", "updatedAt", "version");
 

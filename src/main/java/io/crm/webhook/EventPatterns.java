@@ -23,7 +23,7 @@ public final class EventPatterns {
             "user", Set.of("created", "updated"),
             "token", Set.of("created", "revoked"));
 
-    static final int MAX_PATTERNS = 50;
+    public static final int MAX_PATTERNS = 50;
 
     private EventPatterns() {
     }

@@ -32,8 +32,8 @@ public class WebhookSubscriptions {
 
     public static final String COLLECTION = "webhook_subscriptions";
     static final int MAX_SUBSCRIPTIONS = 100;
-    static final int MAX_URL = 2000;
-    static final int MAX_DESCRIPTION = 500;
+    public static final int MAX_URL = 2000;
+    public static final int MAX_DESCRIPTION = 500;
     static final int RECENT_FAILURES = 10;
     private static final Set<String> FIELDS = Set.of("url", "events", "description", "paused", "enabled");
 
