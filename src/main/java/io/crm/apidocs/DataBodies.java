@@ -111,8 +111,13 @@ public class DataBodies implements OpenApiCustomizer {
         schema(openApi, "Property", object(props("objectType", TEXT, "name", name, "label", TEXT, "type", type,
                 "options", array(object(props("value", TEXT, "label", TEXT, "order", INT), "value", "label",
                         "order")), "required", BOOL, "unique", BOOL, "description", nullable(TEXT),
-                "archived", BOOL, "createdAt", INSTANT, "updatedAt", INSTANT), "objectType", "name", "label", "type",
-                "options", "required", "unique", "archived"));
+                "archived", BOOL, "createdAt", INSTANT, "updatedAt", INSTANT, "rewrite", nullable(ref("PropertyRewrite"))),
+                "objectType", "name", "label", "type", "options", "required", "unique", "archived"));
+        // the record rewrite of the latest change (PropertyRewrites): on GET of one property and a PATCH's answer
+        schema(openApi, "PropertyRewrite", object(props("id", TEXT, "status", oneOf(List.of("running", "done")),
+                "total", INT, "processed", INT, "converted", INT, "failed", INT, "createdAt", INSTANT,
+                "finishedAt", nullable(INSTANT), "note", TEXT), "id", "status", "total", "processed", "converted",
+                "failed", "createdAt"));
         schema(openApi, "PropertyList", items(ref("Property")));
         String path = "/api/v1/properties/{objectType}";
         respond(operation(openApi, "GET", path), "200", "PropertyList");
