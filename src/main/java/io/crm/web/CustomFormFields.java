@@ -31,8 +31,9 @@ public class CustomFormFields {
     }
 
     /**
-     * The inputs of the form: {name, input, label, type, required, options [{value, label}], value (text) or values
-     * (multiselect)}, from the values being edited (their {@code custom} object, or what the form just sent).
+     * The inputs of the form, in the shape {@link SchemaForms#inputs} gives the built-in fields (one fragment draws
+     * both): {name ({@code custom.<name>}), id, label, required, widget, choices, none, values, value, group,
+     * description}, from the values being edited (their {@code custom} object, or what the form just sent).
      */
     public List<Map<String, Object>> fields(String objectType, Map<String, Object> values) {
         List<Map<String, Object>> fields = new ArrayList<>();
@@ -40,24 +41,42 @@ public class CustomFormFields {
         for (CustomProperty property : properties.active(objectType)) {
             String input = PREFIX + property.name();
             Object value = values.containsKey(input) ? values.get(input) : stored.get(property.name());
+            PropertyType type = property.type() == null ? PropertyType.TEXT : property.type();
             Map<String, Object> field = new LinkedHashMap<>();
-            field.put("name", property.name());
-            field.put("input", input);
+            field.put("name", input);
             field.put("id", "custom-" + property.name());
             field.put("label", property.label() == null ? property.name() : property.label());
-            field.put("type", property.type() == null ? "text" : property.type().json());
             field.put("required", property.required());
-            field.put("description", property.description());
-            field.put("options", property.options().stream()
+            field.put("widget", widget(type));
+            field.put("choices", property.options().stream()
                     .sorted(java.util.Comparator.comparingInt(CustomProperty.Option::order))
-                    .map(o -> Map.of("value", o.value(), "label", o.label() == null ? o.value() : o.label()))
+                    .map(o -> new SchemaForms.Choice(o.value(), o.label() == null ? o.value() : o.label()))
                     .toList());
+            field.put("none", "None");
             field.put("values", value instanceof List<?> list ? list.stream().map(String::valueOf).toList()
                     : value == null ? List.of() : List.of(String.valueOf(value)));
             field.put("value", value == null || value instanceof List<?> ? "" : String.valueOf(value));
+            field.put("group", "");
+            field.put("description", property.description());
+            field.put("property", property.name());
             fields.add(field);
         }
         return fields;
+    }
+
+    private static String widget(PropertyType type) {
+        return switch (type) {
+            case TEXT -> "text";
+            case EMAIL -> "email";
+            case URL -> "url";
+            case PHONE -> "tel";
+            case NUMBER, DECIMAL -> "decimal";
+            case DATE -> "date";
+            case DATETIME -> "datetime";
+            case BOOLEAN -> "checkbox";
+            case SELECT -> "select";
+            case MULTISELECT -> "multiselect";
+        };
     }
 
     /**
@@ -73,11 +92,12 @@ public class CustomFormFields {
                 continue;
             }
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> options = (List<Map<String, Object>>) field.get("options");
-            List<String> texts = values.stream().map(v -> options.stream().filter(o -> v.equals(o.get("value")))
-                    .map(o -> String.valueOf(o.get("label"))).findFirst()
-                    .orElse("boolean".equals(field.get("type")) ? ("true".equals(v) ? "Yes" : "No") : v)).toList();
-            shown.add(Map.of("name", field.get("name"), "label", field.get("label"), "text", String.join(", ", texts)));
+            List<SchemaForms.Choice> choices = (List<SchemaForms.Choice>) field.get("choices");
+            List<String> texts = values.stream().map(v -> choices.stream().filter(c -> v.equals(c.value()))
+                    .map(SchemaForms.Choice::label).findFirst()
+                    .orElse("checkbox".equals(field.get("widget")) ? ("true".equals(v) ? "Yes" : "No") : v)).toList();
+            shown.add(Map.of("name", field.get("property"), "label", field.get("label"),
+                    "text", String.join(", ", texts)));
         }
         return shown;
     }
@@ -93,8 +113,10 @@ public class CustomFormFields {
             String input = PREFIX + property.name();
             PropertyType type = property.type() == null ? PropertyType.TEXT : property.type();
             if (type == PropertyType.BOOLEAN) {
-                if (shown) {
-                    boolean ticked = form.containsKey(input);
+                // the box sends "true" after its hidden "false"; an unticked one sends the hidden one only
+                List<String> sent = form.get(input);
+                if (shown || sent != null) {
+                    boolean ticked = sent != null && sent.contains("true");
                     if (ticked || patch) {
                         custom.put(property.name(), ticked);
                     }

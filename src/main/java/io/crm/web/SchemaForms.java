@@ -55,6 +55,7 @@ public final class SchemaForms {
             input.put("widget", widget(field, !offered.isEmpty() || choices.containsKey(field.name())));
             input.put("choices", offered);
             input.put("none", "No " + field.label().toLowerCase(java.util.Locale.ROOT));
+            input.put("description", null);
             input.put("values", value instanceof List<?> list ? list.stream().map(String::valueOf).toList()
                     : value == null ? List.of() : List.of(String.valueOf(value)));
             input.put("value", value == null ? "" : value instanceof List<?> list

@@ -64,6 +64,21 @@ class SearchPagesTest extends ApiTest {
                 "customShown", "true", "version", "1"), true);
         assertThat(cleared.status()).as(cleared.toString()).isEqualTo(302);
         assertThat(http.get("/api/v1/contacts/" + id).json().get("custom").has("region")).isFalse();
+
+        // a boolean is a checkbox after a hidden "false": ticked sends both, unticked only the hidden one
+        http.post("/api/v1/properties/contacts", Map.of("name", "partner", "label", "Partner", "type", "boolean",
+                "description", "Resells our product"));
+        String withBox = member.get("/contacts/" + id + "/edit").body();
+        assertThat(withBox).contains("type=\"hidden\" name=\"custom.partner\" value=\"false\"",
+                "type=\"checkbox\" id=\"custom-partner\" name=\"custom.partner\" value=\"true\"",
+                "Resells our product");
+        assertThat(member.post("/contacts/" + id, Map.of("name", "Grace", "custom.partner", "true",
+                "customShown", "true", "version", "2"), true).status()).isEqualTo(302);
+        assertThat(http.get("/api/v1/contacts/" + id).json().get("custom").get("partner").asBoolean()).isTrue();
+        assertThat(member.get("/contacts/" + id).body()).contains("<dd id=\"custom-value-partner\">Yes</dd>");
+        assertThat(member.post("/contacts/" + id, Map.of("name", "Grace", "custom.partner", "false",
+                "customShown", "true", "version", "3"), true).status()).isEqualTo(302);
+        assertThat(http.get("/api/v1/contacts/" + id).json().get("custom").get("partner").asBoolean()).isFalse();
     }
 
     @Test
