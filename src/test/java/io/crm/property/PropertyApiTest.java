@@ -452,6 +452,26 @@ class PropertyApiTest extends ApiTest {
     }
 
     @Test
+    void aRewriteLargerThanABatchRunsInTheBackgroundAndReportsItsProgress() {
+        define(DEALS, property("size", "text"));
+        int count = PropertyRewrites.BATCH + 1;
+        for (int i = 0; i < count; i++) {
+            dealService.create(Map.of("title", "d" + i, "custom", Map.of("size", String.valueOf(i))));
+        }
+        Http.Response changed = http.patch(DEALS + "/size", Map.of("type", "number"));
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        JsonNode started = changed.json().get("rewrite");
+        assertThat(started.get("total").asLong()).isEqualTo(count);
+        assertThat(started.get("status").asString()).isIn("running", "done");
+        JsonNode done = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+                .pollInSameThread().until(() -> http.get(DEALS + "/size").json().get("rewrite"),
+                        r -> r.get("status").asString().equals("done"));
+        assertThat(done.get("processed").asLong()).isEqualTo(count);
+        assertThat(done.get("converted").asLong()).isEqualTo(count);
+        assertThat(mongo.getCollection("deals").countDocuments(Filters.type("custom.size", "string"))).isZero();
+    }
+
+    @Test
     void aRewriteCutShortByItsReplicaIsFinishedByAnother() {
         define(DEALS, property("size", "text"));
         String a = deal(Map.of("size", "12"));
