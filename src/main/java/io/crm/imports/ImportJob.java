@@ -152,11 +152,12 @@ final class ImportJob implements Runnable {
         List<Map<String, Object>> bodies = new ArrayList<>(rows.size());
         List<String> keys = new ArrayList<>(rows.size());
         boolean[] done = new boolean[rows.size()];
+        ImportTarget.Rows mapped = target.rows(columns);
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
-            Map<String, Object> body = target.body(columns, row.cells());
+            Map<String, Object> body = mapped.body(row.cells());
             bodies.add(body);
-            String key = target.matchKey(body);
+            String key = mapped.matchKey(body);
             keys.add(key);
             if (row.cells().size() > headerColumns) {
                 done[i] = fail(rowErrors, row, "", "has " + row.cells().size() + " cells but the header row has "

@@ -112,44 +112,60 @@ record ImportTarget(String entity, RecordService<?> service, Supplier<List<Custo
         return null;
     }
 
-    /**
-     * The request body of one row: each mapped, non-empty cell (trimmed, an export's formula guard removed) under its
-     * field; a list split on ; or , and dotted names ({@code address.city}, {@code attributes.x},
-     * {@code custom.region}) nested; a custom boolean from true/false, yes/no or 1/0.
-     */
-    Map<String, Object> body(String[] targets, List<String> cells) {
+    /** What turning rows into bodies needs, looked up once per batch rather than once per row. */
+    Rows rows(String[] targets) {
         Map<String, Field.Kind> kinds = new LinkedHashMap<>();
         builtIn().forEach(f -> kinds.put(f.name(), f.kind()));
         Map<String, PropertyType> customTypes = new LinkedHashMap<>();
         custom.get().forEach(c -> customTypes.put(CUSTOM + c.name(), c.type()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        for (int i = 0; i < targets.length && i < cells.size(); i++) {
-            String target = targets[i];
-            if (target == null) {
-                continue;
+        return new Rows(targets, kinds, customTypes, matchField());
+    }
+
+    /** The rows of one batch under a mapping ({@code targets}: the field of each column, null: ignored). */
+    record Rows(String[] targets, Map<String, Field.Kind> kinds, Map<String, PropertyType> customTypes,
+                String matchField) {
+
+        /**
+         * The request body of one row: each mapped, non-empty cell (trimmed, an export's formula guard removed)
+         * under its field; a list split on ; or , and dotted names ({@code address.city}, {@code attributes.x},
+         * {@code custom.region}) nested; a custom boolean from true/false, yes/no or 1/0.
+         */
+        Map<String, Object> body(List<String> cells) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            for (int i = 0; i < targets.length && i < cells.size(); i++) {
+                String target = targets[i];
+                if (target == null) {
+                    continue;
+                }
+                String text = CsvWriter.unguard(cells.get(i).strip());
+                if (text.isEmpty()) {
+                    continue;
+                }
+                Object value = text;
+                PropertyType customType = customTypes.get(target);
+                if (kinds.get(target) == Field.Kind.LIST || customType == PropertyType.MULTISELECT) {
+                    value = items(text);
+                } else if (customType == PropertyType.BOOLEAN) {
+                    value = bool(text);
+                }
+                int dot = target.indexOf('.');
+                if (dot > 0) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> nested = (Map<String, Object>) body.computeIfAbsent(
+                            target.substring(0, dot), k -> new LinkedHashMap<String, Object>());
+                    nested.put(target.substring(dot + 1), value);
+                } else {
+                    body.put(target, value);
+                }
             }
-            String text = CsvWriter.unguard(cells.get(i).strip());
-            if (text.isEmpty()) {
-                continue;
-            }
-            Object value = text;
-            PropertyType customType = customTypes.get(target);
-            if (kinds.get(target) == Field.Kind.LIST || customType == PropertyType.MULTISELECT) {
-                value = items(text);
-            } else if (customType == PropertyType.BOOLEAN) {
-                value = bool(text);
-            }
-            int dot = target.indexOf('.');
-            if (dot > 0) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> nested = (Map<String, Object>) body.computeIfAbsent(target.substring(0, dot),
-                        k -> new LinkedHashMap<String, Object>());
-                nested.put(target.substring(dot + 1), value);
-            } else {
-                body.put(target, value);
-            }
+            return body;
         }
-        return body;
+
+        /** The duplicate-matching key of a row's body, normalized as the stored key is; null when it has none. */
+        String matchKey(Map<String, Object> body) {
+            return body.get(matchField) instanceof String value && !value.isBlank()
+                    ? value.strip().toLowerCase(Locale.ROOT) : null;
+        }
     }
 
     private static List<String> items(String text) {
@@ -169,11 +185,5 @@ record ImportTarget(String entity, RecordService<?> service, Supplier<List<Custo
             case "false", "no", "0" -> false;
             default -> text;
         };
-    }
-
-    /** The duplicate-matching key of a row's body, normalized as the stored key is; null when the row has none. */
-    String matchKey(Map<String, Object> body) {
-        return body.get(matchField()) instanceof String value && !value.isBlank()
-                ? value.strip().toLowerCase(Locale.ROOT) : null;
     }
 }
