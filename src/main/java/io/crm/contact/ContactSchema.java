@@ -90,14 +90,12 @@ public final class ContactSchema {
      * holding a value of another type (possible in legacy data) is shown as an attribute, so nothing is hidden.
      */
     public static Document toApi(Schema schema, Document stored) {
-        Map<String, Field> byPath = new java.util.HashMap<>();
-        schema.fields().stream().filter(f -> f.kind() != Field.Kind.ATTRIBUTES).forEach(f -> byPath.put(f.path(), f));
         Document api = new Document();
         Document attributes = new Document();
         for (Map.Entry<String, Object> e : stored.entrySet()) {
             String key = e.getKey();
             Object value = e.getValue();
-            Field field = byPath.get(key);
+            Field field = schema.storedAt(key);
             if (key.equals("_id") || key.equals(RecordMeta.META)) {
                 api.put(key, value);
             } else if (key.equals(CustomFields.FIELD)) {

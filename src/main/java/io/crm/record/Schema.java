@@ -20,9 +20,17 @@ public final class Schema {
             "archivedAt", "createdBy", "updatedBy");
 
     private final Map<String, Field> fields = new LinkedHashMap<>();
+    /** The fields by where they are stored (contacts' externalId under person_id); free attributes have no path. */
+    private final Map<String, Field> stored = new java.util.HashMap<>();
 
     public Schema(List<Field> fields) {
         fields.forEach(f -> this.fields.put(f.name(), f));
+        fields.stream().filter(f -> f.kind() != Field.Kind.ATTRIBUTES).forEach(f -> stored.put(f.path(), f));
+    }
+
+    /** The field stored under {@code path} (a stored document's top-level key), or null. */
+    public Field storedAt(String path) {
+        return stored.get(path);
     }
 
     public Field field(String name) {

@@ -80,7 +80,8 @@ public class SearchService {
         SearchSchemas.ObjectSchema schema = schemas.get(objectType);
         List<CustomProperty> custom = schema.hasCustomProperties() ? customProperties.active(objectType) : List.of();
         Map<String, String> labels = new java.util.LinkedHashMap<>();
-        properties(schema).keySet().forEach(name -> labels.put(name, schema.label(name, custom)));
+        // one read of the definitions for both the names and their labels
+        schema.with(custom).keySet().forEach(name -> labels.put(name, schema.label(name, custom)));
         return labels;
     }
 
