@@ -49,7 +49,8 @@ public final class EmbeddedStore implements AutoCloseable {
      * local process can connect: for the standalone developer tool only.
      */
     public static EmbeddedStore start(Path dataDir, String host, int port) {
-        return start(dataDir, host, port, false);
+        // the service's default, so its file and this tool's keep each other's index maps
+        return start(dataDir, host, port, true);
     }
 
     /** {@link #start}, with or without secondary indexes (see {@link PlannedH2Backend#embedded}). */
@@ -69,7 +70,7 @@ public final class EmbeddedStore implements AutoCloseable {
      * bytes.
      */
     public static EmbeddedStore startPrivate(Path dataDir) {
-        return startPrivate(dataDir, false);
+        return startPrivate(dataDir, true);
     }
 
     /** {@link #startPrivate}, with or without secondary indexes (see {@link PlannedH2Backend#embedded}). */

@@ -40,14 +40,24 @@ final class IndexPlan {
 
     private final SecondaryIndex index;
     private final List<List<Object>> bound;
+    /** A range on the key after the bound ones (a collect only), or null. */
+    private final Range range;
+    /** Further bounds of the same index whose candidates the collect's are intersected with (other elements). */
+    private List<List<List<Object>>> intersected = List.of();
     private final List<String> sortFields;
     private final boolean walk;
     private final boolean reverse;
 
     private IndexPlan(SecondaryIndex index, List<List<Object>> bound, List<String> sortFields, boolean walk,
             boolean reverse) {
+        this(index, bound, null, sortFields, walk, reverse);
+    }
+
+    private IndexPlan(SecondaryIndex index, List<List<Object>> bound, Range range, List<String> sortFields,
+            boolean walk, boolean reverse) {
         this.index = index;
         this.bound = bound;
+        this.range = range;
         this.sortFields = sortFields;
         this.walk = walk;
         this.reverse = reverse;
@@ -72,6 +82,7 @@ final class IndexPlan {
             }
         }
         Map<String, List<Object>> equalities = KeyLookup.equalities(query);
+        Map<String, Document> ranges = KeyLookup.ranges(query);
         IndexPlan boundWalk = null;
         IndexPlan collect = null;
         IndexPlan sortWalk = null;
@@ -81,11 +92,11 @@ final class IndexPlan {
             }
             List<String> fields = index.fields();
             List<List<Object>> values = new ArrayList<>();
-            long ranges = 1;
+            long combinations = 1;
             while (values.size() < fields.size() && equalities.containsKey(fields.get(values.size()))) {
                 List<Object> normalized = equalities.get(fields.get(values.size())).stream()
                         .map(SecondaryIndex::normalized).distinct().toList();
-                ranges *= normalized.size();
+                combinations *= normalized.size();
                 values.add(normalized);
             }
             int p = values.size();
@@ -98,11 +109,82 @@ final class IndexPlan {
                     sortWalk = plan;
                 }
             }
-            if (p > 0 && ranges <= MAX_RANGES && (collect == null || p > collect.bound.size())) {
-                collect = new IndexPlan(index, values, sortFields, false, false);
+            Range range = p < fields.size() ? Range.of(ranges.get(fields.get(p))) : null;
+            if ((p > 0 || range != null) && combinations <= MAX_RANGES
+                    && (collect == null || score(p, range) > score(collect.bound.size(), collect.range))) {
+                collect = new IndexPlan(index, values, range, sortFields, false, false);
             }
         }
+        if (boundWalk == null && collect != null && collect.range == null) {
+            collect.intersectOtherElements(query);
+        }
         return boundWalk != null ? boundWalk : collect != null ? collect : sortWalk;
+    }
+
+    /**
+     * Two {@code $elemMatch} conditions on one array (two custom properties: {@code _crm.props} {k, v} each) bind
+     * the same index twice: a record has entries for both, so the candidates are those in both ranges.
+     */
+    private void intersectOtherElements(Document query) {
+        List<List<List<Object>>> more = new ArrayList<>();
+        List<String> fields = index.fields();
+        for (Map<String, List<Object>> other : KeyLookup.otherElementEqualities(query)) {
+            List<List<Object>> values = new ArrayList<>();
+            while (values.size() < fields.size() && other.containsKey(fields.get(values.size()))) {
+                values.add(other.get(fields.get(values.size())).stream().map(SecondaryIndex::normalized).distinct()
+                        .toList());
+            }
+            // only a bound as narrow as the collect's own, on other values
+            if (values.size() >= bound.size() && !values.subList(0, bound.size()).equals(bound)
+                    && values.stream().mapToLong(List::size).reduce(1, (a, b) -> a * b) <= MAX_RANGES) {
+                more.add(values);
+            }
+        }
+        intersected = more;
+    }
+
+    /** A collect binding more keys reads fewer candidates; a range on the next key narrows it further. */
+    private static int score(int bound, Range range) {
+        return 2 * bound + (range != null ? 1 : 0);
+    }
+
+    /**
+     * A range of one key's normalized values, each end open (null) or inclusive or not. The entries in it hold every
+     * document that matches: values of other types inside it are left to the filter, as is everything else.
+     */
+    record Range(Object low, boolean lowInclusive, Object high, boolean highInclusive) {
+
+        boolean empty() {
+            if (low == null || high == null) {
+                return false;
+            }
+            int cmp = SecondaryIndex.EntryOrder.value(low, high);
+            return cmp > 0 || cmp == 0 && !(lowInclusive && highInclusive);
+        }
+
+        static Range of(Document operators) {
+            if (operators == null) {
+                return null;
+            }
+            Object low = null;
+            Object high = null;
+            boolean lowInclusive = false;
+            boolean highInclusive = false;
+            for (Map.Entry<String, Object> operator : operators.entrySet()) {
+                Object value = SecondaryIndex.normalized(operator.getValue());
+                switch (operator.getKey()) {
+                    case "$gt", "$gte" -> {
+                        low = value;
+                        lowInclusive = operator.getKey().equals("$gte");
+                    }
+                    default -> {
+                        high = value;
+                        highInclusive = operator.getKey().equals("$lte");
+                    }
+                }
+            }
+            return new Range(low, lowInclusive, high, highInclusive);
+        }
     }
 
     /**
@@ -132,18 +214,31 @@ final class IndexPlan {
 
     /** The positions of the candidates, each once, in the data map's order. */
     List<Object> collectPositions() {
-        TreeSet<Object> positions = new TreeSet<>(SecondaryIndex.EntryOrder::positions);
-        int width = index.fields().size();
-        for (Object[] prefix : combinations()) {
-            Cursor<Object, Boolean> cursor = index.map().cursor(low(prefix), high(prefix), false);
-            while (cursor.hasNext()) {
-                positions.add(((Object[]) cursor.next())[width]);
-            }
+        TreeSet<Object> positions = positionsOf(bound);
+        for (List<List<Object>> other : intersected) {
+            positions.retainAll(positionsOf(other));
         }
         return new ArrayList<>(positions);
     }
 
-    private List<Object[]> combinations() {
+    private TreeSet<Object> positionsOf(List<List<Object>> bound) {
+        TreeSet<Object> positions = new TreeSet<>(SecondaryIndex.EntryOrder::positions);
+        int width = index.fields().size();
+        for (Object[] prefix : combinations(bound)) {
+            SecondaryIndex.Probe from = range == null || bound != this.bound ? low(prefix) : rangeStart(prefix);
+            SecondaryIndex.Probe to = range == null || bound != this.bound ? high(prefix) : rangeEnd(prefix);
+            if (range != null && range.empty()) {
+                break; // $gt 5 and $lt 3: nothing in any combination
+            }
+            Cursor<Object, Boolean> cursor = index.map().cursor(from, to, false);
+            while (cursor.hasNext()) {
+                positions.add(((Object[]) cursor.next())[width]);
+            }
+        }
+        return positions;
+    }
+
+    private static List<Object[]> combinations(List<List<Object>> bound) {
         List<Object[]> combinations = new ArrayList<>();
         combinations.add(new Object[0]);
         for (List<Object> values : bound) {
@@ -220,6 +315,27 @@ final class IndexPlan {
         };
     }
 
+    /** Where the range starts in the map's order: its low end on an ascending key, its high end on a descending. */
+    private SecondaryIndex.Probe rangeStart(Object[] prefix) {
+        boolean ascending = index.getKeys().get(prefix.length).isAscending();
+        Object end = ascending ? range.low() : range.high();
+        boolean inclusive = ascending ? range.lowInclusive() : range.highInclusive();
+        return end == null ? low(prefix) : new SecondaryIndex.Probe(with(prefix, end), !inclusive);
+    }
+
+    private SecondaryIndex.Probe rangeEnd(Object[] prefix) {
+        boolean ascending = index.getKeys().get(prefix.length).isAscending();
+        Object end = ascending ? range.high() : range.low();
+        boolean inclusive = ascending ? range.highInclusive() : range.lowInclusive();
+        return end == null ? high(prefix) : new SecondaryIndex.Probe(with(prefix, end), inclusive);
+    }
+
+    private static Object[] with(Object[] prefix, Object value) {
+        Object[] longer = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+        longer[prefix.length] = value;
+        return longer;
+    }
+
     private static SecondaryIndex.Probe low(Object[] prefix) {
         return new SecondaryIndex.Probe(prefix, false);
     }
@@ -230,6 +346,7 @@ final class IndexPlan {
 
     @Override
     public String toString() {
-        return (walk ? (reverse ? "reverse walk" : "walk") : "collect") + " of " + index.getName() + " " + bound;
+        return (walk ? (reverse ? "reverse walk" : "walk") : "collect") + " of " + index.getName() + " " + bound
+                + (range != null ? " " + range : "");
     }
 }

@@ -3,7 +3,10 @@ package io.crm.store;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -28,6 +31,7 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.DocumentComparator;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
@@ -75,15 +79,18 @@ final class PlannedH2Backend extends H2Backend {
         this.secondaryIndexesSetting = secondaryIndexes();
         // the indexes the open found empty (an upgrade, or the rebuild after an unclean stop)
         fillPendingIndexes();
+        if (!store.isReadOnly()) {
+            // every unique index is open, so built in its form: committed with the next write
+            StoredForms.markUniqueKeys(store);
+        }
     }
 
     /**
-     * The service's store file, with or without secondary indexes ({@code CRM_EMBEDDED_INDEXES}, off by default).
+     * The service's store file, with or without secondary indexes ({@code CRM_EMBEDDED_INDEXES}, on by default).
      * Off, non-unique indexes are ignored as mongo-java-server ignores them (every filter reads the collection) and
-     * any index maps in the file are removed, so turning them on later rebuilds them from the data. They are off by
-     * default because filling them is expensive at scale: a rebuild over 100,000 contacts, 100,000 deals and 300,000
-     * activities (the first start on an older data directory, and every start after an unclean stop) ran for more than
-     * ten minutes and grew the file past 17 GB, and each write commits about fifteen more pages (BENCHMARKS.md).
+     * any index maps in the file are removed, so turning them on later rebuilds them from the data. On, a rebuild over
+     * 100,000 contacts, 100,000 deals and 300,000 activities (the first start on an older data directory, and every
+     * start after an unclean stop) takes about three minutes (BENCHMARKS.md).
      */
     static PlannedH2Backend embedded(String fileName, boolean secondaryIndexes) {
         OPENING_WITH_INDEXES.set(secondaryIndexes);
@@ -120,8 +127,12 @@ final class PlannedH2Backend extends H2Backend {
         }
     }
 
-    /** The marker of a clean close: the store version the close commits (see {@link #close}). */
-    private static final String CLOSED_AT = "closedAt";
+    /**
+     * The marker of a clean close: the store version the close commits (see {@link #close}). Named after the
+     * entries' form; {@code closedAt} was the marker of the first form.
+     */
+    private static final String CLOSED_AT = "closedAt.format" + SecondaryIndex.FORMAT;
+    private static final String FIRST_FORM_CLOSED_AT = "closedAt";
 
     /**
      * The index maps are trusted only when the file was last closed by this class: then nothing else (the plain
@@ -134,8 +145,10 @@ final class PlannedH2Backend extends H2Backend {
         if (store.isReadOnly()) {
             return store;
         }
+        StoredForms.checkUniqueKeys(store);
         MVMap<String, Object> state = store.openMap(SecondaryIndex.STATE_MAP);
         Object closedAt = state.remove(CLOSED_AT);
+        state.remove(FIRST_FORM_CLOSED_AT);
         // the close's own commit stores version closedAt; the store opens at the version after the last stored one;
         // without secondary indexes the maps would go stale, so they go now and are rebuilt once they are turned on
         if (!(closedAt instanceof Long version) || version + 1 != store.getCurrentVersion()
@@ -296,7 +309,10 @@ final class PlannedH2Backend extends H2Backend {
                                 + "take another one");
                     }
                     MVMap<Object, Object> source = store.openMap(name).openVersion(pinned.version);
-                    MVMap<Object, Object> into = copy.openMap(name);
+                    // in the source's own form (documents as BSON, compact unique keys), which the copy's format
+                    // map says
+                    MVMap<Object, Object> into = copy.openMap(name, new MVMap.Builder<Object, Object>()
+                            .keyType(source.getKeyType()).valueType(source.getValueType()));
                     Cursor<Object, Object> cursor = source.cursor(null);
                     while (cursor.hasNext()) {
                         Object key = cursor.next();
@@ -325,7 +341,7 @@ final class PlannedH2Backend extends H2Backend {
         Map<String, Long> documents = new TreeMap<>();
         for (String name : store.getMapNames()) {
             if (name.startsWith(DATA_MAP_PREFIX) && !name.contains(".system.")) {
-                documents.put(name.substring(DATA_MAP_PREFIX.length()), store.openMap(name).sizeAsLong());
+                documents.put(name.substring(DATA_MAP_PREFIX.length()), StoredForms.data(store, name).sizeAsLong());
             }
         }
         return documents;
@@ -377,9 +393,19 @@ final class PlannedH2Backend extends H2Backend {
             String namespace = getFullCollectionNamespace(collectionName);
             MVStore store = getMvStore();
             // The map names H2Database uses, so files written by the plain backend keep their data.
-            MVMap<Object, Document> data = store.openMap("databases." + namespace);
+            MVMap<Object, Document> data = StoredForms.data(store, "databases." + namespace);
             MVMap<String, Object> meta = store.openMap("meta." + namespace);
             return new PlannedCollection(this, collectionName, options, data, meta, cursorRegistry);
+        }
+
+        /** A unique index's map, opened here first so H2Database finds it with its compact key form. */
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                boolean sparse) {
+            // H2Database's own name for it (mapNameForIndex); openMap hands back this instance to it
+            getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName,
+                    new MVMap.Builder<Object, Object>().keyType(new StoredForms.UniqueKeys()));
+            return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
         }
 
         /** Non-unique indexes: kept in their own map (H2Database would keep nothing, mongo-java-server's default). */
@@ -441,6 +467,26 @@ final class PlannedH2Backend extends H2Backend {
         return SecondaryIndex.MAP_PREFIX + namespace + "." + indexName;
     }
 
+    /** 1 or -1 for a sort on {@code _id} alone, else 0. */
+    private static int idOrder(Document orderBy) {
+        if (orderBy == null || orderBy.size() != 1 || !(orderBy.get("_id") instanceof Number direction)) {
+            return 0;
+        }
+        return Double.compare(direction.doubleValue(), 0);
+    }
+
+    /**
+     * Index entries one fill pass may hold in memory (about 150 bytes each): a quarter of the heap. At 100,000
+     * documents and a 600 MiB heap a pass takes about seven indexes.
+     */
+    private static long fillBudget() {
+        return Math.max(100_000, Runtime.getRuntime().maxMemory() / 4 / 150);
+    }
+
+    /** A document of a sorted collect and the place it came in. */
+    private record Ranked(Document document, long arrival) {
+    }
+
     /** Thrown by an index walk that finds what it cannot order; the query then takes another plan. */
     private static final class Unplannable extends RuntimeException {
 
@@ -487,17 +533,55 @@ final class PlannedH2Backend extends H2Backend {
             }
         }
 
-        /** One pass over the documents for all of {@code indexes}; then the planner may use them. */
+        /**
+         * Fills {@code indexes}; then the planner may use them. Each pass over the documents gathers the entries of
+         * as many indexes as {@link #fillBudget} holds, sorts each index's entries and puts them in that order: put
+         * in the documents' order they land all over the map, and every automatic commit of the store rewrote pages
+         * across it (a rebuild at 100,000 records grew the file past 17 GB without finishing).
+         */
         void fill(List<SecondaryIndex> indexes) {
             List<SecondaryIndex> live = indexes.stream().filter(i -> getIndexes().contains(i)).toList();
-            if (!live.isEmpty()) {
-                streamAllDocumentsWithPosition().forEach(entry -> {
-                    for (SecondaryIndex index : live) {
-                        index.add(entry.getDocument(), entry.getPosition(), this);
-                    }
-                });
+            long documents = Math.max(1, data.sizeAsLong());
+            List<SecondaryIndex> pass = new ArrayList<>();
+            long held = 0;
+            for (SecondaryIndex index : live) {
+                // a multikey key (tags) gives a few entries per document
+                long entries = documents * (index.anyMultikey() ? 3 : 1);
+                if (!pass.isEmpty() && held + entries > fillBudget()) {
+                    fillPass(pass);
+                    pass.clear();
+                    held = 0;
+                }
+                pass.add(index);
+                held += entries;
+            }
+            if (!pass.isEmpty()) {
+                fillPass(pass);
             }
             indexes.forEach(index -> index.pending(false));
+        }
+
+        private void fillPass(List<SecondaryIndex> pass) {
+            List<List<Object[]>> entries = new ArrayList<>();
+            pass.forEach(index -> entries.add(new ArrayList<>()));
+            streamAllDocumentsWithPosition().forEach(entry -> {
+                for (int i = 0; i < pass.size(); i++) {
+                    for (List<Object> values : pass.get(i).entries(entry.getDocument(), entry.getPosition())) {
+                        entries.get(i).add(values.toArray());
+                    }
+                }
+            });
+            for (int i = 0; i < pass.size(); i++) {
+                SecondaryIndex index = pass.get(i);
+                List<Object[]> sorted = entries.get(i);
+                sorted.sort(index.order()::compare);
+                MVMap<Object, Boolean> map = index.map();
+                for (Object[] entry : sorted) {
+                    map.put(entry, Boolean.TRUE);
+                }
+                // let the collector take this index's entries before the next one's are put
+                entries.set(i, List.of());
+            }
         }
 
         @Override
@@ -515,9 +599,15 @@ final class PlannedH2Backend extends H2Backend {
             LeadingMatch match = LEADING_MATCH.get();
             if (match != null && match.namespace().equals(getFullName())) {
                 LEADING_MATCH.remove();
-                if (IndexPlan.choose(getIndexes(), match.filter(), null) != null) {
+                IndexPlan plan = IndexPlan.choose(getIndexes(), match.filter(), null);
+                if (plan != null && crossCheck) {
                     return StreamSupport.stream(queryDocuments(match.filter(), null, 0, 0, 0, null).spliterator(),
                             false);
+                }
+                if (plan != null && !plan.walk()) {
+                    // streamed, one document at a time, as the scan streams: the $match stage still filters them
+                    // (a list of the candidates first held every open deal of the pipeline totals at once)
+                    return plan.collectPositions().stream().map(this::getDocument).filter(Objects::nonNull);
                 }
             }
             return super.queryAllAsStream();
@@ -553,7 +643,7 @@ final class PlannedH2Backend extends H2Backend {
                 }
             }
             IndexPlan plan = IndexPlan.choose(indexes, query, orderBy);
-            if (plan == null) {
+            if (plan == null && idOrder(orderBy) == 0) {
                 return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
             }
             if (!crossCheck) {
@@ -584,10 +674,30 @@ final class PlannedH2Backend extends H2Backend {
             return documents;
         }
 
-        /** The plan's answer, or null when its walk met what it cannot order (then the caller scans). */
+        /**
+         * The plan's answer (with no plan: the data map walked in its key order for an {@code _id} sort), or null
+         * when its walk met what it cannot order (then the caller scans).
+         */
         private QueryResult run(IndexPlan plan, Document query, Document orderBy, int skip, int limit, int batchSize,
                 Document projection) {
             try {
+                int idOrder = idOrder(orderBy);
+                if (plan == null || !plan.walk() && idOrder != 0) {
+                    // Sorted by _id alone: the data map's keys are the _ids, in _id order while every one is an
+                    // ObjectId, so a page reads from one end and stops after skip + limit matches instead of
+                    // sorting every candidate (a scan sorted the whole collection in memory: out of heap at 100,000
+                    // contacts for the latest person of GET /stats)
+                    Iterator<Object> positions = plan == null ? keys(idOrder < 0)
+                            : inOrder(plan.collectPositions(), idOrder < 0);
+                    Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(positions,
+                            Spliterator.ORDERED), false).map(position -> {
+                                if (!(position instanceof de.bwaldvogel.mongo.bson.ObjectId)) {
+                                    throw new Unplannable();
+                                }
+                                return getDocument(position);
+                            }).filter(Objects::nonNull);
+                    return matchDocumentsFromStream(documents, query, null, skip, limit, batchSize, projection);
+                }
                 if (plan.walk()) {
                     // already in the sort's order: filter, skip and stop after limit matches, reading no further.
                     // A walk whose filter refuses most of what it reads (a rare search term) reads one document at a
@@ -607,10 +717,50 @@ final class PlannedH2Backend extends H2Backend {
                 // the candidates in the data map's order, then exactly what the plain scan does with its documents
                 Stream<Document> documents = plan.collectPositions().stream().map(this::getDocument)
                         .filter(Objects::nonNull);
+                if (limit > 0 && orderBy != null && !orderBy.isEmpty()) {
+                    documents = firstInOrder(documents, query, orderBy, skip + limit);
+                }
                 return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
             } catch (Unplannable e) {
                 return null;
             }
+        }
+
+        /**
+         * The {@code k} matching documents a stable sort puts first, in the order they came: a page of a sorted
+         * collect holds k documents, not every candidate (8 searches at once over 25,000 candidates each were out of
+         * heap). Ties keep their arrival order, so the sort that follows gives the full sort's page. A sort value that
+         * is an array (sorted by its elements, an order that need not be transitive) leaves the page to the scan.
+         */
+        private Stream<Document> firstInOrder(Stream<Document> documents, Document query, Document orderBy, int k) {
+            Comparator<Document> order = new DocumentComparator(orderBy);
+            Comparator<Ranked> byOrderThenArrival = Comparator.<Ranked, Document>comparing(Ranked::document, order)
+                    .thenComparingLong(Ranked::arrival);
+            PriorityQueue<Ranked> kept = new PriorityQueue<>(k + 1, byOrderThenArrival.reversed());
+            long[] arrival = {0};
+            documents.filter(document -> documentMatchesQuery(document, query)).forEach(document -> {
+                for (String field : orderBy.keySet()) {
+                    if (Utils.getSubdocumentValueCollectionAware(document, field) instanceof Collection<?>) {
+                        throw new Unplannable();
+                    }
+                }
+                kept.add(new Ranked(document, arrival[0]++));
+                if (kept.size() > k) {
+                    kept.poll();
+                }
+            });
+            return kept.stream().sorted(Comparator.comparingLong(Ranked::arrival)).map(Ranked::document);
+        }
+
+        private Iterator<Object> keys(boolean reverse) {
+            return reverse ? data.keyIteratorReverse(null) : data.keyIterator(null);
+        }
+
+        private static Iterator<Object> inOrder(List<Object> positions, boolean reverse) {
+            if (reverse) {
+                java.util.Collections.reverse(positions);
+            }
+            return positions.iterator();
         }
 
         /** Documents a limited walk reads before it leaves the page to the scan (plus 16 per requested one). */

@@ -1,13 +1,16 @@
 package io.crm.store;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 
 import de.bwaldvogel.mongo.MongoCollection;
@@ -47,6 +50,12 @@ final class SecondaryIndex extends Index<Object> {
     static final String MAP_PREFIX = "index:";
     /** Per index map the bit mask of its multikey keys; also the clean-close marker (see PlannedH2Backend). */
     static final String STATE_MAP = "indexes:state";
+    /**
+     * The entries' stored form ({@link EntryOrder}); part of the clean-close marker's name, so a file closed by a
+     * version that wrote another form has its index maps rebuilt, and an older version (which looks for its own
+     * marker) rebuilds the maps this one wrote.
+     */
+    static final int FORMAT = 2;
 
     private static final String ID = "_id";
 
@@ -82,6 +91,11 @@ final class SecondaryIndex extends Index<Object> {
     /** Whether any document had an array (or nested array path) at key {@code i} of this index. */
     boolean multikey(int i) {
         return (multikeyMask & (1 << i)) != 0;
+    }
+
+    /** Whether any key of this index is multikey. */
+    boolean anyMultikey() {
+        return multikeyMask != 0;
     }
 
     List<String> fields() {
@@ -297,7 +311,13 @@ final class SecondaryIndex extends Index<Object> {
     /**
      * The order of entries: values by mongo-java-server's {@link ValueComparator} in each key's direction, then the
      * position in the order of the data map's keys (H2's {@link ObjectDataType}), so equal values keep the plain
-     * scan's order. Serialization is ObjectDataType's own (an {@code Object[]} of BSON values).
+     * scan's order.
+     *
+     * <p>Stored compactly: a count, then each value in {@link StoredForms}' tagged form (an ObjectId in 12 bytes, a
+     * string in UTF-8, a number in 8), keeping its exact Java type, since the last one is the data map's key.
+     * ObjectDataType alone wrote an ObjectId through Java serialization and estimated the memory of every key by
+     * serializing it again (BENCHMARKS.md, "The embedded store at 100,000 records"). The form is the file's
+     * {@link #FORMAT}: maps written in another one are rebuilt when the store opens.
      */
     static final class EntryOrder extends ObjectDataType {
 
@@ -310,6 +330,30 @@ final class SecondaryIndex extends Index<Object> {
             for (int i = 0; i < this.ascending.length; i++) {
                 this.ascending[i] = ascending.get(i);
             }
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, Object entry) {
+            Object[] values = (Object[]) entry;
+            buffer.putVarInt(values.length);
+            for (Object value : values) {
+                StoredForms.writeValue(buffer, value);
+            }
+        }
+
+        @Override
+        public Object read(ByteBuffer buffer) {
+            Object[] values = new Object[DataUtils.readVarInt(buffer)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = StoredForms.readValue(buffer);
+            }
+            return values;
+        }
+
+        /** An estimate for the store's cache (ObjectDataType's serializes unknown types to measure them). */
+        @Override
+        public int getMemory(Object entry) {
+            return StoredForms.estimate(entry);
         }
 
         @Override

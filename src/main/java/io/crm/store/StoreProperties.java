@@ -13,8 +13,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where the data lives ({@code crm.mongodb.*}, {@code crm.data-dir}): a real MongoDB when {@code uri} is set,
  * otherwise the embedded store under {@code dataDir}, with its non-unique indexes kept when {@code embeddedIndexes}
- * (experimental, off by default: docs/operations.md "Embedded store indexes"). Defaults live in application.yaml only; a missing or
- * out-of-range value stops startup naming the property.
+ * (on by default: docs/operations.md "Embedded store indexes"). Defaults live in application.yaml only; a missing
+ * or out-of-range value stops startup naming the property.
  */
 @Validated
 @ConfigurationProperties("crm")

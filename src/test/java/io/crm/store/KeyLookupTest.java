@@ -22,6 +22,16 @@ class KeyLookupTest {
     }
 
     @Test
+    void anElemMatchOfDocumentsBindsItsFieldsForSecondaryIndexesOnly() {
+        Document filter = doc("$and", List.of(doc("archived", false), doc("_crm.props", doc("$elemMatch",
+                doc("k", "region").append("v", doc("$in", List.of("emea", "amer")))))));
+        assertThat(KeyLookup.equalities(filter)).containsExactly(java.util.Map.entry("archived", List.of(false)),
+                java.util.Map.entry("_crm.props.k", List.of("region")),
+                java.util.Map.entry("_crm.props.v", List.of("emea", "amer")));
+        assertThat(KeyLookup.boundKeys(filter, List.of("_crm.props.k"))).isEmpty();
+    }
+
+    @Test
     void equalitiesInsideAndAreFound() {
         Document filter = doc("$and", List.of(doc("_id", "x"), doc("_crm.version", 3)));
         assertThat(KeyLookup.boundKeys(filter, List.of("_id"))).contains(doc("_id", "x"));

@@ -230,7 +230,7 @@ class PlannedH2BackendTest {
         // the file as kill -9 leaves it: taken while the store is open, never closed or flushed
         Path copy = dir.resolve("killed.mv");
         Files.copy(file, copy);
-        assertThat(collection(new H2Backend(copy.toString())).find().sort(Sorts.ascending("_id"))
+        assertThat(collection(new PlannedH2Backend(copy.toString())).find().sort(Sorts.ascending("_id"))
                 .into(new ArrayList<>())).containsExactly(
                         new Document("_id", IDS.get(0)).append("name", "second"),
                         new Document("_id", IDS.get(1)).append("name", "third"));

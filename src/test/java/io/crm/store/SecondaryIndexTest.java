@@ -132,7 +132,15 @@ class SecondaryIndexTest {
         return switch (random.nextInt(8)) {
             case 0, 1, 2 -> Filters.eq(field, scalarFor(random, field));
             case 3 -> Filters.in(field, scalarFor(random, field), scalarFor(random, field), scalarFor(random, field));
-            case 4 -> Filters.gte(field, scalarFor(random, field));
+            case 4 -> switch (random.nextInt(5)) {
+                case 0 -> Filters.gte(field, scalarFor(random, field));
+                case 1 -> Filters.gt(field, scalarFor(random, field));
+                case 2 -> Filters.lt(field, scalarFor(random, field));
+                case 3 -> Filters.lte(field, scalarFor(random, field));
+                // both ends, as one operator document: the index range of a collect
+                default -> new Document(field, new Document("$gte", scalarFor(random, field))
+                        .append("$lt", scalarFor(random, field)));
+            };
             case 5 -> Filters.ne(field, scalarFor(random, field));
             case 6 -> Filters.or(Filters.eq(field, scalarFor(random, field)), Filters.exists("b", false));
             default -> Filters.eq(field, null);
@@ -253,6 +261,103 @@ class SecondaryIndexTest {
     }
 
     @Test
+    void anAttributePatternElemMatchIsAnsweredByItsIndex() {
+        Random random = new Random(SEED);
+        MongoCollection<Document> plain = collection(H2Backend.inMemory());
+        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
+        MongoCollection<Document> planned = collection(backend);
+        List<String> keys = List.of("region", "tier", "score");
+        List<Object> values = List.of("emea", "amer", "gold", 1.0, 2, "x");
+        for (MongoCollection<Document> things : List.of(plain, planned)) {
+            things.createIndex(Indexes.ascending("archived", "props.k", "props.v"));
+        }
+        for (int id = 0; id < 300; id++) {
+            List<Document> props = new ArrayList<>();
+            for (String key : keys) {
+                if (random.nextInt(4) > 0) {
+                    props.add(new Document("k", key).append("v", values.get(random.nextInt(values.size()))));
+                }
+            }
+            Document document = new Document("_id", id).append("archived", random.nextInt(5) == 0).append("props",
+                    props);
+            plain.insertOne(document);
+            planned.insertOne(Document.parse(document.toJson()));
+        }
+        long readsBefore = backend.documentsRead();
+        int nonEmpty = 0;
+        for (int round = 0; round < 60; round++) {
+            Object v = random.nextBoolean() ? values.get(random.nextInt(values.size()))
+                    : new Document("$in", List.of(values.get(random.nextInt(values.size())), "gold"));
+            Bson filter = Filters.and(Filters.eq("archived", false), Filters.elemMatch("props",
+                    random.nextBoolean() ? new Document("k", keys.get(random.nextInt(keys.size()))).append("v", v)
+                            : Filters.and(Filters.eq("k", keys.get(random.nextInt(keys.size()))), Filters.eq("v", v))));
+            List<Document> expected = plain.find(filter).into(new ArrayList<>());
+            assertThat(planned.find(filter).into(new ArrayList<>())).as("%s", filter).isEqualTo(expected);
+            assertThat(planned.countDocuments(filter)).isEqualTo(expected.size());
+            nonEmpty += expected.isEmpty() ? 0 : 1;
+        }
+        assertThat(nonEmpty).isGreaterThan(30);
+        // the candidates only: a scan reads 60 x 2 x 300 documents
+        assertThat(backend.documentsRead() - readsBefore).isLessThan(60L * 2 * 300 / 3);
+
+        // two properties at once (two elements of the array): the records with entries for both
+        Bson one = Filters.elemMatch("props", new Document("k", "region").append("v", "emea"));
+        Bson two = Filters.elemMatch("props", new Document("k", "tier").append("v", "gold"));
+        Bson both = Filters.and(Filters.eq("archived", false), one, two);
+        List<Document> expected = plain.find(both).into(new ArrayList<>());
+        assertThat(expected).isNotEmpty();
+        long before = backend.documentsRead();
+        assertThat(planned.find(both).into(new ArrayList<>())).isEqualTo(expected);
+        long readBoth = backend.documentsRead() - before;
+        before = backend.documentsRead();
+        planned.find(Filters.and(Filters.eq("archived", false), one)).into(new ArrayList<>());
+        assertThat(readBoth).as("fewer than the candidates of either").isLessThan(backend.documentsRead() - before);
+        assertThat(planned.countDocuments(both)).isEqualTo(expected.size());
+    }
+
+    @Test
+    void anIdSortedPageReadsFromOneEndOfTheDataWhileEveryIdIsAnObjectId() {
+        Random random = new Random(SEED);
+        MongoCollection<Document> plain = collection(H2Backend.inMemory());
+        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
+        MongoCollection<Document> planned = collection(backend);
+        for (MongoCollection<Document> things : List.of(plain, planned)) {
+            things.createIndex(Indexes.ascending("a", "c"));
+        }
+        for (int i = 0; i < 400; i++) {
+            Document document = new Document("_id", new org.bson.types.ObjectId()).append("a", random.nextInt(3))
+                    .append("c", random.nextInt(50)).append("archived", random.nextInt(6) == 0);
+            plain.insertOne(document);
+            planned.insertOne(new Document(document));
+        }
+        List<Bson> filters = List.of(new Document(), Filters.ne("archived", true), Filters.eq("a", 1),
+                Filters.and(Filters.in("a", 0, 2), Filters.gt("c", 25)), Filters.eq("c", -1));
+        for (Bson filter : filters) {
+            for (Bson sort : List.of(Sorts.ascending("_id"), Sorts.descending("_id"))) {
+                for (int[] page : new int[][] {{0, 1}, {3, 10}, {0, 0}}) {
+                    assertThat(query(planned, filter, sort, page[0], page[1]).into(new ArrayList<>()))
+                            .as("%s sort %s page %s", filter, sort, Arrays.toString(page))
+                            .isEqualTo(query(plain, filter, sort, page[0], page[1]).into(new ArrayList<>()));
+                }
+            }
+        }
+        long before = backend.documentsRead();
+        planned.find(Filters.ne("archived", true)).sort(Sorts.descending("_id")).first();
+        assertThat(backend.documentsRead() - before).as("the latest live one, read from the end").isLessThan(10);
+
+        // an _id of another type: the key order is not the sort's, so the scan sorts
+        for (MongoCollection<Document> things : List.of(plain, planned)) {
+            things.insertOne(new Document("_id", "text-id").append("a", 1).append("c", 3));
+        }
+        for (Bson sort : List.of(Sorts.ascending("_id"), Sorts.descending("_id"))) {
+            assertThat(query(planned, Filters.eq("a", 1), sort, 0, 5).into(new ArrayList<>()))
+                    .isEqualTo(query(plain, Filters.eq("a", 1), sort, 0, 5).into(new ArrayList<>()));
+            assertThat(query(planned, new Document(), sort, 0, 3).into(new ArrayList<>()))
+                    .isEqualTo(query(plain, new Document(), sort, 0, 3).into(new ArrayList<>()));
+        }
+    }
+
+    @Test
     void aSortedFilteredPageReadsAboutAPage() {
         PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
         MongoCollection<Document> things = collection(backend);
@@ -339,7 +444,7 @@ class SecondaryIndexTest {
     }
 
     @Test
-    void indexesSurviveACleanCloseAndAreRebuiltAfterWritesTheyDidNotSee(@TempDir Path dir) {
+    void indexesSurviveACleanCloseAndAreRebuiltAfterAnUncleanStop(@TempDir Path dir) throws java.io.IOException {
         String file = dir.resolve("crm.mv").toString();
         PlannedH2Backend first = new PlannedH2Backend(file);
         seedFile(collection(first));
@@ -347,26 +452,74 @@ class SecondaryIndexTest {
         servers.get(0).shutdown();
 
         // reopened after a clean close: the maps are trusted as they are (a rebuilt map would be a new map)
-        PlannedH2Backend second = new PlannedH2Backend(file);
+        PlannedH2Backend second = new PlannedH2Backend(
+                new MVStore.Builder().fileName(file).autoCommitDisabled().open());
         assertThat(mapIds(second)).hasSize(10).isEqualTo(built);
         MongoCollection<Document> reopened = collection(second);
         List<List<Document>> before = answers(reopened);
         assertThat(before.get(0)).isNotEmpty();
-        servers.get(1).shutdown();
 
-        // the plain backend (an older version of the service) changes the data and leaves the index maps stale
-        H2Backend plain = new H2Backend(file);
-        MongoCollection<Document> behind = collection(plain);
-        behind.deleteMany(Filters.eq("tags", "blue"));
-        behind.updateMany(Filters.eq("a", 1), Updates.set("tags", List.of("red", "blue")));
-        List<List<Document>> expected = answers(behind);
-        servers.get(2).shutdown();
+        // writes, then the file as kill -9 leaves it (taken while the store is open): no clean-close marker
+        reopened.deleteMany(Filters.eq("tags", "blue"));
+        reopened.updateMany(Filters.eq("a", 1), Updates.set("tags", List.of("red", "blue")));
+        List<List<Document>> expected = answers(reopened);
         assertThat(expected).isNotEqualTo(before);
+        Path killed = dir.resolve("killed.mv");
+        java.nio.file.Files.copy(Path.of(file), killed);
 
-        PlannedH2Backend third = new PlannedH2Backend(file);
+        PlannedH2Backend third = new PlannedH2Backend(killed.toString());
         assertThat(mapIds(third)).hasSize(10).doesNotContainEntry(built.keySet().iterator().next(),
                 built.values().iterator().next());
         assertThat(answers(collection(third))).isEqualTo(expected);
+    }
+
+    @Test
+    void mapsAFormerVersionClosedInItsEntryFormAreRebuilt(@TempDir Path dir) {
+        String file = dir.resolve("crm.mv").toString();
+        PlannedH2Backend first = new PlannedH2Backend(file);
+        MongoCollection<Document> written = collection(first);
+        seedFile(written);
+        List<List<Document>> expected = answers(written);
+        servers.get(0).shutdown();
+
+        // as the first entry form left a file: its own clean-close marker, its maps in ObjectDataType's form
+        MVStore older = MVStore.open(file);
+        for (String name : older.getMapNames()) {
+            if (name.startsWith(SecondaryIndex.MAP_PREFIX)) {
+                older.removeMap(name);
+                older.openMap(name).put(new Object[] {"blue", "first-form"}, Boolean.TRUE);
+            }
+        }
+        var state = older.<String, Object>openMap(SecondaryIndex.STATE_MAP);
+        new ArrayList<>(state.keySet()).stream().filter(key -> key.startsWith("closedAt")).forEach(state::remove);
+        state.put("closedAt", older.getCurrentVersion());
+        older.close();
+
+        PlannedH2Backend upgraded = new PlannedH2Backend(file);
+        assertThat(answers(collection(upgraded))).isEqualTo(expected);
+        assertThat(indexMaps(upgraded)).hasSize(10);
+    }
+
+    @Test
+    void entriesKeepTheirExactTypesInTheirCompactForm() {
+        SecondaryIndex.EntryOrder order = new SecondaryIndex.EntryOrder(List.of(true));
+        Object[] entry = {null, "blue é☃𝄞", 1.5, new de.bwaldvogel.mongo.bson.ObjectId(), true, false, Long.MAX_VALUE,
+                7, Instant.parse("2026-12-05T03:30:00.123456789Z"), de.bwaldvogel.mongo.bson.MinKey.getInstance(),
+                new de.bwaldvogel.mongo.bson.Document("city", "Berlin"), List.of("a", List.of(1.0)),
+                java.util.UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e"), -0.0};
+        org.h2.mvstore.WriteBuffer buffer = new org.h2.mvstore.WriteBuffer();
+        order.write(buffer, entry);
+        Object[] read = (Object[]) order.read(buffer.getBuffer().flip());
+        assertThat(read).containsExactly(entry);
+        for (int i = 0; i < entry.length; i++) {
+            assertThat(read[i] == null ? null : read[i].getClass()).as("type of value %d", i)
+                    .isEqualTo(entry[i] == null ? null : entry[i].getClass());
+        }
+
+        // a tag entry of a contact: its value and the document's ObjectId, in 20 bytes (Java serialization of the ObjectId alone took more)
+        org.h2.mvstore.WriteBuffer small = new org.h2.mvstore.WriteBuffer();
+        order.write(small, new Object[] {"blue", new de.bwaldvogel.mongo.bson.ObjectId()});
+        assertThat(small.position()).isEqualTo(20);
     }
 
     @Test
