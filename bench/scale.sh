@@ -3,15 +3,20 @@
 #   bench/scale.sh [--n 100000] [--connections 8] [--duration 10s] [--warmup 5s] [--mem 1g] [--data DIR] [--jar JAR]
 #                  [--seed-only] [--out DIR]
 # Seeds --n contacts, --n deals, 3 x --n activities and --n/10 companies (bench/driver seed-scale, the service's
-# stored shape) into a fresh embedded store through a --store-only process, stops it, starts the packaged service on
-# that data directory as a user runs it (embedded store, auth off, the container's JVM flags under --mem), and
-# measures with wrk at --connections, each after a warm-up: a contact list filtered by tag and by company, a deal list
-# by stage, a search by text (a common and a rare term), a contact's timeline, the pipeline totals, and the count of
-# live contacts (GET /stats); then single contact creates. --data DIR keeps the seeded data directory, or reuses it
-# when it holds a seed (seeding 600,000 documents takes minutes); the service always runs on a copy, so two runs
-# (--jar of an older build, then the current one) start from the same files. Loopback only, bounded; every process
-# it starts is stopped on exit.
-# Results: $OUT/results.jsonl and $OUT/summary.md (p99 against the targets: 50 ms per page, 100 ms per count).
+# stored shape, ten custom properties on each contact and deal) into a fresh embedded store through a --store-only
+# process, stops it, starts the packaged service on it once to build every index (what an upgrade of a data
+# directory written without them costs; recorded) and stops it cleanly. Then it starts the service on a copy of that
+# directory as a user runs it (embedded store, auth off, the container's JVM flags under --mem), defines the ten
+# custom properties through the API, and measures with wrk at --connections, each after a warm-up: a contact list
+# filtered by tag and by company, a deal list by stage, a search by text (a common and a rare term), a contact's
+# timeline, the pipeline totals, the count of live contacts (GET /stats), and three two-condition searches (POST
+# .../search: deal stage and amount, two custom properties of contacts, a custom property and the stage of deals);
+# then single contact creates. --data DIR keeps the seeded (and indexed) data directory, or reuses it; the service
+# always runs on a copy, so two runs (--jar of an older build, then the current one) start from the same files.
+# Loopback only, bounded; every process it starts is stopped on exit. The service's settings come from the
+# environment (CRM_EMBEDDED_INDEXES=false measures the store without its secondary indexes).
+# Results: $OUT/results.jsonl and $OUT/summary.md (p99 against the targets: 50 ms per page, 100 ms per count and per
+# two-condition search).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +45,7 @@ while [[ $# -gt 0 ]]; do
     --jar) JAR=$2; shift 2 ;;
     --seed-only) SEED_ONLY=true; shift ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -82,29 +87,79 @@ if [[ ! -s $IDS/contacts.txt ]]; then
   stop_pid "$STORE_PID" 60
   PIDS=()
 fi
+# start_service DIR LOG: the packaged service on DIR as a user runs it; sets APP_PID and BASE, records start to ready
+start_service() {
+  take_port APP_PORT; take_port MPORT
+  local t0; t0=$(now_ms)
+  env -u MONGODB_URI -u MONGO_URI PORT="$APP_PORT" MANAGEMENT_PORT="$MPORT" CRM_DATA_DIR="$1" \
+    CRM_AUTH_ENABLED=false "$JAVA" "${JVM_FLAGS[@]}" -jar "$APP_JAR" > "$2" 2>&1 &
+  APP_PID=$!; PIDS+=("$APP_PID")
+  BASE="http://127.0.0.1:$APP_PORT"
+  wait_http "$BASE/ready" 1800 "$APP_PID" || { log "service not ready, see $2"; exit 1; }
+  READY_MS=$(( $(now_ms) - t0 ))
+}
+
+# The first start on the seed builds every index over its 600,000 documents (what an upgrade of a data directory
+# written without them costs, once); it is stopped cleanly, so the seed keeps them and each run starts as a restart.
+if [[ ! -f $DATA/indexes-built ]]; then
+  log "first start on the seed: building its indexes"
+  start_service "$DATA" "$OUT/service-first.log"
+  emit "{\"kind\":\"index_build\",\"ms\":$READY_MS}"
+  log "indexes built in $((READY_MS / 1000)) s"
+  stop_pid "$APP_PID" 120
+  PIDS=()
+  touch "$DATA/indexes-built"
+fi
 if [[ $SEED_ONLY == true ]]; then log "seeded: $DATA"; exit 0; fi
 
 rm -rf "$OUT/run-data"
 cp -r "$DATA" "$OUT/run-data"
-take_port APP_PORT; take_port MPORT
-t0=$(now_ms)
-env -u MONGODB_URI -u MONGO_URI PORT="$APP_PORT" MANAGEMENT_PORT="$MPORT" CRM_DATA_DIR="$OUT/run-data" \
-  CRM_AUTH_ENABLED=false "$JAVA" "${JVM_FLAGS[@]}" -jar "$APP_JAR" > "$OUT/service.log" 2>&1 &
-APP_PID=$!; PIDS+=("$APP_PID")
-BASE="http://127.0.0.1:$APP_PORT"
-wait_http "$BASE/ready" 900 "$APP_PID" || { log "service not ready, see $OUT/service.log"; exit 1; }
-emit "{\"kind\":\"ready\",\"ms\":$(( $(now_ms) - t0 ))}"
-log "service ready on $BASE after $(( ($(now_ms) - t0) / 1000 )) s (opening the store, building its indexes)"
+start_service "$OUT/run-data" "$OUT/service.log"
+emit "{\"kind\":\"ready\",\"ms\":$READY_MS}"
+log "service ready on $BASE after $((READY_MS / 1000)) s (a restart on the seeded store)"
+
+# The ten custom properties the seed filled (bench/driver custom), defined through the API as an admin would: a
+# definition is only a document; no record is rewritten.
+python3 - "$BASE" "$RESULTS" <<'PY'
+import json, sys, time, urllib.request
+base, results = sys.argv[1], sys.argv[2]
+def select(*values):
+    return [{"value": v, "label": v, "order": i} for i, v in enumerate(values)]
+props = [("region", "select", select("EMEA", "AMER", "APAC", "LATAM")), ("tier", "select", select("gold", "silver", "bronze")),
+         ("segment", "select", select("smb", "mid", "enterprise")),
+         ("source", "select", select("web", "referral", "event", "outbound", "partner")),
+         ("industry", "text", None), ("language", "text", None), ("score", "number", None), ("seats", "number", None),
+         ("nps", "number", None), ("active", "boolean", None)]
+took = []
+for kind in ("contacts", "deals"):
+    for name, type_, options in props:
+        body = {"name": name, "label": name.capitalize(), "type": type_}
+        if options:
+            body["options"] = options
+        req = urllib.request.Request(f"{base}/api/v1/properties/{kind}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        t = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=120) as r:
+            assert r.status == 201, r.status
+        took.append((time.perf_counter() - t) * 1000)
+with open(results, "a") as f:
+    f.write(json.dumps({"kind": "properties", "defined": len(took), "max_ms": max(took)}) + "\n")
+PY
 
 # One file of paths per measured read, each request a random one of them.
 python3 - "$IDS" "$OUT/paths" <<'PY'
-import os, random, sys
+import json, os, random, sys
 ids, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
 rnd = random.Random(17)
 lines = lambda name: [l.strip() for l in open(os.path.join(ids, name)) if l.strip()]
 contacts, companies = lines("contacts.txt"), lines("companies.txt")
 tags, stages = lines("tags.txt"), lines("stages.txt")
+def f(name, op, value):
+    return {"propertyName": name, "operator": op, "value": value}
+def search(kind, *filters):
+    body = {"filterGroups": [{"filters": list(filters)}], "limit": 20}
+    return f"POST /api/v1/{kind}/search " + json.dumps(body, separators=(",", ":"))
 paths = {
     "contacts_by_tag": [f"/api/v1/contacts?tag={t}&limit=20" for t in tags],
     "contacts_by_company": [f"/api/v1/contacts?companyId={rnd.choice(companies)}&limit=20" for _ in range(500)],
@@ -115,6 +170,12 @@ paths = {
     "timeline": [f"/api/v1/contacts/{rnd.choice(contacts)}/timeline" for _ in range(500)],
     "pipeline": ["/api/v1/pipeline"],
     "count": ["/stats"],
+    # issue 16: two conditions on indexed properties, built-in and custom (the seed's values), first page
+    "search_deals_two": [search("deals", f("stage", "EQ", s), f("amount", "GTE", "50000")) for s in stages],
+    "search_contacts_custom": [search("contacts", f("custom.region", "EQ", r), f("custom.tier", "EQ", t))
+                               for r in ("EMEA", "AMER", "APAC", "LATAM") for t in ("gold", "silver", "bronze")],
+    "search_deals_custom": [search("deals", f("custom.region", "EQ", r), f("stage", "EQ", s))
+                            for r in ("EMEA", "AMER", "APAC", "LATAM") for s in stages],
 }
 for name, ps in paths.items():
     with open(os.path.join(out, name + ".txt"), "w") as f:
@@ -124,7 +185,13 @@ PY
 # Each read answers 200 with content before it is measured: a wrong path must not measure a fast 404.
 for f in "$OUT"/paths/*.txt; do
   p=$(head -1 "$f")
-  code=$(curl -s -o "$OUT/check.json" -w '%{http_code}' --max-time 120 "$BASE$p")
+  if [[ $p == POST\ * ]]; then
+    read -r _ path body <<< "$p"
+    code=$(curl -s -o "$OUT/check.json" -w '%{http_code}' --max-time 120 -H 'Content-Type: application/json' \
+      -d "$body" "$BASE$path")
+  else
+    code=$(curl -s -o "$OUT/check.json" -w '%{http_code}' --max-time 120 "$BASE$p")
+  fi
   [[ $code == 200 ]] || { log "GET $p answered $code: $(head -c 300 "$OUT/check.json")"; exit 1; }
 done
 
@@ -171,14 +238,18 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 m = next(r for r in rows if r["kind"] == "machine")
 ready = next((r for r in rows if r["kind"] == "ready"), None)
+build = next((r for r in rows if r["kind"] == "index_build"), None)
 print(f"n = {m['n']} contacts and deals, {3 * m['n']} activities; {m['connections']} connections; "
       f"start to ready on the seeded store: {ready['ms'] / 1000:.1f} s" if ready else "")
+if build:
+    print(f"first start on the seed, building every index: {build['ms'] / 1000:.1f} s")
 print()
 print("| read | req/s | p50 ms | p99 ms | errors | target | verdict |")
 print("|---|---|---|---|---|---|---|")
 for r in rows:
     if r["kind"] == "read":
-        target = 100 if r["op"] == "count" else 50
+        # issue 16's searches and the count: 100 ms; every other read 50 ms (issue 17)
+        target = 100 if r["op"] in ("count", "search_deals_two", "search_contacts_custom", "search_deals_custom") else 50
         errs = sum(r[k] for k in r if k.startswith("errors_"))
         if r["requests"] == 0:
             # wrk saw no answer inside the run: every request took longer than the run itself

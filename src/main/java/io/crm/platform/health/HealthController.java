@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The original service's health contract. {@code /health} is liveness (no database check, so a database outage never
- * restarts pods); {@code /ready} is readiness (pings the database, and turns 503 while the process shuts down).
+ * restarts pods); {@code /ready} is readiness (pings the database, and is 503 until the process is started and again
+ * while it shuts down).
  */
 @RestController
 @Tag(name = "health")
@@ -52,7 +53,9 @@ public class HealthController {
         // what the store can do (topology, transactions); asked only while it answers, else as last known
         body.put("store", (connected ? transactions.capabilities() : transactions.known()).toMap());
         if (!accepting) {
-            body.put("reason", "shutting down");
+            // no readiness change yet: still starting (the start-up migrations run before traffic is accepted)
+            body.put("reason", availability.getLastChangeEvent(ReadinessState.class) == null ? "starting"
+                    : "shutting down");
         }
         // e.g. "auth" while authentication is off (security's AuthDisabledWarning); never in place of the above
         warnings.forEach(warning -> warning.message().ifPresent(message -> body.putIfAbsent(warning.key(), message)));

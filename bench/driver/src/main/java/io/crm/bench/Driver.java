@@ -188,6 +188,7 @@ public final class Driver {
                         : List.of(TAGS[i % TAGS.length]);
                 c.put("tags", tags.stream().distinct().toList());
                 Document meta = c.get("_crm", Document.class);
+                custom(c, meta, i);
                 meta.append("ownerId", owners[i % owners.length])
                         .append("matchKeys", List.of("email:" + email, "namephone:" + name.toLowerCase(Locale.ROOT)
                                 + "|15550100"));
@@ -200,7 +201,10 @@ public final class Driver {
                 d.put("stage", STAGES[i % STAGES.length]);
                 d.put("amount", Decimal128.parse((1000 + (i * 37L) % 99_000) + ".00"));
                 d.put("currency", i % 4 == 0 ? "EUR" : "USD");
-                d.get("_crm", Document.class).append("ownerId", owners[i % owners.length]);
+                d.put("pipelineId", DEFAULT_PIPELINE);
+                d.get("_crm", Document.class).append("ownerId", owners[i % owners.length])
+                        .append("amountKey", d.get("amount"));
+                custom(d, d.get("_crm", Document.class), i + 7);
                 batch = flush(db.getCollection("deals"), batch, d);
             }
             flushAll(db.getCollection("deals"), batch);
@@ -237,6 +241,39 @@ public final class Driver {
                     + "\"seconds\":%.1f}%n", n, companyCount, n, 3 * n, (System.nanoTime() - start) / 1e9);
         }
     }
+
+    /** The service's default pipeline (Pipelines.DEFAULT_ID), so its start-up migration finds nothing to do. */
+    static final ObjectId DEFAULT_PIPELINE = new ObjectId("000000000000000000000001");
+
+    /**
+     * Ten custom properties of a contact or deal (the definitions bench/scale.sh creates through the API), stored as
+     * the service stores them: {@code custom.<name>} and an attribute-pattern entry {@code _crm.props: {k, v}} each,
+     * text lower-cased in v (PropertyType.indexValue). Selects spread evenly, so two conditions select about 1 in 12.
+     */
+    static void custom(Document record, Document meta, int i) {
+        Document custom = new Document("region", REGIONS[i % REGIONS.length])
+                .append("tier", TIERS[(i / 4) % TIERS.length])
+                .append("segment", SEGMENTS[(i / 12) % SEGMENTS.length])
+                .append("source", SOURCES[(i / 5) % SOURCES.length])
+                .append("industry", INDUSTRIES[(i / 3) % INDUSTRIES.length])
+                .append("language", LANGUAGES[(i / 7) % LANGUAGES.length])
+                .append("score", (double) (i * 31 % 100))
+                .append("seats", (double) (1 + i % 500))
+                .append("nps", (double) (i % 11))
+                .append("active", i % 3 != 0);
+        List<Document> props = new ArrayList<>();
+        custom.forEach((k, v) -> props.add(new Document("k", k)
+                .append("v", v instanceof String s ? s.toLowerCase(Locale.ROOT) : v)));
+        record.put("custom", custom);
+        meta.append("props", props);
+    }
+
+    static final String[] REGIONS = {"EMEA", "AMER", "APAC", "LATAM"};
+    static final String[] TIERS = {"gold", "silver", "bronze"};
+    static final String[] SEGMENTS = {"smb", "mid", "enterprise"};
+    static final String[] SOURCES = {"web", "referral", "event", "outbound", "partner"};
+    static final String[] INDUSTRIES = {"Software", "Retail", "Banking", "Health", "Energy", "Logistics"};
+    static final String[] LANGUAGES = {"English", "German", "French", "Spanish"};
 
     /**
      * The seeded contacts in the original's shape (its POST /person/{id} stores the body plus person_id: no meta, no
