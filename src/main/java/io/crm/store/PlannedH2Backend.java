@@ -403,8 +403,7 @@ final class PlannedH2Backend extends H2Backend {
         protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
                 boolean sparse) {
             // H2Database's own name for it (mapNameForIndex); openMap hands back this instance to it
-            getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName,
-                    new MVMap.Builder<Object, Object>().keyType(new StoredForms.UniqueKeys()));
+            StoredForms.uniqueIndex(getMvStore(), getFullCollectionNamespace(collectionName) + "._index_" + indexName);
             return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
         }
 

@@ -22,14 +22,17 @@ import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 
 /**
  * How the embedded store keeps documents and index keys in its file. H2Backend stores both with H2's
- * {@link ObjectDataType}, which writes a document through Java serialization (about 25 us to read one back, 55 us to
- * write it, twice the bytes) and, since a unique index's key ({@link KeyValue}) is not {@link Comparable}, serializes
- * both keys again on every comparison of a lookup (about 25 us per lookup at 20,000 keys). Here:
+ * {@link ObjectDataType}, which writes a document through Java serialization (about 30 us to read a contact back,
+ * 11 us to write it, twice the bytes) and, since a unique index's key ({@link KeyValue}) is not {@link Comparable},
+ * serializes both keys again on every comparison of a lookup (about 29 us per lookup at 20,000 keys;
+ * bench/stored-forms.sh). Here:
  * <ul>
  *   <li>{@link Documents}: a document as its BSON bytes behind a tag of its own, read back by mongo-java-server's own
- *   BSON decoder (the one every command's documents come through), about 1.5 us. A value in the older form (written
+ *   BSON decoder (the one every command's documents come through), about 3 us. A value in the older form (written
  *   by H2Backend or an earlier version) is still read as it was, so a data file upgrades document by document as
  *   documents are written: no migration pass.</li>
+ *   <li>{@link Ids}: a document's {@code _id} as a data map's key and a unique index's value, an ObjectId in its 12
+ *   bytes; read in either form, ordered as before.</li>
  *   <li>{@link UniqueKeys}: a unique index's key in a compact tagged form, compared value by value as mongo-java-server
  *   compares values. A map in the older order cannot be read in this one, so unique-index maps written before are
  *   emptied once when the store opens and rebuilt from the data ({@link #checkUniqueKeys}).</li>
@@ -46,13 +49,19 @@ final class StoredForms {
     /** ObjectDataType's tags end at 119 (byte arrays of up to 15 bytes). */
     private static final byte BSON_DOCUMENT = 126;
     private static final byte COMPACT_KEY = 125;
+    private static final byte COMPACT_OBJECT_ID = 124;
 
     private StoredForms() {
     }
 
     /** A collection's data map ({@code databases.<namespace>}), keyed by {@code _id}, in this form. */
     static MVMap<Object, Document> data(MVStore store, String name) {
-        return store.openMap(name, new MVMap.Builder<Object, Document>().valueType(new Documents()));
+        return store.openMap(name, new MVMap.Builder<Object, Document>().keyType(new Ids()).valueType(new Documents()));
+    }
+
+    /** A unique index's map ({@code <namespace>._index_<name>}): compact keys, positions as ids. */
+    static MVMap<Object, Object> uniqueIndex(MVStore store, String name) {
+        return store.openMap(name, new MVMap.Builder<Object, Object>().keyType(new UniqueKeys()).valueType(new Ids()));
     }
 
     /** The value type of a collection's data map. */
@@ -100,6 +109,39 @@ final class StoredForms {
         @Override
         public int getMemory(Object value) {
             return estimate(value);
+        }
+    }
+
+    /**
+     * Keys of a data map and values of a unique index's map: a document's {@code _id}, an ObjectId in its 12 bytes
+     * behind a tag of its own (ObjectDataType Java-serialized it, and read every key of a page that way). Compared as
+     * ObjectDataType compares, so a map's order is the same in either form and older pages stay valid beside new ones.
+     */
+    static final class Ids extends ObjectDataType {
+
+        @Override
+        public void write(WriteBuffer buffer, Object id) {
+            if (id instanceof ObjectId objectId) {
+                buffer.put(COMPACT_OBJECT_ID).put(objectId.toByteArray());
+                return;
+            }
+            super.write(buffer, id);
+        }
+
+        @Override
+        public Object read(ByteBuffer buffer) {
+            if (buffer.get(buffer.position()) != COMPACT_OBJECT_ID) {
+                return super.read(buffer);
+            }
+            buffer.get();
+            byte[] bytes = new byte[12];
+            buffer.get(bytes);
+            return new ObjectId(bytes);
+        }
+
+        @Override
+        public int getMemory(Object id) {
+            return id instanceof ObjectId ? 48 : estimate(id);
         }
     }
 

@@ -167,6 +167,42 @@ class StoredFormsTest {
     }
 
     @Test
+    void objectIdKeysOfBothFormsShareAMapInTheirOrder(@TempDir Path dir) {
+        String file = dir.resolve("crm.mv").toString();
+        List<org.bson.types.ObjectId> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add(new org.bson.types.ObjectId());
+        }
+        MongoCollection<org.bson.Document> older = people(new H2Backend(file));
+        for (org.bson.types.ObjectId id : ids.subList(0, 150)) {
+            older.insertOne(new org.bson.Document("_id", id).append("n", ids.indexOf(id)));
+        }
+        servers.get(0).shutdown();
+
+        MongoCollection<org.bson.Document> upgraded = people(new PlannedH2Backend(file));
+        // new ids among the older ones, in the same map: pages hold both forms
+        for (org.bson.types.ObjectId id : ids.subList(150, 300)) {
+            upgraded.insertOne(new org.bson.Document("_id", id).append("n", ids.indexOf(id)));
+        }
+        upgraded.updateMany(Filters.lt("n", 20), Updates.set("touched", true));
+        servers.get(1).shutdown();
+
+        MongoCollection<org.bson.Document> reopened = people(new PlannedH2Backend(file));
+        List<org.bson.types.ObjectId> sorted = new ArrayList<>(ids);
+        java.util.Collections.sort(sorted);
+        assertThat(reopened.find().sort(Sorts.ascending("_id")).map(d -> d.getObjectId("_id"))
+                .into(new ArrayList<>())).isEqualTo(sorted);
+        for (int i = 0; i < ids.size(); i += 7) {
+            assertThat(reopened.find(Filters.eq("_id", ids.get(i))).first()).containsEntry("n", i);
+        }
+        assertThat(reopened.countDocuments(Filters.eq("touched", true))).isEqualTo(20);
+
+        WriteBuffer compact = new WriteBuffer();
+        new StoredForms.Ids().write(compact, new ObjectId());
+        assertThat(compact.position()).isEqualTo(13);
+    }
+
+    @Test
     void aFileWhoseUniqueIndexesWereNotMarkedBuiltHasThemRebuilt(@TempDir Path dir) {
         String file = dir.resolve("crm.mv").toString();
         MongoCollection<org.bson.Document> first = people(new PlannedH2Backend(file));
@@ -194,8 +230,7 @@ class StoredFormsTest {
         Map<String, Integer> ids = new TreeMap<>();
         for (String name : store.getMapNames()) {
             if (StoredForms.uniqueIndexMap(name)) {
-                ids.put(name, store.openMap(name, new org.h2.mvstore.MVMap.Builder<Object, Object>()
-                        .keyType(new StoredForms.UniqueKeys())).getId());
+                ids.put(name, StoredForms.uniqueIndex(store, name).getId());
             }
         }
         return ids;

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The embedded store's stored forms against the older one (H2's Java serialization), side by side in one JVM after a
+# warm-up round (documented in BENCHMARKS.md, "The embedded store at 100,000 records"). One command:
+#   bench/stored-forms.sh [ROUNDS=5] [N=20000]
+# Prints per round: a contact's read and write, a unique-index lookup among N keys, each older / new, and the ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+n=${2:-20000}
+cp_file=$(mktemp)
+trap 'rm -f "$cp_file"' EXIT
+./mvnw -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
+java_bin=${BENCH_JAVA:-java}
+timeout 600 "$java_bin" -Xmx512m -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+  io.crm.store.StoredFormsBench "$rounds" "$n"
