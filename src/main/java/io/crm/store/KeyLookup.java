@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
@@ -28,7 +29,7 @@ final class KeyLookup {
      */
     static Optional<Document> boundKeys(Document filter, Collection<String> keys) {
         Map<String, Object> bound = new LinkedHashMap<>();
-        collect(filter, null, bound);
+        conditions(filter, "", false, bind(bound));
         Document lookup = new Document();
         for (String key : keys) {
             Object condition = bound.get(key);
@@ -47,40 +48,50 @@ final class KeyLookup {
      */
     static Map<String, List<Object>> equalities(Document filter) {
         Map<String, Object> bound = new LinkedHashMap<>();
-        collect(filter, "", bound);
+        conditions(filter, "", true, bind(bound));
         Map<String, List<Object>> values = new LinkedHashMap<>();
         bound.forEach((field, condition) -> values.put(field, condition instanceof Document in
                 ? new ArrayList<Object>((Collection<?>) in.get("$in")) : List.of(condition)));
         return values;
     }
 
+    private static BiConsumer<String, Object> bind(Map<String, Object> bound) {
+        return (path, value) -> lookupValue(value).ifPresent(condition -> bound.putIfAbsent(path, condition));
+    }
+
     /**
-     * Also the fields of an {@code $elemMatch} of documents, as {@code array.field}: an element that matches has
-     * those values, so every document that matches has index entries with them (a multikey index over two fields of
-     * one array holds each document's combinations of its elements' values, the matching element's among them). Only
-     * for secondary indexes, whose candidates the whole filter then decides; not for a unique-key lookup (a null
-     * {@code prefix}).
+     * Calls {@code each} with every field condition of {@code filter}, at the top level or inside a top-level
+     * {@code $and}. With {@code elements}, an {@code $elemMatch} of documents gives its fields as {@code array.field}
+     * instead: an element that matches has those values, so every document that matches has index entries with them
+     * (a multikey index over two fields of one array holds each document's combinations of its elements' values, the
+     * matching element's among them). That is for secondary indexes, whose candidates the whole filter then decides;
+     * not for a unique-key lookup.
      */
-    private static void collect(Document filter, String prefix, Map<String, Object> bound) {
+    private static void conditions(Document filter, String prefix, boolean elements, BiConsumer<String, Object> each) {
         for (Map.Entry<String, Object> entry : filter.entrySet()) {
             String field = entry.getKey();
             Object value = entry.getValue();
             if (field.equals("$and") && value instanceof List<?> branches) {
                 for (Object branch : branches) {
                     if (branch instanceof Document document) {
-                        collect(document, prefix, bound);
+                        conditions(document, prefix, elements, each);
                     }
                 }
             } else if (!field.startsWith("$")) {
-                String path = prefix == null ? field : prefix + field;
-                if (prefix != null && value instanceof Document operators && operators.size() == 1
-                        && operators.get("$elemMatch") instanceof Document element) {
-                    collect(element, path + ".", bound);
+                Document element = elemMatch(value);
+                if (elements && element != null) {
+                    conditions(element, prefix + field + ".", true, each);
                 } else {
-                    lookupValue(value).ifPresent(condition -> bound.putIfAbsent(path, condition));
+                    each.accept(prefix + field, value);
                 }
             }
         }
+    }
+
+    /** The element condition of {@code {$elemMatch: {...}}} alone, else null. */
+    private static Document elemMatch(Object value) {
+        return value instanceof Document operators && operators.size() == 1
+                && operators.get("$elemMatch") instanceof Document element ? element : null;
     }
 
     /**
@@ -105,33 +116,20 @@ final class KeyLookup {
 
     /** {@code {path: {$elemMatch: {...}}}} conditions, as single-field documents, in filter order. */
     private static void elemMatches(Document filter, List<Document> into) {
-        for (Map.Entry<String, Object> entry : filter.entrySet()) {
-            if (entry.getKey().equals("$and") && entry.getValue() instanceof List<?> branches) {
-                for (Object branch : branches) {
-                    if (branch instanceof Document document) {
-                        elemMatches(document, into);
-                    }
-                }
-            } else if (!entry.getKey().startsWith("$") && entry.getValue() instanceof Document operators
-                    && operators.size() == 1 && operators.get("$elemMatch") instanceof Document) {
-                into.add(new Document(entry.getKey(), operators));
+        conditions(filter, "", false, (path, value) -> {
+            if (elemMatch(value) != null) {
+                into.add(new Document(path, value));
             }
-        }
+        });
     }
 
     /** The top-level conditions that are not an {@code $elemMatch} (inside {@code $and} too), flattened. */
     private static Document withoutElemMatches(Document filter, Document into) {
-        for (Map.Entry<String, Object> entry : filter.entrySet()) {
-            if (entry.getKey().equals("$and") && entry.getValue() instanceof List<?> branches) {
-                for (Object branch : branches) {
-                    if (branch instanceof Document document) {
-                        withoutElemMatches(document, into);
-                    }
-                }
-            } else if (!(entry.getValue() instanceof Document operators && operators.containsKey("$elemMatch"))) {
-                into.putIfAbsent(entry.getKey(), entry.getValue());
+        conditions(filter, "", false, (path, value) -> {
+            if (elemMatch(value) == null) {
+                into.putIfAbsent(path, value);
             }
-        }
+        });
         return into;
     }
 
@@ -144,29 +142,14 @@ final class KeyLookup {
      */
     static Map<String, Document> ranges(Document filter) {
         Map<String, Document> ranges = new LinkedHashMap<>();
-        collectRanges(filter, "", ranges);
-        return ranges;
-    }
-
-    private static void collectRanges(Document filter, String prefix, Map<String, Document> ranges) {
-        for (Map.Entry<String, Object> entry : filter.entrySet()) {
-            String field = entry.getKey();
-            Object value = entry.getValue();
-            if (field.equals("$and") && value instanceof List<?> branches) {
-                for (Object branch : branches) {
-                    if (branch instanceof Document document) {
-                        collectRanges(document, prefix, ranges);
-                    }
-                }
-            } else if (!field.startsWith("$") && value instanceof Document operators && !operators.isEmpty()) {
-                if (operators.size() == 1 && operators.get("$elemMatch") instanceof Document element) {
-                    collectRanges(element, prefix + field + ".", ranges);
-                } else if (RANGE_OPERATORS.containsAll(operators.keySet())
-                        && operators.values().stream().allMatch(KeyLookup::scalar)) {
-                    ranges.putIfAbsent(prefix + field, operators);
-                }
+        conditions(filter, "", true, (path, value) -> {
+            if (value instanceof Document operators && !operators.isEmpty()
+                    && RANGE_OPERATORS.containsAll(operators.keySet())
+                    && operators.values().stream().allMatch(KeyLookup::scalar)) {
+                ranges.putIfAbsent(path, operators);
             }
-        }
+        });
+        return ranges;
     }
 
     /** The condition as the index takes it, for a plain value, {@code {$eq: v}} or {@code {$in: [v...]}} alone. */
