@@ -149,17 +149,16 @@ final class IndexPlan {
     }
 
     /**
-     * A range of one key's normalized values, each end open (null) or inclusive or not. The entries in it hold every
-     * document that matches: values of other types inside it are left to the filter, as is everything else.
+     * A range of one key's normalized values, each end open (null) or given; both ends are read inclusively, since
+     * normalizing (a decimal or a large long to a double) may make a value that is beyond an exclusive end equal to
+     * it. The entries in it hold every document that matches: the filter decides the ends, values of other types
+     * inside it, and everything else.
      */
-    record Range(Object low, boolean lowInclusive, Object high, boolean highInclusive) {
+    record Range(Object low, Object high) {
 
         boolean empty() {
-            if (low == null || high == null) {
-                return false;
-            }
-            int cmp = SecondaryIndex.EntryOrder.value(low, high);
-            return cmp > 0 || cmp == 0 && !(lowInclusive && highInclusive);
+            // normalizing keeps the order (it rounds monotonically), so ends out of order here are out of order
+            return low != null && high != null && SecondaryIndex.EntryOrder.value(low, high) > 0;
         }
 
         static Range of(Document operators) {
@@ -168,22 +167,15 @@ final class IndexPlan {
             }
             Object low = null;
             Object high = null;
-            boolean lowInclusive = false;
-            boolean highInclusive = false;
             for (Map.Entry<String, Object> operator : operators.entrySet()) {
                 Object value = SecondaryIndex.normalized(operator.getValue());
-                switch (operator.getKey()) {
-                    case "$gt", "$gte" -> {
-                        low = value;
-                        lowInclusive = operator.getKey().equals("$gte");
-                    }
-                    default -> {
-                        high = value;
-                        highInclusive = operator.getKey().equals("$lte");
-                    }
+                if (operator.getKey().startsWith("$gt")) {
+                    low = value;
+                } else {
+                    high = value;
                 }
             }
-            return new Range(low, lowInclusive, high, highInclusive);
+            return new Range(low, high);
         }
     }
 
@@ -317,17 +309,13 @@ final class IndexPlan {
 
     /** Where the range starts in the map's order: its low end on an ascending key, its high end on a descending. */
     private SecondaryIndex.Probe rangeStart(Object[] prefix) {
-        boolean ascending = index.getKeys().get(prefix.length).isAscending();
-        Object end = ascending ? range.low() : range.high();
-        boolean inclusive = ascending ? range.lowInclusive() : range.highInclusive();
-        return end == null ? low(prefix) : new SecondaryIndex.Probe(with(prefix, end), !inclusive);
+        Object end = index.getKeys().get(prefix.length).isAscending() ? range.low() : range.high();
+        return low(end == null ? prefix : with(prefix, end));
     }
 
     private SecondaryIndex.Probe rangeEnd(Object[] prefix) {
-        boolean ascending = index.getKeys().get(prefix.length).isAscending();
-        Object end = ascending ? range.high() : range.low();
-        boolean inclusive = ascending ? range.highInclusive() : range.lowInclusive();
-        return end == null ? high(prefix) : new SecondaryIndex.Probe(with(prefix, end), inclusive);
+        Object end = index.getKeys().get(prefix.length).isAscending() ? range.high() : range.low();
+        return high(end == null ? prefix : with(prefix, end));
     }
 
     private static Object[] with(Object[] prefix, Object value) {

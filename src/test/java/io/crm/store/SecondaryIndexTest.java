@@ -358,6 +358,26 @@ class SecondaryIndexTest {
     }
 
     @Test
+    void aRangeReadsItsEndsInclusivelySinceNormalizingMayMakeABeyondValueEqualToAnEnd() {
+        MongoCollection<Document> plain = collection(H2Backend.inMemory());
+        MongoCollection<Document> planned = collection(new PlannedH2Backend(new MVStore.Builder().open()));
+        org.bson.types.Decimal128 one = org.bson.types.Decimal128.parse("1");
+        org.bson.types.Decimal128 justAbove = org.bson.types.Decimal128.parse("1.000000000000000000001");
+        org.bson.types.Decimal128 justBelow = org.bson.types.Decimal128.parse("0.999999999999999999999");
+        for (MongoCollection<Document> things : List.of(plain, planned)) {
+            things.createIndex(Indexes.ascending("amount"));
+            things.insertMany(List.of(new Document("_id", 1).append("amount", justBelow),
+                    new Document("_id", 2).append("amount", one), new Document("_id", 3).append("amount", justAbove)));
+        }
+        for (Bson filter : List.of(Filters.gt("amount", one), Filters.lt("amount", one), Filters.gte("amount", one),
+                Filters.and(Filters.gt("amount", justBelow), Filters.lt("amount", justAbove)))) {
+            List<Document> expected = plain.find(filter).into(new ArrayList<>());
+            assertThat(expected).as("%s: the comparison is not vacuous", filter).isNotEmpty();
+            assertThat(planned.find(filter).into(new ArrayList<>())).as("%s", filter).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void aSortedFilteredPageReadsAboutAPage() {
         PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
         MongoCollection<Document> things = collection(backend);
