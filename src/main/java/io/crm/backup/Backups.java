@@ -172,10 +172,14 @@ public class Backups implements AutoCloseable {
             return backups;
         }
         Map<String, Backup> byName = new HashMap<>();
+        // Read before the directory: a backup finishing between the two has its .zip in place before it stops
+        // running, so a .partial listed here belongs to a backup still running then, or to a failed one. Read
+        // after, a .partial listed just before the rename was taken for a failed backup.
+        String runningBefore = running.get();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
             for (Path file : files) {
                 // a failing backup has its .failed file for an instant before its .partial one goes
-                describe(file).ifPresent(b -> byName.merge(b.name(), b,
+                describe(file, runningBefore).ifPresent(b -> byName.merge(b.name(), b,
                         (one, other) -> one.status() == Backup.Status.RUNNING ? other : one));
             }
         } catch (IOException e) {
@@ -231,7 +235,7 @@ public class Backups implements AutoCloseable {
         return next == null ? null : next.toInstant();
     }
 
-    private Optional<Backup> describe(Path file) {
+    private Optional<Backup> describe(Path file, String runningBefore) {
         String fileName = file.getFileName().toString();
         String name;
         Backup.Status status;
@@ -240,7 +244,7 @@ public class Backups implements AutoCloseable {
             status = Backup.Status.COMPLETED;
         } else if (fileName.endsWith(PARTIAL)) {
             name = strip(fileName, PARTIAL);
-            status = name.equals(running.get()) ? Backup.Status.RUNNING : Backup.Status.FAILED;
+            status = name.equals(runningBefore) ? Backup.Status.RUNNING : Backup.Status.FAILED;
         } else if (fileName.endsWith(FAILED)) {
             name = strip(fileName, FAILED);
             status = Backup.Status.FAILED;
