@@ -4,12 +4,14 @@
 #   bench/stored-forms.sh [ROUNDS=5] [N=20000]
 # Prints per round: a contact's read and write, a unique-index lookup among N keys, each older / new, and the ratio.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=SCRIPTDIR/../scripts/lib/common.sh
+. "$ROOT/scripts/lib/common.sh"
+cd "$ROOT"
 rounds=${1:-5}
 n=${2:-20000}
-cp_file=$(mktemp)
-trap 'rm -f "$cp_file"' EXIT
-./mvnw -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
+classpath=""
+test_classpath "$ROOT" classpath
 java_bin=${BENCH_JAVA:-java}
-timeout 600 "$java_bin" -Xmx512m -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+timeout 600 "$java_bin" -Xmx512m -cp "$classpath" \
   io.crm.store.StoredFormsBench "$rounds" "$n"

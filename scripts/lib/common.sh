@@ -49,6 +49,16 @@ packaged_jar() {
   return 1
 }
 
+# test_classpath ROOT VAR: compiles ROOT's tests and sets VAR to the classpath that runs a class of its src/test (a
+# bench's in-process harness) with the test scope's dependencies.
+test_classpath() {
+  local file
+  file=$(mktemp)
+  (cd "$1" && ./mvnw -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$file")
+  printf -v "$2" '%s' "$1/target/test-classes:$1/target/classes:$(cat "$file")"
+  rm -f "$file"
+}
+
 # ---------------------------------------------------------------------------------------------------- ports
 # Every port take_port handed out in this shell: never handed out twice, not even after its process stopped.
 CRM_TAKEN_PORTS=" "

@@ -13,8 +13,6 @@ import java.util.TreeMap;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.FindIterable;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 /**
@@ -42,22 +39,15 @@ class SecondaryIndexTest {
 
     private static final long SEED = 17L;
 
-    private final List<MongoServer> servers = new ArrayList<>();
-    private final List<MongoClient> clients = new ArrayList<>();
+    private final BackendServers backends = new BackendServers();
 
     @AfterEach
     void stop() {
-        clients.forEach(MongoClient::close);
-        servers.forEach(MongoServer::shutdownNow);
+        backends.close();
     }
 
     private MongoCollection<Document> collection(H2Backend backend) {
-        MongoServer server = new MongoServer(backend);
-        servers.add(server);
-        server.bind("127.0.0.1", 0);
-        MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
-        clients.add(client);
-        return client.getDatabase("crm_db").getCollection("things");
+        return backends.collection(backend, "things");
     }
 
     private static void indexes(MongoCollection<Document> things) {
@@ -451,7 +441,7 @@ class SecondaryIndexTest {
         MongoCollection<Document> written = collection(plainBackend);
         seedFile(written);
         List<List<Document>> expected = answers(written);
-        servers.get(0).shutdown();
+        backends.server(0).shutdown();
 
         PlannedH2Backend backend = new PlannedH2Backend(file);
         MongoCollection<Document> reopened = collection(backend);
@@ -469,7 +459,7 @@ class SecondaryIndexTest {
         PlannedH2Backend first = new PlannedH2Backend(file);
         seedFile(collection(first));
         Map<String, Integer> built = mapIds(first);
-        servers.get(0).shutdown();
+        backends.server(0).shutdown();
 
         // reopened after a clean close: the maps are trusted as they are (a rebuilt map would be a new map)
         PlannedH2Backend second = new PlannedH2Backend(
@@ -500,7 +490,7 @@ class SecondaryIndexTest {
         MongoCollection<Document> written = collection(first);
         seedFile(written);
         List<List<Document>> expected = answers(written);
-        servers.get(0).shutdown();
+        backends.server(0).shutdown();
 
         // as the first entry form left a file: its own clean-close marker, its maps in ObjectDataType's form
         MVStore older = MVStore.open(file);
@@ -548,7 +538,7 @@ class SecondaryIndexTest {
         PlannedH2Backend on = PlannedH2Backend.embedded(file, true);
         seedFile(collection(on));
         assertThat(indexMaps(on)).hasSize(10);
-        servers.get(0).shutdown();
+        backends.server(0).shutdown();
 
         // the service's default: non-unique indexes ignored, their maps removed (they would go stale), same answers
         PlannedH2Backend off = PlannedH2Backend.embedded(file, false);
@@ -559,7 +549,7 @@ class SecondaryIndexTest {
         long before = off.documentsRead();
         answers(plain);
         assertThat(off.documentsRead() - before).as("every filter reads the collection").isGreaterThan(200L);
-        servers.get(1).shutdown();
+        backends.server(1).shutdown();
 
         PlannedH2Backend again = PlannedH2Backend.embedded(file, true);
         assertThat(indexMaps(again)).hasSize(10);

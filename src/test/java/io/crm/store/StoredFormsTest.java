@@ -14,8 +14,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import com.mongodb.MongoException;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.BinData;
@@ -50,22 +47,15 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  */
 class StoredFormsTest {
 
-    private final List<MongoServer> servers = new ArrayList<>();
-    private final List<MongoClient> clients = new ArrayList<>();
+    private final BackendServers backends = new BackendServers();
 
     @AfterEach
     void stop() {
-        clients.forEach(MongoClient::close);
-        servers.forEach(MongoServer::shutdownNow);
+        backends.close();
     }
 
     private MongoCollection<org.bson.Document> people(H2Backend backend) {
-        MongoServer server = new MongoServer(backend);
-        servers.add(server);
-        server.bind("127.0.0.1", 0);
-        MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
-        clients.add(client);
-        return client.getDatabase("crm_db").getCollection("people");
+        return backends.collection(backend, "people");
     }
 
     private static Document everyType() {
@@ -141,7 +131,7 @@ class StoredFormsTest {
             older.insertOne(new org.bson.Document("_id", i).append("email", "p" + i + "@example.com")
                     .append("at", java.util.Date.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i))));
         }
-        servers.get(0).shutdown();
+        backends.server(0).shutdown();
 
         PlannedH2Backend upgraded = new PlannedH2Backend(file);
         MongoCollection<org.bson.Document> people = people(upgraded);
@@ -156,7 +146,7 @@ class StoredFormsTest {
         List<org.bson.Document> expected = people.find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
         Map<String, Integer> uniqueMaps = uniqueMapIds(upgraded.getMvStore());
         assertThat(uniqueMaps).containsKeys("crm_db.people._index__id_", "crm_db.people._index_email_1");
-        servers.get(1).shutdown();
+        backends.server(1).shutdown();
 
         PlannedH2Backend again = new PlannedH2Backend(file);
         assertThat(uniqueMapIds(again.getMvStore())).as("marked as built: not rebuilt again").isEqualTo(uniqueMaps);
@@ -177,7 +167,7 @@ class StoredFormsTest {
         for (org.bson.types.ObjectId id : ids.subList(0, 150)) {
             older.insertOne(new org.bson.Document("_id", id).append("n", ids.indexOf(id)));
         }
-        servers.get(0).shutdown();
+        backends.server(0).shutdown();
 
         MongoCollection<org.bson.Document> upgraded = people(new PlannedH2Backend(file));
         // new ids among the older ones, in the same map: pages hold both forms
@@ -185,7 +175,7 @@ class StoredFormsTest {
             upgraded.insertOne(new org.bson.Document("_id", id).append("n", ids.indexOf(id)));
         }
         upgraded.updateMany(Filters.lt("n", 20), Updates.set("touched", true));
-        servers.get(1).shutdown();
+        backends.server(1).shutdown();
 
         MongoCollection<org.bson.Document> reopened = people(new PlannedH2Backend(file));
         List<org.bson.types.ObjectId> sorted = new ArrayList<>(ids);
@@ -209,7 +199,7 @@ class StoredFormsTest {
         first.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true));
         first.insertMany(Arrays.asList(new org.bson.Document("_id", 1).append("email", "a@example.com"),
                 new org.bson.Document("_id", 2).append("email", "b@example.com")));
-        servers.get(0).shutdown();
+        backends.server(0).shutdown();
         // as a crash during the first rebuild leaves it: the maps there, the mark not yet committed
         MVStore store = MVStore.open(file);
         Map<String, Integer> built = uniqueMapIds(store);
