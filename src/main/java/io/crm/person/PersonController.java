@@ -213,7 +213,7 @@ public class PersonController {
     /**
      * Writes a JSON array straight from the cursor to the response, so memory stays flat however many persons there
      * are. The query runs before anything is written, so a database failure is still a clean 503. Written on the
-     * request's own (virtual) thread rather than as async StreamingResponseBody: no async timeout cuts a long
+     * request's own thread rather than as async StreamingResponseBody: no async timeout cuts a long
      * download short, and the access log measures the whole transfer.
      */
     private void stream(MongoCursor<Document> cursor, HttpServletResponse response) throws IOException {
