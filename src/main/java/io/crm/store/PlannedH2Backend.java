@@ -34,6 +34,7 @@ import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.DocumentComparator;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -54,7 +55,8 @@ import de.bwaldvogel.mongo.oplog.Oplog;
  *   {@code $match} when their leading keys are bound by equality, then by the sort ({@link IndexPlan}).</li>
  * </ul>
  * Every answer is the plain scan's, in the same order; the test suite runs with {@code crossCheck} on, which
- * compares the two on every planned query.
+ * compares the two on every planned query. Finds run beside each other and beside writes, not one at a time under
+ * their collection's lock as in mongo-java-server ({@code PlannedCollection.handleQuery}).
  *
  * <p>The file layout is H2Backend's own (same map names) plus the index maps, so data written before this class
  * existed opens unchanged (its indexes are built on open), and the plain backend still opens files this class wrote.
@@ -176,8 +178,10 @@ final class PlannedH2Backend extends H2Backend {
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
         // A drop removes maps that a command beside it may have resolved already, and a read that runs while
         // dropDatabase is between forgetting the database and removing its maps opens a new database over the old
-        // maps, which then stay closed under it ("Map ... is closed" on every later command): drops run alone.
-        Lock dropLock = DROPS.contains(command) ? drops.writeLock() : drops.readLock();
+        // maps, which then stay closed under it ("Map ... is closed" on every later command): drops run alone. So
+        // does adding or dropping an index: queries read a collection's list of indexes without its lock.
+        boolean alone = ALONE.contains(command);
+        Lock dropLock = alone ? drops.writeLock() : drops.readLock();
         dropLock.lock();
         try {
             if (readOnly(command, query)) {
@@ -194,6 +198,12 @@ final class PlannedH2Backend extends H2Backend {
                     }
                 } finally {
                     gate.readLock().unlock();
+                }
+                if (alone) {
+                    // the filling below reads documents only: queries may run beside it
+                    drops.readLock().lock();
+                    dropLock.unlock();
+                    dropLock = drops.readLock();
                 }
                 // a createIndexes (or the first command, after an open that found indexes to rebuild) answers once
                 // its indexes are filled
@@ -243,8 +253,9 @@ final class PlannedH2Backend extends H2Backend {
 
     private final ReentrantReadWriteLock drops = new ReentrantReadWriteLock();
 
-    /** Commands that remove or rename maps. */
-    private static final Set<String> DROPS = Set.of("drop", "dropDatabase", "dropIndexes", "renameCollection");
+    /** Commands that remove or rename maps, or change a collection's indexes: each runs alone. */
+    private static final Set<String> ALONE = Set.of("drop", "dropDatabase", "dropIndexes", "renameCollection",
+            "createIndexes");
 
     /**
      * Every command that may write holds this shared for its whole run; a snapshot takes it exclusively for an
@@ -583,6 +594,33 @@ final class PlannedH2Backend extends H2Backend {
             }
         }
 
+        /**
+         * A query without the collection's lock, which mongo-java-server holds for every find: one long query (the
+         * pipeline totals over every open deal, seconds here) held each other query and write of its collection
+         * behind it. The maps it reads are H2's, safe to read while another thread writes; a document changed
+         * between its index entry and its read is filtered again by the query, so a query never answers a document
+         * that does not match. Writes keep the lock; the list of indexes changes only with a command that runs alone.
+         * The same selector forms as AbstractMongoCollection.handleQuery.
+         */
+        @Override
+        public QueryResult handleQuery(QueryParameters parameters) {
+            Document selector = parameters.getQuerySelector();
+            Document query;
+            Document orderBy;
+            if (selector.containsKey("query")) {
+                query = (Document) selector.get("query");
+                orderBy = (Document) selector.get("orderby");
+            } else if (selector.containsKey("$query")) {
+                query = (Document) selector.get("$query");
+                orderBy = (Document) selector.get("$orderby");
+            } else {
+                query = selector;
+                orderBy = null;
+            }
+            return queryDocuments(query, orderBy, parameters.getNumberToSkip(), parameters.getLimit(),
+                    parameters.getBatchSize(), parameters.getProjection());
+        }
+
         @Override
         protected Document getDocument(Object position) {
             read(1);
@@ -620,8 +658,24 @@ final class PlannedH2Backend extends H2Backend {
             return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
         }
 
+        /**
+         * A write (it holds the collection's lock) changes the documents its query found in place before it puts
+         * them back: those are the instances the data map holds, which a query beside it may be reading (a find of
+         * k = 0 answered a document a concurrent update had just set to k = 2). A write gets copies of its own.
+         */
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document projection) {
+            QueryResult result = answer(query, orderBy, skip, limit, batchSize, projection);
+            if (!Thread.holdsLock(this)) {
+                return result;
+            }
+            List<Document> copies = new ArrayList<>();
+            result.forEach(document -> copies.add(document.cloneDeeply()));
+            return new QueryResult(copies, result.getCursorId());
+        }
+
+        private QueryResult answer(Document query, Document orderBy, int skip, int limit, int batchSize,
                 Document projection) {
             List<Index<Object>> indexes = getIndexes();
             for (Index<Object> index : indexes) {
@@ -738,11 +792,7 @@ final class PlannedH2Backend extends H2Backend {
             PriorityQueue<Ranked> kept = new PriorityQueue<>(k + 1, byOrderThenArrival.reversed());
             long[] arrival = {0};
             documents.filter(document -> documentMatchesQuery(document, query)).forEach(document -> {
-                for (String field : orderBy.keySet()) {
-                    if (Utils.getSubdocumentValueCollectionAware(document, field) instanceof Collection<?>) {
-                        throw new Unplannable();
-                    }
-                }
+                refuseArraySortValues(document, orderBy.keySet());
                 kept.add(new Ranked(document, arrival[0]++));
                 if (kept.size() > k) {
                     kept.poll();
@@ -765,17 +815,22 @@ final class PlannedH2Backend extends H2Backend {
         /** Documents a limited walk reads before it leaves the page to the scan (plus 16 per requested one). */
         private static final long WALK_BUDGET = 1_000;
 
-        /** A document the walk reached, refused when one of its sort values is an array (sorted by its elements). */
+    /** A document the walk reached, refused when one of its sort values is an array (sorted by its elements). */
         private Document document(Object position, List<String> sortFields) {
             Document document = getDocument(position);
             if (document != null) {
-                for (String field : sortFields) {
-                    if (Utils.getSubdocumentValueCollectionAware(document, field) instanceof Collection<?>) {
-                        throw new Unplannable();
-                    }
-                }
+                refuseArraySortValues(document, sortFields);
             }
             return document;
+        }
+
+        /** An array sort value sorts by its elements, an order the planner does not reproduce: the scan answers. */
+        private static void refuseArraySortValues(Document document, Collection<String> sortFields) {
+            for (String field : sortFields) {
+                if (Utils.getSubdocumentValueCollectionAware(document, field) instanceof Collection<?>) {
+                    throw new Unplannable();
+                }
+            }
         }
     }
 }

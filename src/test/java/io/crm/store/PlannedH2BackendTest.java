@@ -39,23 +39,15 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
  */
 class PlannedH2BackendTest {
 
-    private final List<MongoServer> servers = new ArrayList<>();
-    private final List<MongoClient> clients = new ArrayList<>();
+    private final BackendServers backends = new BackendServers();
 
     @AfterEach
     void stop() {
-        clients.forEach(MongoClient::close);
-        servers.forEach(MongoServer::shutdownNow);
+        backends.close();
     }
 
     private MongoCollection<Document> collection(H2Backend backend) {
-        MongoServer server = new MongoServer(backend);
-        servers.add(server);
-        server.bind("127.0.0.1", 0);
-        MongoClient client = MongoClients.create(
-                "mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
-        clients.add(client);
-        return client.getDatabase("crm_db").getCollection("things");
+        return backends.collection(backend, "things");
     }
 
     private static final List<ObjectId> IDS = new ArrayList<>();
@@ -176,7 +168,7 @@ class PlannedH2BackendTest {
     @Test
     void aDatabaseDroppedWhileOthersReadIsNewAndWritableAfterwards() throws Exception {
         MongoCollection<Document> things = collection(new PlannedH2Backend(new MVStore.Builder().open()));
-        var database = clients.get(0).getDatabase("crm_db");
+        var database = backends.client(0).getDatabase("crm_db");
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread reader = new Thread(() -> {
             while (!stop.get()) {
@@ -202,6 +194,72 @@ class PlannedH2BackendTest {
         things.createIndex(Indexes.ascending("k"));
         things.insertOne(new Document("k", 1));
         assertThat(things.countDocuments(Filters.eq("k", 1))).isEqualTo(1);
+    }
+
+    @Test
+    void aQueryRunsWhileAWriteHoldsItsCollection() throws Exception {
+        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
+        MongoCollection<Document> things = collection(backend);
+        things.createIndex(Indexes.ascending("k"));
+        things.insertMany(List.of(new Document("k", 1), new Document("k", 2)));
+        Object collection = backend.resolveDatabase("crm_db").resolveCollection("things", false);
+        var executor = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Long> write;
+            // what a long write (or, before, a long query) holds: mongo-java-server's lock of the collection
+            synchronized (collection) {
+                var read = executor.submit(() -> things.find(Filters.eq("k", 1)).into(new ArrayList<>()));
+                assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).hasSize(1);
+                write = executor.submit(() -> things.updateOne(Filters.eq("k", 2), Updates.set("k", 3))
+                        .getModifiedCount());
+            }
+            assertThat(write.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(things.countDocuments(Filters.eq("k", 3))).isEqualTo(1);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void queriesBesideWritesAnswerOnlyMatchingDocuments() throws Exception {
+        MongoCollection<Document> things = collection(new PlannedH2Backend(new MVStore.Builder().open()));
+        things.createIndex(Indexes.ascending("k", "n"));
+        List<Document> seeded = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            seeded.add(new Document("_id", i).append("k", i % 4).append("n", i));
+        }
+        things.insertMany(seeded);
+        var executor = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.concurrent.Future<?> writer = executor.submit(() -> {
+                java.util.Random random = new java.util.Random(17);
+                for (int round = 0; round < 3_000; round++) {
+                    things.updateOne(Filters.eq("_id", random.nextInt(200)), Updates.set("k", random.nextInt(4)));
+                }
+            });
+            List<java.util.concurrent.Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int k = r;
+                readers.add(executor.submit(() -> {
+                    int answered = 0;
+                    while (!writer.isDone()) {
+                        for (Document found : things.find(Filters.and(Filters.eq("k", k), Filters.gte("n", 50)))
+                                .sort(Sorts.ascending("k", "n")).limit(20)) {
+                            assertThat(found.getInteger("k")).isEqualTo(k);
+                            assertThat(found.getInteger("n")).isGreaterThanOrEqualTo(50);
+                            answered++;
+                        }
+                    }
+                    return answered;
+                }));
+            }
+            writer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            for (var reader : readers) {
+                assertThat(reader.get(120, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+            }
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test
