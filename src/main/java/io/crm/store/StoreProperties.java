@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,12 +14,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where the data lives ({@code crm.mongodb.*}, {@code crm.data-dir}): a real MongoDB when {@code uri} is set,
  * otherwise the embedded store under {@code dataDir}, with its non-unique indexes kept when {@code embeddedIndexes}
- * (on by default: docs/operations.md "Embedded store indexes"). Defaults live in application.yaml only; a missing
- * or out-of-range value stops startup naming the property.
+ * (on by default: docs/operations.md "Embedded store indexes"); {@code virtualThreads} is read before the context
+ * exists, by {@link RequestThreads}, and bound here with the other settings. Defaults live in application.yaml
+ * only; a missing or out-of-range value stops startup naming the property.
  */
 @Validated
 @ConfigurationProperties("crm")
-public record StoreProperties(@NotNull @Valid Mongodb mongodb, @NotNull Path dataDir, boolean embeddedIndexes) {
+public record StoreProperties(@NotNull @Valid Mongodb mongodb, @NotNull Path dataDir, boolean embeddedIndexes,
+                              @NotNull @Pattern(regexp = "(?i)auto|true|false") String virtualThreads) {
 
     /**
      * {@code uri} empty or absent: the embedded store. {@code transactions}: whether multi-document operations run in

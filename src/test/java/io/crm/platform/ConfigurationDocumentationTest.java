@@ -71,6 +71,7 @@ class ConfigurationDocumentationTest {
             Map.entry("MONGO_URI", "mongodb://legacy.example:27017/crm"),
             Map.entry("CRM_DATA_DIR", "/var/lib/crm"),
             Map.entry("CRM_MONGODB_TRANSACTIONS", "off"),
+            Map.entry("CRM_VIRTUAL_THREADS", "true"),
             Map.entry("CRM_MFA_REQUIRED_ROLES", "ADMIN,MEMBER"),
             Map.entry("CRM_BACKUP_SCHEDULE", "0 0 3 * * *"),
             Map.entry("CRM_BACKUP_DIR", "/var/backups/crm"),

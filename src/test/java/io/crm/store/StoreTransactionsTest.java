@@ -47,7 +47,7 @@ class StoreTransactionsTest {
     private static StoreTransactions transactions(MongoClient client, TransactionsMode mode) {
         return new StoreTransactions(client, new StoreProperties(new StoreProperties.Mongodb("mongodb://x",
                 "crm_db", Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), mode), Path.of("."),
-                false));
+                false, "auto"));
     }
 
     private ReplicaSetLookalike replicaSet() {
