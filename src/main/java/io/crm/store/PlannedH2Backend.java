@@ -815,7 +815,7 @@ final class PlannedH2Backend extends H2Backend {
         /** Documents a limited walk reads before it leaves the page to the scan (plus 16 per requested one). */
         private static final long WALK_BUDGET = 1_000;
 
-    /** A document the walk reached, refused when one of its sort values is an array (sorted by its elements). */
+        /** A document the walk reached, refused when one of its sort values is an array (sorted by its elements). */
         private Document document(Object position, List<String> sortFields) {
             Document document = getDocument(position);
             if (document != null) {

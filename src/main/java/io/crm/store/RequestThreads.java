@@ -36,8 +36,8 @@ public final class RequestThreads implements EnvironmentPostProcessor {
             case "auto" -> !mongodbUri.isBlank();
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalStateException(PROPERTY + " (CRM_VIRTUAL_THREADS) must be auto, true or false, "
-                    + "not '" + mode + "'");
+            default -> throw new IllegalStateException(PROPERTY + " (CRM_VIRTUAL_THREADS) must be auto, true or "
+                    + "false, not '" + mode + "'");
         };
     }
 }
