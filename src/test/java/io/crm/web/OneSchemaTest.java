@@ -25,7 +25,8 @@ import org.springframework.context.annotation.Bean;
  * Adding a built-in field is one change in one place: this test adds {@code nickname} to the contact schema (a
  * {@link SchemaCustomizer} in the test's context, where a real change edits {@code ContactSchema.schema}) and finds
  * it everywhere: the API's validation and JSON, the legacy stored shape, the OpenAPI document, the search, the web
- * form, the list columns, CSV import and export, and merge.
+ * form, the list columns, CSV import and export, and merge; and adds {@code location} to the activity schema, which
+ * the timeline's activity form then shows and sends.
  */
 class OneSchemaTest extends ApiTest {
 
@@ -33,9 +34,12 @@ class OneSchemaTest extends ApiTest {
     static class Nickname {
         @Bean
         SchemaCustomizer nickname() {
-            return (objectType, schema) -> objectType.equals("contacts")
-                    ? schema.with(Field.optional("nickname", Fields.text(1, 50)).aliases("nick", "known as"))
-                    : schema;
+            return (objectType, schema) -> switch (objectType) {
+                case "contacts" -> schema.with(Field.optional("nickname", Fields.text(1, 50))
+                        .aliases("nick", "known as"));
+                case "activities" -> schema.with(Field.optional("location", Fields.text(1, 100)));
+                default -> schema;
+            };
         }
     }
 
@@ -116,6 +120,27 @@ class OneSchemaTest extends ApiTest {
         String list = web.get("/contacts/search?col=name&col=nickname&fg=0&fp=nickname&fo=EQ&fv="
                 + WebSession.enc("Amazing Grace")).body();
         assertThat(list).contains("Amazing Grace", "value=\"nickname\"");
+    }
+
+    @Test
+    void theTimelinesActivityFormShowsAndSendsAFieldAddedToTheActivitySchema() {
+        Document member = user(Role.MEMBER);
+        WebSession web = WebSession.signIn(http.base(), member.getString("email"), PASSWORD);
+        String contact = create(Map.of("name", "Grace"));
+        assertThat(web.get("/contacts/" + contact).body()).contains("name=\"location\"", ">Location");
+        Http.Response added = web.post("/activities", Map.of("contactId", contact, "on", "contact", "type", "meeting",
+                "subject", "Kick-off", "location", "Room 4"), true);
+        assertThat(added.status()).as(added.toString()).isEqualTo(302);
+        assertThat(web.get("/contacts/" + contact).body()).contains("Meeting added to the timeline.");
+        JsonNode activities = http.get("/api/v1/activities?contactId=" + contact).json().get("items");
+        assertThat(activities).hasSize(1);
+        assertThat(activities.get(0).get("location").asString()).isEqualTo("Room 4");
+        // refused by the field's rule: shown next to it on the page the form came from, with what was typed
+        Http.Response refused = web.post("/activities", Map.of("contactId", contact, "on", "contact",
+                "subject", "Lunch", "location", "x".repeat(101)), true);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(302);
+        String page = web.get("/contacts/" + contact).body();
+        assertThat(page).contains("id=\"location-error\"", "at most 100 characters", "value=\"Lunch\"");
     }
 
     @Test
