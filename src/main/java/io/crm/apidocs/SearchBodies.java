@@ -22,6 +22,7 @@ import static io.crm.apidocs.Bodies.text;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,10 +32,14 @@ import io.crm.contact.ContactService;
 import io.crm.deal.DealService;
 import io.crm.platform.web.LimitsProperties;
 import io.crm.property.CustomProperties;
+import io.crm.property.CustomProperty;
+import io.crm.property.PropertyType;
 import io.crm.record.Fields;
 import io.crm.search.Operator;
 import io.crm.search.SearchParser;
+import io.crm.search.SearchProperty;
 import io.crm.search.SearchSchemas;
+import io.crm.search.SearchType;
 import io.crm.view.SavedViews;
 import io.swagger.v3.oas.models.OpenAPI;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -72,9 +77,13 @@ public class SearchBodies implements OpenApiCustomizer {
         }
         types.forEach((type, objectSchema) -> {
             String record = RECORDS.get(type);
-            List<String> names = new ArrayList<>(objectSchema.with(objectSchema.hasCustomProperties()
-                    ? customProperties.active(type) : List.of()).keySet());
-            schema(openApi, record + "Search", searchBody(names, new ArrayList<>(objectSchema.sorts().keySet())));
+            List<CustomProperty> custom = objectSchema.hasCustomProperties() ? customProperties.active(type)
+                    : List.of();
+            Map<String, SearchProperty> properties = objectSchema.with(custom);
+            Map<String, CustomProperty> customByName = new LinkedHashMap<>();
+            custom.forEach(c -> customByName.put(c.name(), c));
+            schema(openApi, record + "Search", searchBody(properties, customByName,
+                    new ArrayList<>(objectSchema.sorts().keySet())));
             schema(openApi, record + "SearchResult", object(props(
                     "items", array(ref(record)),
                     "total", Fields.schema("type", "integer", "minimum", 0),
@@ -92,9 +101,10 @@ public class SearchBodies implements OpenApiCustomizer {
         views(openApi);
     }
 
-    private Map<String, Object> searchBody(List<String> properties, List<String> sorts) {
-        Map<String, Object> property = oneOf(properties);
-        Map<String, Object> filter = closed(props(
+    private Map<String, Object> searchBody(Map<String, SearchProperty> properties,
+                                           Map<String, CustomProperty> custom, List<String> sorts) {
+        Map<String, Object> property = oneOf(new ArrayList<>(properties.keySet()));
+        Map<String, Object> filter = new LinkedHashMap<>(closed(props(
                 "propertyName", property,
                 "operator", oneOf(Arrays.stream(Operator.values()).map(Enum::name).toList()),
                 "value", Fields.schema("description", "the operand of EQ, NEQ, LT, LTE, GT, GTE, CONTAINS_TOKEN (one "
@@ -102,7 +112,8 @@ public class SearchBodies implements OpenApiCustomizer {
                         + "end of BETWEEN; \"me\" for ownerId/assigneeId is the caller"),
                 "highValue", Fields.schema("description", "the high end of BETWEEN"),
                 "values", Fields.schema("type", "array", "minItems", 1, "maxItems", SearchParser.MAX_VALUES,
-                        "description", "the operands of IN and NOT_IN")), "propertyName", "operator");
+                        "description", "the operands of IN and NOT_IN")), "propertyName", "operator"));
+        filter.put("oneOf", typedFilters(properties, custom));
         Map<String, Object> group = closed(props("filters", Fields.schema("type", "array", "items", filter,
                 "minItems", 1, "maxItems", SearchParser.MAX_FILTERS)), "filters");
         Map<String, Object> sort = closed(props("propertyName", oneOf(sorts),
@@ -120,6 +131,64 @@ public class SearchBodies implements OpenApiCustomizer {
                 "archived", Fields.schema("type", "boolean", "default", false),
                 "properties", Fields.schema("type", "array", "items", Bodies.TEXT,
                         "description", "accepted and ignored (HubSpot clients send it): whole records return")));
+    }
+
+    /**
+     * A filter by the kind of its property: the operators that kind takes and its operands' type, one variant per
+     * kind and operand type (properties that share both share one). The operand is what the parser converts with
+     * the property's own rule: the record field's schema, one option of a multiselect, {@code "me"} for a user
+     * property, "true"/"false" for a boolean; any text for a text property (a value, or one word for CONTAINS_TOKEN).
+     */
+    private static List<Map<String, Object>> typedFilters(Map<String, SearchProperty> properties,
+                                                          Map<String, CustomProperty> custom) {
+        Map<FilterKind, List<String>> kinds = new LinkedHashMap<>();
+        properties.forEach((name, property) -> kinds.computeIfAbsent(new FilterKind(Arrays.stream(Operator.values())
+                .filter(property.type().operators()::contains).map(Enum::name).toList(), operand(property, custom)),
+                k -> new ArrayList<>()).add(name));
+        List<Map<String, Object>> variants = new ArrayList<>();
+        kinds.forEach((kind, names) -> variants.add(closed(props("propertyName", oneOf(names),
+                "operator", oneOf(kind.operators()), "value", kind.operand(), "highValue", kind.operand(),
+                "values", Fields.schema("type", "array", "items", kind.operand(), "minItems", 1,
+                        "maxItems", SearchParser.MAX_VALUES)), "propertyName", "operator")));
+        return variants;
+    }
+
+    private record FilterKind(List<String> operators, Map<String, Object> operand) {
+    }
+
+    private static Map<String, Object> operand(SearchProperty property, Map<String, CustomProperty> custom) {
+        SearchType type = property.type();
+        if (type == SearchType.TEXT || type == SearchType.STRING) {
+            return Fields.schema("type", "string");
+        }
+        Map<String, Object> schema;
+        if (property.isCustom() && custom.containsKey(property.custom())) {
+            CustomProperty c = custom.get(property.custom());
+            schema = RecordSchemas.type(c);
+            if (c.type() == PropertyType.MULTISELECT && schema.get("items") instanceof Map<?, ?> items) {
+                schema = castMap(items);
+            }
+        } else {
+            schema = Fields.schemaOf(property.converter());
+        }
+        if (schema.get("enum") instanceof List<?> values && values.isEmpty()) {
+            // values known only at run time (a deal's stages: the pipelines change): the parser checks them
+            schema = Fields.schema("type", "string");
+        }
+        if (type == SearchType.BOOLEAN) {
+            return Fields.schema("anyOf", List.of(Fields.schema("type", "boolean"),
+                    Fields.schema("type", "string", "enum", List.of("true", "false"))));
+        }
+        if (SearchParser.USER_PROPERTIES.contains(property.name())) {
+            return Fields.schema("anyOf", List.of(schema, Fields.schema("type", "string", "enum", List.of("me"),
+                    "description", "the caller")));
+        }
+        return schema.isEmpty() ? Fields.schema("type", "string") : schema;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     /** Saved views (rules: {@code SavedViews.validate}); the search is a search body of the view's type. */

@@ -28,7 +28,7 @@ public final class SearchParser {
     public static final int MAX_QUERY_LENGTH = 200;
     public static final int DEFAULT_LIMIT = 20;
     /** Properties whose value is a user id: {@code "me"} names the caller. */
-    static final Set<String> USER_PROPERTIES = Set.of("ownerId", "assigneeId");
+    public static final Set<String> USER_PROPERTIES = Set.of("ownerId", "assigneeId");
     /** Accepted and ignored: HubSpot clients send the properties to return; a search returns whole records. */
     private static final Set<String> KEYS = Set.of("filterGroups", "sorts", "query", "limit", "after", "archived",
             "properties");

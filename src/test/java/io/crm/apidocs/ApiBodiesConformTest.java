@@ -60,6 +60,18 @@ class ApiBodiesConformTest extends ApiTest {
             }
             return;
         }
+        if (schema.has("oneOf") && value.isObject()) {
+            // a typed variant (a search filter by its property's kind) must take the value as it is
+            boolean taken = false;
+            for (JsonNode member : schema.get("oneOf")) {
+                List<String> memberDrift = new ArrayList<>();
+                compare(value, member, at, memberDrift);
+                taken |= memberDrift.isEmpty();
+            }
+            if (!taken) {
+                drift.add(at + ": " + value + " matches none of its oneOf variants");
+            }
+        }
         if (value.isArray() && schema.has("items")) {
             for (JsonNode element : value) {
                 compare(element, schema.get("items"), at + "[]", drift);
@@ -140,6 +152,11 @@ class ApiBodiesConformTest extends ApiTest {
                 List.of(Map.of("filters", List.of(Map.of("propertyName", "email", "operator", "IN",
                         "values", List.of("ann@example.com")))))), "ContactSearch")), 200,
                 "ContactSearchResult")).isEmpty();
+        // the comparison can fail: an operator the property's kind does not take
+        List<String> wrong = new ArrayList<>();
+        compare(JSON.valueToTree(Map.of("filterGroups", List.of(Map.of("filters", List.of(Map.of("propertyName",
+                "email", "operator", "LT", "value", "a")))))), schemas.get("ContactSearch"), "ContactSearch", wrong);
+        assertThat(wrong).anyMatch(d -> d.contains("matches none of its oneOf variants"));
         assertThat(drift(http.get("/api/v1/contacts/" + contact + "/duplicates"), 200, "ContactDuplicates"))
                 .isEmpty();
         assertThat(drift(http.get("/api/v1/contacts/" + contact + "/timeline"), 200, "TimelinePage")).isEmpty();

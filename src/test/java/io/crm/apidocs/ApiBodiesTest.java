@@ -133,6 +133,37 @@ class ApiBodiesTest extends ApiTest {
                 .has("field")).isTrue();
     }
 
+    @Test
+    void aFiltersOperandsAreTypedByItsProperty() {
+        mongo.getCollection(CustomProperties.COLLECTION).insertOne(new Document("objectType", "deals")
+                .append("name", "tier").append("label", "Tier").append("type", "multiselect")
+                .append("options", List.of(new Document("value", "gold").append("order", 0),
+                        new Document("value", "silver").append("order", 1)))
+                .append("required", false).append("unique", false).append("archived", false));
+        JsonNode filter = docs().get("components").get("schemas").get("DealSearch").get("properties")
+                .get("filterGroups").get("items").get("properties").get("filters").get("items");
+        java.util.Map<String, JsonNode> byProperty = new java.util.HashMap<>();
+        filter.get("oneOf").forEach(variant -> variant.get("properties").get("propertyName").get("enum")
+                .forEach(name -> assertThat(byProperty.put(name.asString(), variant)).as("%s in one variant", name)
+                        .isNull()));
+        // every property the filter names has exactly one variant
+        assertThat(byProperty.keySet()).containsExactlyInAnyOrderElementsOf(
+                strings(filter.get("properties").get("propertyName").get("enum")));
+        JsonNode amount = byProperty.get("amount").get("properties");
+        assertThat(strings(amount.get("operator").get("enum"))).contains("GTE", "BETWEEN")
+                .doesNotContain("CONTAINS_TOKEN");
+        assertThat(amount.get("value").toString()).contains("pattern");
+        assertThat(amount.get("values").get("items")).isEqualTo(amount.get("value"));
+        assertThat(byProperty.get("expectedCloseDate").get("properties").get("value").get("format").asString())
+                .isEqualTo("date");
+        // a multiselect's operand is one of its options; "me" names the caller for the owner
+        assertThat(strings(byProperty.get("custom.tier").get("properties").get("value").get("enum")))
+                .containsExactly("gold", "silver");
+        assertThat(byProperty.get("ownerId").get("properties").get("value").toString()).contains("\"me\"");
+        assertThat(strings(byProperty.get("title").get("properties").get("operator").get("enum")))
+                .contains("CONTAINS_TOKEN");
+    }
+
     private static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
         array.forEach(value -> values.add(value.asString()));
