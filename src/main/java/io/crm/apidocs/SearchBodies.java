@@ -167,6 +167,11 @@ public class SearchBodies implements OpenApiCustomizer {
             schema = RecordSchemas.type(c);
             if (c.type() == PropertyType.MULTISELECT && schema.get("items") instanceof Map<?, ?> items) {
                 schema = castMap(items);
+            } else if (c.type() == PropertyType.NUMBER) {
+                // its rule takes the number as text too, as HubSpot clients send every operand
+                schema = Fields.schema("anyOf", List.of(schema, Fields.schema("type", "string",
+                        "pattern", "^\\s*-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*$",
+                        "description", "the number as text")));
             }
         } else {
             schema = Fields.schemaOf(property.converter());

@@ -140,6 +140,10 @@ class ApiBodiesTest extends ApiTest {
                 .append("options", List.of(new Document("value", "gold").append("order", 0),
                         new Document("value", "silver").append("order", 1)))
                 .append("required", false).append("unique", false).append("archived", false));
+        mongo.getCollection(CustomProperties.COLLECTION).insertOne(new Document("objectType", "deals")
+                .append("name", "seats").append("label", "Seats").append("type", "number")
+                .append("options", List.of()).append("required", false).append("unique", false)
+                .append("archived", false));
         JsonNode filter = docs().get("components").get("schemas").get("DealSearch").get("properties")
                 .get("filterGroups").get("items").get("properties").get("filters").get("items");
         java.util.Map<String, JsonNode> byProperty = new java.util.HashMap<>();
@@ -160,6 +164,11 @@ class ApiBodiesTest extends ApiTest {
         assertThat(strings(byProperty.get("custom.tier").get("properties").get("value").get("enum")))
                 .containsExactly("gold", "silver");
         assertThat(byProperty.get("ownerId").get("properties").get("value").toString()).contains("\"me\"");
+        // a number, or the number as text (what the parser takes)
+        JsonNode seats = byProperty.get("custom.seats").get("properties").get("value").get("anyOf");
+        assertThat(seats.get(0).get("type").asString()).isEqualTo("number");
+        assertThat(java.util.regex.Pattern.compile(seats.get(1).get("pattern").asString()).matcher(" -12.5e3")
+                .matches()).isTrue();
         assertThat(strings(byProperty.get("title").get("properties").get("operator").get("enum")))
                 .contains("CONTAINS_TOKEN");
     }
