@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Bean;
  * {@link SchemaCustomizer} in the test's context, where a real change edits {@code ContactSchema.schema}) and finds
  * it everywhere: the API's validation and JSON, the legacy stored shape, the OpenAPI document, the search, the web
  * form, the list columns, CSV import and export, and merge; and adds {@code location} to the activity schema, which
- * the timeline's activity form then shows and sends.
+ * the timeline's activity form then shows and sends, and its entries show.
  */
 class OneSchemaTest extends ApiTest {
 
@@ -131,7 +131,9 @@ class OneSchemaTest extends ApiTest {
         Http.Response added = web.post("/activities", Map.of("contactId", contact, "on", "contact", "type", "meeting",
                 "subject", "Kick-off", "location", "Room 4"), true);
         assertThat(added.status()).as(added.toString()).isEqualTo(302);
-        assertThat(web.get("/contacts/" + contact).body()).contains("Meeting added to the timeline.");
+        // the entry shows it too
+        assertThat(web.get("/contacts/" + contact).body()).contains("Meeting added to the timeline.",
+                "Location: Room 4");
         JsonNode activities = http.get("/api/v1/activities?contactId=" + contact).json().get("items");
         assertThat(activities).hasSize(1);
         assertThat(activities.get(0).get("location").asString()).isEqualTo("Room 4");
