@@ -40,6 +40,12 @@ public class EventsConfiguration {
         return new HardDeletes(mongo.getCollection(HardDeletes.COLLECTION), clock);
     }
 
+    /** Lets a replica keep what it computed from a whole collection until that collection changes. */
+    @Bean
+    ChangeTokens changeTokens(MongoTemplate mongo) {
+        return new ChangeTokens(mongo.getDb());
+    }
+
     @Bean
     EventRelay eventRelay(MongoTemplate mongo, List<EventSource> sources, ObjectProvider<EventConsumer> consumers,
                           HardDeletes deletes, LockProvider locks, Clock clock, EventsProperties properties,

@@ -20,6 +20,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import io.crm.contact.ContactSchema;
+import io.crm.events.ChangeTokens;
 import io.crm.record.RecordMeta;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -52,10 +53,12 @@ public class LegacyBackfill implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LegacyBackfill.class);
 
     private final MongoTemplate mongo;
+    private final ChangeTokens changes;
     private volatile boolean running;
 
-    public LegacyBackfill(MongoTemplate mongo) {
+    public LegacyBackfill(MongoTemplate mongo, ChangeTokens changes) {
         this.mongo = mongo;
+        this.changes = changes;
     }
 
     /** What one run did. */
@@ -127,6 +130,15 @@ public class LegacyBackfill implements SmartLifecycle {
     }
 
     private void migrate(MongoCollection<Document> persons, List<Document> batch, long[] counts) {
+        long before = counts[0];
+        adoptBatch(persons, batch, counts);
+        if (counts[0] > before) {
+            // adopted documents are new contacts, made without events: what a replica kept of contacts is stale
+            changes.changed("contact");
+        }
+    }
+
+    private void adoptBatch(MongoCollection<Document> persons, List<Document> batch, long[] counts) {
         if (batch.isEmpty()) {
             return;
         }
