@@ -29,10 +29,11 @@ public class CompanyIndexes {
         indexes.add(new IndexModel(Indexes.ascending(CompanySchema.DOMAIN_KEY),
                 new IndexOptions().name(DOMAIN_UNIQUE).unique(true).sparse(true)));
         // the domain filter reads the stored field, so it also finds archived companies
-        indexes.addAll(RecordIndexes.lists("companies", CompanyService.SORTS, CompanyService.FILTERS));
+        indexes.addAll(RecordIndexes.lists("companies", CompanyService.SORTS, CompanyService.FILTERS, true));
         indexes.add(EventsConfiguration.outboxIndex(CompanySchema.COLLECTION));
         indexes.add(CustomProperties.valuesIndex("companies"));
-        return new CollectionIndexes(CompanySchema.COLLECTION, indexes);
+        // companies_createdAt became companies_createdAt_q (the search text added)
+        return new CollectionIndexes(CompanySchema.COLLECTION, indexes, List.of("companies_createdAt"));
     }
 
     /** Companies carry their pending events; the relay looks here. */

@@ -1,6 +1,7 @@
 package io.crm.contact;
 
 import static io.crm.record.RecordIndexes.filtered;
+import static io.crm.record.RecordIndexes.searched;
 import static io.crm.record.RecordIndexes.sorted;
 
 import java.util.List;
@@ -36,7 +37,8 @@ public class ContactIndexes {
                         new IndexOptions().name(EMAIL_UNIQUE).unique(true).sparse(true)),
                 new IndexModel(Indexes.ascending(ContactSchema.LEGACY_ID),
                         new IndexOptions().name(EXTERNAL_ID_UNIQUE).unique(true).sparse(true)),
-                sorted("contacts_created", RecordMeta.CREATED_AT),
+                // newest first, the default order, also with q (the search text tested on each entry)
+                searched("contacts_created_q", RecordMeta.CREATED_AT),
                 sorted("contacts_updated", RecordMeta.UPDATED_AT),
                 sorted("contacts_name", ContactSchema.NAME_KEY),
                 // one filter (tag or companyId) in every sort order, so each such list is an index walk; found
@@ -49,7 +51,9 @@ public class ContactIndexes {
                 // also a company's contacts by name (GET /api/v1/companies/{id}/contacts?sort=name)
                 filtered("contacts_company_name", "companyId", ContactSchema.NAME_KEY),
                 // likely duplicates of a contact (same email, or same name and phone), newest first
-                filtered("contacts_match", ContactSchema.MATCH_KEYS, RecordMeta.CREATED_AT)));
+                filtered("contacts_match", ContactSchema.MATCH_KEYS, RecordMeta.CREATED_AT)),
+                // contacts_created became contacts_created_q (the search text added)
+                List.of("contacts_created"));
     }
 
     /** Contacts carry their pending events; the relay looks here. */

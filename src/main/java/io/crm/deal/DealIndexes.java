@@ -26,14 +26,15 @@ public class DealIndexes {
     @Bean
     CollectionIndexes dealCollectionIndexes() {
         List<IndexModel> indexes = new ArrayList<>(
-                RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS));
+                RecordIndexes.lists("deals", DealService.SORTS, DealService.FILTERS, true));
         indexes.add(EventsConfiguration.outboxIndex(DealSchema.COLLECTION));
         indexes.add(CustomProperties.valuesIndex("deals"));
         // covers the pipeline fold: the totals of one pipeline are computed from the index alone (the name is new
         // because the keys changed when pipelines did: MongoDB refuses new keys under an existing index name)
         indexes.add(new IndexModel(Indexes.ascending(RecordMeta.ARCHIVED, "pipelineId", "stage", "currency",
                 "amount"), new IndexOptions().name("deals_pipeline_stage")));
-        return new CollectionIndexes(DealSchema.COLLECTION, indexes);
+        // replaced by deals_createdAt_q (the search text added) and deals_pipeline_stage
+        return new CollectionIndexes(DealSchema.COLLECTION, indexes, List.of("deals_createdAt", "deals_pipeline"));
     }
 
     @Bean
@@ -46,6 +47,6 @@ public class DealIndexes {
     /** Deals carry their pending events; the relay looks here. */
     @Bean
     EventSource dealEvents() {
-        return new EventSource("deal", DealSchema.COLLECTION);
+        return DealService.DEAL_EVENTS;
     }
 }

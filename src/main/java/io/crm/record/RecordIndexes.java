@@ -23,6 +23,16 @@ public final class RecordIndexes {
                 Indexes.descending(path, "_id")), new IndexOptions().name(name));
     }
 
+    /**
+     * {@link #sorted} with the search text after the keyset: a list with {@code q} walks it and tests {@code q} on
+     * each entry, reading only the records that contain it (a rare term otherwise reads every record). Only for
+     * short search texts (names, emails, titles): an index entry holds the whole text.
+     */
+    public static IndexModel searched(String name, String path) {
+        return new IndexModel(Indexes.compoundIndex(Indexes.ascending(RecordMeta.ARCHIVED),
+                Indexes.descending(path, "_id"), Indexes.ascending(RecordMeta.SEARCH)), new IndexOptions().name(name));
+    }
+
     /** A list with one equality filter on {@code field} in one sort order. */
     public static IndexModel filtered(String name, String field, String sortPath) {
         return new IndexModel(Indexes.compoundIndex(Indexes.ascending(RecordMeta.ARCHIVED, field),
@@ -34,8 +44,18 @@ public final class RecordIndexes {
      * a list request may use one such filter (plus the residual {@code q}), so every list is an index walk.
      */
     public static List<IndexModel> lists(String prefix, Map<String, String> sorts, Map<String, String> filters) {
+        return lists(prefix, sorts, filters, false);
+    }
+
+    /**
+     * As {@link #lists(String, Map, Map)}; with {@code searched}, the newest-first list (the default order) is
+     * {@link #searched} ({@code <prefix>_createdAt_q}).
+     */
+    public static List<IndexModel> lists(String prefix, Map<String, String> sorts, Map<String, String> filters,
+            boolean searched) {
         List<IndexModel> indexes = new ArrayList<>();
-        sorts.forEach((sort, path) -> indexes.add(sorted(prefix + "_" + sort, path)));
+        sorts.forEach((sort, path) -> indexes.add(searched && path.equals(RecordMeta.CREATED_AT)
+                ? searched(prefix + "_" + sort + "_q", path) : sorted(prefix + "_" + sort, path)));
         filters.forEach((filter, field) -> sorts.forEach((sort, path) ->
                 indexes.add(filtered(prefix + "_" + filter + "_" + sort, field, path))));
         return indexes;

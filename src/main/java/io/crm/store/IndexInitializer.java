@@ -3,6 +3,7 @@ package io.crm.store;
 import java.util.List;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexModel;
@@ -73,9 +74,38 @@ public class IndexInitializer implements SmartInitializingSingleton {
                 }
             }
         }
+        for (CollectionIndexes declaration : declarations) {
+            dropRetired(mongo.getCollection(declaration.collection()), declaration.retired());
+        }
         log.info("Ensured {} indexes on {} collections{}", count, declarations.size(),
                 skipped > 0 ? " (" + skipped + " unique indexes skipped because of duplicate data)" : "");
     }
+
+    /** Drops the retired indexes that exist; another replica dropping one at the same time is no failure. */
+    private static void dropRetired(MongoCollection<Document> collection, List<String> retired) {
+        if (retired.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        collection.listIndexes().forEach(index -> present.add(index.getString("name")));
+        for (String name : retired) {
+            if (!present.contains(name)) {
+                continue;
+            }
+            try {
+                collection.dropIndex(name);
+                log.info("Dropped index {} on {}: replaced by another and used by no query", name,
+                        collection.getNamespace().getCollectionName());
+            } catch (MongoCommandException e) {
+                if (e.getErrorCode() != INDEX_NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** MongoDB's IndexNotFound. */
+    private static final int INDEX_NOT_FOUND = 27;
 
     static boolean isDuplicateKey(MongoException e) {
         return ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY;

@@ -12,6 +12,7 @@ import org.h2.mvstore.Cursor;
 
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
@@ -44,9 +45,26 @@ final class IndexPlan {
     private final Range range;
     /** Further bounds of the same index whose candidates the collect's are intersected with (other elements). */
     private List<List<List<Object>>> intersected = List.of();
+    /**
+     * Collects on other indexes that bind equalities this one does not (a custom property's index and the stage's):
+     * the candidates are those in every one, found from index entries before any document is read.
+     */
+    private List<IndexPlan> narrowing = List.of();
+    /** At most this many other indexes narrow a collect. */
+    private static final int MAX_NARROWING = 2;
+    /** Candidates this few are read as they are. */
+    private static final int FEW = 64;
+    /** The entries a narrowing may read per candidate it may remove. */
+    private static final long ENTRIES_PER_CANDIDATE = 8;
     private final List<String> sortFields;
     private final boolean walk;
     private final boolean reverse;
+    /**
+     * The regular expressions of the filter on keys of this index (key position, expression): an entry whose value
+     * there is null, or a string the expression does not find, belongs to no matching document, so its document is
+     * never read (a rare search term walks index entries, not documents).
+     */
+    private List<Map.Entry<Integer, BsonRegularExpression>> entryRegexes = List.of();
 
     private IndexPlan(SecondaryIndex index, List<List<Object>> bound, List<String> sortFields, boolean walk,
             boolean reverse) {
@@ -83,9 +101,11 @@ final class IndexPlan {
         }
         Map<String, List<Object>> equalities = KeyLookup.equalities(query);
         Map<String, Document> ranges = KeyLookup.ranges(query);
+        Map<String, BsonRegularExpression> regexes = KeyLookup.regexes(query);
         IndexPlan boundWalk = null;
         IndexPlan collect = null;
         IndexPlan sortWalk = null;
+        List<IndexPlan> collects = new ArrayList<>();
         for (Index<Object> candidate : indexes) {
             if (!(candidate instanceof SecondaryIndex index) || index.pending()) {
                 continue;
@@ -102,21 +122,29 @@ final class IndexPlan {
             int p = values.size();
             Boolean reverse = sortFields.isEmpty() ? null : walkDirection(index, p, sortFields, sortAscending);
             if (reverse != null && values.stream().allMatch(v -> v.size() == 1)) {
-                IndexPlan plan = new IndexPlan(index, values, sortFields, true, reverse);
-                if (p > 0 && (boundWalk == null || p > boundWalk.bound.size())) {
+                IndexPlan plan = new IndexPlan(index, values, sortFields, true, reverse).filtering(regexes);
+                // of two walks binding as many keys, the one that reads fewer documents: it tests more on entries
+                if (p > 0 && (boundWalk == null || p > boundWalk.bound.size()
+                        || p == boundWalk.bound.size() && plan.filters() > boundWalk.filters())) {
                     boundWalk = plan;
-                } else if (p == 0 && !index.sparse() && sortWalk == null) {
+                } else if (p == 0 && !index.sparse() && (sortWalk == null || plan.filters() > sortWalk.filters())) {
                     sortWalk = plan;
                 }
             }
             Range range = p < fields.size() ? Range.of(ranges.get(fields.get(p))) : null;
+            if (p > 0 && combinations <= MAX_RANGES) {
+                collects.add(new IndexPlan(index, values, sortFields, false, false));
+            }
             if ((p > 0 || range != null) && combinations <= MAX_RANGES
                     && (collect == null || score(p, range) > score(collect.bound.size(), collect.range))) {
-                collect = new IndexPlan(index, values, range, sortFields, false, false);
+                collect = new IndexPlan(index, values, range, sortFields, false, false).filtering(regexes);
             }
         }
         if (boundWalk == null && collect != null && collect.range == null) {
             collect.intersectOtherElements(query);
+        }
+        if (boundWalk == null && collect != null) {
+            collect.narrowBy(collects);
         }
         return boundWalk != null ? boundWalk : collect != null ? collect : sortWalk;
     }
@@ -141,6 +169,57 @@ final class IndexPlan {
             }
         }
         intersected = more;
+    }
+
+    /** Tests the filter's expressions on the keys of this index past the bound ones that are never arrays. */
+    private IndexPlan filtering(Map<String, BsonRegularExpression> regexes) {
+        List<Map.Entry<Integer, BsonRegularExpression>> tested = new ArrayList<>();
+        List<String> fields = index.fields();
+        for (int i = bound.size(); i < fields.size(); i++) {
+            BsonRegularExpression regex = regexes.get(fields.get(i));
+            if (regex != null && !index.multikey(i)) {
+                tested.add(Map.entry(i, regex));
+            }
+        }
+        entryRegexes = List.copyOf(tested);
+        return this;
+    }
+
+    private int filters() {
+        return entryRegexes.size();
+    }
+
+    /**
+     * Whether an entry may belong to a matching document: no tested expression fails on its value. As
+     * mongo-java-server's filter: a null or missing value never matches, a string is matched as it is; any other
+     * value is matched by its text there (a number's differs from its normalized entry's), so the document decides.
+     */
+    private boolean mayMatch(Object[] entry) {
+        for (Map.Entry<Integer, BsonRegularExpression> tested : entryRegexes) {
+            Object value = entry[tested.getKey()];
+            if (value == null || value instanceof String text && !tested.getValue().matcher(text).find()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Chooses the other collects that bind a field this one does not, those binding the most keys first: each has
+     * every matching document among its candidates, so the candidates in all of them are enough.
+     */
+    private void narrowBy(List<IndexPlan> others) {
+        java.util.Set<String> covered = new java.util.HashSet<>(index.fields().subList(0, bound.size()));
+        List<IndexPlan> chosen = new ArrayList<>();
+        others.stream().sorted(java.util.Comparator.comparingInt((IndexPlan o) -> o.bound.size()).reversed())
+                .forEach(other -> {
+                    List<String> bound = other.index.fields().subList(0, other.bound.size());
+                    if (chosen.size() < MAX_NARROWING && other.index != index && !covered.containsAll(bound)) {
+                        covered.addAll(bound);
+                        chosen.add(other);
+                    }
+                });
+        narrowing = List.copyOf(chosen);
     }
 
     /** A collect binding more keys reads fewer candidates; a range on the next key narrows it further. */
@@ -210,12 +289,29 @@ final class IndexPlan {
         for (List<List<Object>> other : intersected) {
             positions.retainAll(positionsOf(other));
         }
+        for (IndexPlan other : narrowing) {
+            if (positions.size() <= FEW) {
+                break; // reading these few documents costs less than walking another index
+            }
+            // an index entry costs a fraction of a document: a narrowing that reads more entries than this is
+            // abandoned (the candidates stay as they are)
+            TreeSet<Object> also = other.positionsOf(other.bound, ENTRIES_PER_CANDIDATE * positions.size());
+            if (also != null) {
+                positions.retainAll(also);
+            }
+        }
         return new ArrayList<>(positions);
     }
 
     private TreeSet<Object> positionsOf(List<List<Object>> bound) {
+        return positionsOf(bound, Long.MAX_VALUE);
+    }
+
+    /** As {@link #positionsOf(List)}, or null once more than {@code most} entries were read. */
+    private TreeSet<Object> positionsOf(List<List<Object>> bound, long most) {
         TreeSet<Object> positions = new TreeSet<>(SecondaryIndex.EntryOrder::positions);
         int width = index.fields().size();
+        long read = 0;
         for (Object[] prefix : combinations(bound)) {
             SecondaryIndex.Probe from = range == null || bound != this.bound ? low(prefix) : rangeStart(prefix);
             SecondaryIndex.Probe to = range == null || bound != this.bound ? high(prefix) : rangeEnd(prefix);
@@ -224,7 +320,13 @@ final class IndexPlan {
             }
             Cursor<Object, Boolean> cursor = index.map().cursor(from, to, false);
             while (cursor.hasNext()) {
-                positions.add(((Object[]) cursor.next())[width]);
+                if (++read > most) {
+                    return null;
+                }
+                Object[] entry = (Object[]) cursor.next();
+                if (mayMatch(entry)) {
+                    positions.add(entry[width]);
+                }
             }
         }
         return positions;
@@ -283,14 +385,18 @@ final class IndexPlan {
                 Object[] first = pending != null ? pending : (Object[]) cursor.next();
                 pending = null;
                 TreeSet<Object> positions = new TreeSet<>(SecondaryIndex.EntryOrder::positions);
-                positions.add(first[width]);
+                if (mayMatch(first)) {
+                    positions.add(first[width]);
+                }
                 while (cursor.hasNext()) {
                     Object[] entry = (Object[]) cursor.next();
                     if (order.compareValues(first, entry, group) != 0) {
                         pending = entry;
                         break;
                     }
-                    positions.add(entry[width]);
+                    if (mayMatch(entry)) {
+                        positions.add(entry[width]);
+                    }
                 }
                 for (Object position : positions) {
                     ready.add(fetch.apply(position, sortFields));
@@ -335,6 +441,7 @@ final class IndexPlan {
     @Override
     public String toString() {
         return (walk ? (reverse ? "reverse walk" : "walk") : "collect") + " of " + index.getName() + " " + bound
-                + (range != null ? " " + range : "");
+                + (range != null ? " " + range : "") + (entryRegexes.isEmpty() ? "" : " testing " + entryRegexes)
+                + (narrowing.isEmpty() ? "" : " narrowed by " + narrowing);
     }
 }

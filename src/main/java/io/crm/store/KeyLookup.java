@@ -133,6 +133,21 @@ final class KeyLookup {
         return into;
     }
 
+    /**
+     * Every field of {@code filter} with a regular expression as its condition (top level or inside a top-level
+     * {@code $and}; the first one on a field wins): a document that matches has a string there that the expression
+     * finds, so an index entry whose value there is anything else cannot be one of its entries.
+     */
+    static Map<String, BsonRegularExpression> regexes(Document filter) {
+        Map<String, BsonRegularExpression> regexes = new LinkedHashMap<>();
+        conditions(filter, "", false, (path, value) -> {
+            if (BsonRegularExpression.isRegularExpression(value)) {
+                regexes.putIfAbsent(path, BsonRegularExpression.convertToRegularExpression(value));
+            }
+        });
+        return regexes;
+    }
+
     private static final java.util.Set<String> RANGE_OPERATORS = java.util.Set.of("$gt", "$gte", "$lt", "$lte");
 
     /**

@@ -118,7 +118,7 @@ class LegacyStartupTest {
         List<String> names = new ArrayList<>();
         mongo.getCollection("persons").listIndexes().forEach(i -> names.add(i.getString("name")));
         assertThat(names).doesNotContain(ContactIndexes.EXTERNAL_ID_UNIQUE)
-                .contains(ContactIndexes.EMAIL_UNIQUE, "contacts_created", "contacts_name");
+                .contains(ContactIndexes.EMAIL_UNIQUE, "contacts_created_q", "contacts_name");
     }
 
     @Test

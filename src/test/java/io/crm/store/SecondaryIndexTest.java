@@ -306,6 +306,121 @@ class SecondaryIndexTest {
     }
 
     @Test
+    void aRegexOnAKeyOfTheWalkedIndexIsTestedOnItsEntriesBeforeAnyDocumentIsRead() {
+        Random random = new Random(SEED);
+        MongoCollection<Document> plain = collection(H2Backend.inMemory());
+        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
+        MongoCollection<Document> planned = collection(backend);
+        for (MongoCollection<Document> things : List.of(plain, planned)) {
+            // as the newest-first lists: archived, then the keyset, then the search text
+            things.createIndex(Indexes.compoundIndex(Indexes.ascending("archived"),
+                    Indexes.descending("created", "_id"), Indexes.ascending("search")));
+        }
+        List<String> words = List.of("maria", "olivia", "acme", "Zed", "x.y", "");
+        int liveNumbers = 0;
+        for (int id = 0; id < 400; id++) {
+            Document document = new Document("_id", id).append("archived", random.nextInt(6) == 0)
+                    .append("created", random.nextInt(40));
+            switch (random.nextInt(12)) {
+                case 0 -> { } // no search text: never found by a regex
+                case 1 -> {
+                    // not a string: mongo-java-server matches its text, so its document is read to decide
+                    document.append("search", random.nextInt(100));
+                    liveNumbers += document.getBoolean("archived") ? 0 : 1;
+                }
+                case 2 -> document.append("search", null);
+                default -> document.append("search", words.get(random.nextInt(words.size())) + "\u001f"
+                        + "person" + id + "@example.test");
+            }
+            plain.insertOne(document);
+            planned.insertOne(Document.parse(document.toJson()));
+        }
+        List<Bson> filters = new ArrayList<>();
+        for (String term : List.of("maria", "person17@", "person399@", "zed", "x\\.y", "^acme", "nobody", "")) {
+            filters.add(Filters.and(Filters.eq("archived", false), Filters.regex("search", term)));
+            filters.add(Filters.and(Filters.eq("archived", false), Filters.regex("search", term, "i")));
+            filters.add(Filters.and(Filters.regex("search", term), Filters.eq("archived", true),
+                    Filters.gte("created", 10)));
+        }
+        long readsBefore = backend.documentsRead();
+        int nonEmpty = 0;
+        for (Bson filter : filters) {
+            for (Bson sort : List.of(Sorts.orderBy(Sorts.descending("created"), Sorts.descending("_id")),
+                    Sorts.ascending("created"))) {
+                for (int limit : List.of(0, 1, 20)) {
+                    List<Document> expected = plain.find(filter).sort(sort).limit(limit).into(new ArrayList<>());
+                    assertThat(planned.find(filter).sort(sort).limit(limit).into(new ArrayList<>()))
+                            .as("%s sort %s limit %d", filter, sort, limit).isEqualTo(expected);
+                    nonEmpty += expected.isEmpty() ? 0 : 1;
+                }
+            }
+            assertThat(planned.countDocuments(filter)).as("count %s", filter).isEqualTo(plain.countDocuments(filter));
+            assertThat(planned.find(filter).into(new ArrayList<>())).as("unsorted %s", filter)
+                    .isEqualTo(plain.find(filter).into(new ArrayList<>()));
+        }
+        assertThat(nonEmpty).as("the comparison is not vacuous").isGreaterThan(60);
+
+        // a rare term, newest first: the one document that has it (and those with a number there) read, not the
+        // hundreds a walk of the keyset alone reads
+        Bson rare = Filters.and(Filters.eq("archived", false), Filters.regex("search", "person398@"));
+        long before = backend.documentsRead();
+        List<Document> found = planned.find(rare).sort(Sorts.orderBy(Sorts.descending("created"),
+                Sorts.descending("_id"))).limit(20).into(new ArrayList<>());
+        assertThat(found).hasSize(1);
+        assertThat(backend.documentsRead() - before).isLessThanOrEqualTo(1 + liveNumbers).isLessThan(400 / 8);
+        // and every query above read fewer documents than their scans would have
+        assertThat(before - readsBefore).isLessThan(filters.size() * 8L * 400 / 4);
+    }
+
+    @Test
+    void aCollectIsNarrowedByAnotherIndexThatBindsAnotherEquality() {
+        Random random = new Random(SEED);
+        MongoCollection<Document> plain = collection(H2Backend.inMemory());
+        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
+        MongoCollection<Document> planned = collection(backend);
+        List<String> stages = List.of("lead", "won", "lost", "proposal");
+        List<String> regions = List.of("emea", "amer", "apac", "latam");
+        for (MongoCollection<Document> things : List.of(plain, planned)) {
+            // as deals: a custom property's attribute-pattern index and the stage's list index
+            things.createIndex(Indexes.ascending("archived", "props.k", "props.v"));
+            things.createIndex(Indexes.compoundIndex(Indexes.ascending("archived", "stage"),
+                    Indexes.descending("created", "_id")));
+        }
+        for (int id = 0; id < 800; id++) {
+            List<Document> props = new ArrayList<>();
+            props.add(new Document("k", "region").append("v", regions.get(random.nextInt(regions.size()))));
+            if (random.nextBoolean()) {
+                props.add(new Document("k", "tier").append("v", random.nextBoolean() ? "gold" : "emea"));
+            }
+            Object stage = random.nextInt(20) == 0 ? List.of("lead", "won") : stages.get(random.nextInt(4));
+            Document document = new Document("_id", id).append("archived", random.nextInt(8) == 0)
+                    .append("stage", stage).append("created", random.nextInt(50)).append("props", props);
+            plain.insertOne(document);
+            planned.insertOne(Document.parse(document.toJson()));
+        }
+        int nonEmpty = 0;
+        for (String stage : stages) {
+            for (String region : regions) {
+                Bson filter = Filters.and(Filters.eq("archived", false), Filters.eq("stage", stage),
+                        Filters.elemMatch("props", new Document("k", "region").append("v", region)));
+                List<Document> expected = plain.find(filter).into(new ArrayList<>());
+                assertThat(planned.find(filter).into(new ArrayList<>())).as("%s", filter).isEqualTo(expected);
+                assertThat(planned.find(filter).sort(Sorts.ascending("created")).limit(5).into(new ArrayList<>()))
+                        .isEqualTo(plain.find(filter).sort(Sorts.ascending("created")).limit(5)
+                                .into(new ArrayList<>()));
+                long before = backend.documentsRead();
+                assertThat(planned.countDocuments(filter)).as("count %s", filter).isEqualTo(expected.size());
+                // the documents in both indexes' ranges, about a sixteenth of the live ones, not the quarter that
+                // either one holds (a tier of "emea" puts some of other regions among the candidates)
+                assertThat(backend.documentsRead() - before).as("read for %s", filter)
+                        .isLessThan(800 / 8);
+                nonEmpty += expected.isEmpty() ? 0 : 1;
+            }
+        }
+        assertThat(nonEmpty).isGreaterThan(12);
+    }
+
+    @Test
     void anIdSortedPageReadsFromOneEndOfTheDataWhileEveryIdIsAnObjectId() {
         Random random = new Random(SEED);
         MongoCollection<Document> plain = collection(H2Backend.inMemory());
