@@ -32,7 +32,11 @@ import de.bwaldvogel.mongo.bson.Document;
  *   go through the plain path's filter, sort, skip and limit: the same answer, reading only the candidates.</li>
  * </ul>
  * Preference: a walk with a bound key, else the collect binding the most keys, else a walk of the sort alone; no
- * plan (the scan) when no index has its first key bound or gives the sort.
+ * plan (the scan) when no index has its first key bound or gives the sort. Beyond MongoDB's rule, what only index
+ * entries decide is decided there: a regular expression on a key of the index is tested on each entry before its
+ * document is read (a rare search term), a collect keeps only the candidates that other indexes binding other
+ * equalities also hold, and a walk that reads thousands of documents without filling its page gives way to that
+ * collect.
  */
 final class IndexPlan {
 
@@ -50,6 +54,11 @@ final class IndexPlan {
      * the candidates are those in every one, found from index entries before any document is read.
      */
     private List<IndexPlan> narrowing = List.of();
+    /**
+     * For a walk: the collect of the same query (narrowed by other indexes) that answers instead when the walk reads
+     * too many documents that do not match (no match among thousands): it reads only candidates in every index.
+     */
+    private IndexPlan fallback;
     /** At most this many other indexes narrow a collect. */
     private static final int MAX_NARROWING = 2;
     /** Candidates this few are read as they are. */
@@ -83,6 +92,11 @@ final class IndexPlan {
 
     boolean walk() {
         return walk;
+    }
+
+    /** A walk's collect to answer with when the walk gives up, or null. */
+    IndexPlan fallback() {
+        return fallback;
     }
 
     /** The plan for a query, or null when none of the indexes serves it. */
@@ -143,8 +157,11 @@ final class IndexPlan {
         if (boundWalk == null && collect != null && collect.range == null) {
             collect.intersectOtherElements(query);
         }
-        if (boundWalk == null && collect != null) {
+        if (collect != null) {
             collect.narrowBy(collects);
+        }
+        if (boundWalk != null && collect != null && collect.index != boundWalk.index) {
+            boundWalk.fallback = collect;
         }
         return boundWalk != null ? boundWalk : collect != null ? collect : sortWalk;
     }

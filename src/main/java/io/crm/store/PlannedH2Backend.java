@@ -498,11 +498,15 @@ final class PlannedH2Backend extends H2Backend {
     }
 
     /** Thrown by an index walk that finds what it cannot order; the query then takes another plan. */
-    private static final class Unplannable extends RuntimeException {
+    private static class Unplannable extends RuntimeException {
 
         Unplannable() {
             super(null, null, false, false);
         }
+    }
+
+    /** A walk read past its budget: the walk's fallback answers, else the scan. */
+    private static final class WalkGaveUp extends Unplannable {
     }
 
     private final class PlannedCollection extends H2Collection {
@@ -761,11 +765,18 @@ final class PlannedH2Backend extends H2Backend {
                     Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(
                             plan.walkPositions((position, sortFields) -> {
                                 if (++read[0] > budget) {
-                                    throw new Unplannable();
+                                    throw new WalkGaveUp();
                                 }
                                 return document(position, sortFields);
                             }), Spliterator.ORDERED), false).filter(Objects::nonNull);
-                    return matchDocumentsFromStream(documents, query, null, skip, limit, batchSize, projection);
+                    try {
+                        return matchDocumentsFromStream(documents, query, null, skip, limit, batchSize, projection);
+                    } catch (WalkGaveUp e) {
+                        // the candidates of every index that binds part of the filter, when there is such a
+                        // collect (a custom property and a stage that no record has together: none), else the scan
+                        return plan.fallback() == null ? null
+                                : run(plan.fallback(), query, orderBy, skip, limit, batchSize, projection);
+                    }
                 }
                 // the candidates in the data map's order, then exactly what the plain scan does with its documents
                 Stream<Document> documents = plan.collectPositions().stream().map(this::getDocument)

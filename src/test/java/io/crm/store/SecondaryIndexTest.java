@@ -421,6 +421,38 @@ class SecondaryIndexTest {
     }
 
     @Test
+    void aWalkThatFindsNothingForLongGivesWayToTheNarrowedCollect() {
+        MongoCollection<Document> plain = collection(H2Backend.inMemory());
+        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
+        MongoCollection<Document> planned = collection(backend);
+        for (MongoCollection<Document> things : List.of(plain, planned)) {
+            things.createIndex(Indexes.ascending("archived", "props.k", "props.v"));
+            things.createIndex(Indexes.compoundIndex(Indexes.ascending("archived", "stage"),
+                    Indexes.descending("created", "_id")));
+        }
+        List<Document> documents = new ArrayList<>();
+        for (int id = 0; id < 3000; id++) {
+            // every deal is a lead; the five in EMEA are the oldest, at the far end of the newest-first walk
+            String region = id < 5 ? "emea" : "amer";
+            documents.add(new Document("_id", id).append("archived", false).append("stage", "lead")
+                    .append("created", id).append("props", List.of(new Document("k", "region").append("v", region))));
+        }
+        plain.insertMany(documents);
+        planned.insertMany(documents.stream().map(d -> Document.parse(d.toJson())).toList());
+        Bson sort = Sorts.orderBy(Sorts.descending("created"), Sorts.descending("_id"));
+        for (String region : List.of("emea", "apac")) {
+            Bson filter = Filters.and(Filters.eq("archived", false), Filters.eq("stage", "lead"),
+                    Filters.elemMatch("props", new Document("k", "region").append("v", region)));
+            List<Document> expected = plain.find(filter).sort(sort).limit(3).into(new ArrayList<>());
+            long before = backend.documentsRead();
+            assertThat(planned.find(filter).sort(sort).limit(3).into(new ArrayList<>())).isEqualTo(expected);
+            // the walk's budget (about a thousand), then the five candidates of the region: not a scan of all
+            assertThat(backend.documentsRead() - before).as(region).isLessThan(1_200);
+            assertThat(expected).hasSize(region.equals("emea") ? 3 : 0);
+        }
+    }
+
+    @Test
     void anIdSortedPageReadsFromOneEndOfTheDataWhileEveryIdIsAnObjectId() {
         Random random = new Random(SEED);
         MongoCollection<Document> plain = collection(H2Backend.inMemory());
