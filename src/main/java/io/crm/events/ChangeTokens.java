@@ -1,6 +1,5 @@
 package io.crm.events;
 
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +28,6 @@ import com.mongodb.client.model.Updates;
 public class ChangeTokens implements EventConsumer {
 
     public static final String COLLECTION = "change_tokens";
-    private static final Date EPOCH = new Date(0L);
 
     private final MongoDatabase database;
     private final MongoCollection<Document> tokens;
@@ -70,7 +68,7 @@ public class ChangeTokens implements EventConsumer {
      * relayed in between has replaced the token by then.
      */
     public Optional<Object> current(EventSource source) {
-        if (database.getCollection(source.collection()).find(Filters.gte(Outbox.AT_PATH, EPOCH))
+        if (database.getCollection(source.collection()).find(Outbox.PENDING)
                 .projection(Projections.include("_id")).limit(1).first() != null) {
             return Optional.empty();
         }

@@ -40,7 +40,6 @@ public class EventRelay {
     }
 
     private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
-    private static final Date EPOCH = new Date(0L);
 
     private final MongoDatabase database;
     private final List<EventSource> sources;
@@ -131,7 +130,7 @@ public class EventRelay {
     private long pendingObjects() {
         long pending = 0;
         for (EventSource source : sources) {
-            pending += collection(source).countDocuments(Filters.gte(Outbox.AT_PATH, EPOCH));
+            pending += collection(source).countDocuments(Outbox.PENDING);
         }
         return pending;
     }
@@ -159,7 +158,7 @@ public class EventRelay {
             if (!search && hinted.isEmpty()) {
                 continue;
             }
-            Bson pending = search ? Filters.gte(Outbox.AT_PATH, EPOCH) : Filters.in("_id", hinted);
+            Bson pending = search ? Outbox.PENDING : Filters.in("_id", hinted);
             List<UpdateOneModel<Document>> relayedHere = new ArrayList<>();
             for (Document doc : collection.find(pending).projection(Projections.include(Outbox.PATH))
                     .limit(properties.batchSize())) {

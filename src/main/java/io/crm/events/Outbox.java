@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.mongodb.client.model.Filters;
 import io.crm.store.StoreTransactions;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
 /**
@@ -22,6 +24,8 @@ public final class Outbox {
     public static final String PATH = META + "." + FIELD;
     /** Indexed (multikey): a document has pending events exactly when it has a value here. */
     public static final String AT_PATH = PATH + ".at";
+    /** The documents with pending events: a range on {@link #AT_PATH}, which the sparse outbox index serves. */
+    public static final Bson PENDING = Filters.gte(AT_PATH, new java.util.Date(0L));
 
     private final Actors actors;
     private final Clock clock;
