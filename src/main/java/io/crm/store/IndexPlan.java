@@ -207,6 +207,24 @@ final class IndexPlan {
     }
 
     /**
+     * The documents that may match a tested literal term (an expression without metacharacters, {@code q}), found
+     * in the index's {@link TextColumn} for its key, in the data map's order; null when no term is tested that way or
+     * each is in more than {@code most} documents (a common term fills a walk's page after a few entries). The
+     * column holds the key for every document of the index, whatever its bound values: the filter decides those.
+     */
+    List<Object> termCandidates(int most) {
+        for (Map.Entry<Integer, BsonRegularExpression> tested : entryRegexes) {
+            String term = TextColumn.literal(tested.getValue());
+            TextColumn column = term == null ? null : index.column(tested.getKey());
+            List<Object> found = column == null ? null : column.find(term, most);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Whether an entry may belong to a matching document: no tested expression fails on its value. As
      * mongo-java-server's filter: a null or missing value never matches, a string is matched as it is; any other
      * value is matched by its text there (a number's differs from its normalized entry's), so the document decides.

@@ -645,6 +645,11 @@ final class PlannedH2Backend extends H2Backend {
                     return StreamSupport.stream(queryDocuments(match.filter(), null, 0, 0, 0, null).spliterator(),
                             false);
                 }
+                List<Object> termed = plan != null ? plan.termCandidates(Integer.MAX_VALUE) : null;
+                if (termed != null) {
+                    // the total of a search by text: the documents that hold the term, not every entry tested
+                    return termed.stream().map(this::getDocument).filter(Objects::nonNull);
+                }
                 if (plan != null && !plan.walk()) {
                     // streamed, one document at a time, as the scan streams: the $match stage still filters them
                     // (a list of the candidates first held every open deal of the pipeline totals at once)
@@ -738,6 +743,13 @@ final class PlannedH2Backend extends H2Backend {
         private QueryResult run(IndexPlan plan, Document query, Document orderBy, int skip, int limit, int batchSize,
                 Document projection) {
             try {
+                // a term (a name, an email): the documents the index's text column finds it in, read and sorted as
+                // a collect's candidates, instead of testing it on every entry; a common one fills a walk's page
+                List<Object> termed = plan == null ? null
+                        : plan.termCandidates(plan.walk() && limit > 0 ? TERM_CANDIDATES : Integer.MAX_VALUE);
+                if (termed != null) {
+                    return collected(termed, query, orderBy, skip, limit, batchSize, projection);
+                }
                 int idOrder = idOrder(orderBy);
                 if (plan == null || !plan.walk() && idOrder != 0) {
                     // Sorted by _id alone: the data map's keys are the _ids, in _id order while every one is an
@@ -778,16 +790,20 @@ final class PlannedH2Backend extends H2Backend {
                                 : run(plan.fallback(), query, orderBy, skip, limit, batchSize, projection);
                     }
                 }
-                // the candidates in the data map's order, then exactly what the plain scan does with its documents
-                Stream<Document> documents = plan.collectPositions().stream().map(this::getDocument)
-                        .filter(Objects::nonNull);
-                if (limit > 0 && orderBy != null && !orderBy.isEmpty()) {
-                    documents = firstInOrder(documents, query, orderBy, skip + limit);
-                }
-                return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
+                return collected(plan.collectPositions(), query, orderBy, skip, limit, batchSize, projection);
             } catch (Unplannable e) {
                 return null;
             }
+        }
+
+        /** Candidates in the data map's order, then exactly what the plain scan does with its documents. */
+        private QueryResult collected(List<Object> positions, Document query, Document orderBy, int skip, int limit,
+                int batchSize, Document projection) {
+            Stream<Document> documents = positions.stream().map(this::getDocument).filter(Objects::nonNull);
+            if (limit > 0 && orderBy != null && !orderBy.isEmpty()) {
+                documents = firstInOrder(documents, query, orderBy, skip + limit);
+            }
+            return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
         }
 
         /**
@@ -822,6 +838,12 @@ final class PlannedH2Backend extends H2Backend {
             }
             return positions.iterator();
         }
+
+        /**
+         * A term in at most this many documents is read from them (a page: about a millisecond per hundred); one in
+         * more fills a newest-first page after a few hundred entries of the walk.
+         */
+        private static final int TERM_CANDIDATES = 256;
 
         /** Documents a limited walk reads before it leaves the page to the scan (plus 16 per requested one). */
         private static final long WALK_BUDGET = 1_000;

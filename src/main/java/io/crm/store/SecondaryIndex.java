@@ -6,7 +6,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -65,6 +67,8 @@ final class SecondaryIndex extends Index<Object> {
     private final MVMap<String, Object> state;
     private final EntryOrder order;
     private volatile int multikeyMask;
+    /** Per key, its {@link TextColumn} once a query asked for it; kept by every write after that. */
+    private final AtomicReferenceArray<TextColumn> columns;
 
     SecondaryIndex(MVStore store, String mapName, String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
@@ -74,6 +78,55 @@ final class SecondaryIndex extends Index<Object> {
         this.map = store.openMap(mapName, new MVMap.Builder<Object, Boolean>().keyType(order));
         this.state = store.openMap(STATE_MAP);
         this.multikeyMask = state.get(mapName) instanceof Integer mask ? mask : 0;
+        this.columns = new AtomicReferenceArray<>(keys.size());
+    }
+
+    /**
+     * The text column of key {@code i}, built from the index's entries the first time it is asked for; null while
+     * the key is multikey (an entry holds one element of an array, not the document's value). The column is
+     * published before the entries are read, under its write lock: a write from then on waits for the build and then
+     * sets its own value over what the build read; a write before it is in the entries the build reads.
+     */
+    TextColumn column(int i) {
+        TextColumn column = columns.get(i);
+        if (column != null || multikey(i)) {
+            return column;
+        }
+        synchronized (columns) {
+            column = columns.get(i);
+            if (column != null) {
+                return column;
+            }
+            column = new TextColumn();
+            column.lockForBuild();
+            try {
+                columns.set(i, column);
+                int width = keys().size();
+                Cursor<Object, Boolean> cursor = map.cursor(null);
+                while (cursor.hasNext()) {
+                    Object[] entry = (Object[]) cursor.next();
+                    column.set(entry[width], entry[i]);
+                }
+            } finally {
+                column.unlockAfterBuild();
+            }
+            return column;
+        }
+    }
+
+    /** The document at {@code position} is now {@code document} (null: gone) in every column built so far. */
+    private void keepColumns(Document document, Object position) {
+        for (int i = 0; i < columns.length(); i++) {
+            TextColumn column = columns.get(i);
+            if (column == null) {
+                continue;
+            }
+            if (document == null) {
+                column.remove(position);
+            } else {
+                column.set(position, Utils.getSubdocumentValueCollectionAware(document, keys().get(i)));
+            }
+        }
     }
 
     MVMap<Object, Boolean> map() {
@@ -185,6 +238,7 @@ final class SecondaryIndex extends Index<Object> {
         for (List<Object> entry : entries(document, position)) {
             map.put(entry.toArray(), Boolean.TRUE);
         }
+        keepColumns(document, position);
     }
 
     @Override
@@ -193,6 +247,7 @@ final class SecondaryIndex extends Index<Object> {
         for (List<Object> entry : entries(document, position)) {
             map.remove(entry.toArray());
         }
+        keepColumns(null, position);
         // the same position the _id index reports, which the caller checks
         return position;
     }
@@ -259,6 +314,7 @@ final class SecondaryIndex extends Index<Object> {
                 map.put(entry.toArray(), Boolean.TRUE);
             }
         }
+        keepColumns(newDocument, position);
     }
 
     /** The collection was renamed: its index map follows it. */
@@ -273,6 +329,9 @@ final class SecondaryIndex extends Index<Object> {
 
     @Override
     public void drop() {
+        for (int i = 0; i < columns.length(); i++) {
+            columns.set(i, null);
+        }
         state.remove(mapName);
         store.removeMap(map);
     }
