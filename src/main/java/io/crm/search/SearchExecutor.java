@@ -29,9 +29,15 @@ public final class SearchExecutor {
         /** Up to {@code limit} records matching {@code filter} in {@code sort} order. */
         List<Document> find(Bson filter, Bson sort, int limit);
 
-        /** How many records match {@code filter}, counting at most {@code limit}. */
+        /**
+         * How many records match {@code filter}, counting at most {@code limit}; {@link #NOT_COUNTED} when the caller
+         * wants no total (an export's pages).
+         */
         long count(Bson filter, int limit);
     }
+
+    /** What {@link Queries#count} answers when no total is wanted. */
+    public static final long NOT_COUNTED = -1;
 
     private final int totalCap;
     private final long maxMillis;
@@ -60,8 +66,12 @@ public final class SearchExecutor {
         List<Document> items;
         long counted;
         try {
-            items = new ArrayList<>(queries.find(plan.filter(after), plan.sortBson(), request.limit() + 1));
             counted = queries.count(plan.filter(), totalCap + 1);
+            // Nothing matches: no page to read. The total is kept until its collection changes, so a search that
+            // finds nothing (a combination no record has, which an index walk reads far to rule out) costs no query
+            // after its first ask, and its items and total agree.
+            items = counted == 0 ? new ArrayList<>()
+                    : new ArrayList<>(queries.find(plan.filter(after), plan.sortBson(), request.limit() + 1));
         } catch (MongoExecutionTimeoutException e) {
             throw new SearchTimedOut(maxMillis);
         }
@@ -74,7 +84,7 @@ public final class SearchExecutor {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", items.stream().map(toJson).toList());
-        body.put("total", Math.min(counted, totalCap));
+        body.put("total", Math.max(0, Math.min(counted, totalCap)));
         if (counted > totalCap) {
             body.put("totalIsLowerBound", true);
         }

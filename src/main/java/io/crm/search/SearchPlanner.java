@@ -94,6 +94,18 @@ public final class SearchPlanner {
             if (lead.kind() == Kind.CUSTOM) {
                 and.add(propsEntry(lead.condition()));
             }
+            if (lead.kind() != Kind.WALK) {
+                // every other custom condition an attribute entry decides is stated on the entries too (the
+                // residual on custom still decides): a planner may then rule records out from index entries alone
+                // (the embedded store intersects the candidates of both indexes; a combination no record has is
+                // known to be empty without reading the lead's records)
+                for (Condition condition : group) {
+                    if (condition != lead.condition()
+                            && kind(condition, request.sort(), request.archived()) == Kind.CUSTOM) {
+                        and.add(propsEntry(condition));
+                    }
+                }
+            }
             List<Bson> conditions = group.stream().map(c -> toBson(c, request.archived())).toList();
             if (lead.kind() == Kind.WALK) {
                 // nothing bounds the walk but the archived flag and the sort: every condition is a filter on the

@@ -163,7 +163,7 @@ public class SearchService {
 
             @Override
             public long count(Bson filter, int limit) {
-                return counted ? keptCount(collection, filter, limit) : 0;
+                return counted ? keptCount(collection, filter, limit) : SearchExecutor.NOT_COUNTED;
             }
         }, stored -> services.get(objectType).toJson(stored, schema.toJson()));
     }

@@ -66,6 +66,44 @@ class SearchExecutorTest {
     }
 
     @Test
+    void aSearchThatCountsNothingReadsNoPageAndOneWithoutATotalReadsItsPage() {
+        SearchExecutor executor = new SearchExecutor(5000);
+        SearchRequest request = request(2);
+        int[] finds = {0};
+        SearchExecutor.Queries none = new SearchExecutor.Queries() {
+            @Override
+            public List<Document> find(Bson filter, Bson sort, int limit) {
+                finds[0]++;
+                return List.of();
+            }
+
+            @Override
+            public long count(Bson filter, int limit) {
+                return 0;
+            }
+        };
+        Map<String, Object> empty = executor.run(plan(request), request, none, d -> Map.of());
+        assertThat(empty).containsEntry("total", 0L).containsEntry("nextCursor", null);
+        assertThat((List<?>) empty.get("items")).isEmpty();
+        assertThat(finds[0]).as("no page read for a total of 0").isZero();
+
+        SearchExecutor.Queries uncounted = new SearchExecutor.Queries() {
+            @Override
+            public List<Document> find(Bson filter, Bson sort, int limit) {
+                return records(3).find(filter, sort, limit);
+            }
+
+            @Override
+            public long count(Bson filter, int limit) {
+                return SearchExecutor.NOT_COUNTED;
+            }
+        };
+        Map<String, Object> page = executor.run(plan(request), request, uncounted, d -> Map.of());
+        assertThat((List<?>) page.get("items")).hasSize(2);
+        assertThat(page.get("nextCursor")).isNotNull();
+    }
+
+    @Test
     void aTimeoutIsA503NeverAPartialResult() {
         SearchExecutor executor = new SearchExecutor(5000);
         SearchRequest request = request(2);

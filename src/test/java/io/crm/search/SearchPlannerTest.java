@@ -75,9 +75,14 @@ class SearchPlannerTest {
         SearchPlanner.Plan plan = new SearchPlanner(DEAL_INDEXES).plan(request(DEALS, "createdAt", false,
                 List.of(f("amount", "GTE", "10000"), f("custom.region", "EQ", "EMEA"), f("stage", "EQ", "won"))));
         assertThat(leads(plan)).containsExactly("INDEXED stage EQ");
-        // a custom condition that does not lead is only its residual on custom.<name>
-        assertThat(json(plan.filter())).doesNotContain("$elemMatch").contains("\"custom.region\": \"EMEA\"")
-                .contains("\"stage\": \"won\"").contains("\"amount\": {\"$gte\"");
+        // a custom condition that does not lead keeps its residual on custom.<name>, and is stated on the attribute
+        // entries too, so a planner can rule records out from index entries
+        assertThat(json(plan.filter())).contains("{\"_crm.props\": {\"$elemMatch\": {\"k\": \"region\", \"v\": \"emea\"}}}")
+                .contains("\"custom.region\": \"EMEA\"").contains("\"stage\": \"won\"")
+                .contains("\"amount\": {\"$gte\"");
+        // a walk states nothing on the entries: its conditions are all residual under $or
+        assertThat(json(new SearchPlanner(DEAL_INDEXES).plan(request(DEALS, "createdAt", false,
+                List.of(f("amount", "GT", "1"), f("custom.note", "GT", "m")))).filter())).doesNotContain("$elemMatch");
     }
 
     @Test
