@@ -40,8 +40,17 @@ import de.bwaldvogel.mongo.bson.Document;
  */
 final class IndexPlan {
 
-    /** More combinations of {@code $in} values than this and the scan is as good. */
-    private static final int MAX_RANGES = 1_000;
+    /**
+     * At most this many combinations of {@code $in} values are read as ranges (a few microseconds each); an index
+     * whose first key alone has more is not used.
+     */
+    private static final int MAX_RANGES = 10_000;
+    /**
+     * A walk reads the index range of each combination of its bound values at once, merging them in the sort's order
+     * (MongoDB's SORT_MERGE): at most this many ranges. Before, any {@code $in} made a collect that read and sorted
+     * every candidate for one page (the webhook dispatcher's due deliveries: the whole backlog, every 20 ms).
+     */
+    private static final int MAX_MERGED = 64;
 
     private final SecondaryIndex index;
     private final List<List<Object>> bound;
@@ -130,13 +139,20 @@ final class IndexPlan {
             while (values.size() < fields.size() && equalities.containsKey(fields.get(values.size()))) {
                 List<Object> normalized = equalities.get(fields.get(values.size())).stream()
                         .map(SecondaryIndex::normalized).distinct().toList();
+                if (!values.isEmpty() && combinations * normalized.size() > MAX_RANGES) {
+                    // the keys bound so far, each range read whole: the filter decides this key (a batch of 500
+                    // webhook chains, each with two statuses, scanned the whole delivery queue)
+                    break;
+                }
                 combinations *= normalized.size();
                 values.add(normalized);
             }
             int p = values.size();
             Boolean reverse = sortFields.isEmpty() ? null : walkDirection(index, p, sortFields, sortAscending);
-            if (reverse != null && values.stream().allMatch(v -> v.size() == 1)) {
-                IndexPlan plan = new IndexPlan(index, values, sortFields, true, reverse).filtering(regexes);
+            if (reverse != null && combinations <= MAX_MERGED) {
+                // a range on the first sort key bounds the walk's reads (the filter still decides its ends)
+                IndexPlan plan = new IndexPlan(index, values, Range.of(ranges.get(fields.get(p))), sortFields, true,
+                        reverse).filtering(regexes);
                 // of two walks binding as many keys, the one that reads fewer documents: it tests more on entries
                 if (p > 0 && (boundWalk == null || p > boundWalk.bound.size()
                         || p == boundWalk.bound.size() && plan.filters() > boundWalk.filters())) {
@@ -384,28 +400,58 @@ final class IndexPlan {
         return combinations;
     }
 
+    /** One range of a walk: its cursor and the entry it is at (not yet taken). */
+    private static final class Head {
+
+        private final Cursor<Object, Boolean> cursor;
+        private Object[] entry;
+
+        Head(Cursor<Object, Boolean> cursor) {
+            this.cursor = cursor;
+        }
+
+        /** Moves to the next entry; false at the end. */
+        boolean advance() {
+            entry = cursor.hasNext() ? (Object[]) cursor.next() : null;
+            return entry != null;
+        }
+    }
+
     /**
      * The documents of the walk in the sort's order; {@code fetch} reads one (null when it is gone) and may refuse
-     * it by throwing.
+     * it by throwing. With several combinations of bound values, their ranges are read side by side and merged by
+     * the sort values.
      */
     Iterator<Document> walkPositions(BiFunction<Object, List<String>, Document> fetch) {
-        Object[] prefix = bound.stream().map(values -> values.get(0)).toArray();
-        Cursor<Object, Boolean> cursor = reverse
-                ? index.map().cursor(high(prefix), low(prefix), true)
-                : index.map().cursor(low(prefix), high(prefix), false);
         int width = index.fields().size();
-        int group = prefix.length + sortFields.size();
+        int from = bound.size();
+        int to = from + sortFields.size();
         SecondaryIndex.EntryOrder order = index.order();
+        // the entries' sort values in the walk's direction
+        java.util.Comparator<Object[]> bySort = reverse ? (x, y) -> order.compareValues(y, x, from, to)
+                : (x, y) -> order.compareValues(x, y, from, to);
+        java.util.PriorityQueue<Head> heads = new java.util.PriorityQueue<>(
+                (a, b) -> bySort.compare(a.entry, b.entry));
+        if (range == null || !range.empty()) {
+            for (Object[] prefix : combinations(bound)) {
+                SecondaryIndex.Probe start = range == null ? low(prefix) : rangeStart(prefix);
+                SecondaryIndex.Probe end = range == null ? high(prefix) : rangeEnd(prefix);
+                Head head = new Head(reverse ? index.map().cursor(end, start, true)
+                        : index.map().cursor(start, end, false));
+                if (head.advance()) {
+                    heads.add(head);
+                }
+            }
+        }
         return new Iterator<>() {
 
             private final List<Document> ready = new ArrayList<>();
             private int next;
-            private Object[] pending;
 
             @Override
             public boolean hasNext() {
                 while (next == ready.size()) {
-                    if (pending == null && !cursor.hasNext()) {
+                    if (heads.isEmpty()) {
                         return false;
                     }
                     fill();
@@ -413,24 +459,23 @@ final class IndexPlan {
                 return true;
             }
 
-            /** Reads the next group of entries with equal bound and sort values, in the data map's order. */
+            /** Reads the next group of entries with equal sort values (of every range), in the data map's order. */
             private void fill() {
                 ready.clear();
                 next = 0;
-                Object[] first = pending != null ? pending : (Object[]) cursor.next();
-                pending = null;
+                Object[] first = heads.peek().entry;
                 TreeSet<Object> positions = new TreeSet<>(SecondaryIndex.EntryOrder::positions);
-                if (mayMatch(first)) {
-                    positions.add(first[width]);
-                }
-                while (cursor.hasNext()) {
-                    Object[] entry = (Object[]) cursor.next();
-                    if (order.compareValues(first, entry, group) != 0) {
-                        pending = entry;
-                        break;
-                    }
-                    if (mayMatch(entry)) {
-                        positions.add(entry[width]);
+                while (!heads.isEmpty() && bySort.compare(heads.peek().entry, first) == 0) {
+                    Head head = heads.poll();
+                    boolean more;
+                    do {
+                        if (mayMatch(head.entry)) {
+                            positions.add(head.entry[width]);
+                        }
+                        more = head.advance();
+                    } while (more && bySort.compare(head.entry, first) == 0);
+                    if (more) {
+                        heads.add(head);
                     }
                 }
                 for (Object position : positions) {

@@ -436,7 +436,12 @@ final class SecondaryIndex extends Index<Object> {
 
         /** Compares the first {@code n} values. */
         int compareValues(Object[] x, Object[] y, int n) {
-            for (int i = 0; i < n; i++) {
+            return compareValues(x, y, 0, n);
+        }
+
+        /** Compares the values from key {@code from} to key {@code to} (exclusive). */
+        int compareValues(Object[] x, Object[] y, int from, int to) {
+            for (int i = from; i < to; i++) {
                 int cmp = value(x[i], y[i]);
                 if (cmp != 0) {
                     return ascending[i] ? cmp : -cmp;
