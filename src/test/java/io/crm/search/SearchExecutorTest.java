@@ -48,6 +48,21 @@ class SearchExecutorTest {
         };
     }
 
+    /** Queries whose pages come from {@code find} (given the limit asked) and whose count is {@code count}. */
+    private static SearchExecutor.Queries queries(java.util.function.IntFunction<List<Document>> find, long count) {
+        return new SearchExecutor.Queries() {
+            @Override
+            public List<Document> find(Bson filter, Bson sort, int limit) {
+                return find.apply(limit);
+            }
+
+            @Override
+            public long count(Bson filter, int limit) {
+                return count;
+            }
+        };
+    }
+
     @Test
     void theTotalIsExactUpToTheCapAndALowerBoundBeyond() {
         SearchExecutor executor = new SearchExecutor(3, 5000);
@@ -70,35 +85,16 @@ class SearchExecutorTest {
         SearchExecutor executor = new SearchExecutor(5000);
         SearchRequest request = request(2);
         int[] finds = {0};
-        SearchExecutor.Queries none = new SearchExecutor.Queries() {
-            @Override
-            public List<Document> find(Bson filter, Bson sort, int limit) {
-                finds[0]++;
-                return List.of();
-            }
-
-            @Override
-            public long count(Bson filter, int limit) {
-                return 0;
-            }
-        };
-        Map<String, Object> empty = executor.run(plan(request), request, none, d -> Map.of());
+        Map<String, Object> empty = executor.run(plan(request), request, queries(limit -> {
+            finds[0]++;
+            return List.of();
+        }, 0), d -> Map.of());
         assertThat(empty).containsEntry("total", 0L).containsEntry("nextCursor", null);
         assertThat((List<?>) empty.get("items")).isEmpty();
         assertThat(finds[0]).as("no page read for a total of 0").isZero();
 
-        SearchExecutor.Queries uncounted = new SearchExecutor.Queries() {
-            @Override
-            public List<Document> find(Bson filter, Bson sort, int limit) {
-                return records(3).find(filter, sort, limit);
-            }
-
-            @Override
-            public long count(Bson filter, int limit) {
-                return SearchExecutor.NOT_COUNTED;
-            }
-        };
-        Map<String, Object> page = executor.run(plan(request), request, uncounted, d -> Map.of());
+        Map<String, Object> page = executor.run(plan(request), request,
+                queries(limit -> records(3).find(null, null, limit), SearchExecutor.NOT_COUNTED), d -> Map.of());
         assertThat((List<?>) page.get("items")).hasSize(2);
         assertThat(page.get("nextCursor")).isNotNull();
     }

@@ -50,6 +50,25 @@ class SecondaryIndexTest {
         return backends.collection(backend, "things");
     }
 
+    /** The plain backend and the planned one, to be given the same indexes and documents. */
+    private record Both(MongoCollection<Document> plain, MongoCollection<Document> planned, PlannedH2Backend backend) {
+
+        void index(Bson keys) {
+            plain.createIndex(keys);
+            planned.createIndex(keys);
+        }
+
+        void insert(List<Document> documents) {
+            plain.insertMany(documents);
+            planned.insertMany(documents.stream().map(d -> Document.parse(d.toJson())).toList());
+        }
+    }
+
+    private Both both() {
+        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
+        return new Both(collection(H2Backend.inMemory()), collection(backend), backend);
+    }
+
     private static void indexes(MongoCollection<Document> things) {
         things.createIndex(Indexes.ascending("a"));
         things.createIndex(Indexes.compoundIndex(Indexes.ascending("tags"), Indexes.descending("c")));
@@ -374,20 +393,18 @@ class SecondaryIndexTest {
 
     @Test
     void aTermIsFoundInTheIndexsTextColumnWhichFollowsEveryWriteAfterItIsBuilt() {
-        MongoCollection<Document> plain = collection(H2Backend.inMemory());
-        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
-        MongoCollection<Document> planned = collection(backend);
-        for (MongoCollection<Document> things : List.of(plain, planned)) {
-            things.createIndex(Indexes.compoundIndex(Indexes.ascending("archived"),
-                    Indexes.descending("created", "_id"), Indexes.ascending("search")));
-        }
+        Both both = both();
+        MongoCollection<Document> plain = both.plain();
+        MongoCollection<Document> planned = both.planned();
+        PlannedH2Backend backend = both.backend();
+        both.index(Indexes.compoundIndex(Indexes.ascending("archived"), Indexes.descending("created", "_id"),
+                Indexes.ascending("search")));
         List<Document> documents = new ArrayList<>();
         for (int id = 0; id < 2000; id++) {
             documents.add(new Document("_id", id).append("archived", id % 7 == 0).append("created", id % 50)
                     .append("search", "name" + id + " person" + id + "@example.test"));
         }
-        plain.insertMany(documents);
-        planned.insertMany(documents.stream().map(d -> Document.parse(d.toJson())).toList());
+        both.insert(documents);
         Bson newestFirst = Sorts.orderBy(Sorts.descending("created"), Sorts.descending("_id"));
         Random random = new Random(SEED);
         for (int round = 0; round < 4; round++) {
@@ -440,14 +457,13 @@ class SecondaryIndexTest {
     @Test
     void anInBeforeTheSortWalksEachValuesRangeMergedSoAPageReadsAboutAPage() {
         Random random = new Random(SEED);
-        MongoCollection<Document> plain = collection(H2Backend.inMemory());
-        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
-        MongoCollection<Document> planned = collection(backend);
-        for (MongoCollection<Document> things : List.of(plain, planned)) {
-            // as the webhook dispatcher's due deliveries, and tags (multikey) before a sort
-            things.createIndex(Indexes.ascending("head", "status", "sub", "due"));
-            things.createIndex(Indexes.compoundIndex(Indexes.ascending("tags"), Indexes.descending("due")));
-        }
+        Both both = both();
+        MongoCollection<Document> plain = both.plain();
+        MongoCollection<Document> planned = both.planned();
+        PlannedH2Backend backend = both.backend();
+        // as the webhook dispatcher's due deliveries, and tags (multikey) before a sort
+        both.index(Indexes.ascending("head", "status", "sub", "due"));
+        both.index(Indexes.compoundIndex(Indexes.ascending("tags"), Indexes.descending("due")));
         List<String> statuses = List.of("pending", "retrying", "done");
         List<Document> documents = new ArrayList<>();
         for (int id = 0; id < 3000; id++) {
@@ -461,8 +477,7 @@ class SecondaryIndexTest {
                     .append("due", new java.util.Date(1_700_000_000_000L + random.nextInt(300) * 1000L))
                     .append("tags", tags));
         }
-        plain.insertMany(documents);
-        planned.insertMany(documents.stream().map(d -> Document.parse(d.toJson())).toList());
+        both.insert(documents);
         java.util.Date now = new java.util.Date(1_700_000_000_000L + 150_000L);
         List<Bson> filters = List.of(
                 Filters.and(Filters.eq("head", true), Filters.in("status", "pending", "retrying"),
@@ -500,21 +515,19 @@ class SecondaryIndexTest {
     @Test
     void tooManyCombinationsOfValuesBindTheKeysBeforeThemNotNone() {
         Random random = new Random(SEED);
-        MongoCollection<Document> plain = collection(H2Backend.inMemory());
-        PlannedH2Backend backend = new PlannedH2Backend(new MVStore.Builder().open());
-        MongoCollection<Document> planned = collection(backend);
-        for (MongoCollection<Document> things : List.of(plain, planned)) {
-            // as the webhook delivery queue's chains
-            things.createIndex(Indexes.ascending("chain", "status", "seq"));
-        }
+        Both both = both();
+        MongoCollection<Document> plain = both.plain();
+        MongoCollection<Document> planned = both.planned();
+        PlannedH2Backend backend = both.backend();
+        // as the webhook delivery queue's chains
+        both.index(Indexes.ascending("chain", "status", "seq"));
         List<String> statuses = List.of("pending", "retrying", "succeeded");
         List<Document> documents = new ArrayList<>();
         for (int id = 0; id < 16_000; id++) {
             documents.add(new Document("_id", id).append("chain", "c" + id % 8000)
                     .append("status", statuses.get(random.nextInt(3))).append("seq", id));
         }
-        plain.insertMany(documents);
-        planned.insertMany(documents.stream().map(d -> Document.parse(d.toJson())).toList());
+        both.insert(documents);
         // 6,000 chains x 2 statuses is more ranges than the planner reads: the chains alone are bound
         List<String> chains = new ArrayList<>();
         for (int i = 0; i < 6000; i++) {
