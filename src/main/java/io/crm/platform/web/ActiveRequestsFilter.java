@@ -30,8 +30,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class ActiveRequestsFilter extends OncePerRequestFilter {
 
-    private static final PathSet PROBES = PathSet.of("/health", "/ready", "/livez", "/readyz");
-
     private final Semaphore turns;
     private final long maxWaitNanos;
     private final Counter refused;
@@ -49,7 +47,7 @@ public class ActiveRequestsFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (PROBES.matches(request)) {
+        if (Paths.PROBES.matches(request)) {
             chain.doFilter(request, response);
             return;
         }

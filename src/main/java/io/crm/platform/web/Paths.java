@@ -27,10 +27,12 @@ public final class Paths {
     /** Every API path (stateless, token or session, problem+json or legacy errors), the OpenAPI docs included. */
     public static final PathSet API = PathSet.of("/api", "/api/**", "/v3/api-docs", "/v3/api-docs/**",
             "/swagger-ui.html", "/swagger-ui/**").and(LEGACY);
+    /** The health probes: liveness and readiness, each in the original's and Kubernetes' spelling. */
+    public static final PathSet PROBES = PathSet.of("/health", "/ready", "/livez", "/readyz");
     /** Open to anyone: probes, the sign-in page, static assets, the error page. */
-    public static final PathSet PUBLIC = PathSet.of("/health", "/ready", "/livez", "/readyz", "/login", "/error",
+    public static final PathSet PUBLIC = PROBES.and(PathSet.of("/login", "/error",
             "/signup", "/forgot-password", "/reset-password", "/mail/unsubscribe",
-            "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico");
+            "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico"));
     /** The sign-in form's page and its post. */
     public static final PathSet LOGIN = PathSet.of("/login");
     /** The web UI's administration pages (users, tokens). */
