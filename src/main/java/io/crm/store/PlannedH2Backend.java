@@ -176,6 +176,13 @@ final class PlannedH2Backend extends H2Backend {
      */
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        if (command.equals("hello")) {
+            // MongoDB 4.4.2's name for isMaster (its primary flag renamed); mongo-java-server knows only the old
+            // name, and logged every hello (the service's capability check at start) as an error with a stack trace
+            Document answer = handleCommand(channel, databaseName, "isMaster", query);
+            answer.put("isWritablePrimary", answer.remove("ismaster"));
+            return answer;
+        }
         // A drop removes maps that a command beside it may have resolved already, and a read that runs while
         // dropDatabase is between forgetting the database and removing its maps opens a new database over the old
         // maps, which then stay closed under it ("Map ... is closed" on every later command): drops run alone. So

@@ -263,6 +263,15 @@ class PlannedH2BackendTest {
     }
 
     @Test
+    void answersHelloAsMongoDbDoesNotWithAnError() {
+        collection(new PlannedH2Backend(new MVStore.Builder().open()));
+        Document hello = backends.client(0).getDatabase("admin").runCommand(new Document("hello", 1));
+        assertThat(hello.get("isWritablePrimary")).isEqualTo(true);
+        assertThat(hello).doesNotContainKey("ismaster").containsKey("maxWireVersion");
+        assertThat(StoreCapabilities.fromHello(hello).transactions()).isFalse();
+    }
+
+    @Test
     void aUniqueIndexThatCannotBeBuiltIsRefusedEveryTime() {
         MongoCollection<Document> things = collection(new PlannedH2Backend(new MVStore.Builder().open()));
         things.insertMany(List.of(new Document("k", 1), new Document("k", 2), new Document("k", 2)));
