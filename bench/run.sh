@@ -11,6 +11,7 @@
 # --startup-variants "aotcache" limits the start-up runs to some of: fatjar extracted lazy appcds aotcache springaot
 # springaot_aotcache (aotcache is the image's command).
 # --jar JAR measures that build of the service instead of target/'s (an older one, for a before/after pair).
+# BENCH_JVM_EXTRA="-XX:..." adds JVM flags to the image's (every start and training run): a JVM setting's before/after.
 # --auth (default both): "off" runs the service with CRM_AUTH_ENABLED=false; "on" with authentication, a random
 # first-admin password (CRM_ADMIN_PASSWORD_FILE, a 0600 file under $OUT) and an API token made over HTTP Basic that
 # the wrk scripts send as "Authorization: Bearer" (passed in the environment, BENCH_TOKEN; never written to a file
@@ -95,6 +96,9 @@ JVM_FLAGS=("${IMAGE_FLAGS[@]}" "-XX:MaxRAM=$MEM")
 # the Serial collector, so say so explicitly to get what the container gets.
 mem_mib() { local m=${1,,}; case "$m" in *g) echo $(( ${m%g} * 1024 )) ;; *m) echo "${m%m}" ;; *) echo $(( m / 1048576 )) ;; esac; }
 if (( $(mem_mib "$MEM") < 1792 )); then JVM_FLAGS+=(-XX:+UseSerialGC); fi
+# BENCH_JVM_EXTRA: flags to try beside the image's (training runs included), for a before/after of a JVM setting
+read -r -a EXTRA_FLAGS <<< "${BENCH_JVM_EXTRA:-}"
+JVM_FLAGS+=("${EXTRA_FLAGS[@]}")
 
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
