@@ -36,6 +36,7 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
             "tag", "tags",
             "domain", "domain");
     static final String DUPLICATE_DOMAIN = "A company with this domain already exists";
+    private static final UniqueKey UNIQUE_DOMAIN = new UniqueKey(CompanySchema.DOMAIN_KEY, "domain", DUPLICATE_DOMAIN);
 
     private final Schema schema;
 
@@ -49,7 +50,7 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
     private CompanyService(MongoTemplate mongo, RecordContext context, PropertyDefinitions properties,
                            Schema schema) {
         super(new RecordStore(mongo.getCollection(CompanySchema.COLLECTION), "Company",
-                Map.of(CompanyIndexes.DOMAIN_UNIQUE, DUPLICATE_DOMAIN), Set.of("domainKey"), context), SORTS,
+                Map.of(CompanyIndexes.DOMAIN_UNIQUE, UNIQUE_DOMAIN), Set.of("domainKey"), context), SORTS,
                 properties.values("companies", "company", schema.reservedNames()));
         this.schema = schema;
     }
@@ -81,13 +82,14 @@ public class CompanyService extends RecordService<CompanyService.CompanyFilter> 
 
     @Override
     protected List<UniqueKey> uniqueKeys() {
-        return List.of(new UniqueKey(CompanySchema.DOMAIN_KEY, "domain", DUPLICATE_DOMAIN));
+        return List.of(UNIQUE_DOMAIN);
     }
 
     @Override
     protected void checkUnique(Document stored, ObjectId self) {
-        // the domain key exists only on live companies, so the key alone is the unique index lookup
-        if (stored.get("domain") instanceof String domain
+        // the domain key exists only on live companies, so the key alone is the unique index lookup; where that
+        // index is in force, the write itself is refused with the same 409
+        if (stored.get("domain") instanceof String domain && !store.enforced(CompanyIndexes.DOMAIN_UNIQUE)
                 && store.exists(Filters.eq(CompanySchema.DOMAIN_KEY, domain), self)) {
             throw new RecordException.Duplicate("domain", DUPLICATE_DOMAIN);
         }

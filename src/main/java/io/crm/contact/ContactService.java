@@ -46,8 +46,7 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
     private ContactService(MongoTemplate mongo, References references, RecordContext context,
                            PropertyDefinitions properties, Schema schema) {
         super(new RecordStore(mongo.getCollection(ContactSchema.COLLECTION), "Contact", Map.of(
-                ContactIndexes.EMAIL_UNIQUE, "A contact with this email already exists",
-                ContactIndexes.EXTERNAL_ID_UNIQUE, "A contact with this externalId already exists"),
+                ContactIndexes.EMAIL_UNIQUE, UNIQUE_EMAIL, ContactIndexes.EXTERNAL_ID_UNIQUE, UNIQUE_EXTERNAL_ID),
                 Set.of("emailKey"), context), SORTS, properties.values("contacts", "contact",
                 schema.reservedNames()));
         this.references = references;
@@ -134,9 +133,11 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
         return meta(stored);
     }
 
-    private static final List<UniqueKey> UNIQUE_KEYS = List.of(
-            new UniqueKey(ContactSchema.EMAIL_KEY, "email", "A contact with this email already exists"),
-            new UniqueKey(ContactSchema.LEGACY_ID, "externalId", "A contact with this externalId already exists"));
+    private static final UniqueKey UNIQUE_EMAIL =
+            new UniqueKey(ContactSchema.EMAIL_KEY, "email", "A contact with this email already exists");
+    private static final UniqueKey UNIQUE_EXTERNAL_ID =
+            new UniqueKey(ContactSchema.LEGACY_ID, "externalId", "A contact with this externalId already exists");
+    private static final List<UniqueKey> UNIQUE_KEYS = List.of(UNIQUE_EMAIL, UNIQUE_EXTERNAL_ID);
 
     @Override
     protected List<UniqueKey> uniqueKeys() {
@@ -145,17 +146,20 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
 
     @Override
     protected void checkUnique(Document stored, ObjectId self) {
-        if (stored.get("email") instanceof String email && !email.isBlank()) {
+        // Where the unique index is in force, the write itself is refused with the same 409: no lookup before it.
+        if (stored.get("email") instanceof String email && !email.isBlank()
+                && !store.enforced(ContactIndexes.EMAIL_UNIQUE)) {
             // The key exists only on live contacts (RecordStore's live-only keys), so the key alone is the unique
             // index lookup: adding "archived: false" would only make stores without a planner scan.
             Bson sameEmail = Filters.eq(ContactSchema.EMAIL_KEY, email.strip().toLowerCase(Locale.ROOT));
             if (store.exists(sameEmail, self)) {
-                throw new RecordException.Duplicate("email", "A contact with this email already exists");
+                throw new RecordException.Duplicate(UNIQUE_EMAIL.field(), UNIQUE_EMAIL.message());
             }
         }
         if (stored.get(ContactSchema.LEGACY_ID) instanceof String externalId
+                && !store.enforced(ContactIndexes.EXTERNAL_ID_UNIQUE)
                 && store.exists(Filters.eq(ContactSchema.LEGACY_ID, externalId), self)) {
-            throw new RecordException.Duplicate("externalId", "A contact with this externalId already exists");
+            throw new RecordException.Duplicate(UNIQUE_EXTERNAL_ID.field(), UNIQUE_EXTERNAL_ID.message());
         }
     }
 

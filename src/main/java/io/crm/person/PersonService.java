@@ -307,13 +307,12 @@ public class PersonService {
     }
 
     private void requireNewPersonId(String personId, ObjectId self) {
-        for (Object value : personIdForms(personId)) {
-            // a point lookup on the person_id index; at most two documents even in legacy data with duplicates
-            for (Document other : persons().find(Filters.eq(ContactSchema.LEGACY_ID, value))
-                    .projection(Projections.include("_id")).limit(2)) {
-                if (!other.get("_id").equals(self)) {
-                    throw LegacyException.conflict("A person with person_id '" + personId + "' already exists");
-                }
+        // One lookup for every form (the unique index knows only one: "7" and 7 are different keys to it). Two
+        // documents are enough: at most one of them is the person itself.
+        for (Document other : persons().find(Filters.in(ContactSchema.LEGACY_ID, personIdForms(personId)))
+                .projection(Projections.include("_id")).limit(2)) {
+            if (!other.get("_id").equals(self)) {
+                throw LegacyException.conflict("A person with person_id '" + personId + "' already exists");
             }
         }
     }

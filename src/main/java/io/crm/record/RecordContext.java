@@ -7,9 +7,24 @@ import io.crm.events.Outbox;
 
 /**
  * What every record store shares: the outbox its writes put their events in (which also names the actor), the
- * protocol of permanent deletes, the check that an owner is a real user, and the clock.
+ * protocol of permanent deletes, the check that an owner is a real user, the clock, and which unique indexes the
+ * store enforces.
  */
-public record RecordContext(Outbox outbox, HardDeletes deletes, Owners owners, Clock clock) {
+public record RecordContext(Outbox outbox, HardDeletes deletes, Owners owners, Clock clock, Unique unique) {
+
+    /** A context whose store is not known to enforce any unique index: every uniqueness rule is looked up first. */
+    public RecordContext(Outbox outbox, HardDeletes deletes, Owners owners, Clock clock) {
+        this(outbox, deletes, owners, clock, (collection, index) -> false);
+    }
+
+    /**
+     * Whether a unique index is in force on the store (io.crm.store.UniqueIndexes): a write that would break it fails
+     * by itself, so nothing needs to be looked up before it.
+     */
+    @FunctionalInterface
+    public interface Unique {
+        boolean enforced(String collection, String index);
+    }
 
     /** Whether a user id names an existing user, for {@code ownerId}. */
     @FunctionalInterface

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoServerException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -45,7 +45,7 @@ public class RecordStore {
 
     private final MongoCollection<Document> collection;
     private final String label;
-    private final Map<String, String> duplicateMessages;
+    private final Map<String, RecordService.UniqueKey> uniqueIndexes;
     private final Set<String> liveOnlyKeys;
     private final Clock clock;
     private final Outbox outbox;
@@ -67,21 +67,23 @@ public class RecordStore {
 
     /**
      * @param label             what a record is called in messages ("Contact")
-     * @param duplicateMessages unique index name to the 409 message for it
+     * @param uniqueIndexes     unique index name to the rule it enforces (the field and message of its 409)
      * @param liveOnlyKeys      meta keys kept only while a record is live: the keys of sparse unique indexes, so
      *                          uniqueness holds among non-archived records only
      */
-    public RecordStore(MongoCollection<Document> collection, String label, Map<String, String> duplicateMessages,
-                       Set<String> liveOnlyKeys, RecordContext context) {
-        this(collection, label, duplicateMessages, liveOnlyKeys, context, ExtraEvents.NONE);
+    public RecordStore(MongoCollection<Document> collection, String label,
+                       Map<String, RecordService.UniqueKey> uniqueIndexes, Set<String> liveOnlyKeys,
+                       RecordContext context) {
+        this(collection, label, uniqueIndexes, liveOnlyKeys, context, ExtraEvents.NONE);
     }
 
-    public RecordStore(MongoCollection<Document> collection, String label, Map<String, String> duplicateMessages,
-                       Set<String> liveOnlyKeys, RecordContext context, ExtraEvents extraEvents) {
+    public RecordStore(MongoCollection<Document> collection, String label,
+                       Map<String, RecordService.UniqueKey> uniqueIndexes, Set<String> liveOnlyKeys,
+                       RecordContext context, ExtraEvents extraEvents) {
         // inside StoreTransactions.run every read and write of the record joins the transaction, if there is one
         this.collection = StoreTransactions.sessionAware(collection);
         this.label = label;
-        this.duplicateMessages = duplicateMessages;
+        this.uniqueIndexes = uniqueIndexes;
         this.liveOnlyKeys = liveOnlyKeys;
         this.clock = context.clock();
         this.outbox = context.outbox();
@@ -124,7 +126,7 @@ public class RecordStore {
         Outbox.append(doc, null, createdEvents(doc));
         try {
             collection.insertOne(doc);
-        } catch (MongoWriteException e) {
+        } catch (MongoServerException e) {
             throw translate(e);
         }
         outbox.written(collectionName(), doc.get("_id"));
@@ -331,7 +333,8 @@ public class RecordStore {
         try {
             saved = collection.findOneAndReplace(unchanged, doc,
                     new FindOneAndReplaceOptions().returnDocument(ReturnDocument.AFTER));
-        } catch (MongoWriteException e) {
+        } catch (MongoServerException e) {
+            // a findAndModify reports a broken unique index as a command error, an insert as a write error
             throw translate(e);
         }
         if (saved == null) {
@@ -404,17 +407,25 @@ public class RecordStore {
         return value;
     }
 
-    private RuntimeException translate(MongoWriteException e) {
-        if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+    private RuntimeException translate(MongoServerException e) {
+        if (ErrorCategory.fromErrorCode(e.getCode()) != ErrorCategory.DUPLICATE_KEY) {
             return e;
         }
-        return duplicate(e.getError().getMessage());
+        return duplicate(e.getMessage());
     }
 
     private RecordException.Duplicate duplicate(String serverMessage) {
         Matcher m = INDEX_NAME.matcher(String.valueOf(serverMessage));
-        String index = m.find() ? m.group(1) : "";
-        return new RecordException.Duplicate(duplicateMessages.getOrDefault(index,
-                "A " + label.toLowerCase() + " with these unique values already exists"));
+        RecordService.UniqueKey rule = m.find() ? uniqueIndexes.get(m.group(1)) : null;
+        return rule != null ? new RecordException.Duplicate(rule.field(), rule.message())
+                : new RecordException.Duplicate("A " + label.toLowerCase() + " with these unique values already exists");
+    }
+
+    /**
+     * Whether the store enforces this unique index of the collection ({@link RecordContext.Unique}): a uniqueness
+     * rule it enforces needs no lookup before a write, whose E11000 becomes the same 409.
+     */
+    public boolean enforced(String index) {
+        return context.unique().enforced(collectionName(), index);
     }
 }

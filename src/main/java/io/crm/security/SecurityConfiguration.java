@@ -13,6 +13,7 @@ import io.crm.events.EventsConfiguration;
 import io.crm.events.HardDeletes;
 import io.crm.events.Outbox;
 import io.crm.store.CollectionIndexes;
+import io.crm.store.UniqueIndexes;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordMeta;
 
@@ -59,8 +60,9 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    RecordContext recordContext(Outbox outbox, HardDeletes deletes, UserService users, Clock clock) {
-        return new RecordContext(outbox, deletes, users::exists, clock);
+    RecordContext recordContext(Outbox outbox, HardDeletes deletes, UserService users, Clock clock,
+                                UniqueIndexes unique) {
+        return new RecordContext(outbox, deletes, users::exists, clock, unique::enforced);
     }
 
     /**

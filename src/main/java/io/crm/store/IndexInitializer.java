@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>A unique index that cannot be built because the collection already holds duplicates (data written by the
  * original service, which allowed them) is logged as a warning and skipped, and startup continues: the services
- * still refuse new duplicates with their own checks (409). Any other failure stops startup.
+ * still refuse new duplicates with their own checks (409). Any other failure stops startup. The unique indexes built
+ * are noted in {@link UniqueIndexes}: where one is in force, the services leave the refusal to it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,10 +34,12 @@ public class IndexInitializer implements SmartInitializingSingleton {
 
     private final MongoTemplate mongo;
     private final List<CollectionIndexes> declarations;
+    private final UniqueIndexes unique;
 
-    public IndexInitializer(MongoTemplate mongo, List<CollectionIndexes> declarations) {
+    public IndexInitializer(MongoTemplate mongo, List<CollectionIndexes> declarations, UniqueIndexes unique) {
         this.mongo = mongo;
         this.declarations = declarations;
+        this.unique = unique;
     }
 
     @Override
@@ -51,6 +54,7 @@ public class IndexInitializer implements SmartInitializingSingleton {
             try {
                 collection.createIndexes(declaration.indexes());
                 count += declaration.indexes().size();
+                declaration.indexes().forEach(index -> built(declaration.collection(), index));
             } catch (MongoException e) {
                 if (!isDuplicateKey(e)) {
                     throw e;
@@ -61,6 +65,7 @@ public class IndexInitializer implements SmartInitializingSingleton {
                     try {
                         collection.createIndexes(List.of(index));
                         count++;
+                        built(declaration.collection(), index);
                     } catch (MongoException one) {
                         if (!isDuplicateKey(one)) {
                             throw one;
@@ -79,6 +84,12 @@ public class IndexInitializer implements SmartInitializingSingleton {
         }
         log.info("Ensured {} indexes on {} collections{}", count, declarations.size(),
                 skipped > 0 ? " (" + skipped + " unique indexes skipped because of duplicate data)" : "");
+    }
+
+    private void built(String collection, IndexModel index) {
+        if (index.getOptions().isUnique() && index.getOptions().getName() != null) {
+            unique.built(collection, index.getOptions().getName());
+        }
     }
 
     /** Drops the retired indexes that exist; another replica dropping one at the same time is no failure. */

@@ -137,6 +137,50 @@ class RecordServiceTest {
         assertThat(RecordMeta.of(saved).getString("search")).isEqualTo("first\u001fa1");
     }
 
+    private static final String CODE_UNIQUE = "notes_code_unique";
+
+    @Test
+    void aUniqueIndexInForceRefusesTheWriteItselfWithTheRulesFieldAndNothingIsLookedUpFirst() {
+        List<String> finds = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                if (event.getCommandName().equals("find")) {
+                    finds.add(event.getCommand().getString("find").getValue());
+                }
+            }
+        };
+        try (MongoClient watched = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(TestMongo.uri("record_service_test")))
+                .addCommandListener(listener).build())) {
+            var collection = watched.getDatabase("record_service_test").getCollection("notes");
+            collection.createIndex(com.mongodb.client.model.Indexes.ascending(RecordMeta.META + ".codeKey"),
+                    new com.mongodb.client.model.IndexOptions().name(CODE_UNIQUE).unique(true).sparse(true));
+            RecordService.UniqueKey rule = new RecordService.UniqueKey(RecordMeta.META + ".codeKey", "code",
+                    "A note with this code already exists");
+            RecordContext context = new RecordContext(events.outbox, events.deletes, USERS::contains,
+                    Clock.systemUTC(), (c, index) -> c.equals("notes") && index.equals(CODE_UNIQUE));
+            Notes indexed = new Notes(new RecordStore(collection, "Note", Map.of(CODE_UNIQUE, rule), Set.of("codeKey"),
+                    context));
+            String first = id(indexed.create(Map.of("title", "First", "code", "A1")));
+            String second = id(indexed.create(Map.of("title", "Second", "code", "B2")));
+            finds.clear();
+
+            assertThatThrownBy(() -> indexed.create(Map.of("title", "Again", "code", "a1")))
+                    .isInstanceOfSatisfying(RecordException.Duplicate.class,
+                            d -> assertThat(d.field()).isEqualTo("code")).hasMessage(rule.message());
+            assertThat(finds).as("the insert is the create's only round trip").isEmpty();
+            // a change is a findAndModify, which reports the broken index as a command error, not a write error
+            assertThatThrownBy(() -> indexed.update(second, Map.of("code", "a1"), null))
+                    .isInstanceOf(RecordException.Duplicate.class).hasMessage(rule.message());
+            indexed.archive(first, null);
+            indexed.create(Map.of("title", "Taker", "code", "a1"));
+            assertThatThrownBy(() -> indexed.restore(first)).isInstanceOf(RecordException.Duplicate.class);
+
+            assertThat(trail().countDocuments()).as("3 creates and an archive; no refused write").isEqualTo(4);
+        }
+    }
+
     @Test
     void updatePatchesTheCurrentRecordAndChecksUniquenessAgainstOthersOnly() {
         String id = id(notes.create(Map.of("title", "First", "code", "A1")));
@@ -340,7 +384,7 @@ class RecordServiceTest {
         @Override
         protected void checkUnique(Document stored, ObjectId self) {
             calls.add("checkUnique(" + (self == null ? "null" : "self") + ")");
-            if (stored.get("code") instanceof String code && store.exists(Filters.and(
+            if (stored.get("code") instanceof String code && !store.enforced(CODE_UNIQUE) && store.exists(Filters.and(
                     Filters.eq(RecordMeta.META + ".codeKey", RecordMeta.sortKey(code)),
                     Filters.eq(RecordMeta.ARCHIVED, false)), self)) {
                 throw new RecordException.Duplicate("A note with this code already exists");
