@@ -417,8 +417,10 @@ public class RecordStore {
     private RecordException.Duplicate duplicate(String serverMessage) {
         Matcher m = INDEX_NAME.matcher(String.valueOf(serverMessage));
         RecordService.UniqueKey rule = m.find() ? uniqueIndexes.get(m.group(1)) : null;
-        return rule != null ? new RecordException.Duplicate(rule.field(), rule.message())
-                : new RecordException.Duplicate("A " + label.toLowerCase() + " with these unique values already exists");
+        if (rule != null) {
+            return new RecordException.Duplicate(rule.field(), rule.message());
+        }
+        return new RecordException.Duplicate("A " + label.toLowerCase() + " with these unique values already exists");
     }
 
     /**
