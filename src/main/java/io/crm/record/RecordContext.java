@@ -12,17 +12,15 @@ import io.crm.events.Outbox;
  */
 public record RecordContext(Outbox outbox, HardDeletes deletes, Owners owners, Clock clock, Unique unique) {
 
-    /** A context whose store is not known to enforce any unique index: every uniqueness rule is looked up first. */
-    public RecordContext(Outbox outbox, HardDeletes deletes, Owners owners, Clock clock) {
-        this(outbox, deletes, owners, clock, (collection, index) -> false);
-    }
-
     /**
      * Whether a unique index is in force on the store (io.crm.store.UniqueIndexes): a write that would break it fails
      * by itself, so nothing needs to be looked up before it.
      */
     @FunctionalInterface
     public interface Unique {
+        /** A store not known to enforce any unique index: every uniqueness rule is looked up first. */
+        Unique NONE = (collection, index) -> false;
+
         boolean enforced(String collection, String index);
     }
 

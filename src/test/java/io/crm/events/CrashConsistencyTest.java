@@ -133,7 +133,8 @@ class CrashConsistencyTest {
             events = new PlainEvents(database, ACTORS, clock, List.of(new EventSource("note", "notes")),
                     List.of(new AuditLog(database.getCollection(AuditLog.COLLECTION))));
             notes = new RecordStore(database.getCollection("notes"), "Note", Map.of(), Set.of(),
-                    new RecordContext(events.outbox, events.deletes, id -> true, clock));
+                    new RecordContext(events.outbox, events.deletes, id -> true, clock,
+                            RecordContext.Unique.NONE));
         }
     }
 

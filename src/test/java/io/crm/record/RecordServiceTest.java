@@ -56,7 +56,8 @@ class RecordServiceTest {
         db.getCollection(io.crm.events.HardDeletes.COLLECTION).drop();
         events = new PlainEvents(db, Actors.fixed(ALICE), Clock.systemUTC(),
                 List.of(new EventSource("note", "notes")), List.of(new AuditLog(events())));
-        RecordContext context = new RecordContext(events.outbox, events.deletes, USERS::contains, Clock.systemUTC());
+        RecordContext context = new RecordContext(events.outbox, events.deletes, USERS::contains, Clock.systemUTC(),
+                RecordContext.Unique.NONE);
         notes = new Notes(new RecordStore(client.getDatabase("record_service_test").getCollection("notes"), "Note",
                 Map.of(), Set.of("codeKey"), context));
     }
