@@ -47,12 +47,22 @@ ENV PORT=5000 \
     CRM_LOG_FORMAT=ecs \
     CRM_DATA_DIR=/tmp/crm-data \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=20 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-# Java 25 AOT cache (JEP 483/514): a training run at build time (the context starts against the embedded store,
-# then exits) records the classes loaded and linked, so the real start skips that work. Measured on a busy 2-core
-# machine: see docs/operations.md. Same JDK, same classpath (-jar /app/app.jar) in the training run and at run time,
-# as the cache requires; a mismatch only makes the JVM ignore it.
-RUN java -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh -jar /app/app.jar \
-    && rm -rf /tmp/crm-data /tmp/hsperfdata_root
+# Java 25 AOT cache (JEP 483/514/515): a training run at build time records the classes loaded and linked and the
+# methods' profiles, so the real start skips that work and the JIT compiles the request path within seconds. The
+# service serves requests while it trains: TrainingWorkload, a client JVM beside it, signs in as a throwaway first
+# admin and sends the API's usual mix for 45 s (it exits 1, failing the build, if any request fails); SIGTERM then
+# stops the service and the JVM writes the cache. Measured: docs/operations.md, BENCHMARKS.md. Same JDK, same
+# classpath (-jar /app/app.jar) in the training run and at run time, as the cache requires; a mismatch only makes the
+# JVM ignore it. The training data directory and password go with this layer.
+RUN (umask 077 && head -c 24 /dev/urandom | base64 > /tmp/training-admin) \
+    && { CRM_ADMIN_EMAIL=training@crm.local CRM_ADMIN_PASSWORD_FILE=/tmp/training-admin \
+         java -XX:AOTCacheOutput=/app/app.aot -jar /app/app.jar & } \
+    && service=$! \
+    && { java -cp /app/app.jar io.crm.platform.training.TrainingWorkload --email training@crm.local \
+           --password-file /tmp/training-admin --seconds 45 || { kill "$service"; exit 1; }; } \
+    && kill -TERM "$service" && { wait "$service" || true; } \
+    && test -s /app/app.aot \
+    && rm -rf /tmp/crm-data /tmp/hsperfdata_root /tmp/training-admin
 USER 10001:10001
 EXPOSE 5000 8081
 # bash's /dev/tcp keeps the check free of curl/wget, which the JRE image need not carry. Six retries give a slow

@@ -3,11 +3,13 @@
 #   bench/run.sh [--n 10000] [--duration 10s] [--connections "8 32 128"] [--repeat 3] [--ops "..."]
 #                [--mem 512m] [--startups 5] [--import-rows 100000] [--skip-startup] [--skip-import] [--out DIR]
 #                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both] [--original DIR] [--steady 30s]
-#                [--startup-variants "..."] [--jar JAR]
+#                [--startup-variants "..."] [--jar JAR] [--training 45s]
 # --original DIR (a checkout of the original Flask service, bench/original/lib.sh) also runs the original on the same
 # store, reading the same seeded persons (copied into its own database in its own shape, with a person_id index), and
 # measures its GET /person/{id} right after the service's in every repeat: the "x the original" ratio.
 # --steady 30s (0 to skip): the JIT's time to steady throughput, measured in 1 s slices from the first requests.
+# --training 45s: how long the AOT cache's training run serves its workload, as the image's does (0: the start-only
+# training run of before, for a before/after; bench/training.sh compares the two side by side).
 # --startup-variants "aotcache" limits the start-up runs to some of: fatjar extracted lazy appcds aotcache springaot
 # springaot_aotcache (aotcache is the image's command).
 # --jar JAR measures that build of the service instead of target/'s (an older one, for a before/after pair).
@@ -48,6 +50,7 @@ AUTH=both
 ORIGINAL=""
 JAR=""
 STEADY_S=30
+TRAINING_S=45
 STARTUP_VARIANTS="fatjar extracted lazy appcds aotcache springaot springaot_aotcache"
 OUT=/tmp/crm-bench-$(date +%Y%m%d-%H%M%S)
 
@@ -71,6 +74,7 @@ while [[ $# -gt 0 ]]; do
     --original) ORIGINAL=$2; shift 2 ;;
     --jar) JAR=$2; shift 2 ;;
     --steady) STEADY_S=${2%s}; shift 2 ;;
+    --training) TRAINING_S=${2%s}; shift 2 ;;
     --startup-variants) STARTUP_VARIANTS=$2; shift 2 ;;
     -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -86,16 +90,9 @@ esac
 seconds() { local d=${1%s}; echo "$d"; }
 DURATION_S=$(seconds "$DURATION")
 WARMUP_S=$(seconds "$WARMUP")
-# The container's JVM settings, read from the Dockerfile's JAVA_TOOL_OPTIONS (one source of truth), plus MaxRAM
-# standing in for the pod's memory limit: the JVM sizes its heap and picks its GC (Serial below ~1.8 GB) from it
-# exactly as under a cgroup limit.
-read -r -a IMAGE_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
-((${#IMAGE_FLAGS[@]} > 0)) || { echo "no JAVA_TOOL_OPTIONS in $ROOT/Dockerfile" >&2; exit 1; }
-JVM_FLAGS=("${IMAGE_FLAGS[@]}" "-XX:MaxRAM=$MEM")
-# MaxRAM does not change the GC choice, a cgroup limit does: under 1792 MiB the JVM is not "server class" and uses
-# the Serial collector, so say so explicitly to get what the container gets.
-mem_mib() { local m=${1,,}; case "$m" in *g) echo $(( ${m%g} * 1024 )) ;; *m) echo "${m%m}" ;; *) echo $(( m / 1048576 )) ;; esac; }
-if (( $(mem_mib "$MEM") < 1792 )); then JVM_FLAGS+=(-XX:+UseSerialGC); fi
+# The container's JVM settings (the Dockerfile's, MaxRAM for the pod's limit, the collector it gets: common.sh)
+mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
+((${#JVM_FLAGS[@]} > 0)) || exit 1
 # BENCH_JVM_EXTRA: flags to try beside the image's (training runs included), for a before/after of a JVM setting
 read -r -a EXTRA_FLAGS <<< "${BENCH_JVM_EXTRA:-}"
 JVM_FLAGS+=("${EXTRA_FLAGS[@]}")
@@ -219,14 +216,9 @@ startup_once() { # variant java-args... (the launch: -jar X, or -cp Y Main)
   fi
 }
 
-training_run() { # java-args...: runs the context to refresh and exits (Spring's training-run switch)
-  local port mport data
-  take_port port
-  take_port mport
-  data=$(mktemp -d "$OUT/train-data.XXXX")
-  PORT=$port MANAGEMENT_PORT=$mport CRM_DATA_DIR=$data CRM_LOG_FORMAT='' timeout 180 \
-    "$JAVA" "${JVM_FLAGS[@]}" -Dspring.context.exit=onRefresh "$@" >> "$OUT/train.log" 2>&1 || true
-  rm -rf "$data"
+training_run() { # java-args...: the image's training run (common.sh), its workload for TRAINING_S seconds
+  aot_training_run "$JAVA" "$APP_RUN_JAR" "$OUT/train.log" "$TRAINING_S" "${JVM_FLAGS[@]}" "$@" ||
+    log "the training run failed (see $OUT/train.log): its cache profiles less"
 }
 
 # Spring AOT without touching the build: the same processor the spring-boot-maven-plugin's process-aot goal runs,
@@ -254,9 +246,11 @@ if ! $SKIP_STARTUP; then
   SPRING_AOT=("-Dspring.aot.enabled=true" -cp "$OUT/spring-aot/spring-aot.jar:$APP_RUN_JAR" "$MAIN_CLASS")
   have_spring_aot=false
   build_spring_aot && have_spring_aot=true
-  training_run -XX:ArchiveClassesAtExit="$OUT/app.jsa" -jar "$APP_RUN_JAR"
-  training_run -XX:AOTCacheOutput="$OUT/app.aot" -jar "$APP_RUN_JAR"
-  $have_spring_aot && training_run -XX:AOTCacheOutput="$OUT/app-spring.aot" "${SPRING_AOT[@]}"
+  wanted() { [[ " $STARTUP_VARIANTS " == *" $1 "* ]]; } # only the training runs of the variants measured
+  wanted appcds && training_run -XX:ArchiveClassesAtExit="$OUT/app.jsa" -jar "$APP_RUN_JAR"
+  wanted aotcache && training_run -XX:AOTCacheOutput="$OUT/app.aot" -jar "$APP_RUN_JAR"
+  $have_spring_aot && wanted springaot_aotcache &&
+    training_run -XX:AOTCacheOutput="$OUT/app-spring.aot" "${SPRING_AOT[@]}"
   variant_ready() { # variant -> whether its artefacts exist (emits the reason once when not)
     local missing=""
     case "$1" in
@@ -418,6 +412,9 @@ run_wrk() { # op connections seconds mode -> JSON line (wrk's done())
 # 16 connections for STEADY_S seconds: steady is the median of the last 5 slices, and the time to it is where the
 # slices stay at or above 90 % of it. Started as the image starts it (the AOT cache of a training run).
 if [[ " ${ACTIVE[*]} " == *" contact_get "* ]] && ((STEADY_S > 0)); then
+  # after every service's start has settled (its JIT and its start-up work would take this one's CPU), not after
+  # requests: the services have answered only the probes
+  quiesce
   log "time to steady throughput: ${STEADY_S} x 1 s of contact_get at 16 connections (auth ${MODES[0]})"
   slices=()
   for _ in $(seq 1 "$STEADY_S"); do

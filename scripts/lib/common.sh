@@ -149,3 +149,45 @@ stop_pids() {
     wait "$pid" 2>/dev/null || true
   done
 }
+
+# ---------------------------------------------------------------------------------------------------- the image's JVM
+# image_jvm_flags ROOT MEM: the container's JVM settings, one per line: the Dockerfile's JAVA_TOOL_OPTIONS (one source
+# of truth), plus MaxRAM standing in for the pod's memory limit MEM (512m): the JVM sizes its heap from it exactly as
+# under a cgroup limit. MaxRAM does not change the GC choice, a cgroup limit does: under 1792 MiB the JVM is not
+# "server class" and uses the Serial collector, so that is said explicitly to get what the container gets.
+image_jvm_flags() {
+  local flags=() m=${2,,} mib
+  read -r -a flags <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$1/Dockerfile")"
+  ((${#flags[@]} > 0)) || { echo "no JAVA_TOOL_OPTIONS in $1/Dockerfile" >&2; return 1; }
+  printf '%s\n' "${flags[@]}" "-XX:MaxRAM=$2"
+  case "$m" in *g) mib=$(( ${m%g} * 1024 )) ;; *m) mib=${m%m} ;; *) mib=$(( m / 1048576 )) ;; esac
+  if ((mib < 1792)); then echo "-XX:+UseSerialGC"; fi
+}
+
+# aot_training_run JAVA JAR LOG SECONDS JAVA-ARGS...: the image's AOT training run (the Dockerfile's runtime stage).
+# The service, started by JAVA with JAVA-ARGS (which name -XX:AOTCacheOutput=FILE and what to start), serves
+# TrainingWorkload's requests (a client JVM on JAR's classes) for SECONDS, on a throwaway data directory as a
+# throwaway first admin; SIGTERM then makes its JVM write the cache. SECONDS=0 is the start-only training run the
+# image made before (Spring's -Dspring.context.exit=onRefresh), for a before/after. Returns 1 when a step failed.
+aot_training_run() {
+  local java=$1 jar=$2 log=$3 seconds=$4 port admin_port data pid rc=0
+  shift 4
+  take_port port
+  take_port admin_port
+  data=$(mktemp -d)
+  (umask 077 && random_secret 24 > "$data.admin")
+  if ((seconds == 0)); then
+    PORT=$port MANAGEMENT_PORT=$admin_port CRM_DATA_DIR=$data CRM_LOG_FORMAT='' timeout 180 \
+      "$java" -Dspring.context.exit=onRefresh "$@" >> "$log" 2>&1 || rc=1
+  else
+    PORT=$port MANAGEMENT_PORT=$admin_port CRM_DATA_DIR=$data CRM_LOG_FORMAT='' CRM_ADMIN_EMAIL=training@crm.local \
+      CRM_ADMIN_PASSWORD_FILE="$data.admin" "$java" "$@" >> "$log" 2>&1 &
+    pid=$!
+    "$java" -cp "$jar" io.crm.platform.training.TrainingWorkload --base "http://127.0.0.1:$port" \
+      --email training@crm.local --password-file "$data.admin" --seconds "$seconds" --ready-within 180 \
+      >> "$log" 2>&1 || rc=1
+    stop_pid "$pid" 180 # the JVM writes the cache as it exits: tens of seconds
+  fi
+  rm -rf "$data" "$data.admin"
+  return $rc
+}

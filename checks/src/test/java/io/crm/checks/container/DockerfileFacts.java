@@ -48,6 +48,8 @@ final class DockerfileFacts {
 
     /** The AOT cache's training run: the file it writes and the jar it starts. */
     private static final Pattern AOT_TRAINING = Pattern.compile("-XX:AOTCacheOutput=(\\S+).*?-jar\\s+(\\S+)");
+    /** The client that sends the training run its requests (src/main, io.crm.platform.training). */
+    static final String TRAINING_WORKLOAD = "io.crm.platform.training.TrainingWorkload";
 
     static List<String> violations(String dockerfile) {
         List<Instruction> all = parse(dockerfile);
@@ -116,8 +118,21 @@ final class DockerfileFacts {
         }
         // The cache is used only with the classpath it was made with: the training run and the entrypoint start the
         // same extracted jar, and the entrypoint reads the file the training run wrote.
-        Matcher training = runtime.stream().filter(i -> i.keyword().equals("RUN"))
-                .map(i -> AOT_TRAINING.matcher(i.args())).filter(Matcher::find).findFirst().orElse(null);
+        String trainingRun = runtime.stream().filter(i -> i.keyword().equals("RUN"))
+                .map(Instruction::args).filter(args -> AOT_TRAINING.matcher(args).find()).findFirst().orElse(null);
+        Matcher training = trainingRun == null ? null : AOT_TRAINING.matcher(trainingRun);
+        if (training != null) {
+            training.find();
+            // the cache keeps the profiles of what the training run executed: a run that only starts the context
+            // profiles the start, and the pods' JIT learns the request path under load all over again
+            if (!trainingRun.contains(TRAINING_WORKLOAD)) {
+                problems.add("the AOT training run serves no requests: run " + TRAINING_WORKLOAD + " beside it");
+            }
+            if (trainingRun.contains("spring.context.exit")) {
+                problems.add("the AOT training run exits when the context has started (spring.context.exit), "
+                        + "before serving requests");
+            }
+        }
         String entrypoint = entrypoints.isEmpty() ? "" : entrypoints.get(entrypoints.size() - 1).args();
         if (training == null) {
             problems.add("runtime stage makes no AOT cache training run (-XX:AOTCacheOutput=... -jar JAR)");

@@ -92,10 +92,19 @@ class DockerfileTest {
         "-XX:InitialRAMPercentage=20 |-Xmn4m |InitialRAMPercentage",
         "CRM_LOG_FORMAT=ecs|CRM_LOG_FORMAT=|CRM_LOG_FORMAT=ecs",
         "FROM eclipse-temurin:25.0.3_9-jdk-noble AS build|FROM eclipse-temurin:latest AS build|pinned",
+        "io.crm.platform.training.TrainingWorkload|io.crm.platform.training.Nothing|serves no requests",
+        "-XX:AOTCacheOutput=/app/app.aot -jar|-XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh -jar|exits when the context has started",
     })
     void eachPromiseIsCheckedOnAPlantedError(String from, String to, String expectedProblem) throws IOException {
         String broken = Files.readString(planted(from, to));
         assertThat(DockerfileFacts.violations(broken)).anySatisfy(p -> assertThat(p).contains(expectedProblem));
+    }
+
+    @Test
+    void theTrainingRunsWorkloadIsTheApplicationsOwn() throws IOException {
+        String source = "src/main/java/" + DockerfileFacts.TRAINING_WORKLOAD.replace('.', '/') + ".java";
+        assertThat(Repo.root().resolve(source)).as("the class the training run starts").isRegularFile();
+        assertThat(Files.readString(Repo.root().resolve(source))).contains("public static void main(String[] args)");
     }
 
     @Test
