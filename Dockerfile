@@ -48,7 +48,7 @@ ENV PORT=5000 \
     CRM_DATA_DIR=/tmp/crm-data \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=20 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 # Java 25 AOT cache (JEP 483/514/515): a training run at build time records the classes loaded and linked and the
-# methods' profiles, so the real start skips that work and the JIT compiles the request path within seconds. The
+# methods' profiles, so the real start skips that work and the first seconds of load are served by compiled code. The
 # service serves requests while it trains: TrainingWorkload, a client JVM beside it, signs in as a throwaway first
 # admin and sends the API's usual mix for 45 s (it exits 1, failing the build, if any request fails); SIGTERM then
 # stops the service and the JVM writes the cache. Measured: docs/operations.md, BENCHMARKS.md. Same JDK, same

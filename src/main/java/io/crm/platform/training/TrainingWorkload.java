@@ -29,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The requests a service serves during its AOT training run, before the JVM writes its cache (the image's build, and
  * {@code bench/run.sh}, which mirrors it). Java 25 keeps in the cache the classes those requests load and the method
- * profiles they record, so a new pod starts with the request path already profiled: the JIT compiles it within
- * seconds of the first requests instead of after half a minute of load (BENCHMARKS.md, "A training run that serves
- * requests"). A training run that only starts the context profiles the start, not the requests.
+ * profiles they record, so a new pod starts with the request path already profiled and serves several times more
+ * requests in its first seconds of load (BENCHMARKS.md, "A training run that serves requests"). A training run that
+ * only starts the context profiles the start, not the requests.
  *
  * <p>It runs as its own small JVM beside the service it trains, as a client over HTTP, so the service does nothing
  * different from what it does in production: the first admin (from {@code CRM_ADMIN_EMAIL} and
