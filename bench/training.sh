@@ -63,17 +63,6 @@ for kind in start requests; do
   echo "{\"kind\":\"cache\",\"training\":\"$kind\",\"bytes\":$(stat -c %s "$OUT/$kind.aot")}" >> "$RESULTS"
 done
 
-cat > "$OUT/contact_get.lua" <<'LUA'
-local ids = {}
-for line in io.lines(os.getenv("TRAINING_IDS")) do ids[#ids + 1] = line end
-local headers = { ["Authorization"] = "Bearer " .. os.getenv("TRAINING_TOKEN") }
-local n = 0
-function request()
-  n = n + 1
-  return wrk.format("GET", "/api/v1/contacts/" .. ids[(n % #ids) + 1], headers)
-end
-LUA
-
 measure() { # kind round: one start from the kind's cache, then the slices
   local kind=$1 round=$2 port mport data t0 ready token slices=() rss_max=0 rss
   take_port port
@@ -91,15 +80,16 @@ measure() { # kind round: one start from the kind's cache, then the slices
   token=$(printf 'user = "bench@crm.local:%s"\n' "$(<"$data.admin")" |
     curl -sS --fail -K - -H 'Content-Type: application/json' -d '{"name":"bench","expiresInDays":1}' \
       "http://127.0.0.1:$port/api/v1/auth/tokens" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
-  : > "$data.ids"
+  mkdir "$data.ids" # read by bench/wrk/contact_get.lua (common.lua: BENCH_IDS/contacts.txt, BENCH_TOKEN)
   for i in $(seq 1 50); do
     curl -sS --fail -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
       -d "{\"name\":\"Bench $i\",\"email\":\"bench-$i@training.invalid\"}" "http://127.0.0.1:$port/api/v1/contacts" |
-      python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' >> "$data.ids"
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' >> "$data.ids/contacts.txt"
   done
   for _ in $(seq 1 "$STEADY_S"); do
-    slices+=("$(TRAINING_IDS="$data.ids" TRAINING_TOKEN="$token" timeout 60 wrk -t2 -c"$CONNECTIONS" -d1s \
-      -s "$OUT/contact_get.lua" "http://127.0.0.1:$port" | awk '/^Requests\/sec/ {printf "%d", $2}')")
+    slices+=("$(BENCH_IDS="$data.ids" BENCH_TOKEN="$token" BENCH_WRK_DIR="$ROOT/bench/wrk" timeout 60 \
+      wrk -t2 -c"$CONNECTIONS" -d1s -s "$ROOT/bench/wrk/contact_get.lua" "http://127.0.0.1:$port" |
+      awk '/^Requests\/sec/ {printf "%d", $2}')")
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status")
     ((rss > rss_max)) && rss_max=$rss
   done
