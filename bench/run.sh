@@ -7,7 +7,8 @@
 # --original DIR (a checkout of the original Flask service, bench/original/lib.sh) also runs the original on the same
 # store, reading the same seeded persons (copied into its own database in its own shape, with a person_id index), and
 # measures its GET /person/{id} right after the service's in every repeat: the "x the original" ratio.
-# --steady 30s (0 to skip): the JIT's time to steady throughput, measured in 1 s slices from the first requests.
+# --steady 30s (0 to skip): the JIT's time to steady throughput, measured in 1 s slices from the first requests (on the
+# first --auth mode's service; the other gets the same load unmeasured, so both are as warm when compared).
 # --training 45s: how long the AOT cache's training run serves its workload, as the image's does (0: the start-only
 # training run of before, for a before/after; bench/training.sh compares the two side by side).
 # --startup-variants "aotcache" limits the start-up runs to some of: fatjar extracted lazy appcds aotcache springaot
@@ -423,6 +424,12 @@ if [[ " ${ACTIVE[*]} " == *" contact_get "* ]] && ((STEADY_S > 0)); then
   done
   emit "{\"kind\":\"steady\",\"op\":\"contact_get\",\"auth\":\"${MODES[0]}\",\"connections\":16,\"rps\":[$(IFS=,; echo "${slices[*]}")]}"
   quiesce
+  # the other services get the same load, so that every one is as warm when measured: else the first would have had
+  # STEADY_S seconds more of the JIT than the others, and "auth on against off" would measure that
+  for mode in "${MODES[@]:1}"; do
+    run_wrk contact_get 16 "$STEADY_S" "$mode" > /dev/null || true
+    quiesce
+  done
 fi
 
 # ------------------------------------------------------------------ warm-up
