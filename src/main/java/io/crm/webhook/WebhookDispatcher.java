@@ -216,7 +216,7 @@ public class WebhookDispatcher implements SmartLifecycle {
             return; // another replica took the delivery over; its result counts
         }
         if (outcome.success()) {
-            subscriptions.recordSuccess(subscription.getObjectId("_id"), at);
+            subscriptions.recordSuccess(subscription, at);
         } else {
             subscriptions.recordFailure(subscription.getObjectId("_id"), at, new Document("at", Date.from(at))
                     .append("deliveryId", delivery.getObjectId("_id").toHexString())

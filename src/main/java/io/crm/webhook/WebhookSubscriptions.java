@@ -42,6 +42,8 @@ public class WebhookSubscriptions {
     private final AddressPolicy addresses;
     private final Clock clock;
     private final WebhookProperties properties;
+    /** When this replica last wrote a success of each subscription ({@link #recordSuccess}). */
+    private final Map<ObjectId, Instant> successWritten = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WebhookSubscriptions(MongoCollection<Document> collection, MongoCollection<Document> deliveries,
                                 AddressPolicy addresses, Clock clock, WebhookProperties properties) {
@@ -154,6 +156,7 @@ public class WebhookSubscriptions {
     public void delete(String id) {
         Document current = get(id);
         collection.deleteOne(Filters.eq("_id", current.get("_id")));
+        successWritten.remove(current.getObjectId("_id"));
         deliveries.deleteMany(Filters.eq("subscriptionId", current.getObjectId("_id").toHexString()));
     }
 
@@ -199,12 +202,25 @@ public class WebhookSubscriptions {
         return !subscription.getBoolean("paused", false) && !subscription.getBoolean("disabled", false);
     }
 
-    void recordSuccess(ObjectId id, Instant at) {
-        // at most one write a second per subscription while all goes well (a busy one succeeds many times a second),
-        // and at once when it was failing
+    /**
+     * Notes a successful attempt. At most one write a second per subscription while all goes well (a busy one
+     * succeeds many times a second), and at once when it was failing. {@code subscription}: as the attempt's dispatch
+     * round read it; this replica skips the store altogether (a no-op write, but a round trip per delivery) while that
+     * read shows no failure and this replica itself wrote a success less than a second before.
+     */
+    void recordSuccess(Document subscription, Instant at) {
+        ObjectId id = subscription.getObjectId("_id");
+        Instant written = successWritten.get(id);
+        if (written != null && subscription.get("failingSince") == null && written.isAfter(at.minusSeconds(1))) {
+            return;
+        }
+        if (successWritten.size() > 4 * MAX_SUBSCRIPTIONS) {
+            successWritten.clear(); // subscriptions deleted on other replicas; the next success writes again
+        }
         collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.or(Filters.ne("failingSince", null),
                         Filters.eq("lastSuccessAt", null), Filters.lt("lastSuccessAt", Date.from(at.minusSeconds(1))))),
                 Updates.combine(Updates.set("lastSuccessAt", Date.from(at)), Updates.set("failingSince", null)));
+        successWritten.put(id, at);
     }
 
     /**
@@ -212,6 +228,7 @@ public class WebhookSubscriptions {
      * delivery has failed for {@code crm.webhooks.disable-after} the subscription is disabled.
      */
     void recordFailure(ObjectId id, Instant at, Document failure) {
+        successWritten.remove(id); // a success after this failure clears it at once
         collection.updateOne(Filters.eq("_id", id), Updates.pushEach("recentFailures", List.of(failure),
                 new PushOptions().slice(-RECENT_FAILURES)));
         collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("failingSince", null)),
