@@ -40,8 +40,8 @@ PIDS=()
 cleanup() { stop_pids 10 "${PIDS[@]:-}"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-read -r -a JVM_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
-JVM_FLAGS+=("-XX:MaxRAM=$MEM")
+mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
+((${#JVM_FLAGS[@]} > 0)) || exit 1
 
 start_service() { # data-dir log extra-args... -> sets APP_PID, BASE
   local dir=$1 out=$2; shift 2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Event latency and webhook fan-out (documented in BENCHMARKS.md, "Events and webhooks"). One command:
-#   bench/events.sh [--rate 500] [--duration 20s] [--fanout-rate 10] [--fanout-duration 20s] [--warmup 15s]
+#   bench/events.sh [--rate 500] [--duration 20s] [--fanout-rate 10] [--fanout-duration 20s] [--warmup 60s]
 #                   [--drain 30s] [--scenarios "latency fanout"] [--mem 512m] [--out DIR]
 # Starts the standalone store and the packaged service (auth off, the container's JVM flags, plain-http loopback
 # receivers allowed: CRM_WEBHOOKS_ALLOW_HTTP/ALLOW_PRIVATE=true), warms it up with a short run, then:
@@ -26,7 +26,7 @@ RATE=500
 DURATION=20s
 FANOUT_RATE=10
 FANOUT_DURATION=20s
-WARMUP=15s
+WARMUP=60s
 DRAIN=30s
 SCENARIOS="latency fanout"
 MEM=512m
@@ -83,8 +83,8 @@ heap_after_gc() {
     awk '{ for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); u += v } } END { print u + 0 }'
 }
 
-read -r -a JVM_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
-JVM_FLAGS+=("-XX:MaxRAM=$MEM" -XX:+UseSerialGC)
+mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
+((${#JVM_FLAGS[@]} > 0)) || exit 1
 emit "{\"kind\":\"machine\",\"nproc\":$(nproc),\"java\":\"$("$JAVA" -version 2>&1 | sed -n 2p)\",\"flags\":\"${JVM_FLAGS[*]}\",\"loadavg_start\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
 take_port STORE_PORT
@@ -130,11 +130,11 @@ for s in $SCENARIOS; do
       webhooks fanout_healthy --rate "$FANOUT_RATE" --duration "${FANOUT_DURATION%s}" --subs 10 --tag fh
       quiesce
       before=$(heap_after_gc before-degraded)
-      rss0=$(awk '/^VmRSS:/ {print $2}' "/proc/$APP_PID/status")
+      rss0=$(rss_kib "$APP_PID")
       log "fan-out: 10 subscriptions, one 5 s per call, one down (heap after GC before: $before KiB)"
       webhooks fanout_degraded --rate "$FANOUT_RATE" --duration "${FANOUT_DURATION%s}" --subs 10 --slow 1 --down 1 --tag fd
       after=$(heap_after_gc after-degraded)
-      rss1=$(awk '/^VmRSS:/ {print $2}' "/proc/$APP_PID/status")
+      rss1=$(rss_kib "$APP_PID")
       emit "{\"kind\":\"heap\",\"scenario\":\"fanout_degraded\",\"after_gc_before_kib\":$before,\"after_gc_after_kib\":$after,\"growth_kib\":$((after - before)),\"rss_before_kib\":$rss0,\"rss_after_kib\":$rss1}"
       log "heap after GC: $before KiB before, $after KiB after ($((after - before)) KiB)"
       quiesce ;;

@@ -81,8 +81,8 @@ quiesce() { # until the store and both services use under 10 % of a core over ha
 }
 
 # the container's JVM settings, as bench/run.sh uses them (Dockerfile's JAVA_TOOL_OPTIONS + the pod's memory limit)
-read -r -a JVM_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
-JVM_FLAGS+=("-XX:MaxRAM=$MEM" -XX:+UseSerialGC)
+mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
+((${#JVM_FLAGS[@]} > 0)) || exit 1
 
 emit "{\"kind\":\"machine\",\"nproc\":$(nproc),\"java\":\"$("$JAVA" -version 2>&1 | sed -n 2p)\",$(original_versions),\"loadavg_start\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 

@@ -54,8 +54,8 @@ quiesce() { # until the process uses under 10 % of a core over a second (at most
   log "warning: still busy after 600 s"
 }
 
-read -r -a JVM_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
-JVM_FLAGS+=("-XX:MaxRAM=$MEM")
+mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
+((${#JVM_FLAGS[@]} > 0)) || exit 1
 emit "{\"kind\":\"machine\",\"nproc\":$(nproc),\"java\":\"$("$JAVA" -version 2>&1 | sed -n 2p)\",\"flags\":\"${JVM_FLAGS[*]}\",\"records\":$RECORDS,\"loadavg_start\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
 # ---- a seed of real data: SEED contacts written through the service (each with its event and audit entry)

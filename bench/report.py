@@ -19,6 +19,14 @@ def med(values):
     return statistics.median(values) if values else None
 
 
+def time_to_steady(rps):
+    """From 1 s slices of req/s since the first requests: (seconds until every later slice is at or above 90 % of the
+    steady figure, or None if they never are; the steady figure, the median of the last 5 slices)."""
+    steady = med(rps[-5:])
+    reached = next((i for i in range(len(rps)) if all(v >= 0.9 * steady for v in rps[i:])), None)
+    return (reached + 1 if reached is not None else None), steady
+
+
 def fmt(v, digits=1):
     if v is None:
         return "–"
@@ -81,12 +89,11 @@ def request_path_targets(summary, apis, conns, modes, by_kind):
     for st in by_kind["steady"]:
         rps = st["rps"]
         if len(rps) >= 10:
-            steady = med(rps[-5:])
-            reached = next((i for i in range(len(rps)) if all(v >= 0.9 * steady for v in rps[i:])), None)
+            seconds, steady = time_to_steady(rps)
             row(f"steady throughput within 10 s of load ({LABEL[st['op']]}, auth {st['auth']})",
-                f"{reached + 1 if reached is not None else '> ' + str(len(rps))} s to >= 90 % of "
+                f"{seconds if seconds is not None else '> ' + str(len(rps))} s to >= 90 % of "
                 f"{fmt(steady, 0)} req/s (first second {fmt(rps[0], 0)})",
-                reached is not None and reached + 1 <= 10)
+                seconds is not None and seconds <= 10)
     out.append("")
     return out
 

@@ -71,8 +71,8 @@ PIDS=()
 cleanup() { stop_pids 20 "${PIDS[@]:-}"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-read -r -a JVM_FLAGS <<< "$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")"
-JVM_FLAGS+=("-XX:MaxRAM=$MEM")
+mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
+((${#JVM_FLAGS[@]} > 0)) || exit 1
 emit "{\"kind\":\"machine\",\"jar\":\"$APP_JAR\",\"nproc\":$(nproc),\"n\":$N,\"connections\":$CONNECTIONS,\"mem\":\"$MEM\",\"loadavg_start\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
 if [[ ! -s $IDS/contacts.txt ]]; then
@@ -257,7 +257,7 @@ with open(results, "a") as f:
     f.write(json.dumps({"kind": "write", "op": "pipeline_after_deal_change", "requests": len(lat),
                         "p50_ms": lat[len(lat) // 2], "p99_ms": lat[-1]}) + "\n")
 PY
-emit "{\"kind\":\"machine_end\",\"rss_kib\":$(awk '/VmRSS/ {print $2}' "/proc/$APP_PID/status"),\"loadavg_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+emit "{\"kind\":\"machine_end\",\"rss_kib\":$(rss_kib "$APP_PID"),\"loadavg_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
 python3 - "$RESULTS" > "$OUT/summary.md" <<'PY'
 import json, sys

@@ -90,7 +90,7 @@ measure() { # kind round: one start from the kind's cache, then the slices
     slices+=("$(BENCH_IDS="$data.ids" BENCH_TOKEN="$token" BENCH_WRK_DIR="$ROOT/bench/wrk" timeout 60 \
       wrk -t2 -c"$CONNECTIONS" -d1s -s "$ROOT/bench/wrk/contact_get.lua" "http://127.0.0.1:$port" |
       awk '/^Requests\/sec/ {printf "%d", $2}')")
-    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status")
+    rss=$(rss_kib "$PID")
     ((rss > rss_max)) && rss_max=$rss
   done
   echo "{\"kind\":\"start\",\"training\":\"$kind\",\"round\":$round,\"ready_ms\":$ready,\"rss_max_kib\":$rss_max,\"rps\":[$(IFS=,; echo "${slices[*]}")]}" >> "$RESULTS"
@@ -104,19 +104,18 @@ for round in $(seq 1 "$ROUNDS"); do
   for kind in start requests; do measure "$kind" "$round"; done
 done
 
-python3 - "$RESULTS" <<'PY'
+python3 - "$RESULTS" "$ROOT/bench" <<'PY'
 import json, statistics, sys
+sys.path.insert(0, sys.argv[2])
+from report import time_to_steady  # the rule bench/run.sh's report uses
 runs = [json.loads(l) for l in open(sys.argv[1])]
-def steady_at(rps):
-    steady = statistics.median(rps[-5:])
-    return next(i for i in range(len(rps)) if all(v >= 0.9 * steady for v in rps[i:])), steady
 print("| training run | cache | start to ready (median) | steady req/s (median) | time to steady, s (each round) | first second req/s | RSS max MiB (median) |")
 print("|---|---|---|---|---|---|---|")
 for kind in ("start", "requests"):
     size = next(r["bytes"] for r in runs if r["kind"] == "cache" and r["training"] == kind)
     mine = [r for r in runs if r["kind"] == "start" and r["training"] == kind]
-    at = [steady_at(r["rps"]) for r in mine]
+    at = [time_to_steady(r["rps"]) for r in mine]
     print(f"| {kind} | {size / 1048576:.0f} MiB | {statistics.median(r['ready_ms'] for r in mine) / 1000:.2f} s "
-          f"| {statistics.median(s for _, s in at):,.0f} | {', '.join(str(i) for i, _ in at)} "
+          f"| {statistics.median(s for _, s in at):,.0f} | {', '.join(str(i) if i is not None else 'never' for i, _ in at)} "
           f"| {', '.join(str(r['rps'][0]) for r in mine)} | {statistics.median(r['rss_max_kib'] for r in mine) / 1024:.0f} |")
 PY

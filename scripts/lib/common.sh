@@ -150,6 +150,11 @@ stop_pids() {
   done
 }
 
+# rss_kib PID: the process's resident set in KiB (VmRSS), 0 when it has exited.
+rss_kib() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
 # ---------------------------------------------------------------------------------------------------- the image's JVM
 # image_jvm_flags ROOT MEM: the container's JVM settings, one per line: the Dockerfile's JAVA_TOOL_OPTIONS (one source
 # of truth), plus MaxRAM standing in for the pod's memory limit MEM (512m): the JVM sizes its heap from it exactly as
