@@ -130,7 +130,7 @@ public class WebSecurity {
         }
         stateless(common(http.securityMatcher(Paths.TOKENS::matches)))
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
-                .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens))
+                .oauth2ResourceServer(rs -> rs.opaqueToken(o -> o.introspector(tokens)).bearerTokenResolver(BEARER)
                         .authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .addFilterBefore(new LoginRateLimitFilter(loginThrottle), BasicAuthenticationFilter.class)
                 // a user with two-factor sign-in also sends a code (X-CRM-OTP)
@@ -292,9 +292,10 @@ public class WebSecurity {
      * events are not published: nothing listens for token sign-ins (SignInRecorder skips them).
      */
     private BearerTokenAuthenticationFilter bearerTokens(OpaqueTokenIntrospector tokens) {
+        BearerTokenAuthenticationConverter converter = new BearerTokenAuthenticationConverter();
+        converter.setBearerTokenResolver(BEARER);
         BearerTokenAuthenticationFilter filter = new BearerTokenAuthenticationFilter(
-                new ProviderManager(new OpaqueTokenAuthenticationProvider(tokens)),
-                new BearerTokenAuthenticationConverter());
+                new ProviderManager(new OpaqueTokenAuthenticationProvider(tokens)), converter);
         filter.setAuthenticationEntryPoint(errors);
         return filter;
     }
@@ -360,8 +361,8 @@ public class WebSecurity {
         return source;
     }
 
-    private static final org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver
-            BEARER = new org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver();
+    /** How every chain reads a Bearer token. */
+    private static final HeaderBearerTokenResolver BEARER = new HeaderBearerTokenResolver();
 
     /** A stale token sent to a public path (a health check, a stylesheet) is ignored rather than refused. */
     private static String bearerTokenOutsidePublicPaths(HttpServletRequest request) {
