@@ -7,29 +7,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
 import io.crm.events.Actor;
 import io.crm.events.Actors;
+import io.crm.support.CountingMongo;
 import io.crm.support.MutableClock;
 import io.crm.support.PlainEvents;
-import io.crm.support.TestMongo;
-import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
@@ -42,10 +32,8 @@ class ApiTokenCacheTest {
 
     private static final Duration TTL = Duration.ofSeconds(5);
     private static final String DATABASE = "token_cache_test";
-    private static final List<CommandStartedEvent> COMMANDS = new CopyOnWriteArrayList<>();
-    /** Runs as a command starts; a test sets it to act in the middle of a store read. */
-    private static volatile Consumer<CommandStartedEvent> onCommand = event -> { };
-    private static MongoClient client;
+    @RegisterExtension
+    static final CountingMongo mongo = new CountingMongo(DATABASE);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
     private final AtomicLong nanos = new AtomicLong();
@@ -58,29 +46,10 @@ class ApiTokenCacheTest {
     private record Replica(UserService users, ApiTokenService tokens) {
     }
 
-    @BeforeAll
-    static void connect() {
-        CommandListener counting = new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                COMMANDS.add(event);
-                onCommand.accept(event);
-            }
-        };
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(TestMongo.uri(DATABASE)))
-                .addCommandListener(counting).build());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
-
     @BeforeEach
     void fresh() {
-        onCommand = event -> { };
-        db = client.getDatabase(DATABASE);
+        mongo.onCommand(event -> { });
+        db = mongo.database();
         db.drop();
         a = replica(TTL);
         b = replica(TTL);
@@ -112,9 +81,7 @@ class ApiTokenCacheTest {
 
     /** The commands {@code action} sends to the store, by name. */
     private static List<String> commandsOf(Runnable action) {
-        COMMANDS.clear();
-        action.run();
-        return COMMANDS.stream().map(CommandStartedEvent::getCommandName).toList();
+        return mongo.commandsOf(action);
     }
 
     private static Optional<Role> role(ApiTokenService tokens, String secret) {
@@ -219,13 +186,13 @@ class ApiTokenCacheTest {
         String user = userId(Role.MEMBER);
         String secret = token(user);
         // the change lands while the read is on its way: what the read returns may predate it
-        onCommand = event -> {
+        mongo.onCommand(event -> {
             if (event.getCommandName().equals("aggregate")) {
                 a.tokens().forgetUser(user);
             }
-        };
+        });
         assertThat(role(a.tokens(), secret)).contains(Role.MEMBER);
-        onCommand = event -> { };
+        mongo.onCommand(event -> { });
         assertThat(commandsOf(() -> assertThat(role(a.tokens(), secret)).contains(Role.MEMBER)))
                 .as("read again: the first read was not cached").containsExactly("aggregate");
         assertThat(commandsOf(() -> assertThat(role(a.tokens(), secret)).contains(Role.MEMBER))).isEmpty();

@@ -6,25 +6,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
+import io.crm.support.CountingMongo;
 import io.crm.support.MutableClock;
-import io.crm.support.TestMongo;
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A subscription's delivery health under many successes a second: one write a second while all goes well, none in
@@ -36,8 +28,8 @@ class WebhookSuccessRecordTest {
     private static final WebhookProperties PROPERTIES = new WebhookProperties(true, true, Duration.ofSeconds(2),
             Duration.ofDays(3), 4, 2, List.of(Duration.ofSeconds(5)), Duration.ofSeconds(1), Duration.ofHours(24),
             Duration.ofDays(30));
-    private static final List<CommandStartedEvent> COMMANDS = new CopyOnWriteArrayList<>();
-    private static MongoClient client;
+    @RegisterExtension
+    static final CountingMongo mongo = new CountingMongo(DATABASE);
 
     private final Instant t0 = Instant.parse("2026-12-05T10:00:00Z");
     private MongoCollection<Document> collection;
@@ -46,27 +38,9 @@ class WebhookSuccessRecordTest {
     private WebhookSubscriptions b;
     private ObjectId id;
 
-    @BeforeAll
-    static void connect() {
-        CommandListener counting = new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                COMMANDS.add(event);
-            }
-        };
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(TestMongo.uri(DATABASE)))
-                .addCommandListener(counting).build());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
-
     @BeforeEach
     void fresh() {
-        MongoDatabase db = client.getDatabase(DATABASE);
+        MongoDatabase db = mongo.database();
         db.drop();
         collection = db.getCollection(WebhookSubscriptions.COLLECTION);
         a = replica(db);
@@ -89,10 +63,7 @@ class WebhookSuccessRecordTest {
     }
 
     private int writesDuring(Runnable action) {
-        int before = COMMANDS.size();
-        action.run();
-        return (int) COMMANDS.subList(before, COMMANDS.size()).stream()
-                .filter(c -> c.getCommandName().equals("update")).count();
+        return (int) mongo.commandsOf(action).stream().filter("update"::equals).count();
     }
 
     private Instant stored(String field) {
