@@ -1,11 +1,12 @@
 package io.crm.security;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -96,17 +97,9 @@ public final class ScopeRules {
      * before it checks the level), which cost about 2 % of a token-authenticated read.
      */
     private static Set<String> reachable(String authority) {
-        Set<String> known = REACHABLE.get(authority);
-        if (known != null) {
-            return known;
-        }
-        Set<String> found = HIERARCHY.getReachableGrantedAuthorities(List.of(new SimpleGrantedAuthority(authority)))
-                .stream().map(GrantedAuthority::getAuthority).filter(java.util.Objects::nonNull)
-                .collect(Collectors.toUnmodifiableSet());
-        if (REACHABLE.size() < MAX_REMEMBERED) {
-            REACHABLE.put(authority, found);
-        }
-        return found;
+        return REACHABLE.get(authority, name -> HIERARCHY.getReachableGrantedAuthorities(
+                        List.of(new SimpleGrantedAuthority(name))).stream().map(GrantedAuthority::getAuthority)
+                .filter(java.util.Objects::nonNull).collect(Collectors.toUnmodifiableSet()));
     }
 
     /** A token holds the scope; anything else (a session, HTTP Basic, auth disabled) has no scopes to lack. */
@@ -121,6 +114,5 @@ public final class ScopeRules {
     /** The same hierarchy as {@code SecurityConfiguration.roleHierarchy} (method security's). */
     private static final RoleHierarchy HIERARCHY = SecurityConfiguration.roleHierarchy();
     /** Roles, scopes and factors: a handful of names; the bound only guards against authorities made per user. */
-    private static final int MAX_REMEMBERED = 256;
-    private static final Map<String, Set<String>> REACHABLE = new ConcurrentHashMap<>();
+    private static final Cache<String, Set<String>> REACHABLE = Caffeine.newBuilder().maximumSize(256).build();
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -42,8 +44,12 @@ public class WebhookSubscriptions {
     private final AddressPolicy addresses;
     private final Clock clock;
     private final WebhookProperties properties;
-    /** When this replica last wrote a success of each subscription ({@link #recordSuccess}). */
-    private final Map<ObjectId, Instant> successWritten = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * When this replica last wrote a success of each subscription ({@link #recordSuccess}); bounded, as subscriptions
+     * deleted on other replicas stay in it (a forgotten one only writes its next success again).
+     */
+    private final Cache<ObjectId, Instant> successWritten = Caffeine.newBuilder()
+            .maximumSize(4L * MAX_SUBSCRIPTIONS).build();
 
     public WebhookSubscriptions(MongoCollection<Document> collection, MongoCollection<Document> deliveries,
                                 AddressPolicy addresses, Clock clock, WebhookProperties properties) {
@@ -156,7 +162,7 @@ public class WebhookSubscriptions {
     public void delete(String id) {
         Document current = get(id);
         collection.deleteOne(Filters.eq("_id", current.get("_id")));
-        successWritten.remove(current.getObjectId("_id"));
+        successWritten.invalidate(current.getObjectId("_id"));
         deliveries.deleteMany(Filters.eq("subscriptionId", current.getObjectId("_id").toHexString()));
     }
 
@@ -210,12 +216,9 @@ public class WebhookSubscriptions {
      */
     void recordSuccess(Document subscription, Instant at) {
         ObjectId id = subscription.getObjectId("_id");
-        Instant written = successWritten.get(id);
+        Instant written = successWritten.getIfPresent(id);
         if (written != null && subscription.get("failingSince") == null && written.isAfter(at.minusSeconds(1))) {
             return;
-        }
-        if (successWritten.size() > 4 * MAX_SUBSCRIPTIONS) {
-            successWritten.clear(); // subscriptions deleted on other replicas; the next success writes again
         }
         collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.or(Filters.ne("failingSince", null),
                         Filters.eq("lastSuccessAt", null), Filters.lt("lastSuccessAt", Date.from(at.minusSeconds(1))))),
@@ -228,7 +231,7 @@ public class WebhookSubscriptions {
      * delivery has failed for {@code crm.webhooks.disable-after} the subscription is disabled.
      */
     void recordFailure(ObjectId id, Instant at, Document failure) {
-        successWritten.remove(id); // a success after this failure clears it at once
+        successWritten.invalidate(id); // a success after this failure clears it at once
         collection.updateOne(Filters.eq("_id", id), Updates.pushEach("recentFailures", List.of(failure),
                 new PushOptions().slice(-RECENT_FAILURES)));
         collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("failingSince", null)),
