@@ -2,11 +2,13 @@ package io.crm.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
 import io.crm.support.ApiTest;
 import io.crm.support.Http;
+import io.crm.support.RawHttp;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -107,6 +109,20 @@ class PlatformApiTest extends ApiTest {
         Http.Response legacy = http.send("POST", "/person/big", "application/json", huge);
         assertThat(legacy.status()).isEqualTo(413);
         assertThat(legacy.json().get("error").asString()).contains("exceeds");
+    }
+
+    @Test
+    void aChunkedBodyIsMeasuredAsItIsRead() {
+        RawHttp raw = new RawHttp(port, "Authorization", "Bearer " + token(admin));
+        byte[] huge = ("{\"name\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Http.Response refused = raw.sendChunked("POST", "/api/v1/contacts", "application/json", huge);
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+
+        Http.Response created = raw.sendChunked("POST", "/api/v1/contacts", "application/json",
+                "{\"name\":\"Chunked Body\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("name").asString()).isEqualTo("Chunked Body");
     }
 
     @Test

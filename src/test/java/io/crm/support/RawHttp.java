@@ -45,6 +45,30 @@ public final class RawHttp {
         }
     }
 
+    /** The body in chunks of at most 4 KiB ({@code Transfer-Encoding: chunked}), so the server learns no length. */
+    public Http.Response sendChunked(String method, String target, String contentType, byte[] body,
+                                     String... headers) {
+        String[] withEncoding = java.util.Arrays.copyOf(headers, headers.length + 2);
+        withEncoding[headers.length] = "Transfer-Encoding";
+        withEncoding[headers.length + 1] = "chunked";
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head(method, target, contentType, null, withEncoding));
+            for (int at = 0; at < body.length; at += 4096) {
+                int n = Math.min(4096, body.length - at);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body, at, n);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return parse(socket.getInputStream().readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + target + " failed", e);
+        }
+    }
+
     /** The request line and headers {@link #send} writes, up to and including the blank line. */
     public byte[] head(String method, String target, String contentType, byte[] body, String... headers) {
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")

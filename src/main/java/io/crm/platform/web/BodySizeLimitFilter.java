@@ -18,9 +18,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Rejects request bodies over {@code crm.limits.max-body-size} with 413 before anything parses them: by
- * Content-Length when given, otherwise by reading at most limit + 1 bytes. Multipart uploads (CSV imports) have their
- * own, larger limit (spring.servlet.multipart.*); so do raw messages posted to the inbound mail endpoint
- * (message/rfc822, crm.inbound.max-message-size, which its handler enforces while reading).
+ * Content-Length when given, otherwise (a chunked body) by reading at most limit + 1 bytes. Multipart uploads (CSV
+ * imports) have their own, larger limit (spring.servlet.multipart.*); so do raw messages posted to the inbound mail
+ * endpoint (message/rfc822, crm.inbound.max-message-size, which its handler enforces while reading).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -46,7 +46,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
             tooLarge(request, response);
             return;
         }
-        if (declared >= 0) {
+        if (declared >= 0 || !mayCarryBodyOfUnknownLength(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -57,6 +57,15 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new BufferedBody(request, body), response);
+    }
+
+    /**
+     * HTTP/1.x frames a request body by Content-Length or Transfer-Encoding (RFC 9112, 6.3): with neither there is
+     * none, as on almost every GET, and buffering it would cost a 16 KiB read buffer per request for nothing. HTTP/2
+     * frames a body itself, so there one may come without either header.
+     */
+    private static boolean mayCarryBodyOfUnknownLength(HttpServletRequest request) {
+        return request.getHeader("Transfer-Encoding") != null || !request.getProtocol().startsWith("HTTP/1.");
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
