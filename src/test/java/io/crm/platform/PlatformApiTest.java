@@ -71,7 +71,9 @@ class PlatformApiTest extends ApiTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("# TYPE").contains("http_server_requests")
                 // access-log lines dropped on a full queue (AccessLog)
-                .contains("crm_accesslog_dropped_total");
+                .contains("crm_accesslog_dropped_total")
+                // the requests in flight, read when scraped, not a long-task timer kept per request
+                .contains("crm_requests_active").doesNotContain("http_server_requests_active");
         assertThat(management.get("/actuator/prometheus").status()).isEqualTo(200);
         assertThat(management.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(management.get("/actuator/health/readiness").status()).isEqualTo(200);

@@ -42,6 +42,10 @@ public class ActiveRequestsFilter extends OncePerRequestFilter {
                 .register(meters);
         Gauge.builder("crm.requests.waiting", turns, Semaphore::getQueueLength)
                 .description("Requests waiting for their turn").register(meters);
+        int maxActive = properties.maxActive();
+        // read when scraped, nothing per request (the long-task timer that counted this is off: application.yaml)
+        Gauge.builder("crm.requests.active", turns, t -> maxActive - t.availablePermits())
+                .description("Requests being served, probes aside").register(meters);
     }
 
     @Override

@@ -47,6 +47,7 @@ class ActiveRequestsFilterTest {
                 return null;
             });
             assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(meters.get("crm.requests.active").gauge().value()).isEqualTo(1);
 
             MockHttpServletResponse refused = new MockHttpServletResponse();
             long started = System.nanoTime();
@@ -76,6 +77,7 @@ class ActiveRequestsFilterTest {
         } finally {
             executor.shutdownNow();
         }
+        assertThat(meters.get("crm.requests.active").gauge().value()).isZero();
         // the turn is given back: the next request runs
         MockHttpServletResponse next = new MockHttpServletResponse();
         filter.doFilter(get("/api/v1/contacts"), next, (request, response) ->
