@@ -37,6 +37,11 @@ public final class CrmUser implements UserDetails, OidcUser, CredentialsContaine
     private final OidcIdToken idToken;
     /** A token's scopes, normalised; null when signed in otherwise. Never in a session: tokens are stateless. */
     private final transient Set<Scope> tokenScopes;
+    /**
+     * Built on first use from the role and scopes, which never change: a token's user is kept in the token cache and
+     * asked on every request. Not in a session: rebuilt after one is read back.
+     */
+    private transient volatile List<GrantedAuthority> authorities;
 
     public CrmUser(String id, String email, String displayName, Role role, boolean enabled, String passwordHash) {
         this(id, email, displayName, role, enabled, passwordHash, false);
@@ -126,15 +131,20 @@ public final class CrmUser implements UserDetails, OidcUser, CredentialsContaine
 
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {
-        List<GrantedAuthority> authorities = new java.util.ArrayList<>();
-        if (role != null) {
-            authorities.add(new SimpleGrantedAuthority(role.authority()));
+        List<GrantedAuthority> built = authorities;
+        if (built == null) {
+            List<GrantedAuthority> list = new java.util.ArrayList<>();
+            if (role != null) {
+                list.add(new SimpleGrantedAuthority(role.authority()));
+            }
+            if (tokenScopes != null) {
+                tokenScopes.stream().sorted().forEach(scope -> list.add(new SimpleGrantedAuthority(
+                        scope.authority())));
+            }
+            built = List.copyOf(list);
+            authorities = built; // a race builds the same list twice, no harm
         }
-        if (tokenScopes != null) {
-            tokenScopes.stream().sorted().forEach(scope -> authorities.add(new SimpleGrantedAuthority(
-                    scope.authority())));
-        }
-        return authorities;
+        return built;
     }
 
     @Override
