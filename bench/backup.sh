@@ -71,10 +71,9 @@ log "filled in $(( ($(now_ms) - fill_started) / 1000 )) s"
 # The relay still hands the fill's events to the audit log and the feed: wait until the service is idle (under 10 %
 # of a core over a second, at most 5 minutes), so "before" is a baseline and not the backlog.
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
 deadline=$((SECONDS + 300))
 while ((SECONDS < deadline)); do
-  a=$(cpu_ticks); sleep 1; b=$(cpu_ticks)
+  a=$(cpu_ticks "$APP_PID"); sleep 1; b=$(cpu_ticks "$APP_PID")
   (( (b - a) * 100 / CLK_TCK < 10 )) && break
 done
 log "idle after $(( ($(now_ms) - fill_started) / 1000 )) s"

@@ -65,7 +65,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 emit() { echo "$1" >> "$RESULTS"; }
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 quiesce() { # until the store and the service use under 10 % of a core over half a second (at most 90 s)
   local deadline=$((SECONDS + 90)) a b
   while ((SECONDS < deadline)); do

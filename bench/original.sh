@@ -68,7 +68,6 @@ trap 'exit 130' INT TERM
 emit() { echo "$1" >> "$RESULTS"; }
 driver() { "$JAVA" -Xss512k -jar "$DRIVER_JAR" "$@" 2>>"$OUT/driver.err"; }
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 quiesce() { # until the store and both services use under 10 % of a core over half a second (at most 90 s)
   local deadline=$((SECONDS + 90)) a b qpids
   while ((SECONDS < deadline)); do

@@ -44,7 +44,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 emit() { echo "$1" >> "$RESULTS"; }
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 quiesce() { # until the process uses under 10 % of a core over a second (at most 600 s)
   local deadline=$((SECONDS + 600)) a b
   while ((SECONDS < deadline)); do

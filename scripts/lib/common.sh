@@ -150,6 +150,14 @@ stop_pids() {
   done
 }
 
+# cpu_ticks PID...: the processes' CPU time (user + system) summed, in 1/CLK_TCK s (getconf CLK_TCK); an exited
+# process counts 0.
+cpu_ticks() {
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
+
 # rss_kib PID: the process's resident set in KiB (VmRSS), 0 when it has exited.
 rss_kib() {
   awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
