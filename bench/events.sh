@@ -18,7 +18,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=SCRIPTDIR/../scripts/lib/common.sh
 . "$ROOT/scripts/lib/common.sh"
-BENCH="$ROOT/bench"
 JAVA=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JCMD="$(dirname "$JAVA")/jcmd"
 
@@ -50,10 +49,7 @@ done
 require_tools curl python3
 [[ -x "$JAVA" ]] || { echo "Java 25 not found at $JAVA (set BENCH_JAVA)" >&2; exit 1; }
 APP_JAR=$(packaged_jar "$ROOT") || { echo "build the service first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-DRIVER_JAR="$BENCH/driver/target/crm-bench-driver.jar"
-if [[ ! -f "$DRIVER_JAR" || -n "$(find "$BENCH/driver/src" "$BENCH/driver/pom.xml" -newer "$DRIVER_JAR" -print -quit)" ]]; then
-  (cd "$BENCH/driver" && { ../../mvnw -B -q -o -f pom.xml package || ../../mvnw -B -q -f pom.xml package; })
-fi
+DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"

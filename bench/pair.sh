@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two builds of the service side by side (BENCHMARKS.md, "Two builds in one run"):
-#   bench/pair.sh --a JAR --b JAR [--rounds 8] [--auth off|on] [--ops "contact_get person_get"] [--n 2000]
-#                 [--seconds 5] [--warmup 60] [--training 45] [--mem 512m] [--out DIR]
+#   bench/pair.sh --a JAR --b JAR [--rounds 8] [--auth off|on] [--auth-b off|on] [--ops "contact_get person_get"]
+#                 [--n 2000] [--seconds 5] [--warmup 60] [--training 45] [--mem 512m] [--out DIR]
 # On a shared machine the store's own speed moves by 2x within minutes, so a build measured after another, minutes
 # apart, says little. Here both builds run at once against one standalone store, each started as the image starts it
 # (the extracted jar, its own AOT cache from a training run of --training seconds, the container's JVM flags), both
@@ -9,7 +9,9 @@
 # of one --seconds wrk run per operation per build, A then B, at 16 connections. Each round compares the two builds
 # under the same conditions; the report gives the median requests/s and service CPU per 1,000 requests of each, their
 # ratio B/A, and in how many rounds B was ahead. Loopback only, bounded, every process stopped on exit. Results:
-# $OUT/results.jsonl and a table on stdout.
+# $OUT/results.jsonl and a table on stdout. --auth-b runs B in another authentication mode than A's --auth: with the
+# same jar as both, "--auth off --auth-b on" measures what authentication costs, round by round (a Bearer token on
+# every request to B).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,7 @@ JAR_A=""
 JAR_B=""
 ROUNDS=8
 AUTH=off
+AUTH_B=""
 OPS="contact_get person_get"
 N=2000
 SECONDS_PER_RUN=5
@@ -33,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --b) JAR_B=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --auth) AUTH=$2; shift 2 ;;
+    --auth-b) AUTH_B=$2; shift 2 ;;
     --ops) OPS=$2; shift 2 ;;
     --n) N=$2; shift 2 ;;
     --seconds) SECONDS_PER_RUN=${2%s}; shift 2 ;;
@@ -44,13 +48,14 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -f $JAR_A && -f $JAR_B ]] || { echo "--a JAR and --b JAR: the two builds to compare" >&2; exit 2; }
-[[ $AUTH == on || $AUTH == off ]] || { echo "--auth on|off" >&2; exit 2; }
+AUTH_B=${AUTH_B:-$AUTH}
+[[ $AUTH =~ ^(on|off)$ && $AUTH_B =~ ^(on|off)$ ]] || { echo "--auth on|off, --auth-b on|off" >&2; exit 2; }
+declare -A MODE=([a]=$AUTH [b]=$AUTH_B)
 for op in $OPS; do
   [[ -f $ROOT/bench/wrk/$op.lua ]] || { echo "no wrk script for $op (bench/wrk/$op.lua)" >&2; exit 2; }
 done
 require_tools curl wrk python3
-DRIVER_JAR="$ROOT/bench/driver/target/crm-bench-driver.jar"
-[[ -f $DRIVER_JAR ]] || ./mvnw -B -q -f "$ROOT/bench/driver/pom.xml" package -DskipTests
+DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
@@ -63,7 +68,7 @@ trap 'stop_pids 30 "${PID[a]:-}" "${PID[b]:-}" "$STORE_PID"' EXIT
 trap 'exit 130' INT TERM
 CLK_TCK=$(getconf CLK_TCK)
 
-log "output in $OUT; A = $JAR_A, B = $JAR_B"
+log "output in $OUT; A = $JAR_A (auth $AUTH), B = $JAR_B (auth $AUTH_B)"
 for k in a b; do
   jar=$JAR_A
   [[ $k == b ]] && jar=$JAR_B
@@ -89,7 +94,7 @@ for k in a b; do
   take_port port
   take_port mport
   auth_env=(CRM_AUTH_ENABLED=false)
-  [[ $AUTH == on ]] && auth_env=(CRM_ADMIN_EMAIL=bench@crm.local CRM_ADMIN_PASSWORD_FILE="$OUT/admin-password")
+  [[ ${MODE[$k]} == on ]] && auth_env=(CRM_ADMIN_EMAIL=bench@crm.local CRM_ADMIN_PASSWORD_FILE="$OUT/admin-password")
   env PORT="$port" MANAGEMENT_PORT="$mport" MONGODB_URI="$URI" CRM_LOG_FORMAT='' "${auth_env[@]}" \
     "$JAVA" "${JVM_FLAGS[@]}" -XX:AOTCache="$OUT/$k.aot" -jar "${RUN_JAR[$k]}" > "$OUT/service-$k.log" 2>&1 &
   PID[$k]=$!
@@ -97,17 +102,19 @@ for k in a b; do
   wait_http "http://127.0.0.1:$port/ready" 180 "${PID[$k]}" || { log "service $k not ready: $OUT/service-$k.log"; exit 1; }
 done
 TOKEN=""
-if [[ $AUTH == on ]]; then
+for k in a b; do
+  [[ ${MODE[$k]} == on && -z $TOKEN ]] || continue
   # both services share the store, so one token serves both; the credentials on stdin, never in a process listing
   TOKEN=$(printf 'user = "bench@crm.local:%s"\n' "$(<"$OUT/admin-password")" |
     curl -sS --fail -K - -H 'Content-Type: application/json' -d '{"name":"bench","expiresInDays":1}' \
-      "http://127.0.0.1:${PORT[a]}/api/v1/auth/tokens" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
-fi
+      "http://127.0.0.1:${PORT[$k]}/api/v1/auth/tokens" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+done
 
 load() { # build op seconds: one wrk run; prints "requests/s service-CPU-ms"
-  local c0 c1 rps
+  local c0 c1 rps token=""
+  [[ ${MODE[$1]} == on ]] && token=$TOKEN
   c0=$(cpu_ticks "${PID[$1]}")
-  rps=$(BENCH_IDS="$OUT/ids" BENCH_TOKEN="$TOKEN" BENCH_WRK_DIR="$ROOT/bench/wrk" timeout $(($3 + 60)) \
+  rps=$(BENCH_IDS="$OUT/ids" BENCH_TOKEN="$token" BENCH_WRK_DIR="$ROOT/bench/wrk" timeout $(($3 + 60)) \
     wrk -t2 -c16 -d"$3s" -s "$ROOT/bench/wrk/$2.lua" "http://127.0.0.1:${PORT[$1]}" 2>> "$OUT/wrk.err" |
     awk '/^Requests\/sec/ {printf "%d", $2}')
   c1=$(cpu_ticks "${PID[$1]}")
@@ -122,7 +129,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for op in $OPS; do
     for k in a b; do
       read -r rps cpu < <(load "$k" "$op" "$SECONDS_PER_RUN")
-      echo "{\"round\":$r,\"op\":\"$op\",\"build\":\"$k\",\"auth\":\"$AUTH\",\"rps\":$rps,\"cpu_ms\":$cpu,\"seconds\":$SECONDS_PER_RUN}" >> "$RESULTS"
+      echo "{\"round\":$r,\"op\":\"$op\",\"build\":\"$k\",\"auth\":\"${MODE[$k]}\",\"rps\":$rps,\"cpu_ms\":$cpu,\"seconds\":$SECONDS_PER_RUN}" >> "$RESULTS"
       log "round $r, $op, $k: $rps req/s, $cpu ms of service CPU"
     done
   done
@@ -145,5 +152,7 @@ for op in dict.fromkeys(r["op"] for r in runs):
     ahead = sum(1 for a, b in zip(by["a"], by["b"]) if b["rps"] > a["rps"])
     print(f"| {op} | {rps['a']:,.0f} | {rps['b']:,.0f} | {rps['b'] / rps['a']:.3f} | {ahead} of {len(by['a'])} "
           f"| {cpu['a']:.0f} | {cpu['b']:.0f} | {cpu['b'] / cpu['a']:.3f} |")
-print(f"\nRSS at the end: A {rss.get('a', 0) / 1024:.0f} MiB, B {rss.get('b', 0) / 1024:.0f} MiB")
+auth = {k: next(r["auth"] for r in runs if r["build"] == k) for k in "ab"}
+print(f"\nAuthentication: A {auth['a']}, B {auth['b']}. RSS at the end: A {rss.get('a', 0) / 1024:.0f} MiB, "
+      f"B {rss.get('b', 0) / 1024:.0f} MiB")
 PY

@@ -157,11 +157,7 @@ fi
 # a private copy: other builds may rewrite target/ while the benchmark runs
 cp "$APP_JAR" "$OUT/"
 APP_JAR="$OUT/$(basename "$APP_JAR")"
-DRIVER_JAR="$BENCH/driver/target/crm-bench-driver.jar"
-if [[ ! -f "$DRIVER_JAR" || -n "$(find "$BENCH/driver/src" "$BENCH/driver/pom.xml" -newer "$DRIVER_JAR" -print -quit)" ]]; then
-  log "building the load driver"
-  (cd "$BENCH/driver" && { ../../mvnw -B -q -o -f pom.xml package || ../../mvnw -B -q -f pom.xml package; })
-fi
+DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
 driver() { "$JAVA" -Xss512k -jar "$DRIVER_JAR" "$@" 2>>"$OUT/driver.err"; }
 
 # The service as the container runs it: the jar extracted (jarmode tools), which is also what CDS and the AOT cache

@@ -57,10 +57,7 @@ require_tools wrk curl python3
 [[ -x "$JAVA" ]] || { echo "Java 25 not found at $JAVA (set BENCH_JAVA)" >&2; exit 1; }
 APP_JAR=${JAR:-$(packaged_jar "$ROOT")} || { echo "build the service first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 [[ -f $APP_JAR ]] || { echo "no jar $APP_JAR" >&2; exit 1; }
-DRIVER_JAR="$BENCH/driver/target/crm-bench-driver.jar"
-if [[ ! -f "$DRIVER_JAR" || -n "$(find "$BENCH/driver/src" "$BENCH/driver/pom.xml" -newer "$DRIVER_JAR" -print -quit)" ]]; then
-  (cd "$BENCH/driver" && { ../../mvnw -B -q -o -f pom.xml package || ../../mvnw -B -q -f pom.xml package; })
-fi
+DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
 mkdir -p "$OUT"
 DATA=${DATA:-$OUT/data}
 IDS="$DATA/bench-ids"

@@ -150,6 +150,17 @@ stop_pids() {
   done
 }
 
+# driver_jar ROOT: the bench load driver (bench/driver), built first when it is missing or older than its sources;
+# prints the jar's path. Offline first (the dependencies are usually in the local repository), then online.
+driver_jar() {
+  local dir=$1/bench/driver jar=$1/bench/driver/target/crm-bench-driver.jar
+  if [[ ! -f $jar || -n "$(find "$dir/src" "$dir/pom.xml" -newer "$jar" -print -quit)" ]]; then
+    log "building the load driver"
+    (cd "$dir" && { ../../mvnw -B -q -o -f pom.xml package || ../../mvnw -B -q -f pom.xml package; }) >&2 || return 1
+  fi
+  echo "$jar"
+}
+
 # cpu_ticks PID...: the processes' CPU time (user + system) summed, in 1/CLK_TCK s (getconf CLK_TCK); an exited
 # process counts 0.
 cpu_ticks() {
