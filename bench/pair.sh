@@ -44,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --training) TRAINING_S=${2%s}; shift 2 ;;
     --mem) MEM=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -81,7 +81,7 @@ while [[ $# -gt 0 ]]; do
     --store-warmup) STORE_WARMUP_S=${2%s}; shift 2 ;;
     --training) TRAINING_S=${2%s}; shift 2 ;;
     --startup-variants) STARTUP_VARIANTS=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
