@@ -50,9 +50,7 @@ require_tools curl python3
 [[ -x "$JAVA" ]] || { echo "Java 25 not found at $JAVA (set BENCH_JAVA)" >&2; exit 1; }
 APP_JAR=$(packaged_jar "$ROOT") || { echo "build the service first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
-mkdir -p "$OUT"
-RESULTS="$OUT/results.jsonl"
-: > "$RESULTS"
+bench_output "$OUT"
 cp "$APP_JAR" "$OUT/"
 APP_JAR="$OUT/$(basename "$APP_JAR")"
 PIDS=()

@@ -53,9 +53,7 @@ require_tools wrk curl
 APP_JAR=$(packaged_jar "$ROOT") || { echo "build the service first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
 
-mkdir -p "$OUT"
-RESULTS="$OUT/results.jsonl"
-: > "$RESULTS"
+bench_output "$OUT"
 cp "$APP_JAR" "$OUT/"
 APP_JAR="$OUT/$(basename "$APP_JAR")"
 PIDS=()

@@ -57,10 +57,7 @@ for op in $OPS; do
 done
 require_tools curl wrk python3
 DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
-mkdir -p "$OUT"
-RESULTS="$OUT/results.jsonl"
-: > "$RESULTS"
-LOG_FILE="$OUT/run.log"
+bench_output "$OUT"
 mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
 ((${#JVM_FLAGS[@]} > 0)) || exit 1
 declare -A RUN_JAR PID PORT

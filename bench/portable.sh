@@ -35,9 +35,7 @@ require_tools curl python3
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time not found: install the Debian package time" >&2; exit 2; }
 [[ -x "$JAVA" ]] || JAVA=$(command -v java)
 APP_JAR=$(packaged_jar "$ROOT") || { echo "build the service first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-mkdir -p "$OUT"
-RESULTS="$OUT/results.jsonl"
-: > "$RESULTS"
+bench_output "$OUT"
 PIDS=()
 cleanup() { stop_pids 10 "${PIDS[@]:-}"; }
 trap cleanup EXIT

@@ -102,10 +102,7 @@ mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
 read -r -a EXTRA_FLAGS <<< "${BENCH_JVM_EXTRA:-}"
 JVM_FLAGS+=("${EXTRA_FLAGS[@]}")
 
-mkdir -p "$OUT"
-RESULTS="$OUT/results.jsonl"
-: > "$RESULTS"
-LOG_FILE="$OUT/run.log"
+bench_output "$OUT"
 
 # ------------------------------------------------------------------ process bookkeeping
 PIDS=()

@@ -58,11 +58,9 @@ require_tools wrk curl python3
 APP_JAR=${JAR:-$(packaged_jar "$ROOT")} || { echo "build the service first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 [[ -f $APP_JAR ]] || { echo "no jar $APP_JAR" >&2; exit 1; }
 DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
-mkdir -p "$OUT"
+bench_output "$OUT"
 DATA=${DATA:-$OUT/data}
 IDS="$DATA/bench-ids"
-RESULTS="$OUT/results.jsonl"
-: > "$RESULTS"
 emit() { echo "$1" >> "$RESULTS"; }
 PIDS=()
 cleanup() { stop_pids 20 "${PIDS[@]:-}"; }

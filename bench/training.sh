@@ -38,10 +38,7 @@ done
 ((TRAINING_S > 0)) || { echo "--training must be more than 0 s: 0 is the start-only run this compares against" >&2; exit 2; }
 require_tools curl wrk python3
 [[ -n $JAR ]] || JAR=$(packaged_jar "$ROOT") || { echo "no packaged jar: ./mvnw package first" >&2; exit 1; }
-mkdir -p "$OUT"
-RESULTS="$OUT/results.jsonl"
-: > "$RESULTS"
-LOG_FILE="$OUT/run.log"
+bench_output "$OUT"
 mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
 ((${#JVM_FLAGS[@]} > 0)) || exit 1
 PID=""

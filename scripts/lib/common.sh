@@ -17,6 +17,15 @@ log() {
   fi
 }
 
+# bench_output DIR: a bench script's output directory: creates DIR and sets RESULTS (DIR/results.jsonl, emptied: the
+# run's JSON lines) and LOG_FILE (DIR/run.log: log() appends to it).
+bench_output() {
+  mkdir -p "$1"
+  RESULTS="$1/results.jsonl"
+  : > "$RESULTS"
+  LOG_FILE="$1/run.log"
+}
+
 # now_ms: wall-clock milliseconds since the epoch.
 now_ms() { date +%s%3N; }
 
