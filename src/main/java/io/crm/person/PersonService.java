@@ -104,24 +104,14 @@ public class PersonService {
     }
 
     Document get(String personId) {
-        // point lookups on the person_id index, one per stored form of the id (text, and a number for digits), in
-        // _id order: the first live one, as the original's find_one found the first
-        Document found = null;
-        for (Object value : personIdForms(personId)) {
-            for (Document candidate : persons().find(Filters.eq(ContactSchema.LEGACY_ID, value))
-                    .sort(Sorts.ascending("_id"))) {
-                if (!RecordMeta.archived(candidate)) {
-                    if (found == null || compareIds(candidate.get("_id"), found.get("_id")) < 0) {
-                        found = candidate;
-                    }
-                    break;
-                }
+        // one lookup on the person_id index for every stored form of the id (text, and a number for digits), in _id
+        // order: the first live one, as the original's find_one found the first
+        for (Document candidate : persons().find(byPersonId(personId)).sort(Sorts.ascending("_id"))) {
+            if (!RecordMeta.archived(candidate)) {
+                return candidate;
             }
         }
-        if (found == null) {
-            throw LegacyException.notFound();
-        }
-        return found;
+        throw LegacyException.notFound();
     }
 
     /** Inserts {@code body} with {@code person_id} set from the path, as the original did. */
@@ -309,7 +299,7 @@ public class PersonService {
     private void requireNewPersonId(String personId, ObjectId self) {
         // One lookup for every form (the unique index knows only one: "7" and 7 are different keys to it). Two
         // documents are enough: at most one of them is the person itself.
-        for (Document other : persons().find(Filters.in(ContactSchema.LEGACY_ID, personIdForms(personId)))
+        for (Document other : persons().find(byPersonId(personId))
                 .projection(Projections.include("_id")).limit(2)) {
             if (!other.get("_id").equals(self)) {
                 throw LegacyException.conflict("A person with person_id '" + personId + "' already exists");
@@ -321,20 +311,6 @@ public class PersonService {
      * person_id as the path gives it. Documents the original's bulk insert wrote with a JSON number as person_id are
      * found by the same digits.
      */
-    static List<Object> personIdForms(String personId) {
-        return INTEGER.matcher(personId).matches() ? List.of(personId, Long.parseLong(personId)) : List.of(personId);
-    }
-
-    /** Orders ids as MongoDB's sort does for the ids legacy data has: ObjectIds by value, others by their text. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int compareIds(Object a, Object b) {
-        if (a instanceof Comparable ca && a.getClass().equals(b.getClass())) {
-            return ca.compareTo(b);
-        }
-        // different BSON types: MongoDB orders numbers and strings before ObjectIds
-        return (a instanceof ObjectId ? 1 : 0) - (b instanceof ObjectId ? 1 : 0);
-    }
-
     static Bson byPersonId(String personId) {
         if (INTEGER.matcher(personId).matches()) {
             return Filters.in(ContactSchema.LEGACY_ID, personId, Long.parseLong(personId));

@@ -538,6 +538,21 @@ class PersonApiTest extends ApiTest {
         assertThat(count()).isZero();
     }
 
+    @Test
+    void ofTheTwoFormsOfAPersonIdTheFirstLiveOneInIdOrderIsFound() {
+        // legacy data may hold both: the number from the original's bulk insert, the text from its POST
+        ObjectId number = new ObjectId();
+        ObjectId text = new ObjectId();
+        var persons = mongo.getCollection("persons");
+        persons.insertOne(new org.bson.Document("_id", text).append("person_id", "7").append("name", "Text"));
+        persons.insertOne(new org.bson.Document("_id", number).append("person_id", 7L).append("name", "Number"));
+        assertThat(http.get("/person/7").json().get("name").asString()).isEqualTo("Number");
+
+        persons.updateOne(new org.bson.Document("_id", number),
+                new org.bson.Document("$set", new org.bson.Document("_crm.archived", true)));
+        assertThat(http.get("/person/7").json().get("name").asString()).isEqualTo("Text");
+    }
+
     private List<String> searchIds(String q) {
         Http.Response response = http.get("/person/search?q=" + java.net.URLEncoder.encode(q,
                 java.nio.charset.StandardCharsets.UTF_8));
