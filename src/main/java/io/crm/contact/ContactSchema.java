@@ -22,6 +22,8 @@ public final class ContactSchema {
 
     public static final String COLLECTION = "persons";
     public static final String LEGACY_ID = "person_id";
+    /** The API field stored as {@link #LEGACY_ID}. */
+    public static final String EXTERNAL_ID = "externalId";
     public static final String EMAIL_KEY = RecordMeta.META + ".emailKey";
     public static final String NAME_KEY = RecordMeta.META + ".nameKey";
 
@@ -44,7 +46,7 @@ public final class ContactSchema {
                 Field.optional("title", Fields.text(1, 200)).aliases("job title", "position"),
                 Field.optional("companyId", Fields.objectId()).label("Company"),
                 Field.optional("tags", Fields.tags(maxTags)).aliases("tag", "labels"),
-                Field.optional("externalId", Fields.text(1, 200)).storedAs(LEGACY_ID).label("External ID")
+                Field.optional(EXTERNAL_ID, Fields.text(1, 200)).storedAs(LEGACY_ID).label("External ID")
                         .aliases("person id"),
                 Field.mergeable("attributes", Fields.attributes(maxAttributes))));
     }

@@ -136,7 +136,8 @@ public class ContactService extends RecordService<ContactService.ContactFilter> 
     private static final UniqueKey UNIQUE_EMAIL =
             new UniqueKey(ContactSchema.EMAIL_KEY, "email", "A contact with this email already exists");
     private static final UniqueKey UNIQUE_EXTERNAL_ID =
-            new UniqueKey(ContactSchema.LEGACY_ID, "externalId", "A contact with this externalId already exists");
+            new UniqueKey(ContactSchema.LEGACY_ID, ContactSchema.EXTERNAL_ID,
+                    "A contact with this externalId already exists");
     private static final List<UniqueKey> UNIQUE_KEYS = List.of(UNIQUE_EMAIL, UNIQUE_EXTERNAL_ID);
 
     @Override

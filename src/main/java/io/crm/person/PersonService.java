@@ -18,6 +18,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import io.crm.events.Change;
 import io.crm.events.Outbox;
+import io.crm.contact.ContactIndexes;
 import io.crm.contact.ContactSchema;
 import io.crm.contact.ContactService;
 import io.crm.record.CustomFields;
@@ -118,9 +119,20 @@ public class PersonService {
     Document create(String personId, Document body) {
         Document stored = newPerson(personId, body);
         checkCustom(stored);
-        requireNewPersonId(personId, null);
+        // The unique index refuses a taken person_id by itself, so the insert is the check, but the index knows one
+        // form only: for digits ("7", and 7 from the original's bulk insert) the lookup stays.
+        if (INTEGER.matcher(personId).matches() || !store.enforced(ContactIndexes.EXTERNAL_ID_UNIQUE)) {
+            requireNewPersonId(personId, null);
+        }
         contacts.requireUnique(withoutPersonId(stored), null);
-        return store.insert(stored, contacts.storedMeta(stored));
+        try {
+            return store.insert(stored, contacts.storedMeta(stored));
+        } catch (RecordException.Duplicate taken) {
+            if (ContactSchema.EXTERNAL_ID.equals(taken.field())) {
+                throw personIdTaken(personId);
+            }
+            throw taken;
+        }
     }
 
     /**
@@ -302,9 +314,13 @@ public class PersonService {
         for (Document other : persons().find(byPersonId(personId))
                 .projection(Projections.include("_id")).limit(2)) {
             if (!other.get("_id").equals(self)) {
-                throw LegacyException.conflict("A person with person_id '" + personId + "' already exists");
+                throw personIdTaken(personId);
             }
         }
+    }
+
+    private static LegacyException personIdTaken(String personId) {
+        return LegacyException.conflict("A person with person_id '" + personId + "' already exists");
     }
 
     /**

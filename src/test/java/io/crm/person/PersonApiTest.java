@@ -228,6 +228,11 @@ class PersonApiTest extends ApiTest {
 
         Http.Response samePersonId = http.post("/person/1", Map.of("name", "Other"));
         assertError(samePersonId, 409, "A person with person_id '1' already exists");
+        // a person_id of letters is refused by the unique index itself (no lookup first), with the same answer
+        assertThat(http.post("/person/ann", Map.of("name", "A")).status()).isEqualTo(201);
+        assertError(http.post("/person/ann", Map.of("name", "Other")), 409,
+                "A person with person_id 'ann' already exists");
+        assertThat(http.delete("/person/ann").status()).isEqualTo(200);
         Http.Response sameEmail = http.post("/person/2", Map.of("name", "B", "email", "  ANN@Example.com "));
         assertThat(sameEmail.status()).isEqualTo(409);
         assertThat(sameEmail.json().get("error").asString()).contains("email");
