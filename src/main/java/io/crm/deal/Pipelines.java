@@ -22,6 +22,7 @@ import io.crm.record.FieldError;
 import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -175,12 +176,28 @@ public class Pipelines {
     }
 
     /**
-     * Gives deals stored before pipelines existed the default pipeline's id (idempotent: only deals without one).
-     * Reads already treat a missing id as the default pipeline, so this only makes the stored data say so.
+     * Gives deals stored before pipelines existed the default pipeline's id (idempotent: only deals without one), in
+     * batches of 500: one update of every such deal could outlast the store's socket timeout on a large collection
+     * and stop the start. Reads already treat a missing id as the default pipeline, so this only makes the stored
+     * data say so.
      */
     public long migrateDeals() {
-        return deals.updateMany(Filters.and(Filters.in(RecordMeta.ARCHIVED, true, false),
-                Filters.eq("pipelineId", null)), Updates.set("pipelineId", DEFAULT_ID)).getModifiedCount();
+        Bson unmigrated = Filters.and(Filters.in(RecordMeta.ARCHIVED, true, false), Filters.eq("pipelineId", null));
+        long migrated = 0;
+        while (true) {
+            List<Object> ids = deals.find(unmigrated).projection(new Document("_id", 1)).limit(500)
+                    .map(d -> d.get("_id")).into(new ArrayList<>());
+            if (ids.isEmpty()) {
+                return migrated;
+            }
+            long changed = deals.updateMany(Filters.and(Filters.in("_id", ids), unmigrated),
+                    Updates.set("pipelineId", DEFAULT_ID)).getModifiedCount();
+            if (changed == 0) {
+                // another replica migrated this batch meanwhile and goes on with the rest; never loop on nothing
+                return migrated;
+            }
+            migrated += changed;
+        }
     }
 
     /**

@@ -40,6 +40,21 @@ class PipelineApiTest extends ApiTest {
     }
 
     @Test
+    void dealsStoredBeforePipelinesAreMigratedBatchByBatch() {
+        List<Document> old = new ArrayList<>();
+        for (int i = 0; i < 1_201; i++) {
+            old.add(new Document("_id", new ObjectId()).append("title", "old " + i).append("stage", "lead")
+                    .append(RecordMeta.META, RecordMeta.forNew(clock.instant(), null)));
+        }
+        mongo.getCollection(DealSchema.COLLECTION).insertMany(old);
+
+        assertThat(pipelines.migrateDeals()).isEqualTo(1_201);
+        assertThat(mongo.getCollection(DealSchema.COLLECTION).countDocuments(new Document("pipelineId", null)))
+                .isZero();
+        assertThat(pipelines.migrateDeals()).as("idempotent").isZero();
+    }
+
+    @Test
     void theDefaultPipelineIsSeededFromTheSettingsWithProbabilitiesAndOutcomes() {
         JsonNode list = http.get("/api/v1/pipelines").json().get("items");
         assertThat(list.size()).isEqualTo(1);
