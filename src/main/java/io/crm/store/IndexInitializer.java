@@ -5,6 +5,7 @@ import java.util.List;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoSocketReadTimeoutException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexModel;
 import org.bson.Document;
@@ -23,8 +24,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>A unique index that cannot be built because the collection already holds duplicates (data written by the
  * original service, which allowed them) is logged as a warning and skipped, and startup continues: the services
- * still refuse new duplicates with their own checks (409). Any other failure stops startup. The unique indexes built
- * are noted in {@link UniqueIndexes}: where one is in force, the services leave the refusal to it.
+ * still refuse new duplicates with their own checks (409). So is a build that outlasts the socket timeout (a new
+ * index on a large collection): the store finishes it while the service runs. Any other failure stops startup. The
+ * unique indexes built are noted in {@link UniqueIndexes}: where one is in force, the services leave the refusal to
+ * it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -46,6 +49,7 @@ public class IndexInitializer implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         int count = 0;
         int skipped = 0;
+        int building = 0;
         for (CollectionIndexes declaration : declarations) {
             if (declaration.indexes().isEmpty()) {
                 continue;
@@ -55,6 +59,15 @@ public class IndexInitializer implements SmartInitializingSingleton {
                 collection.createIndexes(declaration.indexes());
                 count += declaration.indexes().size();
                 declaration.indexes().forEach(index -> built(declaration.collection(), index));
+            } catch (MongoSocketReadTimeoutException e) {
+                // A new index on a large collection can take longer to build than the socket timeout. The server goes
+                // on building it (a client that goes away does not stop a build), so startup goes on without it: none
+                // of them is noted as built, so their uniqueness rules are looked up before each write until the next
+                // start, which finds them built. Stopping here would only restart into the same wait.
+                building += declaration.indexes().size();
+                log.warn("Indexes on {} were still being built when the store's socket timeout ran out; startup "
+                        + "continues while the store finishes them, and the next start uses them",
+                        declaration.collection());
             } catch (MongoException e) {
                 if (!isDuplicateKey(e)) {
                     throw e;
@@ -82,8 +95,9 @@ public class IndexInitializer implements SmartInitializingSingleton {
         for (CollectionIndexes declaration : declarations) {
             dropRetired(mongo.getCollection(declaration.collection()), declaration.retired());
         }
-        log.info("Ensured {} indexes on {} collections{}", count, declarations.size(),
-                skipped > 0 ? " (" + skipped + " unique indexes skipped because of duplicate data)" : "");
+        log.info("Ensured {} indexes on {} collections{}{}", count, declarations.size(),
+                skipped > 0 ? " (" + skipped + " unique indexes skipped because of duplicate data)" : "",
+                building > 0 ? " (" + building + " still being built by the store)" : "");
     }
 
     private void built(String collection, IndexModel index) {
