@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -176,50 +177,43 @@ public class Pipelines {
     }
 
     /**
-     * Gives deals stored before pipelines existed the default pipeline's id (idempotent: only deals without one), in
-     * batches of 500: one update of every such deal could outlast the store's socket timeout on a large collection
-     * and stop the start. Reads already treat a missing id as the default pipeline, so this only makes the stored
-     * data say so.
+     * Gives deals stored before pipelines existed the default pipeline's id (idempotent: only deals without one).
+     * Reads already treat a missing id as the default pipeline, so this only makes the stored data say so.
      */
     public long migrateDeals() {
         Bson unmigrated = Filters.and(Filters.in(RecordMeta.ARCHIVED, true, false), Filters.eq("pipelineId", null));
-        long migrated = 0;
-        while (true) {
-            List<Object> ids = deals.find(unmigrated).projection(new Document("_id", 1)).limit(500)
-                    .map(d -> d.get("_id")).into(new ArrayList<>());
-            if (ids.isEmpty()) {
-                return migrated;
-            }
-            long changed = deals.updateMany(Filters.and(Filters.in("_id", ids), unmigrated),
-                    Updates.set("pipelineId", DEFAULT_ID)).getModifiedCount();
-            if (changed == 0) {
-                // another replica migrated this batch meanwhile and goes on with the rest; never loop on nothing
-                return migrated;
-            }
-            migrated += changed;
-        }
+        return inBatches(unmigrated, new Document("_id", 1), batch -> deals.updateMany(
+                Filters.and(Filters.in("_id", batch.stream().map(d -> d.get("_id")).toList()), unmigrated),
+                Updates.set("pipelineId", DEFAULT_ID)).getModifiedCount());
     }
 
     /**
-     * Gives deals stored before the amount sort key existed their key (idempotent: only deals without one), in
-     * batches of 500 found on the amount sort's own index (a missing key is null there).
+     * Gives deals stored before the amount sort key existed their key (idempotent: only deals without one), found on
+     * the amount sort's own index (a missing key is null there).
      */
     public long migrateAmountKeys() {
+        return inBatches(Filters.and(Filters.in(RecordMeta.ARCHIVED, true, false),
+                Filters.eq(DealSchema.AMOUNT_KEY, null)), new Document("amount", 1), batch -> deals.bulkWrite(
+                batch.stream().map(d -> new com.mongodb.client.model.UpdateOneModel<Document>(
+                        Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq(DealSchema.AMOUNT_KEY, null)),
+                        Updates.set(DealSchema.AMOUNT_KEY, DealSchema.amountKey(d)))).toList()).getModifiedCount());
+    }
+
+    /**
+     * A start-up migration in batches of 500 deals matching {@code unmigrated} (with the fields of {@code projection}):
+     * one update of every such deal could outlast the store's socket timeout on a large collection and stop the start.
+     * {@code migrate} changes a batch and returns how many it changed; returns the total.
+     */
+    private long inBatches(Bson unmigrated, Document projection, ToLongFunction<List<Document>> migrate) {
         long migrated = 0;
         while (true) {
-            List<Document> batch = deals.find(Filters.and(Filters.in(RecordMeta.ARCHIVED, true, false),
-                    Filters.eq(DealSchema.AMOUNT_KEY, null))).projection(new Document("amount", 1)).limit(500)
-                    .into(new ArrayList<>());
+            List<Document> batch = deals.find(unmigrated).projection(projection).limit(500).into(new ArrayList<>());
             if (batch.isEmpty()) {
                 return migrated;
             }
-            List<com.mongodb.client.model.UpdateOneModel<Document>> updates = batch.stream()
-                    .map(d -> new com.mongodb.client.model.UpdateOneModel<Document>(
-                            Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq(DealSchema.AMOUNT_KEY, null)),
-                            Updates.set(DealSchema.AMOUNT_KEY, DealSchema.amountKey(d)))).toList();
-            long changed = deals.bulkWrite(updates).getModifiedCount();
+            long changed = migrate.applyAsLong(batch);
             if (changed == 0) {
-                // another replica keyed this batch meanwhile and goes on with the rest; never loop on nothing
+                // another replica migrated this batch meanwhile and goes on with the rest; never loop on nothing
                 return migrated;
             }
             migrated += changed;
