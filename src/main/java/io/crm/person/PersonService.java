@@ -121,7 +121,7 @@ public class PersonService {
         checkCustom(stored);
         // The unique index refuses a taken person_id by itself, so the insert is the check, but the index knows one
         // form only: for digits ("7", and 7 from the original's bulk insert) the lookup stays.
-        if (INTEGER.matcher(personId).matches() || !store.enforced(ContactIndexes.EXTERNAL_ID_UNIQUE)) {
+        if (hasNumberForm(personId) || !store.enforced(ContactIndexes.EXTERNAL_ID_UNIQUE)) {
             requireNewPersonId(personId, null);
         }
         contacts.requireUnique(withoutPersonId(stored), null);
@@ -323,12 +323,17 @@ public class PersonService {
         return LegacyException.conflict("A person with person_id '" + personId + "' already exists");
     }
 
+    /** Whether the original may have stored this person_id as a number too (its bulk insert kept JSON numbers). */
+    private static boolean hasNumberForm(String personId) {
+        return INTEGER.matcher(personId).matches();
+    }
+
     /**
      * person_id as the path gives it. Documents the original's bulk insert wrote with a JSON number as person_id are
      * found by the same digits.
      */
     static Bson byPersonId(String personId) {
-        if (INTEGER.matcher(personId).matches()) {
+        if (hasNumberForm(personId)) {
             return Filters.in(ContactSchema.LEGACY_ID, personId, Long.parseLong(personId));
         }
         return Filters.eq(ContactSchema.LEGACY_ID, personId);
