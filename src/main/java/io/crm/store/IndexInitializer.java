@@ -45,6 +45,18 @@ public class IndexInitializer implements SmartInitializingSingleton {
         this.unique = unique;
     }
 
+    /** What one {@code createIndexes} call came to. */
+    enum Outcome {
+        BUILT,
+        /** A unique index that the existing data violates (a multi-index build may have stopped at it). */
+        DUPLICATES,
+        /**
+         * The build outlasted the socket timeout. The server goes on building (a client that goes away does not stop
+         * a build), so startup goes on without it; restarting would only wait again.
+         */
+        STILL_BUILDING
+    }
+
     @Override
     public void afterSingletonsInstantiated() {
         int count = 0;
@@ -54,40 +66,42 @@ public class IndexInitializer implements SmartInitializingSingleton {
             if (declaration.indexes().isEmpty()) {
                 continue;
             }
-            MongoCollection<Document> collection = mongo.getCollection(declaration.collection());
-            try {
-                collection.createIndexes(declaration.indexes());
-                count += declaration.indexes().size();
-                declaration.indexes().forEach(index -> built(declaration.collection(), index));
-            } catch (MongoSocketReadTimeoutException e) {
-                // A new index on a large collection can take longer to build than the socket timeout. The server goes
-                // on building it (a client that goes away does not stop a build), so startup goes on without it: none
-                // of them is noted as built, so their uniqueness rules are looked up before each write until the next
-                // start, which finds them built. Stopping here would only restart into the same wait.
-                building += declaration.indexes().size();
-                log.warn("Indexes on {} were still being built when the store's socket timeout ran out; startup "
-                        + "continues while the store finishes them, and the next start uses them",
-                        declaration.collection());
-            } catch (MongoException e) {
-                if (!isDuplicateKey(e)) {
-                    throw e;
+            String name = declaration.collection();
+            MongoCollection<Document> collection = mongo.getCollection(name);
+            List<IndexModel> indexes = declaration.indexes();
+            switch (create(collection, indexes)) {
+                case BUILT -> {
+                    count += indexes.size();
+                    indexes.forEach(index -> built(name, index));
                 }
-                // One of them cannot be built over the existing data (and a multi-index build may have stopped at
-                // it): build them one at a time so only the impossible ones are missing.
-                for (IndexModel index : declaration.indexes()) {
-                    try {
-                        collection.createIndexes(List.of(index));
-                        count++;
-                        built(declaration.collection(), index);
-                    } catch (MongoException one) {
-                        if (!isDuplicateKey(one)) {
-                            throw one;
+                case STILL_BUILDING -> {
+                    building += indexes.size();
+                    log.warn("Indexes on {} were still being built when the store's socket timeout ran out; startup "
+                            + "continues while the store finishes them, and the next start uses them", name);
+                }
+                case DUPLICATES -> {
+                    // Build them one at a time so only the impossible ones are missing.
+                    for (IndexModel index : indexes) {
+                        switch (create(collection, List.of(index))) {
+                            case BUILT -> {
+                                count++;
+                                built(name, index);
+                            }
+                            case STILL_BUILDING -> {
+                                building++;
+                                log.warn("Index {} on {} was still being built when the store's socket timeout ran "
+                                        + "out; startup continues while the store finishes it, and the next start "
+                                        + "uses it", index.getOptions().getName(), name);
+                            }
+                            case DUPLICATES -> {
+                                skipped++;
+                                log.warn("Unique index {} on {} {} was NOT created: the collection already holds "
+                                                + "duplicate values for it. Startup continues and new duplicates are "
+                                                + "still refused by the service; remove the duplicates and restart "
+                                                + "to build the index.",
+                                        index.getOptions().getName(), name, index.getKeys());
+                            }
                         }
-                        skipped++;
-                        log.warn("Unique index {} on {} {} was NOT created: the collection already holds duplicate "
-                                        + "values for it. Startup continues and new duplicates are still refused by "
-                                        + "the service; remove the duplicates and restart to build the index.",
-                                index.getOptions().getName(), declaration.collection(), index.getKeys());
                     }
                 }
             }
@@ -98,6 +112,24 @@ public class IndexInitializer implements SmartInitializingSingleton {
         log.info("Ensured {} indexes on {} collections{}{}", count, declarations.size(),
                 skipped > 0 ? " (" + skipped + " unique indexes skipped because of duplicate data)" : "",
                 building > 0 ? " (" + building + " still being built by the store)" : "");
+    }
+
+    /**
+     * Creates the indexes; an index that is not built is not noted in {@link UniqueIndexes}, so its uniqueness rule
+     * is looked up before each write. Any failure other than the two outcomes stops startup.
+     */
+    static Outcome create(MongoCollection<Document> collection, List<IndexModel> indexes) {
+        try {
+            collection.createIndexes(indexes);
+            return Outcome.BUILT;
+        } catch (MongoSocketReadTimeoutException e) {
+            return Outcome.STILL_BUILDING;
+        } catch (MongoException e) {
+            if (isDuplicateKey(e)) {
+                return Outcome.DUPLICATES;
+            }
+            throw e;
+        }
     }
 
     private void built(String collection, IndexModel index) {

@@ -3,13 +3,16 @@ package io.crm.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.net.SocketTimeoutException;
 import java.util.List;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoSocketReadTimeoutException;
+import org.bson.BsonDocument;
 import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexModel;
@@ -55,5 +58,57 @@ class IndexInitializerTimeoutTest {
         assertThat(unique.enforced("large", "large_key")).as("looked up until a start finds it built").isFalse();
         assertThat(output.getAll()).contains("Indexes on large were still being built")
                 .contains("(1 still being built by the store)");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void overDuplicateDataTheIndexBuiltOneAtATimeMayStillOutlastTheTimeout(CapturedOutput output) {
+        MongoTemplate mongo = mock(MongoTemplate.class);
+        MongoCollection<Document> persons = mock(MongoCollection.class);
+        when(mongo.getCollection("persons")).thenReturn(persons);
+        IndexModel external = new IndexModel(Indexes.ascending("person_id"),
+                new IndexOptions().name("persons_external").unique(true));
+        IndexModel email = new IndexModel(Indexes.ascending("email"),
+                new IndexOptions().name("persons_email").unique(true));
+        IndexModel name = new IndexModel(Indexes.ascending("name"), new IndexOptions().name("persons_name"));
+        when(persons.createIndexes(List.of(external, email, name))).thenThrow(duplicateKey());
+        when(persons.createIndexes(List.of(external))).thenThrow(duplicateKey());
+        when(persons.createIndexes(List.of(email))).thenThrow(new MongoSocketReadTimeoutException(
+                "Timeout while receiving message", new ServerAddress(), new SocketTimeoutException("Read timed out")));
+        UniqueIndexes unique = new UniqueIndexes();
+
+        new IndexInitializer(mongo, List.of(new CollectionIndexes("persons", List.of(external, email, name))), unique)
+                .afterSingletonsInstantiated();
+
+        verify(persons).createIndexes(List.of(name));
+        assertThat(unique.enforced("persons", "persons_external")).isFalse();
+        assertThat(unique.enforced("persons", "persons_email")).as("looked up until a start finds it built").isFalse();
+        assertThat(output.getAll()).contains("Unique index persons_external on persons")
+                .contains("Index persons_email on persons was still being built")
+                .contains("Ensured 1 indexes on 1 collections (1 unique indexes skipped because of duplicate data)"
+                        + " (1 still being built by the store)");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anyOtherFailureStopsStartup() {
+        MongoTemplate mongo = mock(MongoTemplate.class);
+        MongoCollection<Document> persons = mock(MongoCollection.class);
+        when(mongo.getCollection("persons")).thenReturn(persons);
+        IndexModel external = new IndexModel(Indexes.ascending("person_id"),
+                new IndexOptions().name("persons_external").unique(true));
+        MongoCommandException unauthorized = new MongoCommandException(
+                BsonDocument.parse("{ok: 0, code: 13, errmsg: 'not authorized'}"), new ServerAddress());
+        when(persons.createIndexes(anyList())).thenThrow(unauthorized);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IndexInitializer(mongo,
+                List.of(new CollectionIndexes("persons", List.of(external))), new UniqueIndexes())
+                .afterSingletonsInstantiated()).isSameAs(unauthorized);
+        verify(persons, never()).listIndexes();
+    }
+
+    private static MongoCommandException duplicateKey() {
+        return new MongoCommandException(BsonDocument.parse("{ok: 0, code: 11000, errmsg: 'E11000 duplicate key'}"),
+                new ServerAddress());
     }
 }
