@@ -44,6 +44,9 @@ public class PersonService {
     static final int MAX_PERSON_ID = 200;
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
     private static final int UPDATE_ATTEMPTS = 5;
+    private static final Bson BY_ID = Sorts.ascending("_id");
+    /** How many documents of one person_id the lookup reads at once: one, or a few archived before a live one. */
+    private static final int PERSON_ID_FORMS_READ = 10;
 
     private final ContactService contacts;
     private final RecordStore store;
@@ -79,8 +82,8 @@ public class PersonService {
         if (id == null || !ObjectId.isValid(id)) {
             throw LegacyException.notFound();
         }
-        Document found = persons().find(Filters.and(Filters.eq("_id", new ObjectId(id)), LIVE)).first();
-        if (found == null) {
+        Document found = store.find(id).orElse(null);
+        if (found == null || RecordMeta.archived(found)) {
             throw LegacyException.notFound();
         }
         return found;
@@ -107,9 +110,18 @@ public class PersonService {
     Document get(String personId) {
         // one lookup on the person_id index for every stored form of the id (text, and a number for digits), in _id
         // order: the first live one, as the original's find_one found the first
-        for (Document candidate : persons().find(byPersonId(personId)).sort(Sorts.ascending("_id"))) {
+        List<Document> candidates = store.reads().find(byPersonId(personId), BY_ID, PERSON_ID_FORMS_READ);
+        for (Document candidate : candidates) {
             if (!RecordMeta.archived(candidate)) {
                 return candidate;
+            }
+        }
+        if (candidates.size() == PERSON_ID_FORMS_READ) {
+            // more archived ones than one read returns (data from the original, which allowed duplicates): page on
+            for (Document candidate : persons().find(byPersonId(personId)).sort(BY_ID).skip(PERSON_ID_FORMS_READ)) {
+                if (!RecordMeta.archived(candidate)) {
+                    return candidate;
+                }
             }
         }
         throw LegacyException.notFound();

@@ -2,15 +2,17 @@ package io.crm.record;
 
 import java.time.Clock;
 
+import com.mongodb.client.MongoDatabase;
 import io.crm.events.HardDeletes;
 import io.crm.events.Outbox;
 
 /**
  * What every record store shares: the outbox its writes put their events in (which also names the actor), the
- * protocol of permanent deletes, the check that an owner is a real user, the clock, and which unique indexes the
- * store enforces.
+ * protocol of permanent deletes, the check that an owner is a real user, the clock, which unique indexes the store
+ * enforces, and the database the records are in (for {@link io.crm.store.PointReads}).
  */
-public record RecordContext(Outbox outbox, HardDeletes deletes, Owners owners, Clock clock, Unique unique) {
+public record RecordContext(Outbox outbox, HardDeletes deletes, Owners owners, Clock clock, Unique unique,
+                            MongoDatabase database) {
 
     /**
      * Whether a unique index is in force on the store (io.crm.store.UniqueIndexes): a write that would break it fails

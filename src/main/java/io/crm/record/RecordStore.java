@@ -27,6 +27,7 @@ import io.crm.events.Change;
 import io.crm.events.Event;
 import io.crm.events.HardDeletes;
 import io.crm.events.Outbox;
+import io.crm.store.PointReads;
 import io.crm.store.StoreTransactions;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -52,6 +53,7 @@ public class RecordStore {
     private final String entityType;
     private final RecordContext context;
     private final ExtraEvents extraEvents;
+    private final PointReads reads;
 
     /**
      * Events a resource adds to a change besides the change itself ({@code deal.stage_changed} next to
@@ -90,6 +92,7 @@ public class RecordStore {
         this.entityType = label.toLowerCase(java.util.Locale.ROOT);
         this.context = context;
         this.extraEvents = extraEvents;
+        this.reads = new PointReads(context.database(), this.collection);
     }
 
     public RecordContext context() {
@@ -103,6 +106,11 @@ public class RecordStore {
 
     public MongoCollection<Document> collection() {
         return collection;
+    }
+
+    /** Lookups of one or a few records (by id, by a unique key): the cheap way to read them. */
+    public PointReads reads() {
+        return reads;
     }
 
     public String label() {
@@ -210,7 +218,7 @@ public class RecordStore {
                 outbox.written(HardDeletes.COLLECTION, target.get("_id"));
                 return;
             }
-            target = collection.find(Filters.eq("_id", target.get("_id"))).first();
+            target = reads.first(Filters.eq("_id", target.get("_id")));
             if (target == null) {
                 throw new RecordException.NotFound(label);
             }
@@ -224,7 +232,7 @@ public class RecordStore {
         if (id == null || !ObjectId.isValid(id)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(collection.find(Filters.eq("_id", new ObjectId(id))).first());
+        return Optional.ofNullable(reads.first(Filters.eq("_id", new ObjectId(id))));
     }
 
     /**
@@ -338,7 +346,7 @@ public class RecordStore {
             throw translate(e);
         }
         if (saved == null) {
-            Document now = collection.find(Filters.eq("_id", current.get("_id"))).first();
+            Document now = reads.first(Filters.eq("_id", current.get("_id")));
             if (now == null) {
                 throw new RecordException.NotFound(label);
             }

@@ -61,8 +61,8 @@ public class SecurityConfiguration {
 
     @Bean
     RecordContext recordContext(Outbox outbox, HardDeletes deletes, UserService users, Clock clock,
-                                UniqueIndexes unique) {
-        return new RecordContext(outbox, deletes, users::exists, clock, unique::enforced);
+                                UniqueIndexes unique, MongoTemplate mongo) {
+        return new RecordContext(outbox, deletes, users::exists, clock, unique::enforced, mongo.getDb());
     }
 
     /**

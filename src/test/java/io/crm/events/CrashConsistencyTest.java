@@ -134,7 +134,7 @@ class CrashConsistencyTest {
                     List.of(new AuditLog(database.getCollection(AuditLog.COLLECTION))));
             notes = new RecordStore(database.getCollection("notes"), "Note", Map.of(), Set.of(),
                     new RecordContext(events.outbox, events.deletes, id -> true, clock,
-                            RecordContext.Unique.NONE));
+                            RecordContext.Unique.NONE, database));
         }
     }
 

@@ -57,7 +57,7 @@ class RecordServiceTest {
         events = new PlainEvents(db, Actors.fixed(ALICE), Clock.systemUTC(),
                 List.of(new EventSource("note", "notes")), List.of(new AuditLog(events())));
         RecordContext context = new RecordContext(events.outbox, events.deletes, USERS::contains, Clock.systemUTC(),
-                RecordContext.Unique.NONE);
+                RecordContext.Unique.NONE, db);
         notes = new Notes(new RecordStore(client.getDatabase("record_service_test").getCollection("notes"), "Note",
                 Map.of(), Set.of("codeKey"), context));
     }
@@ -160,7 +160,8 @@ class RecordServiceTest {
             RecordService.UniqueKey rule = new RecordService.UniqueKey(RecordMeta.META + ".codeKey", "code",
                     "A note with this code already exists");
             RecordContext context = new RecordContext(events.outbox, events.deletes, USERS::contains,
-                    Clock.systemUTC(), (c, index) -> c.equals("notes") && index.equals(CODE_UNIQUE));
+                    Clock.systemUTC(), (c, index) -> c.equals("notes") && index.equals(CODE_UNIQUE),
+                    watched.getDatabase("record_service_test"));
             Notes indexed = new Notes(new RecordStore(collection, "Note", Map.of(CODE_UNIQUE, rule), Set.of("codeKey"),
                     context));
             String first = id(indexed.create(Map.of("title", "First", "code", "A1")));
