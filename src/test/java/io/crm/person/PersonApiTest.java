@@ -558,6 +558,25 @@ class PersonApiTest extends ApiTest {
         assertThat(http.get("/person/7").json().get("name").asString()).isEqualTo("Text");
     }
 
+    @Test
+    void aLivePersonBehindMoreArchivedOnesThanOneReadReturnsIsFound() {
+        // only data from before the unique index (which the original never had) holds one person_id this often
+        var persons = mongo.getCollection("persons");
+        persons.dropIndex(io.crm.contact.ContactIndexes.EXTERNAL_ID_UNIQUE);
+        for (int i = 0; i < 12; i++) {
+            persons.insertOne(new org.bson.Document("_id", new ObjectId()).append("person_id", "dup")
+                    .append("name", "Old " + i).append("_crm", new org.bson.Document("archived", true)));
+        }
+        persons.insertOne(new org.bson.Document("_id", new ObjectId()).append("person_id", "dup").append("name", "Live"));
+        persons.insertOne(new org.bson.Document("_id", new ObjectId()).append("person_id", "dup").append("name", "Later"));
+
+        assertThat(http.get("/person/dup").json().get("name").asString()).isEqualTo("Live");
+        persons.deleteOne(new org.bson.Document("name", "Live"));
+        assertThat(http.get("/person/dup").json().get("name").asString()).isEqualTo("Later");
+        persons.deleteOne(new org.bson.Document("name", "Later"));
+        assertNotFound(http.get("/person/dup"));
+    }
+
     private List<String> searchIds(String q) {
         Http.Response response = http.get("/person/search?q=" + java.net.URLEncoder.encode(q,
                 java.nio.charset.StandardCharsets.UTF_8));
