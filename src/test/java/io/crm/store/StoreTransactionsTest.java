@@ -146,6 +146,32 @@ class StoreTransactionsTest {
     }
 
     @Test
+    void aPointReadInsideTheWorkIsInTheTransactionAndOneOutsideIsNot() {
+        ReplicaSetLookalike rs = replicaSet();
+        MongoClient client = client(rs.uri("crm_db"));
+        StoreTransactions transactions = transactions(client, TransactionsMode.AUTO);
+        MongoCollection<Document> things = StoreTransactions.sessionAware(
+                client.getDatabase("crm_db").getCollection("things"));
+        things.insertOne(new Document("_id", 0).append("n", 0));
+        PointReads reads = new PointReads(client.getDatabase("crm_db"), things);
+        rs.clearReceived();
+
+        Document inside = transactions.run(() -> reads.first(Filters.eq("_id", 0)));
+        assertThat(inside).isEqualTo(new Document("_id", 0).append("n", 0));
+        assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
+                .extracting(ReplicaSetLookalike.Received::name).containsExactly("find");
+        assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
+                .allMatch(ReplicaSetLookalike.Received::inTransaction);
+
+        rs.clearReceived();
+        assertThat(reads.first(Filters.eq("_id", 0))).isEqualTo(inside);
+        assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
+                .extracting(ReplicaSetLookalike.Received::name).containsExactly("find");
+        assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
+                .noneMatch(ReplicaSetLookalike.Received::inTransaction);
+    }
+
+    @Test
     void aNestedRunJoinsTheOuterTransaction() {
         ReplicaSetLookalike rs = replicaSet();
         MongoClient client = client(rs.uri("crm_db"));
