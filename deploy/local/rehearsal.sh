@@ -365,10 +365,11 @@ if ! [[ $victim =~ ^[0-9]+$ ]] || ((victim < 1 || victim > INSTANCES)); then
 fi
 kill9_app "$victim"
 t_kill=$(now_ms)
-# Takeover: the first run of the job that another instance started after the kill (the job log's own timestamps).
+# Takeover: the first run of the job that another instance started after the kill (the job log's own timestamps),
+# looked for as long as the assertion below allows: a holder killed during a run keeps its lease for JOB_LEASE_S.
 takeover_ms=-1
 new_holder=none
-while (($(now_ms) - t_kill < 20000)); do
+while (($(now_ms) - t_kill < (JOB_LEASE_S + 2) * 1000)); do
   latest=$(api_get "/api/v1/admin/jobs/$LEASE_JOB/runs?limit=1" |
     jq -r --arg dead "app$victim" '.items[0] | select(.instance != $dead) | "\(.startedAt) \(.instance)"' || true)
   if [[ -n $latest ]]; then
