@@ -34,6 +34,10 @@ import org.bson.conversions.Bson;
  * <p>Two cases go through the driver's find instead: a read inside a transaction (its session is bound to the
  * thread, {@link StoreTransactions}), and a read cut short by an error the driver would have retried (a failover, a
  * dropped connection), which is repeated once that way.
+ *
+ * <p>It serves the reads on a request's path: a record by id ({@code RecordStore}), a legacy person by
+ * {@code person_id}. Reads elsewhere (start-up, jobs, the relay's batches, lists through a cursor) keep the driver's
+ * find, where the codec build is a small share of the work.
  */
 public final class PointReads {
 
