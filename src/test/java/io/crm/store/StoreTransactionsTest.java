@@ -149,26 +149,24 @@ class StoreTransactionsTest {
     void aPointReadInsideTheWorkIsInTheTransactionAndOneOutsideIsNot() {
         ReplicaSetLookalike rs = replicaSet();
         MongoClient client = client(rs.uri("crm_db"));
-        StoreTransactions transactions = transactions(client, TransactionsMode.AUTO);
-        MongoCollection<Document> things = StoreTransactions.sessionAware(
-                client.getDatabase("crm_db").getCollection("things"));
+        MongoCollection<Document> things = things(client);
         things.insertOne(new Document("_id", 0).append("n", 0));
         PointReads reads = new PointReads(client.getDatabase("crm_db"), things);
         rs.clearReceived();
 
-        Document inside = transactions.run(() -> reads.first(Filters.eq("_id", 0)));
+        Document inside = transactions(client, TransactionsMode.AUTO).run(() -> reads.first(Filters.eq("_id", 0)));
         assertThat(inside).isEqualTo(new Document("_id", 0).append("n", 0));
         assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
-                .extracting(ReplicaSetLookalike.Received::name).containsExactly("find");
-        assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
-                .allMatch(ReplicaSetLookalike.Received::inTransaction);
+                .containsExactly(new ReplicaSetLookalike.Received("find", "things", true));
 
         rs.clearReceived();
         assertThat(reads.first(Filters.eq("_id", 0))).isEqualTo(inside);
         assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
-                .extracting(ReplicaSetLookalike.Received::name).containsExactly("find");
-        assertThat(rs.received()).filteredOn(r -> "things".equals(r.collection()))
-                .noneMatch(ReplicaSetLookalike.Received::inTransaction);
+                .containsExactly(new ReplicaSetLookalike.Received("find", "things", false));
+    }
+
+    private static MongoCollection<Document> things(MongoClient client) {
+        return StoreTransactions.sessionAware(client.getDatabase("crm_db").getCollection("things"));
     }
 
     @Test
@@ -176,8 +174,7 @@ class StoreTransactionsTest {
         ReplicaSetLookalike rs = replicaSet();
         MongoClient client = client(rs.uri("crm_db"));
         StoreTransactions transactions = transactions(client, TransactionsMode.AUTO);
-        MongoCollection<Document> things = StoreTransactions.sessionAware(
-                client.getDatabase("crm_db").getCollection("things"));
+        MongoCollection<Document> things = things(client);
         transactions.run(() -> {
             var outer = StoreTransactions.current().orElseThrow();
             transactions.run(() -> {
