@@ -79,14 +79,7 @@ public class PersonService {
 
     /** By database id; a malformed id names nobody. */
     Document byId(String id) {
-        if (id == null || !ObjectId.isValid(id)) {
-            throw LegacyException.notFound();
-        }
-        Document found = store.find(id).orElse(null);
-        if (found == null || RecordMeta.archived(found)) {
-            throw LegacyException.notFound();
-        }
-        return found;
+        return store.find(id).filter(found -> !RecordMeta.archived(found)).orElseThrow(LegacyException::notFound);
     }
 
     /** One page in the original's shape; pages past the end are empty. */
@@ -116,15 +109,16 @@ public class PersonService {
                 return candidate;
             }
         }
+        Document live = null;
         if (candidates.size() == PERSON_ID_FORMS_READ) {
-            // more archived ones than one read returns (data from the original, which allowed duplicates): page on
-            for (Document candidate : persons().find(byPersonId(personId)).sort(BY_ID).skip(PERSON_ID_FORMS_READ)) {
-                if (!RecordMeta.archived(candidate)) {
-                    return candidate;
-                }
-            }
+            // more archived ones than one read returns (data from the original, which allowed duplicates): ask the
+            // store for the first live one
+            live = persons().find(Filters.and(byPersonId(personId), LIVE)).sort(BY_ID).first();
         }
-        throw LegacyException.notFound();
+        if (live == null) {
+            throw LegacyException.notFound();
+        }
+        return live;
     }
 
     /** Inserts {@code body} with {@code person_id} set from the path, as the original did. */
