@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two builds of the service side by side (BENCHMARKS.md, "Two builds in one run"):
 #   bench/pair.sh --a JAR --b JAR [--rounds 8] [--auth off|on] [--auth-b off|on] [--ops "contact_get person_get"]
-#                 [--n 2000] [--seconds 5] [--warmup 60] [--training 45] [--mem 512m] [--out DIR]
+#                 [--n 2000] [--seconds 5] [--warmup 60] [--training 45] [--mem 512m] [--jvm-b "FLAGS"] [--out DIR]
 # On a shared machine the store's own speed moves by 2x within minutes, so a build measured after another, minutes
 # apart, says little. Here both builds run at once against one standalone store, each started as the image starts it
 # (the extracted jar, its own AOT cache from a training run of --training seconds, the container's JVM flags), both
@@ -11,7 +11,9 @@
 # ratio B/A, and in how many rounds B was ahead. Loopback only, bounded, every process stopped on exit. Results:
 # $OUT/results.jsonl and a table on stdout. --auth-b runs B in another authentication mode than A's --auth: with the
 # same jar as both, "--auth off --auth-b on" measures what authentication costs, round by round (a Bearer token on
-# every request to B).
+# every request to B). --jvm-b adds JVM flags to B's (its training run included), after the image's: with the same
+# jar as both, a JVM setting's before/after, round by round. RSS is sampled every second during the rounds; the
+# report gives each build's maximum.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +31,7 @@ SECONDS_PER_RUN=5
 WARMUP_S=60
 TRAINING_S=45
 MEM=512m
+JVM_B=""
 OUT=/tmp/crm-pair-$(date +%Y%m%d-%H%M%S)
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -43,8 +46,9 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP_S=${2%s}; shift 2 ;;
     --training) TRAINING_S=${2%s}; shift 2 ;;
     --mem) MEM=$2; shift 2 ;;
+    --jvm-b) JVM_B=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -60,20 +64,27 @@ DRIVER_JAR=$(driver_jar "$ROOT") || exit 1
 bench_output "$OUT"
 mapfile -t JVM_FLAGS < <(image_jvm_flags "$ROOT" "$MEM")
 ((${#JVM_FLAGS[@]} > 0)) || exit 1
+read -r -a EXTRA_B <<< "$JVM_B"
 declare -A RUN_JAR PID PORT
 STORE_PID=""
 trap 'stop_pids 30 "${PID[a]:-}" "${PID[b]:-}" "$STORE_PID"' EXIT
 trap 'exit 130' INT TERM
 CLK_TCK=$(getconf CLK_TCK)
 
-log "output in $OUT; A = $JAR_A (auth $AUTH), B = $JAR_B (auth $AUTH_B)"
+log "output in $OUT; A = $JAR_A (auth $AUTH), B = $JAR_B (auth $AUTH_B${JVM_B:+, JVM flags $JVM_B})"
+flags_of() { # build: the JVM flags it runs with
+  printf '%s\n' "${JVM_FLAGS[@]}"
+  [[ $1 == b ]] && ((${#EXTRA_B[@]} > 0)) && printf '%s\n' "${EXTRA_B[@]}"
+  return 0
+}
 for k in a b; do
   jar=$JAR_A
   [[ $k == b ]] && jar=$JAR_B
+  mapfile -t flags < <(flags_of "$k")
   # the extracted form, as the image runs it, each build in its own folder (the cache names its jar's path)
   "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$OUT/$k" > /dev/null
   RUN_JAR[$k]="$OUT/$k/$(basename "$jar")"
-  aot_training_run "$JAVA" "${RUN_JAR[$k]}" "$OUT/train-$k.log" "$TRAINING_S" "${JVM_FLAGS[@]}" \
+  aot_training_run "$JAVA" "${RUN_JAR[$k]}" "$OUT/train-$k.log" "$TRAINING_S" "${flags[@]}" \
     -XX:AOTCacheOutput="$OUT/$k.aot" -jar "${RUN_JAR[$k]}" || { log "training run $k failed: $OUT/train-$k.log"; exit 1; }
 done
 
@@ -93,8 +104,9 @@ for k in a b; do
   take_port mport
   auth_env=(CRM_AUTH_ENABLED=false)
   [[ ${MODE[$k]} == on ]] && auth_env=(CRM_ADMIN_EMAIL=bench@crm.local CRM_ADMIN_PASSWORD_FILE="$OUT/admin-password")
+  mapfile -t flags < <(flags_of "$k")
   env PORT="$port" MANAGEMENT_PORT="$mport" MONGODB_URI="$URI" CRM_LOG_FORMAT='' "${auth_env[@]}" \
-    "$JAVA" "${JVM_FLAGS[@]}" -XX:AOTCache="$OUT/$k.aot" -jar "${RUN_JAR[$k]}" > "$OUT/service-$k.log" 2>&1 &
+    "$JAVA" "${flags[@]}" -XX:AOTCache="$OUT/$k.aot" -jar "${RUN_JAR[$k]}" > "$OUT/service-$k.log" 2>&1 &
   PID[$k]=$!
   PORT[$k]=$port
   wait_http "http://127.0.0.1:$port/ready" 180 "${PID[$k]}" || { log "service $k not ready: $OUT/service-$k.log"; exit 1; }
@@ -123,6 +135,9 @@ log "warm-up: ${WARMUP_S} s of each operation on each build, alternating"
 for _ in $(seq 1 $(( (WARMUP_S + 9) / 10 ))); do
   for k in a b; do for op in $OPS; do load "$k" "$op" 10 > /dev/null; done; done
 done
+for k in a b; do
+  (while kill -0 "${PID[$k]}" 2>/dev/null; do rss_kib "${PID[$k]}"; sleep 1; done) > "$OUT/rss-$k.txt" &
+done
 for r in $(seq 1 "$ROUNDS"); do
   for op in $OPS; do
     for k in a b; do
@@ -133,14 +148,14 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 for k in a b; do
-  echo "{\"kind\":\"rss\",\"build\":\"$k\",\"rss_kib\":$(rss_kib "${PID[$k]}")}" >> "$RESULTS"
+  echo "{\"kind\":\"rss\",\"build\":\"$k\",\"rss_kib\":$(rss_kib "${PID[$k]}"),\"rss_max_kib\":$(sort -n "$OUT/rss-$k.txt" | tail -1)}" >> "$RESULTS"
 done
 
 python3 - "$RESULTS" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 runs = [r for r in rows if "round" in r]
-rss = {r["build"]: r["rss_kib"] for r in rows if r.get("kind") == "rss"}
+rss = {r["build"]: r for r in rows if r.get("kind") == "rss"}
 print("| operation | A req/s | B req/s | B / A | B ahead | A CPU ms / 1,000 | B CPU ms / 1,000 | B / A |")
 print("|---|---|---|---|---|---|---|---|")
 for op in dict.fromkeys(r["op"] for r in runs):
@@ -151,6 +166,8 @@ for op in dict.fromkeys(r["op"] for r in runs):
     print(f"| {op} | {rps['a']:,.0f} | {rps['b']:,.0f} | {rps['b'] / rps['a']:.3f} | {ahead} of {len(by['a'])} "
           f"| {cpu['a']:.0f} | {cpu['b']:.0f} | {cpu['b'] / cpu['a']:.3f} |")
 auth = {k: next(r["auth"] for r in runs if r["build"] == k) for k in "ab"}
-print(f"\nAuthentication: A {auth['a']}, B {auth['b']}. RSS at the end: A {rss.get('a', 0) / 1024:.0f} MiB, "
-      f"B {rss.get('b', 0) / 1024:.0f} MiB")
+mib = lambda k, f: rss.get(k, {}).get(f, 0) / 1024
+print(f"\nAuthentication: A {auth['a']}, B {auth['b']}. RSS during the rounds, maximum (at the end): "
+      f"A {mib('a', 'rss_max_kib'):.0f} ({mib('a', 'rss_kib'):.0f}) MiB, B {mib('b', 'rss_max_kib'):.0f} "
+      f"({mib('b', 'rss_kib'):.0f}) MiB")
 PY
