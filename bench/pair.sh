@@ -148,7 +148,8 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 for k in a b; do
-  echo "{\"kind\":\"rss\",\"build\":\"$k\",\"rss_kib\":$(rss_kib "${PID[$k]}"),\"rss_max_kib\":$(sort -n "$OUT/rss-$k.txt" | tail -1)}" >> "$RESULTS"
+  rss_max=$(sort -n "$OUT/rss-$k.txt" | tail -1)
+  echo "{\"kind\":\"rss\",\"build\":\"$k\",\"rss_kib\":$(rss_kib "${PID[$k]}"),\"rss_max_kib\":${rss_max:-0}}" >> "$RESULTS"
 done
 
 python3 - "$RESULTS" <<'PY'
