@@ -109,16 +109,15 @@ public class PersonService {
                 return candidate;
             }
         }
-        Document live = null;
         if (candidates.size() == PERSON_ID_FORMS_READ) {
             // more archived ones than one read returns (data from the original, which allowed duplicates): ask the
             // store for the first live one
-            live = persons().find(Filters.and(byPersonId(personId), LIVE)).sort(BY_ID).first();
+            Document live = persons().find(Filters.and(byPersonId(personId), LIVE)).sort(BY_ID).first();
+            if (live != null) {
+                return live;
+            }
         }
-        if (live == null) {
-            throw LegacyException.notFound();
-        }
-        return live;
+        throw LegacyException.notFound();
     }
 
     /** Inserts {@code body} with {@code person_id} set from the path, as the original did. */
