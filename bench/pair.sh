@@ -136,7 +136,7 @@ for _ in $(seq 1 $(( (WARMUP_S + 9) / 10 ))); do
   for k in a b; do for op in $OPS; do load "$k" "$op" 10 > /dev/null; done; done
 done
 for k in a b; do
-  (while kill -0 "${PID[$k]}" 2>/dev/null; do rss_kib "${PID[$k]}"; sleep 1; done) > "$OUT/rss-$k.txt" &
+  rss_samples "${PID[$k]}" 1 > "$OUT/rss-$k.txt" &
 done
 for r in $(seq 1 "$ROUNDS"); do
   for op in $OPS; do
@@ -148,8 +148,7 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 for k in a b; do
-  rss_max=$(sort -n "$OUT/rss-$k.txt" | tail -1)
-  echo "{\"kind\":\"rss\",\"build\":\"$k\",\"rss_kib\":$(rss_kib "${PID[$k]}"),\"rss_max_kib\":${rss_max:-0}}" >> "$RESULTS"
+  echo "{\"kind\":\"rss\",\"build\":\"$k\",\"rss_kib\":$(rss_kib "${PID[$k]}"),\"rss_max_kib\":$(rss_max "$OUT/rss-$k.txt")}" >> "$RESULTS"
 done
 
 python3 - "$RESULTS" <<'PY'

@@ -471,17 +471,16 @@ for r in $(seq 1 "$REPEAT"); do
         # the original's CPU is its gunicorn master's and workers'
         mapfile -t cpids < <(if [[ $mode == original ]]; then original_pids; else echo "$pid"; fi)
         cpu0=$(cpu_ticks "${cpids[@]}"); scpu0=$(cpu_ticks "$STORE_PID")
-        rss_max=0
-        (while kill -0 "$pid" 2>/dev/null; do rss_kib "$pid"; sleep 0.5; done) > "$OUT/rss-samples.txt" &
+        rss_samples "$pid" 0.5 > "$OUT/rss-samples.txt" &
         sampler=$!
         PIDS+=("$sampler")
         w=$(run_wrk "$op" "$c" "$DURATION_S" "$mode" || true)
         kill "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true
         cpu1=$(cpu_ticks "${cpids[@]}"); scpu1=$(cpu_ticks "$STORE_PID")
-        rss_max=$(sort -n "$OUT/rss-samples.txt" | tail -1)
+        rss_peak=$(rss_max "$OUT/rss-samples.txt")
         if [[ -n "$w" ]]; then
-          emit "$(with_fields "\"kind\":\"api\",\"auth\":\"$mode\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"cpu_ms\":$(( (cpu1 - cpu0) * 1000 / CLK_TCK )),\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),\"rss_max_kib\":${rss_max:-0}" "$w")"
+          emit "$(with_fields "\"kind\":\"api\",\"auth\":\"$mode\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"cpu_ms\":$(( (cpu1 - cpu0) * 1000 / CLK_TCK )),\"store_cpu_ms\":$(( (scpu1 - scpu0) * 1000 / CLK_TCK )),\"rss_max_kib\":$rss_peak" "$w")"
         else
           emit "{\"kind\":\"api\",\"auth\":\"$mode\",\"op\":\"$op\",\"connections\":$c,\"repeat\":$r,\"error\":\"wrk produced no result\"}"
         fi

@@ -183,6 +183,19 @@ rss_kib() {
   awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
+# rss_samples PID SECONDS: the process's RSS in KiB every SECONDS, one per line, until it exits (run it in the
+# background with its output to a file; rss_max reads that file).
+rss_samples() {
+  while kill -0 "$1" 2>/dev/null; do rss_kib "$1"; sleep "$2"; done
+}
+
+# rss_max FILE: the largest sample in FILE, 0 when it has none.
+rss_max() {
+  local max
+  max=$(sort -n "$1" 2>/dev/null | tail -1) || true
+  echo "${max:-0}"
+}
+
 # ---------------------------------------------------------------------------------------------------- the image's JVM
 # image_jvm_flags ROOT MEM: the container's JVM settings, one per line: the Dockerfile's JAVA_TOOL_OPTIONS (one source
 # of truth), plus MaxRAM standing in for the pod's memory limit MEM (512m): the JVM sizes its heap from it exactly as
