@@ -44,8 +44,9 @@ import org.bson.types.ObjectId;
  * <p>
  * A token that was checked is remembered for a few seconds ({@code crm.security.tokens.cache-ttl}), so a request with
  * a known token reads nothing from the store. The cache is a copy with bounded staleness, never the truth: this
- * instance drops an entry at once when the token is revoked or its user changes here; another replica sees that
- * within the lifetime (docs/security.md "Token cache"). The token's own expiry is checked on every request.
+ * instance drops an entry at once when the token is revoked or its user changes here; another replica drops its whole
+ * cache at its next check of the store's change tokens ({@link TokenCacheWatch}, every second), and within the
+ * lifetime at the latest (docs/security.md "Token cache"). The token's own expiry is checked on every request.
  */
 public class ApiTokenService implements UserService.UserDisabledListener {
 
@@ -217,6 +218,19 @@ public class ApiTokenService implements UserService.UserDisabledListener {
         if (known != null && hash != null) {
             known.invalidate(hash);
         }
+    }
+
+    /** Drops every token from this instance's cache: something changed on another replica ({@link TokenCacheWatch}). */
+    void forgetAll() {
+        invalidations.incrementAndGet();
+        if (known != null) {
+            known.invalidateAll();
+        }
+    }
+
+    /** Whether checked tokens are remembered at all ({@code cache-ttl} above zero). */
+    boolean caches() {
+        return known != null;
     }
 
     /** Drops a user's tokens from this instance's cache. */

@@ -8,6 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.crm.events.Actor;
 import io.crm.events.Actors;
+import io.crm.events.ChangeTokens;
 import io.crm.events.EventSource;
 import io.crm.events.EventsConfiguration;
 import io.crm.events.HardDeletes;
@@ -143,13 +144,23 @@ public class SecurityConfiguration {
     }
 
     /** Users and tokens carry their pending events like records do. */
+    static final EventSource USER_EVENTS = new EventSource("user", UserService.COLLECTION);
+    static final EventSource TOKEN_EVENTS = new EventSource("token", ApiTokenService.COLLECTION);
+
     @Bean
     EventSource userEvents() {
-        return new EventSource("user", UserService.COLLECTION);
+        return USER_EVENTS;
     }
 
     @Bean
     EventSource tokenEvents() {
-        return new EventSource("token", ApiTokenService.COLLECTION);
+        return TOKEN_EVENTS;
+    }
+
+    /** Every replica's token cache follows the changes of users and tokens made on the others. */
+    @Bean
+    TokenCacheWatch tokenCacheWatch(ChangeTokens changes, ApiTokenService tokens, SecurityProperties properties) {
+        return new TokenCacheWatch(changes, List.of(USER_EVENTS, TOKEN_EVENTS), tokens,
+                properties.tokens().cacheCheck());
     }
 }

@@ -39,12 +39,15 @@ public record SecurityProperties(@NotNull Boolean enabled,
 
     /**
      * API token lifetimes: the default when a request names none, and the longest allowed; tokens per user; how long
-     * a checked token is remembered (how late another replica may see a revocation; zero: not at all).
+     * a checked token is remembered (zero: not at all), and how often each replica checks the store for changes of
+     * users and tokens made elsewhere (how late another replica may see a revocation; zero: only the lifetime bounds
+     * it).
      */
     public record Tokens(@NotNull @Positive Integer defaultExpiresInDays,
                          @NotNull @Positive Integer maxExpiresInDays,
                          @NotNull @PositiveOrZero Integer maxPerUser,
-                         @NotNull @DurationMin(millis = 0) Duration cacheTtl) {
+                         @NotNull @DurationMin(millis = 0) Duration cacheTtl,
+                         @NotNull @DurationMin(millis = 0) Duration cacheCheck) {
     }
 
     /**

@@ -70,7 +70,8 @@ class AdminBootstrapTest {
     private AdminBootstrap bootstrap(String password, String file, MockEnvironment environment) {
         return new AdminBootstrap(users, new SecurityProperties(true,
                 new SecurityProperties.Admin("boss@example.test", password, file),
-                new SecurityProperties.Tokens(90, 365, 20, java.time.Duration.ofSeconds(5)), new SecurityProperties.RateLimit(5,
+                new SecurityProperties.Tokens(90, 365, 20, java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(1)), new SecurityProperties.RateLimit(5,
                 java.time.Duration.ofSeconds(15), java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(24), 30,
                 java.time.Duration.ofMinutes(10), 100, java.time.Duration.ofHours(1)), List.of(), false,
                 java.time.Duration.ofMinutes(5)), environment);

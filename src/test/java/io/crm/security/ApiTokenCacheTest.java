@@ -14,6 +14,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.crm.events.Actor;
 import io.crm.events.Actors;
+import io.crm.events.ChangeTokens;
 import io.crm.support.CountingMongo;
 import io.crm.support.MutableClock;
 import io.crm.support.PlainEvents;
@@ -25,8 +26,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 /**
  * The API token cache: a known token costs no store command; revocation, a disabled user and a new role take effect
- * at once on the instance that made the change, and on another instance over the same store within the cache's
- * lifetime (a fake ticker makes it pass); the token's own expiry stays exact.
+ * at once on the instance that made the change, on another instance over the same store at its next check of the
+ * store's change tokens ({@link TokenCacheWatch}), and without a check within the cache's lifetime (a fake ticker
+ * makes it pass); the token's own expiry stays exact.
  */
 class ApiTokenCacheTest {
 
@@ -43,7 +45,10 @@ class ApiTokenCacheTest {
     private Replica a;
     private Replica b;
 
-    private record Replica(UserService users, ApiTokenService tokens) {
+    /** The relay of the replica that holds the lease: it hands every change of users and tokens to the change tokens. */
+    private PlainEvents relay;
+
+    private record Replica(UserService users, ApiTokenService tokens, TokenCacheWatch watch) {
     }
 
     @BeforeEach
@@ -53,6 +58,9 @@ class ApiTokenCacheTest {
         db.drop();
         a = replica(TTL);
         b = replica(TTL);
+        relay = new PlainEvents(db, Actors.fixed(Actor.SYSTEM), clock,
+                List.of(SecurityConfiguration.USER_EVENTS, SecurityConfiguration.TOKEN_EVENTS),
+                List.of(new ChangeTokens(db)));
     }
 
     private Replica replica(Duration ttl) {
@@ -60,8 +68,10 @@ class ApiTokenCacheTest {
         UserService users = new UserService(db.getCollection(UserService.COLLECTION),
                 PasswordEncoderFactories.createDelegatingPasswordEncoder(), outbox, clock);
         ApiTokenService tokens = new ApiTokenService(db.getCollection(ApiTokenService.COLLECTION), users, outbox,
-                clock, new SecurityProperties.Tokens(90, 365, 20, ttl), ticker);
-        return new Replica(users, tokens);
+                clock, new SecurityProperties.Tokens(90, 365, 20, ttl, Duration.ofSeconds(1)), ticker);
+        return new Replica(users, tokens, new TokenCacheWatch(new ChangeTokens(db),
+                List.of(SecurityConfiguration.USER_EVENTS, SecurityConfiguration.TOKEN_EVENTS), tokens,
+                Duration.ofSeconds(1)));
     }
 
     private String userId(Role role) {
@@ -179,6 +189,76 @@ class ApiTokenCacheTest {
         assertThat(role(b.tokens(), secret)).contains(Role.ADMIN);
         nanos.addAndGet(TTL.toNanos());
         assertThat(role(b.tokens(), secret)).contains(Role.VIEWER);
+    }
+
+    /** A token {@code b} has checked, with every change so far relayed and seen by {@code b}'s watch. */
+    private String knownToB(String user) {
+        String secret = token(user);
+        relay.drain();
+        b.watch().check();
+        assertThat(role(b.tokens(), secret)).isPresent();
+        return secret;
+    }
+
+    @Test
+    void aCheckWithNothingChangedKeepsTheCache() {
+        String secret = knownToB(userId(Role.MEMBER));
+        b.watch().check();
+        b.watch().check();
+        assertThat(commandsOf(() -> assertThat(role(b.tokens(), secret)).contains(Role.MEMBER)))
+                .as("still known after checks that found nothing new").isEmpty();
+        assertThat(commandsOf(() -> b.watch().check())).as("a check reads, never writes")
+                .doesNotContain("insert", "update", "delete");
+    }
+
+    @Test
+    void anotherInstanceRefusesARevokedTokenAtItsNextCheckWhetherTheChangeWasRelayedOrNot() {
+        String secret = knownToB(userId(Role.MEMBER));
+        a.tokens().revoke(tokenId(secret), null);
+        assertThat(role(b.tokens(), secret)).as("before b checks, its copy stands").contains(Role.MEMBER);
+        b.watch().check();
+        assertThat(b.tokens().authenticate(secret)).as("the revocation still waits in the token's outbox").isEmpty();
+
+        String other = knownToB(userId(Role.MEMBER));
+        a.tokens().revoke(tokenId(other), null);
+        relay.drain();
+        b.watch().check();
+        assertThat(b.tokens().authenticate(other)).as("the revocation relayed: the change token moved").isEmpty();
+    }
+
+    @Test
+    void anotherInstanceSeesADisabledUserAndANewRoleAtItsNextCheck() {
+        String disabled = userId(Role.MEMBER);
+        String renamed = userId(Role.ADMIN);
+        userId(Role.ADMIN);  // the last enabled admin could not be demoted
+        String disabledSecret = knownToB(disabled);
+        String renamedSecret = knownToB(renamed);
+
+        a.users().update(disabled, Map.of("enabled", false));
+        a.users().update(renamed, Map.of("role", "VIEWER"));
+        relay.drain();
+        b.watch().check();
+        assertThat(b.tokens().authenticate(disabledSecret)).isEmpty();
+        assertThat(role(b.tokens(), renamedSecret)).contains(Role.VIEWER);
+    }
+
+    @Test
+    void theWatchDoesNotRunWithoutACacheOrWithoutAnInterval() {
+        TokenCacheWatch uncached = new TokenCacheWatch(new ChangeTokens(db), List.of(SecurityConfiguration.USER_EVENTS),
+                replica(Duration.ZERO).tokens(), Duration.ofSeconds(1));
+        uncached.start();
+        assertThat(uncached.isRunning()).isFalse();
+        TokenCacheWatch unchecked = new TokenCacheWatch(new ChangeTokens(db), List.of(SecurityConfiguration.USER_EVENTS),
+                a.tokens(), Duration.ZERO);
+        unchecked.start();
+        assertThat(unchecked.isRunning()).isFalse();
+        b.watch().start();
+        try {
+            assertThat(b.watch().isRunning()).isTrue();
+        } finally {
+            b.watch().stop();
+        }
+        assertThat(b.watch().isRunning()).isFalse();
     }
 
     @Test
