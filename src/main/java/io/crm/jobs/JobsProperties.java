@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param expiryEvery  pause between deletions of expired documents (where the store has no TTL monitor)
  * @param importsEvery pause between sweeps that mark imports whose replica went away as failed
  * @param rewritesEvery pause between runs that finish property rewrites no replica is running
+ * @param webhookHeadsEvery pause between runs that mark a head on webhook delivery chains left without one
  */
 @Validated
 @ConfigurationProperties("crm.jobs")
@@ -28,5 +29,6 @@ public record JobsProperties(String instanceId,
                              @NotNull @DurationMin(minutes = 1) Duration keepRuns,
                              @NotNull @DurationMin(millis = 100) Duration expiryEvery,
                              @NotNull @DurationMin(millis = 100) Duration importsEvery,
-                             @NotNull @DurationMin(millis = 100) Duration rewritesEvery) {
+                             @NotNull @DurationMin(millis = 100) Duration rewritesEvery,
+                             @NotNull @DurationMin(millis = 100) Duration webhookHeadsEvery) {
 }

@@ -1,12 +1,15 @@
 package io.crm.webhook;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import io.crm.jobs.JobsProperties;
+import io.crm.jobs.LeasedJob;
 import io.crm.store.CollectionIndexes;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +50,30 @@ public class WebhookConfiguration {
                                         WebhookSender sender, Clock clock, WebhookProperties properties,
                                         io.micrometer.core.instrument.MeterRegistry meters) {
         return new WebhookDispatcher(subscriptions, deliveries, sender, clock, properties, meters);
+    }
+
+    /**
+     * Mends chains left without a head (a replica killed between finishing a delivery and promoting the next one),
+     * once for the fleet every {@code crm.jobs.webhook-heads-every}.
+     */
+    @Bean
+    LeasedJob webhookHeadsJob(WebhookDeliveries deliveries, JobsProperties jobs) {
+        return new LeasedJob() {
+            @Override
+            public String name() {
+                return "webhook-heads";
+            }
+
+            @Override
+            public Duration every() {
+                return jobs.webhookHeadsEvery();
+            }
+
+            @Override
+            public String run() {
+                return "marked the head of " + deliveries.repairHeads() + " delivery chains that had none";
+            }
+        };
     }
 
     /** The {@link io.crm.events.EventConsumer} that queues webhook deliveries. */

@@ -111,9 +111,9 @@ public class WebhookDeliveries {
      * {@link #promote(String)} for many chains with one query and one update (not one each: the relay queues a whole
      * batch of events at once).
      */
-    void promote(java.util.Collection<String> chains) {
+    int promote(java.util.Collection<String> chains) {
         if (chains.isEmpty()) {
-            return;
+            return 0;
         }
         Map<String, Document> heads = new java.util.HashMap<>();
         for (Document d : collection.find(Filters.and(Filters.in("chain", chains), Filters.in("status", UNFINISHED)))
@@ -126,6 +126,33 @@ public class WebhookDeliveries {
         if (!promoted.isEmpty()) {
             collection.updateMany(Filters.in("_id", promoted), Updates.set("head", true));
         }
+        return promoted.size();
+    }
+
+    /** Chains promoted at once by {@link #repairHeads}. */
+    private static final int REPAIR_BATCH = 500;
+
+    /**
+     * Marks a head on every chain whose unfinished deliveries have none, and returns how many it marked. A replica
+     * killed between finishing a delivery and promoting its chain ({@link #finish} then {@link #promote(String)}), or
+     * a promotion the store refused, leaves such a chain: nothing would ever claim its deliveries again. One pass
+     * over the deliveries waiting behind another (unfinished, not a head; the claim index serves it), their chains
+     * promoted a batch at a time; a chain that has its head is left as it is.
+     */
+    int repairHeads() {
+        int repaired = 0;
+        Set<String> chains = new LinkedHashSet<>();
+        try (var waiting = collection.find(Filters.and(Filters.eq("head", false), Filters.in("status", UNFINISHED)))
+                .projection(new Document("chain", 1).append("_id", 0)).batchSize(REPAIR_BATCH).iterator()) {
+            while (waiting.hasNext()) {
+                chains.add(waiting.next().getString("chain"));
+                if (chains.size() >= REPAIR_BATCH) {
+                    repaired += promote(chains);
+                    chains.clear();
+                }
+            }
+        }
+        return repaired + promote(chains);
     }
 
     /** Reserves n consecutive sequence numbers in one write; returns the last of them. */
@@ -187,7 +214,12 @@ public class WebhookDeliveries {
             status = SUCCEEDED;
         } else if (outcome.retryable() && attempts <= delays.size()) {
             status = RETRYING;
-            Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : jitter(delays.get(attempts - 1));
+            // Retry-After is honoured as a lower bound: a receiver asking for less than the schedule does not use
+            // the attempts up sooner, so retries still span the whole schedule (at least 24 h by default)
+            Duration wait = jitter(delays.get(attempts - 1));
+            if (outcome.retryAfter() != null && outcome.retryAfter().compareTo(wait) > 0) {
+                wait = outcome.retryAfter();
+            }
             next = at.plus(wait);
         } else {
             status = FAILED;

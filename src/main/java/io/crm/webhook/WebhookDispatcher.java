@@ -215,6 +215,11 @@ public class WebhookDispatcher implements SmartLifecycle {
         if (promoteNext == null) {
             return; // another replica took the delivery over; its result counts
         }
+        if (promoteNext) {
+            // first: until the next delivery of the object is its chain's head, nothing claims it (a crash right
+            // here is mended by the webhook-heads job, WebhookDeliveries.repairHeads)
+            deliveries.promote(delivery.getString("chain"));
+        }
         if (outcome.success()) {
             subscriptions.recordSuccess(subscription, at);
         } else {
@@ -222,9 +227,6 @@ public class WebhookDispatcher implements SmartLifecycle {
                     .append("deliveryId", delivery.getObjectId("_id").toHexString())
                     .append("eventType", delivery.getString("eventType"))
                     .append("responseCode", outcome.code()).append("error", outcome.error()));
-        }
-        if (promoteNext) {
-            deliveries.promote(delivery.getString("chain"));
         }
     }
 
