@@ -19,7 +19,9 @@ record FeedTypes(Set<String> exact, Set<String> objectTypes) {
     /** More than this many entries is refused: a client never needs more than the list of types. */
     static final int MAX_ENTRIES = 50;
 
-    private static final Pattern EXACT = Pattern.compile("[a-z][a-z_]*(\\.[a-z][a-z_]*)?");
+    /** {@code object.action}, or {@code ping}: the one type without an object (a bare {@code contact} is a 400). */
+    private static final Pattern EXACT = Pattern.compile("[a-z][a-z_]*\\.[a-z][a-z_]*|ping");
+    private static final Pattern WORD = Pattern.compile("[a-z][a-z_]*");
     private static final Pattern WILDCARD = Pattern.compile("([a-z][a-z_]*)\\.\\*");
 
     static final FeedTypes ALL = new FeedTypes(Set.of(), Set.of());
@@ -48,7 +50,8 @@ record FeedTypes(Set<String> exact, Set<String> objectTypes) {
                 exact.add(entry);
             } else {
                 throw new RecordException.BadQuery("types takes comma-separated event types (contact.created) and "
-                        + "wildcards of one object type (contact.*), not '" + shorten(entry) + "'");
+                        + "wildcards of one object type (contact.*), not '" + shorten(entry) + "'"
+                        + (WORD.matcher(entry).matches() ? " (all of its events: " + entry + ".*)" : ""));
             }
         }
         return new FeedTypes(Set.copyOf(exact), Set.copyOf(objectTypes));

@@ -224,7 +224,7 @@ class FeedApiTest extends ApiTest {
         for (String query : List.of("after=nonsense!", "after=AAAA", "after=" + good + "x", "after=" + good + "==",
                 "after=" + FeedCursor.encode(-1), "after=%2F%2F%2F%2F%2F%2F%2F%2F%2F%2F8",
                 "types=contact.", "types=*", "types=Contact.created", "types=contact.*.x", "types=contact.created,,",
-                "types=contact.cre*", "types=" + "a,".repeat(51) + "a",
+                "types=contact.cre*", "types=contact", "types=ping,deal", "types=" + "a,".repeat(51) + "a",
                 "after=" + "A".repeat(5000), "after=%00", "after=" + good + "&after=" + good,
                 "types=%F0%9F%98%80", "types=contact.created%00",
                 "limit=0", "limit=101", "limit=ten", "limit=-1")) {

@@ -455,6 +455,34 @@ class SecondaryIndexTest {
     }
 
     @Test
+    void theRelaysSearchForPendingEventsReadsThePendingDocumentsOnly() {
+        Both both = both();
+        // as EventsConfiguration.outboxIndex: sparse on the outbox entries' times, which only pending documents have
+        both.plain().createIndex(Indexes.ascending("_crm.outbox.at"), new IndexOptions().sparse(true));
+        both.planned().createIndex(Indexes.ascending("_crm.outbox.at"), new IndexOptions().sparse(true));
+        List<Document> documents = new ArrayList<>();
+        for (int id = 0; id < 3000; id++) {
+            Document meta = new Document("version", 1);
+            if (id % 1000 == 7) {
+                meta.append("outbox", List.of(new Document("_id", id).append("at", new java.util.Date(id)),
+                        new Document("_id", id + 1).append("at", new java.util.Date(id + 1))));
+            } else if (id % 2 == 0) {
+                meta.append("outbox", List.of());
+            }
+            documents.add(new Document("_id", id).append("_crm", meta));
+        }
+        both.insert(documents);
+        // Outbox.PENDING, as the relay searches every source collection every second
+        Bson pending = Filters.gte("_crm.outbox.at", new java.util.Date(0L));
+        long before = both.backend().documentsRead();
+        List<Document> found = both.planned().find(pending).limit(500).into(new ArrayList<>());
+        assertThat(found).isEqualTo(both.plain().find(pending).limit(500).into(new ArrayList<>()));
+        assertThat(found).extracting(d -> d.get("_id")).containsExactlyInAnyOrder(7, 1007, 2007);
+        assertThat(both.backend().documentsRead() - before).as("the three pending documents, not 3,000")
+                .isLessThanOrEqualTo(6);
+    }
+
+    @Test
     void anInBeforeTheSortWalksEachValuesRangeMergedSoAPageReadsAboutAPage() {
         Random random = new Random(SEED);
         Both both = both();

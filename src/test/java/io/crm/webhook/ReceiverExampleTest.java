@@ -71,6 +71,13 @@ class ReceiverExampleTest extends ApiTest {
         });
         assertThat(lastDelivery(signedForIt).get("lastResponseCode").asInt()).isEqualTo(204);
         assertThat(lastDelivery(signedOtherwise).get("lastResponseCode").asInt()).isEqualTo(401);
+        // a timestamp that is no number is refused like any other bad request, not a dropped connection
+        java.net.http.HttpResponse<String> forged = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("webhook-id", "msg_1")
+                        .header("webhook-timestamp", "soon").header("webhook-signature", "v1,AAAA")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(401);
         // and the attempts are counted by outcome, with their latency
         String metrics = new io.crm.support.Http("http://127.0.0.1:" + managementPort).get("/metrics").body();
         assertThat(metrics).containsPattern("crm_webhooks_attempts_seconds_count\\{[^}]*outcome=\"success\"")
