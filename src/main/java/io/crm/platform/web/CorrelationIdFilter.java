@@ -44,12 +44,18 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
         request.setAttribute(MDC_KEY, correlationId);
         long start = System.nanoTime();
         MDC.put(MDC_KEY, correlationId);
+        boolean escaped = true;
         try {
             chain.doFilter(request, response);
+            escaped = false;
         } finally {
             long durationMs = (System.nanoTime() - start) / 1_000_000;
-            accessLog.add(new AccessLog.Line(request.getMethod(), request.getRequestURI(), response.getStatus(),
-                    durationMs, correlationId));
+            // an exception that escapes the chain before the response is committed becomes the container's 500 (its
+            // error dispatch is not filtered again): the line says so, not the 200 the response still holds
+            int status = escaped && !response.isCommitted() ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR
+                    : response.getStatus();
+            accessLog.add(new AccessLog.Line(request.getMethod(), request.getRequestURI(), status, durationMs,
+                    correlationId));
             MDC.clear();
         }
     }
