@@ -91,7 +91,9 @@ public class AdminBodies implements OpenApiCustomizer {
                 "disabledAt", nullable(INSTANT), "lastSuccessAt", nullable(INSTANT),
                 "failingSince", nullable(INSTANT), "recentFailures", array(object(props("at", INSTANT,
                         "deliveryId", TEXT, "eventType", TEXT, "responseCode", nullable(INT),
-                        "error", nullable(TEXT)))), "createdAt", INSTANT, "updatedAt", INSTANT);
+                        "error", nullable(TEXT)))), "createdAt", INSTANT,
+                "createdBy", nullable(object(props("id", nullable(TEXT), "name", nullable(TEXT)))),
+                "updatedAt", INSTANT);
         schema(openApi, "Webhook", object(subscription, "id", "url", "events", "paused", "disabled"));
         Map<String, Object> withSecret = new java.util.LinkedHashMap<>(subscription);
         withSecret.put("secret", Fields.schema("type", "string", "description",

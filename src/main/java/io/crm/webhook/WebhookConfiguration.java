@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import io.crm.events.Actors;
 import io.crm.jobs.JobsProperties;
 import io.crm.jobs.LeasedJob;
 import io.crm.store.CollectionIndexes;
@@ -34,10 +35,10 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    WebhookSubscriptions webhookSubscriptions(MongoTemplate mongo, AddressPolicy addresses, Clock clock,
+    WebhookSubscriptions webhookSubscriptions(MongoTemplate mongo, AddressPolicy addresses, Actors actors, Clock clock,
                                               WebhookProperties properties) {
         return new WebhookSubscriptions(mongo.getCollection(WebhookSubscriptions.COLLECTION),
-                mongo.getCollection(WebhookDeliveries.COLLECTION), addresses, clock, properties);
+                mongo.getCollection(WebhookDeliveries.COLLECTION), addresses, actors, clock, properties);
     }
 
     @Bean(destroyMethod = "close")

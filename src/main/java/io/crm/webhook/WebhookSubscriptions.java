@@ -18,12 +18,16 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import io.crm.events.Actor;
+import io.crm.events.Actors;
 import io.crm.json.JsonValues;
 import io.crm.record.FieldError;
 import io.crm.record.RecordException;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Webhook subscriptions ({@code webhook_subscriptions}): a receiver URL, the event patterns it wants, its signing
@@ -39,9 +43,12 @@ public class WebhookSubscriptions {
     static final int RECENT_FAILURES = 10;
     private static final Set<String> FIELDS = Set.of("url", "events", "description", "paused", "enabled");
 
+    private static final Logger log = LoggerFactory.getLogger(WebhookSubscriptions.class);
+
     private final MongoCollection<Document> collection;
     private final MongoCollection<Document> deliveries;
     private final AddressPolicy addresses;
+    private final Actors actors;
     private final Clock clock;
     private final WebhookProperties properties;
     /**
@@ -52,12 +59,27 @@ public class WebhookSubscriptions {
             .maximumSize(4L * MAX_SUBSCRIPTIONS).build();
 
     public WebhookSubscriptions(MongoCollection<Document> collection, MongoCollection<Document> deliveries,
-                                AddressPolicy addresses, Clock clock, WebhookProperties properties) {
+                                AddressPolicy addresses, Actors actors, Clock clock, WebhookProperties properties) {
         this.collection = collection;
         this.deliveries = deliveries;
         this.addresses = addresses;
+        this.actors = actors;
         this.clock = clock;
         this.properties = properties;
+    }
+
+    /** Told once per disabling, by the replica whose write disabled the subscription. */
+    @FunctionalInterface
+    public interface DisabledListener {
+        /** {@code subscription}: as stored right after it was disabled (its reason, time and creator). */
+        void disabled(Document subscription);
+    }
+
+    private final List<DisabledListener> disabledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a listener for subscriptions disabled after failing for the whole window (the creator's notice). */
+    public void onDisabled(DisabledListener listener) {
+        disabledListeners.add(listener);
     }
 
     /** A subscription with its secret, which only this answer (and a rotation's) shows. */
@@ -85,13 +107,16 @@ public class WebhookSubscriptions {
             throw new RecordException.Conflict("at most " + MAX_SUBSCRIPTIONS + " webhook subscriptions");
         }
         Date now = Date.from(clock.instant());
+        Actor creator = actors.current();
         String secret = WebhookSignature.newSecret();
         Document doc = new Document("_id", new ObjectId()).append("url", ((String) body.get("url")).strip())
                 .append("events", EventPatterns.normalise((List<?>) body.get("events")))
                 .append("description", description(body.get("description")))
                 .append("paused", false).append("disabled", false)
                 .append("secrets", List.of(new Document("secret", secret).append("until", null)))
-                .append("createdAt", now).append("updatedAt", now);
+                .append("createdAt", now).append("updatedAt", now)
+                // who to tell when it is disabled (docs/events.md "Disabled subscriptions")
+                .append("createdBy", new Document("id", creator.id()).append("name", creator.name()));
         collection.insertOne(doc);
         return new Created(doc, secret);
     }
@@ -237,11 +262,22 @@ public class WebhookSubscriptions {
         collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("failingSince", null)),
                 Updates.set("failingSince", Date.from(at)));
         Duration window = properties.disableAfter();
-        collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.ne("disabled", true),
+        Document disabled = collection.findOneAndUpdate(Filters.and(Filters.eq("_id", id), Filters.ne("disabled", true),
                 Filters.lte("failingSince", Date.from(at.minus(window)))), Updates.combine(
                 Updates.set("disabled", true), Updates.set("disabledAt", Date.from(at)),
                 Updates.set("disabledReason", "every delivery failed for " + human(window)
-                        + " (since the last success); the last error: " + failure.get("error"))));
+                        + " (since the last success); the last error: " + failure.get("error"))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (disabled != null) {
+            for (DisabledListener listener : disabledListeners) {
+                try {
+                    listener.disabled(disabled);
+                } catch (RuntimeException e) {
+                    // the subscription is disabled either way; the notice is the extra
+                    log.warn("webhook subscription {} disabled; telling {} failed: {}", id, listener, e.toString());
+                }
+            }
+        }
     }
 
     public static Map<String, Object> toJson(Document doc) {
@@ -270,6 +306,11 @@ public class WebhookSubscriptions {
         }
         json.put("recentFailures", failures);
         json.put("createdAt", JsonValues.toJson(doc.get("createdAt")));
+        Document createdBy = doc.get("createdBy", Document.class);
+        Map<String, Object> creator = new LinkedHashMap<>();
+        creator.put("id", createdBy == null ? null : createdBy.getString("id"));
+        creator.put("name", createdBy == null ? null : createdBy.getString("name"));
+        json.put("createdBy", createdBy == null ? null : creator);
         json.put("updatedAt", JsonValues.toJson(doc.get("updatedAt")));
         return json;
     }

@@ -238,6 +238,16 @@ class WebhookDeliveryTest extends ApiTest {
         assertThat(disabled.get("disabledAt").isNull()).isFalse();
         assertThat(disabled.get("recentFailures").get(0).get("responseCode").asInt()).isEqualTo(500);
         assertThat(http.get("/api/v1/webhooks").json().get("items").get(0).get("disabled").asBoolean()).isTrue();
+        // its creator hears of it, with the reason, in their notifications
+        assertThat(disabled.get("createdBy").get("id").asString()).isEqualTo(admin.getObjectId("_id").toHexString());
+        await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
+                http.get("/api/v1/notifications").json().get("items").valueStream()
+                        .filter(n -> n.get("kind").asString().equals("webhook_disabled")).toList())
+                .singleElement().satisfies(n -> {
+                    assertThat(n.get("text").asString()).contains("was disabled").contains("3 days")
+                            .contains("HTTP 500");
+                    assertThat(n.get("link").asString()).isEqualTo("/admin/webhooks");
+                }));
 
         // disabled: no new deliveries, nothing sent
         int before = deliveries(id).size();

@@ -54,7 +54,7 @@ class WebhookSuccessRecordTest {
         return new WebhookSubscriptions(db.getCollection(WebhookSubscriptions.COLLECTION),
                 db.getCollection(WebhookDeliveries.COLLECTION),
                 new AddressPolicy(WebhookResolver.SYSTEM, true, true),
-                new MutableClock(t0), PROPERTIES);
+                io.crm.events.Actors.fixed(io.crm.events.Actor.SYSTEM), new MutableClock(t0), PROPERTIES);
     }
 
     /** The subscription as a dispatch round reads it (what the attempt carries). */
