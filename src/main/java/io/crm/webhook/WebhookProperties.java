@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param allowHttp       receivers may be plain {@code http://} URLs (tests, on-premise); otherwise https only
  * @param allowPrivate    receivers may be on loopback, private, link-local (metadata) addresses; otherwise refused
- * @param timeout         connect and response timeout of one attempt
+ * @param timeout         the limit of one attempt as a whole: connecting, sending, the answer and its body
  * @param disableAfter    a subscription whose deliveries all failed this long since its last success is disabled
  * @param concurrency     deliveries in flight at once on one replica
  * @param perSubscription deliveries of one subscription in flight at once on one replica

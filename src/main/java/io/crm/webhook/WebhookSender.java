@@ -12,6 +12,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -44,10 +47,23 @@ public class WebhookSender implements AutoCloseable {
     private final CloseableHttpClient client;
     private final AddressPolicy addresses;
     private final Duration maxRetryAfter;
+    /** The whole attempt's limit: connect, pool wait, response and body together. */
+    private final Duration deadline;
+    /**
+     * Cancels attempts that reach their deadline. The client's own timeouts are per step (a read waits at most that
+     * long for the next byte), so a receiver trickling its answer would otherwise hold an attempt past its claim, and
+     * another replica would send the same delivery meanwhile.
+     */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "webhook-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     public WebhookSender(AddressPolicy addresses, WebhookProperties properties) {
         this.addresses = addresses;
         this.maxRetryAfter = properties.retryDelays().stream().max(Duration::compareTo).orElseThrow();
+        this.deadline = properties.timeout();
         Timeout timeout = Timeout.of(properties.timeout());
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -85,6 +101,15 @@ public class WebhookSender implements AutoCloseable {
         post.setHeader("webhook-signature", WebhookSignature.header(secrets, id, timestamp, body));
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
         long started = System.nanoTime();
+        ScheduledFuture<?> cutOff = deadlines.schedule(post::cancel, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return attempt(post, at, started);
+        } finally {
+            cutOff.cancel(false);
+        }
+    }
+
+    private Outcome attempt(HttpPost post, Instant at, long started) {
         try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
             int code = response.getCode();
             drain(response.getEntity());
@@ -107,6 +132,9 @@ public class WebhookSender implements AutoCloseable {
         } catch (UnknownHostException e) {
             return failure(started, "unknown host: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
+            if (post.isCancelled()) {
+                return failure(started, "timeout: no complete answer within " + deadline.toMillis() + " ms");
+            }
             return failure(started, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
@@ -158,6 +186,7 @@ public class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        deadlines.shutdownNow();
         client.close();
     }
 }
