@@ -497,8 +497,12 @@ final class PlannedH2Backend extends H2Backend {
      * documents and a 600 MiB heap a pass takes about seven indexes.
      */
     private static long fillBudget() {
-        return Math.max(100_000, Runtime.getRuntime().maxMemory() / 4 / 150);
+        long override = fillBudgetOverride;
+        return override > 0 ? override : Math.max(100_000, Runtime.getRuntime().maxMemory() / 4 / 150);
     }
+
+    /** A test's small budget, so that a fill puts its entries in many rounds; 0: the quarter of the heap above. */
+    static volatile long fillBudgetOverride;
 
     /** A document of a sorted collect and the place it came in. */
     private record Ranked(Document document, long arrival) {
@@ -582,16 +586,34 @@ final class PlannedH2Backend extends H2Backend {
             indexes.forEach(index -> index.pending(false));
         }
 
+        /**
+         * One pass over the documents for these indexes. The pass was planned from an estimate of entries per
+         * document; a document can give many more (a multikey index over several arrays gives their product), so
+         * what is held is counted as it comes, and whenever it reaches the budget the entries so far are put (each
+         * index's sorted) and dropped: a rebuild at 500,000 records ran out of a 600 MiB heap without this.
+         */
         private void fillPass(List<SecondaryIndex> pass) {
             List<List<Object[]>> entries = new ArrayList<>();
             pass.forEach(index -> entries.add(new ArrayList<>()));
+            long budget = fillBudget();
+            long[] held = {0};
             streamAllDocumentsWithPosition().forEach(entry -> {
                 for (int i = 0; i < pass.size(); i++) {
                     for (List<Object> values : pass.get(i).entries(entry.getDocument(), entry.getPosition())) {
                         entries.get(i).add(values.toArray());
+                        held[0]++;
                     }
                 }
+                if (held[0] >= budget) {
+                    putSorted(pass, entries);
+                    held[0] = 0;
+                }
             });
+            putSorted(pass, entries);
+        }
+
+        /** Puts each index's gathered entries in the index's order, and empties the lists. */
+        private void putSorted(List<SecondaryIndex> pass, List<List<Object[]>> entries) {
             for (int i = 0; i < pass.size(); i++) {
                 SecondaryIndex index = pass.get(i);
                 List<Object[]> sorted = entries.get(i);
@@ -601,7 +623,7 @@ final class PlannedH2Backend extends H2Backend {
                     map.put(entry, Boolean.TRUE);
                 }
                 // let the collector take this index's entries before the next one's are put
-                entries.set(i, List.of());
+                entries.set(i, new ArrayList<>());
             }
         }
 
