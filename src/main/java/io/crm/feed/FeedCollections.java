@@ -23,8 +23,12 @@ final class FeedCollections {
     final MongoCollection<Document> counters;
 
     FeedCollections(MongoTemplate mongo) {
-        this.events = mongo.getCollection(EVENTS);
-        this.counters = mongo.getCollection(COUNTERS);
+        this(mongo.getCollection(EVENTS), mongo.getCollection(COUNTERS));
+    }
+
+    FeedCollections(MongoCollection<Document> events, MongoCollection<Document> counters) {
+        this.events = events;
+        this.counters = counters;
     }
 
     /** {@code deletedThrough}, 0 before retention first deleted anything. */

@@ -20,6 +20,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.crm.audit.AuditLog;
+import io.crm.feed.FeedConsumers;
 import io.crm.record.RecordContext;
 import io.crm.record.RecordException;
 import io.crm.record.RecordMeta;
@@ -27,6 +28,12 @@ import io.crm.record.RecordStore;
 import io.crm.support.MutableClock;
 import io.crm.support.PlainEvents;
 import io.crm.support.TestMongo;
+import io.crm.webhook.AddressPolicy;
+import io.crm.webhook.WebhookConsumer;
+import io.crm.webhook.WebhookDeliveries;
+import io.crm.webhook.WebhookProperties;
+import io.crm.webhook.WebhookResolver;
+import io.crm.webhook.WebhookSubscriptions;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * operation, either before it reaches the store or right after it was applied (the two halves of a crash: the write
  * lost, or the write done and the answer lost). Once dead, every further store call fails, so no cleanup code runs,
  * as with {@code kill -9}. A fresh process then relays what is pending, and the audit trail must hold exactly one
- * event per stored version of every record (plus one for each permanent delete), in version order.
+ * event per stored version of every record (plus one for each permanent delete), in version order; the feed and the
+ * webhook deliveries of a subscription to everything must hold exactly the audit trail's events, each once, the
+ * deliveries of each record in version order with one head per chain that waits to be sent.
  */
 class CrashConsistencyTest {
 
@@ -124,14 +133,25 @@ class CrashConsistencyTest {
         }
     }
 
+    private static final WebhookProperties WEBHOOKS = new WebhookProperties(true, true, Duration.ofSeconds(2),
+            Duration.ofDays(3), 4, 2, List.of(Duration.ofSeconds(5)), Duration.ofSeconds(1), Duration.ofHours(24),
+            Duration.ofDays(30));
+
     /** One process: a record store of notes and the relay, over {@code database}. */
     private static final class Process {
         final RecordStore notes;
         final PlainEvents events;
 
         Process(MongoDatabase database, MutableClock clock) {
+            WebhookSubscriptions subscriptions = new WebhookSubscriptions(
+                    database.getCollection(WebhookSubscriptions.COLLECTION),
+                    database.getCollection(WebhookDeliveries.COLLECTION),
+                    new AddressPolicy(WebhookResolver.SYSTEM, true, true), ACTORS, clock, WEBHOOKS);
+            WebhookDeliveries deliveries = new WebhookDeliveries(database.getCollection(WebhookDeliveries.COLLECTION),
+                    database.getCollection(WebhookDeliveries.COUNTERS), JSON, WEBHOOKS);
             events = new PlainEvents(database, ACTORS, clock, List.of(new EventSource("note", "notes")),
-                    List.of(new AuditLog(database.getCollection(AuditLog.COLLECTION))));
+                    List.of(new AuditLog(database.getCollection(AuditLog.COLLECTION)), FeedConsumers.over(database),
+                            new WebhookConsumer(subscriptions, deliveries, JSON, clock, () -> { })));
             notes = new RecordStore(database.getCollection("notes"), "Note", Map.of(), Set.of(),
                     new RecordContext(events.outbox, events.deletes, id -> true, clock,
                             RecordContext.Unique.NONE, database));
@@ -146,8 +166,9 @@ class CrashConsistencyTest {
         for (int trial = 0; trial < TRIALS; trial++) {
             MongoDatabase database = client.getDatabase("crash_consistency");
             database.drop();
+            subscribeToEverything(database);
             MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
-            Dying dying = new Dying(random.nextInt(30), random.nextBoolean());
+            Dying dying = new Dying(random.nextInt(60), random.nextBoolean());
             Process doomed = new Process(dying.wrap(database), clock);
             try {
                 workload(doomed, random);
@@ -183,6 +204,22 @@ class CrashConsistencyTest {
         relayMaybe(p, random);
         p.notes.mark(a, "merged", List.of(new Change("mergedFrom", null, "x")));
         p.events.relay.runOnce();
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
+    private static final ObjectId SUBSCRIPTION = new ObjectId("64b0000000000000000000aa");
+
+    /** An active subscription to every event, as the API stores one, and the deliveries' unique key (declared by
+     * WebhookConfiguration): what makes a delivery queued twice, by a relay that died before clearing, one. */
+    private static void subscribeToEverything(MongoDatabase database) {
+        database.getCollection(WebhookDeliveries.COLLECTION).createIndex(
+                com.mongodb.client.model.Indexes.ascending("subscriptionId", "eventId"),
+                new com.mongodb.client.model.IndexOptions().unique(true));
+        database.getCollection(WebhookSubscriptions.COLLECTION).insertOne(new Document("_id", SUBSCRIPTION)
+                .append("url", "https://hooks.example.test/crm").append("events", List.of("*"))
+                .append("paused", false).append("disabled", false)
+                .append("secrets", List.of(new Document("secret", "whsec_dGVzdA==").append("until", null))));
     }
 
     private static void relayMaybe(Process p, Random random) {
@@ -226,7 +263,40 @@ class CrashConsistencyTest {
             assertThat(versions).containsExactly(versions(versions.size()));
             b = "deleted";
         }
+        checkFeedAndDeliveries(database);
         return b;
+    }
+
+    /**
+     * The feed and the webhook deliveries hold exactly the audit trail's events, each once; the feed's numbers are
+     * distinct; each record's deliveries go in version order, and its chain has one head, the first of them.
+     */
+    private static void checkFeedAndDeliveries(MongoDatabase database) {
+        Set<Object> audited = new java.util.HashSet<>();
+        database.getCollection(AuditLog.COLLECTION).find().forEach(e -> audited.add(e.get("_id")));
+        List<Document> feed = database.getCollection(FeedConsumers.EVENTS).find().into(new ArrayList<>());
+        assertThat(feed).extracting(e -> e.get("_id")).as("the feed").containsExactlyInAnyOrderElementsOf(audited);
+        assertThat(feed).extracting(e -> e.get(FeedConsumers.SEQ)).as("feed numbers").doesNotHaveDuplicates();
+
+        List<Document> deliveries = database.getCollection(WebhookDeliveries.COLLECTION).find()
+                .sort(new Document("seq", 1)).into(new ArrayList<>());
+        assertThat(deliveries).extracting(d -> new ObjectId(d.getString("eventId"))).as("webhook deliveries")
+                .containsExactlyInAnyOrderElementsOf(audited.stream().map(ObjectId.class::cast).toList());
+        Map<String, List<Document>> chains = new HashMap<>();
+        deliveries.forEach(d -> chains.computeIfAbsent(d.getString("chain"), k -> new ArrayList<>()).add(d));
+        for (Map.Entry<String, List<Document>> chain : chains.entrySet()) {
+            List<Document> queued = chain.getValue();
+            List<tools.jackson.databind.JsonNode> bodies = queued.stream()
+                    .map(d -> JSON.readTree(d.getString("payload"))).toList();
+            List<Long> versions = bodies.stream().filter(json -> !json.get("type").asString().endsWith(".deleted"))
+                    .map(json -> json.get("version").asLong()).toList();
+            assertThat(versions).as("deliveries of %s in version order", chain.getKey()).isSorted()
+                    .doesNotHaveDuplicates();
+            assertThat(bodies.subList(0, bodies.size() - 1)).as("a delete comes last in %s", chain.getKey())
+                    .noneMatch(json -> json.get("type").asString().endsWith(".deleted"));
+            assertThat(queued).filteredOn(d -> d.getBoolean("head", false)).as("heads of %s", chain.getKey())
+                    .containsExactly(queued.get(0));
+        }
     }
 
     private static Long[] versions(long upTo) {

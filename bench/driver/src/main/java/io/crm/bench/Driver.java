@@ -237,6 +237,7 @@ public final class Driver {
             write(out.resolve("companies.txt"), companies.stream().map(ObjectId::toHexString).toList());
             write(out.resolve("tags.txt"), List.of(TAGS));
             write(out.resolve("stages.txt"), List.of(STAGES));
+            write(out.resolve("owners.txt"), List.of(owners));
             System.out.printf(Locale.ROOT, "{\"contacts\":%d,\"companies\":%d,\"deals\":%d,\"activities\":%d,"
                     + "\"seconds\":%.1f}%n", n, companyCount, n, 3 * n, (System.nanoTime() - start) / 1e9);
         }
