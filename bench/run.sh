@@ -3,7 +3,7 @@
 #   bench/run.sh [--n 10000] [--duration 10s] [--connections "8 32 128"] [--repeat 3] [--ops "..."]
 #                [--mem 512m] [--startups 5] [--import-rows 100000] [--skip-startup] [--skip-import] [--out DIR]
 #                [--diag] [--driver-warmup 3s] [--warmup 5s] [--auth on|off|both] [--original DIR] [--steady 30s]
-#                [--startup-variants "..."] [--jar JAR] [--training 45s] [--store-warmup 30s]
+#                [--startup-variants "..."] [--jar JAR] [--training 45s] [--store-warmup 30s] [--scale DIR]
 # --original DIR (a checkout of the original Flask service, bench/original/lib.sh) also runs the original on the same
 # store, reading the same seeded persons (copied into its own database in its own shape, with a person_id index), and
 # measures its GET /person/{id} right after the service's in every repeat: the "x the original" ratio.
@@ -16,6 +16,8 @@
 # --startup-variants "aotcache" limits the start-up runs to some of: fatjar extracted lazy appcds aotcache springaot
 # springaot_aotcache (aotcache is the image's command).
 # --jar JAR measures that build of the service instead of target/'s (an older one, for a before/after pair).
+# --scale DIR also runs bench/scale.sh --data DIR at the end (the embedded store at 100,000 records: its seeded data
+# directory is kept in DIR, or reused from it) on the same jar, and adds its table of targets to the report.
 # BENCH_JVM_EXTRA="-XX:..." adds JVM flags to the image's (every start and training run): a JVM setting's before/after.
 # --auth (default both): "off" runs the service with CRM_AUTH_ENABLED=false; "on" with authentication, a random
 # first-admin password (CRM_ADMIN_PASSWORD_FILE, a 0600 file under $OUT) and an API token made over HTTP Basic that
@@ -52,6 +54,7 @@ DRIVER_WARMUP=3
 AUTH=both
 ORIGINAL=""
 JAR=""
+SCALE_DATA=""
 STEADY_S=30
 STORE_WARMUP_S=30
 TRAINING_S=45
@@ -81,7 +84,8 @@ while [[ $# -gt 0 ]]; do
     --store-warmup) STORE_WARMUP_S=${2%s}; shift 2 ;;
     --training) TRAINING_S=${2%s}; shift 2 ;;
     --startup-variants) STARTUP_VARIANTS=$2; shift 2 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    --scale) SCALE_DATA=$2; shift 2 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -597,6 +601,15 @@ for mode in "${MODES[@]}"; do
   [[ -n $gc ]] && emit "$(with_fields "\"auth\":\"$mode\"" "$gc")"
 done
 emit "{\"kind\":\"machine_end\",\"loadavg_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+# ------------------------------------------------------------------ the embedded store at scale (--scale DIR)
+if [[ -n $SCALE_DATA ]]; then
+  log "the embedded store at scale: bench/scale.sh --data $SCALE_DATA (log: $OUT/scale.log)"
+  "$BENCH/scale.sh" --data "$SCALE_DATA" --jar "$APP_JAR" --out "$OUT/scale" > "$OUT/scale.log" 2>&1 \
+    || log "bench/scale.sh failed, see $OUT/scale.log"
+fi
 python3 "$BENCH/report.py" "$RESULTS" > "$OUT/report.md"
+if [[ -f $OUT/scale/summary.md ]]; then
+  { echo; echo "### Embedded-store targets (bench/scale.sh)"; echo; cat "$OUT/scale/summary.md"; } >> "$OUT/report.md"
+fi
 log "done: $OUT/report.md"
 cat "$OUT/report.md"

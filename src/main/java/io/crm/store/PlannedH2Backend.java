@@ -59,7 +59,8 @@ import de.bwaldvogel.mongo.oplog.Oplog;
  * their collection's lock as in mongo-java-server ({@code PlannedCollection.handleQuery}).
  *
  * <p>The file layout is H2Backend's own (same map names) plus the index maps, so data written before this class
- * existed opens unchanged (its indexes are built on open), and the plain backend still opens files this class wrote.
+ * existed opens unchanged (its indexes are built on open). The other way round it does not: documents and unique keys
+ * are stored in {@link StoredForms}' forms, which the plain backend (and an older version of the service) cannot read.
  */
 final class PlannedH2Backend extends H2Backend {
 
