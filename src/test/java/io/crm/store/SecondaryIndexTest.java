@@ -779,21 +779,30 @@ class SecondaryIndexTest {
         return answers;
     }
 
-    @Test
-    void aFileThePlainBackendWroteGetsItsIndexesBuiltOnOpen(@TempDir Path dir) {
-        String file = dir.resolve("crm.mv").toString();
-        H2Backend plainBackend = new H2Backend(file);
-        MongoCollection<Document> written = collection(plainBackend);
+    /** A file the plain backend wrote (seeded, then closed); returns the probes' answers it gave. */
+    private List<List<Document>> writtenByThePlainBackend(String file) {
+        MongoCollection<Document> written = collection(new H2Backend(file));
         seedFile(written);
         List<List<Document>> expected = answers(written);
         backends.server(0).shutdown();
+        return expected;
+    }
 
-        PlannedH2Backend backend = new PlannedH2Backend(file);
+    /** The probes answer as the plain backend did, from the indexes built on open. */
+    private void answersFromItsIndexes(PlannedH2Backend backend, List<List<Document>> expected) {
         MongoCollection<Document> reopened = collection(backend);
         long before = backend.documentsRead();
         assertThat(answers(reopened)).isEqualTo(expected);
         assertThat(backend.documentsRead() - before).as("answered by the indexes built on open")
                 .isLessThan(PROBES.size() * 2L * 200);
+    }
+
+    @Test
+    void aFileThePlainBackendWroteGetsItsIndexesBuiltOnOpen(@TempDir Path dir) {
+        String file = dir.resolve("crm.mv").toString();
+        List<List<Document>> expected = writtenByThePlainBackend(file);
+        PlannedH2Backend backend = new PlannedH2Backend(file);
+        answersFromItsIndexes(backend, expected);
         assertThat(backend.getMvStore().getMapNames()).anyMatch(name -> name.startsWith(SecondaryIndex.MAP_PREFIX));
         assertThat(PlannedH2Backend.documents(backend.getMvStore())).containsEntry("crm_db.things", 200L);
     }
@@ -801,12 +810,7 @@ class SecondaryIndexTest {
     @Test
     void aFillWhoseEntriesOutgrowItsBudgetPutsThemInRoundsWithTheSameAnswers(@TempDir Path dir) {
         String file = dir.resolve("crm.mv").toString();
-        H2Backend plainBackend = new H2Backend(file);
-        MongoCollection<Document> written = collection(plainBackend);
-        seedFile(written);
-        List<List<Document>> expected = answers(written);
-        backends.server(0).shutdown();
-
+        List<List<Document>> expected = writtenByThePlainBackend(file);
         // a multikey index gives several entries per document: 50 held at most means dozens of rounds per pass
         PlannedH2Backend.fillBudgetOverride = 50;
         PlannedH2Backend backend;
@@ -815,11 +819,7 @@ class SecondaryIndexTest {
         } finally {
             PlannedH2Backend.fillBudgetOverride = 0;
         }
-        MongoCollection<Document> reopened = collection(backend);
-        long before = backend.documentsRead();
-        assertThat(answers(reopened)).isEqualTo(expected);
-        assertThat(backend.documentsRead() - before).as("answered by the indexes built on open")
-                .isLessThan(PROBES.size() * 2L * 200);
+        answersFromItsIndexes(backend, expected);
     }
 
     @Test
