@@ -52,7 +52,8 @@ class WebhookDisabledNoticesTest {
     }
 
     private List<String> notified() {
-        return store.collection().find().map(n -> n.getString(NotificationStore.USER_ID)).into(new java.util.ArrayList<>());
+        return store.collection().find().map(n -> n.getString(NotificationStore.USER_ID))
+                .into(new java.util.ArrayList<>());
     }
 
     @Test

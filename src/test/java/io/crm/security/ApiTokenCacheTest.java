@@ -45,7 +45,7 @@ class ApiTokenCacheTest {
     private Replica a;
     private Replica b;
 
-    /** The relay of the replica that holds the lease: it hands every change of users and tokens to the change tokens. */
+    /** The relay of the replica holding the lease: it hands every change of users and tokens to the change tokens. */
     private PlainEvents relay;
 
     private record Replica(UserService users, ApiTokenService tokens, TokenCacheWatch watch) {
@@ -244,12 +244,12 @@ class ApiTokenCacheTest {
 
     @Test
     void theWatchDoesNotRunWithoutACacheOrWithoutAnInterval() {
-        TokenCacheWatch uncached = new TokenCacheWatch(new ChangeTokens(db), List.of(SecurityConfiguration.USER_EVENTS),
-                replica(Duration.ZERO).tokens(), Duration.ofSeconds(1));
+        List<io.crm.events.EventSource> users = List.of(SecurityConfiguration.USER_EVENTS);
+        TokenCacheWatch uncached = new TokenCacheWatch(new ChangeTokens(db), users, replica(Duration.ZERO).tokens(),
+                Duration.ofSeconds(1));
         uncached.start();
         assertThat(uncached.isRunning()).isFalse();
-        TokenCacheWatch unchecked = new TokenCacheWatch(new ChangeTokens(db), List.of(SecurityConfiguration.USER_EVENTS),
-                a.tokens(), Duration.ZERO);
+        TokenCacheWatch unchecked = new TokenCacheWatch(new ChangeTokens(db), users, a.tokens(), Duration.ZERO);
         unchecked.start();
         assertThat(unchecked.isRunning()).isFalse();
         b.watch().start();

@@ -26,7 +26,7 @@ class WebhookSenderDeadlineTest {
             Duration.ofDays(3), 4, 2, List.of(Duration.ofSeconds(5)), Duration.ofSeconds(1), Duration.ofHours(24),
             Duration.ofDays(30));
 
-    /** Accepts one connection, reads the request's head, then sends a 200 whose 100-byte body comes a byte per 200 ms. */
+    /** Accepts one connection, reads the request's head, then sends a 200 with a 100-byte body, a byte per 200 ms. */
     private static Thread trickle(ServerSocket server) {
         Thread thread = new Thread(() -> {
             try (Socket socket = server.accept()) {
