@@ -26,8 +26,11 @@ class WebhookSenderDeadlineTest {
             Duration.ofDays(3), 4, 2, List.of(Duration.ofSeconds(5)), Duration.ofSeconds(1), Duration.ofHours(24),
             Duration.ofDays(30));
 
+    /** Counted down when the test is done: the receiver stops trickling (it paces its bytes by waiting on it). */
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
     /** Accepts one connection, reads the request's head, then sends a 200 with a 100-byte body, a byte per 200 ms. */
-    private static Thread trickle(ServerSocket server) {
+    private Thread trickle(ServerSocket server) {
         Thread thread = new Thread(() -> {
             try (Socket socket = server.accept()) {
                 InputStream in = socket.getInputStream();
@@ -43,8 +46,7 @@ class WebhookSenderDeadlineTest {
                 OutputStream out = socket.getOutputStream();
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                for (int i = 0; i < 100; i++) {
-                    Thread.sleep(200);
+                for (int i = 0; i < 100 && !done.await(200, java.util.concurrent.TimeUnit.MILLISECONDS); i++) {
                     out.write('x');
                     out.flush();
                 }
@@ -73,6 +75,8 @@ class WebhookSenderDeadlineTest {
             assertThat(outcome.error()).startsWith("timeout");
             // 20 s of trickle without the deadline; 1 s with it (and some room for a loaded machine)
             assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(8));
+        } finally {
+            done.countDown();
         }
     }
 }
