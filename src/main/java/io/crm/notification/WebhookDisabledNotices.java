@@ -35,8 +35,8 @@ final class WebhookDisabledNotices {
     void disabled(Document subscription) {
         Date at = subscription.getDate("disabledAt");
         String id = subscription.getObjectId("_id").toHexString();
-        String name = subscription.getString("description") != null && !subscription.getString("description").isBlank()
-                ? subscription.getString("description") : subscription.getString("url");
+        String description = subscription.getString("description");
+        String name = description != null && !description.isBlank() ? description : subscription.getString("url");
         String text = "Webhook “" + name + "” was disabled: " + subscription.getString("disabledReason");
         List<Document> notices = new ArrayList<>();
         for (String userId : recipients(subscription)) {

@@ -307,10 +307,13 @@ public class WebhookSubscriptions {
         json.put("recentFailures", failures);
         json.put("createdAt", JsonValues.toJson(doc.get("createdAt")));
         Document createdBy = doc.get("createdBy", Document.class);
-        Map<String, Object> creator = new LinkedHashMap<>();
-        creator.put("id", createdBy == null ? null : createdBy.getString("id"));
-        creator.put("name", createdBy == null ? null : createdBy.getString("name"));
-        json.put("createdBy", createdBy == null ? null : creator);
+        Map<String, Object> creator = null;
+        if (createdBy != null) {
+            creator = new LinkedHashMap<>();
+            creator.put("id", createdBy.getString("id"));
+            creator.put("name", createdBy.getString("name"));
+        }
+        json.put("createdBy", creator);
         json.put("updatedAt", JsonValues.toJson(doc.get("updatedAt")));
         return json;
     }
